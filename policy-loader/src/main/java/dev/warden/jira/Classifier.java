@@ -1,0 +1,76 @@
+package dev.warden.jira;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Classifies a request to a Jira site: which operation, which issue, which projects.
+ *
+ * <p>The issue comes from an {@code {issueIdOrKey}} path parameter; the project from that issue
+ * key ({@code OPS-12} is project {@code OPS}), from a project path parameter, or from the body of
+ * a single or bulk create. Nothing else is guessed: a request whose project cannot be known says
+ * so, and rules that name projects do not match it.
+ */
+public final class Classifier {
+
+  private static final Pattern ISSUE_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]*-[0-9]+");
+  private static final Pattern NUMERIC = Pattern.compile("[0-9]+");
+  private static final Set<String> ISSUE_PARAMETERS = Set.of("issueIdOrKey", "issueKey", "issueId");
+  private static final List<String> PROJECT_PARAMETERS =
+      List.of("projectIdOrKey", "projectKeyOrId", "projectKey", "projectId");
+
+  private final RouteCatalog catalog;
+
+  public Classifier(RouteCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  /** The catalog this classifier matches against. */
+  public RouteCatalog catalog() {
+    return catalog;
+  }
+
+  /**
+   * Classifies one request.
+   *
+   * @param method the HTTP method
+   * @param path the path with the site's context path removed
+   * @param dataCenter whether the site is Jira Data Center
+   * @param body the request body when the operation needs it (a create), {@code null} when it
+   *     cannot be read; called at most once, and only for creates
+   */
+  public Classification classify(String method, PathSegments path, boolean dataCenter, Supplier<byte[]> body) {
+    RouteMatch match = catalog.match(method, path, dataCenter);
+    Operation operation = match.operation();
+    String issueKey = null;
+    String issueId = null;
+    ProjectRefs projects = ProjectRefs.UNKNOWN;
+    for (Map.Entry<String, String> parameter : match.parameters().entrySet()) {
+      String value = parameter.getValue();
+      if (ISSUE_PARAMETERS.contains(parameter.getKey())) {
+        if (ISSUE_KEY.matcher(value).matches()) {
+          issueKey = ProjectRefs.normalize(value);
+          projects = ProjectRefs.of(List.of(issueKey.substring(0, issueKey.lastIndexOf('-'))));
+        } else if (NUMERIC.matcher(value).matches()) {
+          issueId = value;
+        }
+      }
+    }
+    if (projects.isEmpty()) {
+      for (String name : PROJECT_PARAMETERS) {
+        String value = match.parameters().get(name);
+        if (value != null && !value.isBlank()) {
+          projects = ProjectRefs.of(List.of(value));
+          break;
+        }
+      }
+    }
+    if (projects.isEmpty() && operation.projectInBody() && body != null) {
+      projects = CreateBodies.projects(body.get(), "createIssues".equals(operation.id()));
+    }
+    return new Classification(operation, match.templateAsCalled(), issueKey, issueId, projects);
+  }
+}

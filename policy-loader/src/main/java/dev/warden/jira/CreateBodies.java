@@ -1,0 +1,121 @@
+package dev.warden.jira;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the project out of a create-issue body: {@code fields.project.key} or
+ * {@code fields.project.id}, and for a bulk create the same in every {@code issueUpdates[i]}.
+ * Streaming, so a large body costs no tree.
+ */
+final class CreateBodies {
+
+  /** Bodies larger than this are not read: their project is unknown. */
+  static final int MAX_BODY_BYTES = 1 << 20;
+
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+
+  private CreateBodies() {}
+
+  /** The projects of a {@code createIssue} ({@code bulk == false}) or {@code createIssues} body. */
+  static ProjectRefs projects(byte[] body, boolean bulk) {
+    if (body == null || body.length == 0 || body.length > MAX_BODY_BYTES) {
+      return ProjectRefs.UNKNOWN;
+    }
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return ProjectRefs.UNKNOWN;
+      }
+      List<String> found = new ArrayList<>(bulk ? 8 : 1);
+      boolean complete = bulk ? readBulk(parser, found) : readIssue(parser, found);
+      ProjectRefs refs = ProjectRefs.of(found);
+      return complete ? refs : new ProjectRefs(refs.values(), false);
+    } catch (IOException | RuntimeException e) {
+      return ProjectRefs.UNKNOWN;
+    }
+  }
+
+  /** Reads one issue object (parser on its START_OBJECT); whether it named a project. */
+  private static boolean readIssue(JsonParser parser, List<String> found) throws IOException {
+    String project = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if ("fields".equals(name) && value == JsonToken.START_OBJECT) {
+        project = readFields(parser);
+      } else {
+        parser.skipChildren();
+      }
+    }
+    if (project != null) {
+      found.add(project);
+      return true;
+    }
+    return false;
+  }
+
+  private static String readFields(JsonParser parser) throws IOException {
+    String project = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if ("project".equals(name) && value == JsonToken.START_OBJECT) {
+        project = readProject(parser);
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return project;
+  }
+
+  private static String readProject(JsonParser parser) throws IOException {
+    String key = null;
+    String id = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (value.isScalarValue() && value != JsonToken.VALUE_NULL && ("key".equals(name) || "id".equals(name))) {
+        String text = parser.getText();
+        if (!text.isBlank()) {
+          if ("key".equals(name)) {
+            key = text;
+          } else {
+            id = text;
+          }
+        }
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return key != null ? key : id;
+  }
+
+  /** Reads a bulk body (parser inside the top-level object); whether every issue named a project. */
+  private static boolean readBulk(JsonParser parser, List<String> found) throws IOException {
+    boolean complete = false;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if ("issueUpdates".equals(name) && value == JsonToken.START_ARRAY) {
+        complete = true;
+        int issues = 0;
+        JsonToken element;
+        while ((element = parser.nextToken()) != JsonToken.END_ARRAY && element != null) {
+          issues++;
+          if (element != JsonToken.START_OBJECT || !readIssue(parser, found)) {
+            parser.skipChildren();
+            complete = false;
+          }
+        }
+        complete &= issues > 0;
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return complete;
+  }
+}

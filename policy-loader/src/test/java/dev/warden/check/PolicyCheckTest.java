@@ -1,0 +1,70 @@
+package dev.warden.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.jira.RouteCatalog;
+import dev.warden.policy.PolicyFixtures;
+import dev.warden.policy.Problem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyCheckTest {
+
+  private final PolicyCheck check = new PolicyCheck(RouteCatalog.bundled());
+
+  private List<String> warnings(String text) {
+    return check.warnings(PolicyFixtures.valid(text)).stream().map(Problem::toString).toList();
+  }
+
+  @Test
+  void cleanPolicyHasNoWarnings() {
+    assertThat(warnings(PolicyFixtures.minimal("  - {id: r, effect: allow, operations: [read:jira-work, read:jira-user, unscoped]}\n"))).isEmpty();
+  }
+
+  @Test
+  void warnsAboutPlainHttpSites() {
+    assertThat(warnings(PolicyFixtures.minimal("  - {id: r, effect: deny}\n").replace("https://", "http://")))
+        .singleElement().asString().startsWith("policy.yaml:3:5: site 'acme' uses plain http://");
+  }
+
+  @Test
+  void warnsAboutUnusedCredentials() {
+    assertThat(warnings(PolicyFixtures.minimal("  - {id: r, effect: deny}\n").replace("credentials:\n", "credentials:\n  spare: {type: bearer, token: '${env:X}'}\n")))
+        .singleElement().asString().contains("credential 'spare' is used by no site");
+  }
+
+  @Test
+  void warnsAboutProjectsOnDenyRules() {
+    assertThat(warnings(PolicyFixtures.minimal("  - {id: no-hr, effect: deny, projects: HR}\n")))
+        .singleElement().asString().contains("deny rule 'no-hr' names projects, but numeric issue ids and JQL");
+  }
+
+  @Test
+  void warnsWhenReadJiraWorkAloneLeavesStartUpCallsDenied() {
+    assertThat(warnings(PolicyFixtures.minimal("  - {id: reads, effect: allow, callers: com.acme.**, operations: read:jira-work}\n")))
+        .singleElement().asString()
+        .contains("rule 'reads' allows read:jira-work alone, which leaves getCurrentUser (read:jira-user) and getServerInfo (unscoped) denied");
+    // Not when another rule already allows them.
+    assertThat(warnings(PolicyFixtures.minimal("""
+          - {id: start-up, effect: allow, operations: [getServerInfo, getCurrentUser]}
+          - {id: reads, effect: allow, operations: read:jira-work}
+        """))).isEmpty();
+  }
+
+  @Test
+  void contractExampleWarnsOnlyAboutWhatIsLikelyWrong() {
+    assertThat(warnings(PolicyFixtures.example())).singleElement().asString()
+        .contains("rule 'sync-reads' allows read:jira-work alone");
+  }
+
+  @Test
+  void summaryCountsWhatThePolicyHas(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("policy.yaml");
+    Files.writeString(file, PolicyFixtures.example());
+    CheckReport report = check.check(file, "policy.yaml");
+    assertThat(report.summary()).isEqualTo("policy.yaml: valid policy (enforce): 4 sites, 4 credentials, 3 throttles, 5 rules, 1 warning");
+  }
+}

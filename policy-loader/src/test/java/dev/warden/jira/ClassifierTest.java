@@ -1,0 +1,126 @@
+package dev.warden.jira;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ClassifierTest {
+
+  private final Classifier classifier = new Classifier(RouteCatalog.bundled());
+
+  private Classification classify(String method, String path) {
+    return classifier.classify(method, PathSegments.parse(path), false, () -> null);
+  }
+
+  private Classification classify(String method, String path, String body) {
+    Supplier<byte[]> supplier = () -> body.getBytes(StandardCharsets.UTF_8);
+    return classifier.classify(method, PathSegments.parse(path), false, supplier);
+  }
+
+  @ParameterizedTest(name = "{0} {1} is {2}")
+  @CsvSource({
+    "DELETE, /rest/api/2/issue/OPS-12, deleteIssue, /rest/api/2/issue/{issueIdOrKey}",
+    "DELETE, /rest/api/3/issue/OPS-12/, deleteIssue, /rest/api/3/issue/{issueIdOrKey}",
+    "DELETE, /rest/api/latest/issue/OPS-12, deleteIssue, /rest/api/latest/issue/{issueIdOrKey}",
+    "DELETE, /rest/api/2/issue/x/../OPS-12, deleteIssue, /rest/api/2/issue/{issueIdOrKey}",
+    "DELETE, /rest/api/2/./issue/OPS-12, deleteIssue, /rest/api/2/issue/{issueIdOrKey}",
+    "DELETE, //rest//api/2//issue/OPS-12, deleteIssue, /rest/api/2/issue/{issueIdOrKey}",
+    "DELETE, /rest/api/2/issue%2FOPS-12, deleteIssue, /rest/api/2/issue/{issueIdOrKey}",
+    "DELETE, /rest/api/2/issue%2fOPS-12, deleteIssue, /rest/api/2/issue/{issueIdOrKey}",
+    "DELETE, /rest/api/2/issue;jsessionid=1/OPS-12, deleteIssue, /rest/api/2/issue/{issueIdOrKey}",
+    "DELETE, /rest/api/2/issue/OPS-12;x=y, deleteIssue, /rest/api/2/issue/{issueIdOrKey}",
+    "DELETE, /REST/API/2/ISSUE/ops-12, deleteIssue, /rest/api/2/issue/{issueIdOrKey}",
+    "DELETE, /rest/api/2/%69ssue/OPS-12, deleteIssue, /rest/api/2/issue/{issueIdOrKey}",
+    "DELETE, /rest/api/2/issue\\OPS-12, deleteIssue, /rest/api/2/issue/{issueIdOrKey}",
+    "POST, /rest/api/2/issue/, createIssue, /rest/api/2/issue",
+    "POST, /rest/api/3/issue/bulk, createIssues, /rest/api/3/issue/bulk",
+    "GET, /rest/api/3/issue/picker, getIssuePickerResource, /rest/api/3/issue/picker",
+    "GET, /rest/api/3/issue/OPS-1/transitions, getTransitions, /rest/api/3/issue/{issueIdOrKey}/transitions",
+    "POST, /rest/api/3/issue/OPS-1/transitions, doTransition, /rest/api/3/issue/{issueIdOrKey}/transitions",
+    "GET, /rest/api/3/serverInfo, getServerInfo, /rest/api/3/serverInfo",
+    "GET, /rest/api/3/search/jql, searchAndReconsileIssuesUsingJql, /rest/api/3/search/jql",
+  })
+  void recognisesOperationsWhateverTheSpelling(String method, String path, String operation, String template) {
+    Classification c = classify(method, path);
+    assertThat(c.operation().id()).isEqualTo(operation);
+    assertThat(c.routeTemplate()).isEqualTo(template);
+  }
+
+  @Test
+  void dotDotCannotClimbAboveTheRoot() {
+    assertThat(classify("DELETE", "/../../rest/api/2/issue/OPS-1").operation().id()).isEqualTo("deleteIssue");
+  }
+
+  @Test
+  void unknownPathsAreUnknown() {
+    Classification c = classify("GET", "/rest/agile/1.0/board");
+    assertThat(c.operation()).isEqualTo(Operation.UNKNOWN);
+    assertThat(c.spanRoute()).isEqualTo("unknown");
+    assertThat(c.projects()).isEqualTo(ProjectRefs.UNKNOWN);
+  }
+
+  @Test
+  void issueKeyInThePathNamesIssueAndProject() {
+    Classification c = classify("GET", "/rest/api/2/issue/ops-12/comment");
+    assertThat(c.issueKey()).isEqualTo("OPS-12");
+    assertThat(c.projects().values()).containsExactly("OPS");
+    assertThat(c.projects().complete()).isTrue();
+  }
+
+  @Test
+  void numericIssueIdNamesNoProject() {
+    Classification c = classify("GET", "/rest/api/2/issue/10042");
+    assertThat(c.issueId()).isEqualTo("10042");
+    assertThat(c.issueKey()).isNull();
+    assertThat(c.projects()).isEqualTo(ProjectRefs.UNKNOWN);
+  }
+
+  @Test
+  void projectPathSegmentNamesTheProject() {
+    assertThat(classify("GET", "/rest/api/3/project/sup").projects().values()).containsExactly("SUP");
+    assertThat(classify("GET", "/rest/api/3/project/10000/statuses").projects().values()).containsExactly("10000");
+  }
+
+  @Test
+  void createBodyNamesTheProjectByKeyOrId() {
+    assertThat(classify("POST", "/rest/api/2/issue", "{\"fields\":{\"summary\":\"x\",\"project\":{\"key\":\"ops\"}}}")
+        .projects().values()).containsExactly("OPS");
+    assertThat(classify("POST", "/rest/api/2/issue", "{\"update\":{},\"fields\":{\"project\":{\"id\":\"10000\"}}}")
+        .projects().values()).containsExactly("10000");
+  }
+
+  @Test
+  void bulkCreateNamesEveryProjectAndSaysWhenOneIsMissing() {
+    ProjectRefs both = classify("POST", "/rest/api/3/issue/bulk",
+        "{\"issueUpdates\":[{\"fields\":{\"project\":{\"key\":\"OPS\"}}},{\"fields\":{\"project\":{\"key\":\"HR\"}}}]}").projects();
+    assertThat(both.values()).containsExactlyInAnyOrder("OPS", "HR");
+    assertThat(both.complete()).isTrue();
+
+    ProjectRefs partial = classify("POST", "/rest/api/3/issue/bulk",
+        "{\"issueUpdates\":[{\"fields\":{\"project\":{\"key\":\"OPS\"}}},{\"fields\":{\"summary\":\"no project\"}}]}").projects();
+    assertThat(partial.values()).containsExactly("OPS");
+    assertThat(partial.complete()).isFalse();
+  }
+
+  @Test
+  void unreadableCreateBodyLeavesTheProjectUnknown() {
+    assertThat(classify("POST", "/rest/api/2/issue", "not json").projects()).isEqualTo(ProjectRefs.UNKNOWN);
+    assertThat(classify("POST", "/rest/api/2/issue", "{\"fields\":{\"project\":\"OPS\"}}").projects().isEmpty()).isTrue();
+    assertThat(classifier.classify("POST", PathSegments.parse("/rest/api/2/issue"), false, null).projects())
+        .isEqualTo(ProjectRefs.UNKNOWN);
+  }
+
+  @Test
+  void bodyIsReadOnlyForCreates() {
+    int[] reads = {0};
+    classifier.classify("PUT", PathSegments.parse("/rest/api/2/issue/OPS-1"), false, () -> {
+      reads[0]++;
+      return new byte[0];
+    });
+    assertThat(reads[0]).isZero();
+  }
+}
