@@ -1,0 +1,97 @@
+package dev.warden.agent;
+
+import dev.warden.agent.audit.AuditFile;
+import dev.warden.agent.audit.Auditor;
+import dev.warden.agent.audit.OtelSpans;
+import dev.warden.agent.bootstrap.Hooks;
+import dev.warden.agent.bootstrap.Settings;
+import dev.warden.agent.hook.Instrumentations;
+import dev.warden.agent.hook.jdk.httpclient.JdkHttpClientHook;
+import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionHookImpl;
+import dev.warden.agent.log.Level;
+import dev.warden.agent.log.Log;
+import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.WardenClock;
+import dev.warden.agent.policy.PolicyHolder;
+import dev.warden.agent.policy.PolicyWatcher;
+import dev.warden.agent.throttle.ThrottleRegistry;
+import dev.warden.jira.RouteCatalog;
+import dev.warden.policy.secret.SecretResolver;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * Starts Warden in a JVM: reads the settings, loads the policy, starts the audit, and weaves the
+ * hooks. Whatever goes wrong here is logged and leaves the application to start normally.
+ */
+public final class AgentInstaller {
+
+  /** The settings Warden knows; {@code otel.*} ones configure its OpenTelemetry SDK. */
+  static final List<String> SETTINGS = List.of("policy", "enabled", "audit.file", "log.level");
+
+  /** How often the policy file is checked for changes, in milliseconds. */
+  static final long POLICY_POLL_MILLIS = 1000;
+
+  private AgentInstaller() {}
+
+  /** Called by the launcher with the agent argument. */
+  public static void install(String arguments, Instrumentation instrumentation) {
+    Settings settings = Settings.of(arguments);
+    String levelText = settings.get("log.level", "info");
+    Level level = Level.parse(levelText);
+    Log.set(new Log(System.err, level == null ? Level.INFO : level, System::nanoTime));
+    Log log = Log.get();
+    if (level == null) {
+      log.warn("setting log.level is '" + levelText + "'; write error, warn, info or debug. Using info");
+    }
+    for (String key : settings.arguments().keySet()) {
+      if (!SETTINGS.contains(key) && !key.startsWith("otel.")) {
+        log.warn("unknown agent argument '" + key + "'; Warden reads " + String.join(", ", SETTINGS) + " and otel.*");
+      }
+    }
+    String policy = settings.get("policy");
+    if (policy == null || policy.isBlank()) {
+      log.error("no policy: Warden intercepts nothing. Attach it with -javaagent:warden-agent.jar=policy=/path/policy.yaml"
+          + " (or set warden.policy or WARDEN_POLICY)");
+      return;
+    }
+    ScheduledExecutorService scheduler = scheduler();
+    Auditor auditor = new Auditor(() -> OtelSpans.create(settings, Version.get()), auditFile(settings.get("audit.file")));
+    PolicyHolder holder = new PolicyHolder(Path.of(policy), RouteCatalog.bundled(), SecretResolver.system(), System::nanoTime);
+    holder.loadInitial();
+    new PolicyWatcher(holder).start(scheduler, POLICY_POLL_MILLIS);
+    Gateway gateway = new Gateway(holder, auditor, new ThrottleRegistry(), WardenClock.SYSTEM, scheduler);
+    Hooks.onSuppressed(error -> Log.get().error("internal error in a hook, suppressed so the application carries on: " + error));
+    Hooks.javaNetHttp = new JdkHttpClientHook(gateway);
+    Hooks.urlConnection = new UrlConnectionHookImpl(gateway);
+    Instrumentations.install(instrumentation);
+    Runtime.getRuntime().addShutdownHook(new Thread(auditor::close, "warden-shutdown"));
+    log.info("Warden " + Version.get() + " guards Jira calls by policy " + policy);
+  }
+
+  private static AuditFile auditFile(String path) {
+    if (path == null || path.isBlank()) {
+      return null;
+    }
+    try {
+      return AuditFile.open(Path.of(path));
+    } catch (IOException | RuntimeException e) {
+      Log.get().error("cannot open audit file " + path + " (" + e + "); audit records go to OpenTelemetry only");
+      return null;
+    }
+  }
+
+  private static ScheduledExecutorService scheduler() {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "warden-scheduler");
+      thread.setDaemon(true);
+      return thread;
+    });
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
+  }
+}

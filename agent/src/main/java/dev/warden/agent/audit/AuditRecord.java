@@ -1,0 +1,129 @@
+package dev.warden.agent.audit;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Jira-bound call, as the audit keeps it: what becomes an OpenTelemetry span and a line of the
+ * audit file. Filled by the pipeline's stages through {@link Builder}; never holds a secret (the
+ * credential is named, the URL's credentials are redacted).
+ */
+public final class AuditRecord {
+
+  /**
+   * A point in time with attributes, such as a retry.
+   *
+   * @param name the event name
+   * @param epochNanos when
+   * @param attributes its attributes
+   */
+  public record Event(String name, long epochNanos, Map<String, Object> attributes) {}
+
+  private final String name;
+  private final long startEpochNanos;
+  private final long endEpochNanos;
+  private final String traceparent;
+  private final Map<String, Object> attributes;
+  private final List<Event> events;
+
+  private AuditRecord(Builder b, long endEpochNanos) {
+    this.name = b.method + " " + (b.route == null ? "unknown" : b.route);
+    this.startEpochNanos = b.startEpochNanos;
+    this.endEpochNanos = endEpochNanos;
+    this.traceparent = b.traceparent;
+    this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
+    this.events = List.copyOf(b.events);
+  }
+
+  /** Starts a record of a call that began at {@code startEpochNanos}. */
+  public static Builder builder(String method, long startEpochNanos) {
+    return new Builder(method, startEpochNanos);
+  }
+
+  /** The span name: {@code <METHOD> <route template>}, or {@code <METHOD> unknown}. */
+  public String name() {
+    return name;
+  }
+
+  public long startEpochNanos() {
+    return startEpochNanos;
+  }
+
+  public long endEpochNanos() {
+    return endEpochNanos;
+  }
+
+  /** The application's W3C {@code traceparent}, when it sent one: the span's parent. */
+  public String traceparent() {
+    return traceparent;
+  }
+
+  /** The attributes of CONTRACT section 5, by key, in a stable order. Values are String, Long or Boolean. */
+  public Map<String, Object> attributes() {
+    return attributes;
+  }
+
+  /** An attribute's value, or {@code null}. */
+  public Object attribute(String key) {
+    return attributes.get(key);
+  }
+
+  public List<Event> events() {
+    return events;
+  }
+
+  /** Fills a record as a call goes through the pipeline. Not thread-safe: one call's stages run one after the other. */
+  public static final class Builder {
+    private final String method;
+    private final long startEpochNanos;
+    private final Map<String, Object> attributes = new LinkedHashMap<>();
+    private final List<Event> events = new ArrayList<>(0);
+    private String route;
+    private String traceparent;
+
+    private Builder(String method, long startEpochNanos) {
+      this.method = method;
+      this.startEpochNanos = startEpochNanos;
+      attributes.put(AuditAttributes.HTTP_REQUEST_METHOD, method);
+    }
+
+    /** Sets an attribute; {@code null} removes it. */
+    public Builder put(String key, Object value) {
+      if (value == null) {
+        attributes.remove(key);
+      } else {
+        attributes.put(key, value);
+      }
+      return this;
+    }
+
+    /** An attribute already set, or {@code null}. */
+    public Object get(String key) {
+      return attributes.get(key);
+    }
+
+    /** The route template of the span name; {@code null} for an unknown operation. */
+    public Builder route(String template) {
+      this.route = template;
+      return put(AuditAttributes.URL_TEMPLATE, template);
+    }
+
+    public Builder traceparent(String traceparent) {
+      this.traceparent = traceparent;
+      return this;
+    }
+
+    public Builder event(Event event) {
+      events.add(event);
+      return this;
+    }
+
+    /** The finished record. */
+    public AuditRecord end(long endEpochNanos) {
+      return new AuditRecord(this, endEpochNanos);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.warden.agent.bootstrap;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One call of an application's HTTP client, as a hook hands it to Warden: the request in neutral
+ * form, and how to send a request through the client and to turn an answer into the client's own
+ * response.
+ *
+ * @param <N> the client's response type
+ */
+public interface ClientCall<N> {
+
+  /** The request the application made. */
+  WardenRequest request();
+
+  /**
+   * Sends a request through the application's client, without Warden.
+   *
+   * @param request the request to send (Warden's changes applied)
+   * @param discarded which responses Warden will not hand to the application (a redirect it
+   *     follows), so that the hook need not feed their body to the application's handlers
+   * @return the response, or the client's exception
+   */
+  CompletableFuture<WardenResponse> send(WardenRequest request, Discarded discarded);
+
+  /** The client's response object for a response from the network. */
+  CompletableFuture<N> toNative(WardenResponse response, WardenRequest sent);
+
+  /** The client's response object for a Warden answer (or its {@code IOException}). */
+  CompletableFuture<N> answer(Answer answer);
+
+  /** The redirects Warden must follow on the client's behalf. */
+  RedirectPolicy redirects();
+
+  /**
+   * Whether the calling thread blocks until this call completes, so that waits (for a throttle
+   * token) may park it rather than be scheduled.
+   */
+  boolean blocking();
+
+  /** Tells a hook, from a response's status and header fields, that Warden will discard it. */
+  @FunctionalInterface
+  interface Discarded {
+
+    /** Nothing is discarded. */
+    Discarded NONE = (status, headers) -> false;
+
+    /** Whether the response with this status and these fields will be discarded. */
+    boolean test(int status, Headers headers);
+  }
+}

@@ -1,0 +1,123 @@
+package dev.warden.agent.caller;
+
+import dev.warden.policy.ClassGlob;
+import java.lang.StackWalker.StackFrame;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the application code on the current thread's stack. Which classes are skipped is decided
+ * once per class name and cached, so a walk costs little more than the frames it visits.
+ */
+public final class CallerFinder {
+
+  /** Packages that are never "the application": Warden, the JDK, HTTP clients, frameworks, Jira client libraries. */
+  static final List<String> BUILT_IN_SKIPS =
+      List.of(
+          // Warden and the JDK
+          "dev.warden.", "java.", "javax.", "jdk.", "sun.", "com.sun.", "jakarta.",
+          // HTTP clients
+          "okhttp3.", "okio.", "org.apache.http.", "org.apache.hc.", "reactor.", "io.netty.", "org.eclipse.jetty.",
+          "io.vertx.", "org.asynchttpclient.", "com.google.api.client.", "feign.", "retrofit2.", "kong.unirest.",
+          "org.glassfish.jersey.", "org.jboss.resteasy.", "org.apache.cxf.", "com.squareup.",
+          // Frameworks and runtimes
+          "org.springframework.", "io.reactivex.", "rx.", "kotlin.", "kotlinx.", "scala.", "akka.", "io.micronaut.",
+          "io.quarkus.", "io.smallrye.", "io.helidon.", "com.google.common.", "com.google.inject.", "io.github.resilience4j.",
+          "net.bytebuddy.", "io.opentelemetry.", "brave.", "org.aspectj.", "org.jboss.", "groovy.", "org.codehaus.groovy.",
+          "org.junit.", "org.testng.", "org.apache.camel.", "org.apache.tomcat.", "org.apache.catalina.", "io.undertow.",
+          // Jira client libraries
+          "net.rcarz.jiraclient.", "com.chavaillaz.client.", "com.atlassian.jira.rest.client.", "com.atlassian.httpclient.",
+          "io.atlassian.fugue.", "com.atlassian.event.", "com.atlassian.util.concurrent.");
+
+  private static final int MAX_CACHED = 20_000;
+  private static final StackWalker WALKER = StackWalker.getInstance();
+
+  private final Map<String, List<String>> skipsByFirstSegment = new HashMap<>();
+  private final List<ClassGlob> policySkips;
+  private final ConcurrentHashMap<String, Boolean> skipped = new ConcurrentHashMap<>();
+
+  /** A finder that also skips the packages a policy's {@code caller-skip} names. */
+  public CallerFinder(List<String> callerSkip) {
+    for (String prefix : BUILT_IN_SKIPS) {
+      String first = prefix.substring(0, prefix.indexOf('.'));
+      skipsByFirstSegment.computeIfAbsent(first, k -> new ArrayList<>()).add(prefix);
+    }
+    this.policySkips = callerSkip.stream().map(ClassGlob::of).toList();
+  }
+
+  /** The caller on the current thread's stack. */
+  public Caller find() {
+    Optional<StackFrame> frame = WALKER.walk(frames -> frames.filter(f -> !isSkipped(f.getClassName())).findFirst());
+    return frame.map(f -> caller(f.getClassName(), f.getMethodName())).orElse(Caller.UNKNOWN);
+  }
+
+  /** The caller among frames given outermost last, as {@link Throwable#getStackTrace()} lists them. */
+  public Caller find(StackTraceElement[] frames) {
+    for (StackTraceElement frame : frames) {
+      if (!isSkipped(frame.getClassName())) {
+        return caller(frame.getClassName(), frame.getMethodName());
+      }
+    }
+    return Caller.UNKNOWN;
+  }
+
+  /** Whether frames of this class are skipped. */
+  boolean isSkipped(String className) {
+    Boolean cached = skipped.get(className);
+    if (cached != null) {
+      return cached;
+    }
+    boolean skip = decide(className);
+    if (skipped.size() < MAX_CACHED) {
+      skipped.put(className, skip);
+    }
+    return skip;
+  }
+
+  private boolean decide(String className) {
+    int dot = className.indexOf('.');
+    if (dot < 0) {
+      return false;
+    }
+    List<String> prefixes = skipsByFirstSegment.get(className.substring(0, dot));
+    if (prefixes != null) {
+      for (String prefix : prefixes) {
+        if (className.startsWith(prefix)) {
+          return true;
+        }
+      }
+    }
+    String declaring = declaringClass(className);
+    for (ClassGlob glob : policySkips) {
+      if (glob.matches(declaring)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static Caller caller(String className, String methodName) {
+    return new Caller(declaringClass(className), declaringMethod(methodName));
+  }
+
+  /** {@code Foo$1}, {@code Foo$Inner}, {@code Foo$$Lambda/0x...} and {@code Foo$$SpringCGLIB$$0} are {@code Foo}. */
+  public static String declaringClass(String className) {
+    int dollar = className.indexOf('$');
+    return dollar > 0 ? className.substring(0, dollar) : className;
+  }
+
+  /** {@code lambda$sync$0} is {@code sync}. */
+  static String declaringMethod(String methodName) {
+    if (methodName.startsWith("lambda$")) {
+      int end = methodName.indexOf('$', "lambda$".length());
+      if (end > "lambda$".length()) {
+        return methodName.substring("lambda$".length(), end);
+      }
+    }
+    return methodName;
+  }
+}

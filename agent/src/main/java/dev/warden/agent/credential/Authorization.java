@@ -1,0 +1,18 @@
+package dev.warden.agent.credential;
+
+import dev.warden.policy.secret.SecretUnavailableException;
+
+/** Where an {@code Authorization} header value comes from: one per credential of the policy. */
+public interface Authorization {
+
+  /** The credential's name, safe to print. */
+  String name();
+
+  /**
+   * The header value to send, such as {@code Basic ...} or {@code Bearer ...}. Never logged.
+   *
+   * @throws SecretUnavailableException when a secret it needs cannot be read; the message says
+   *     which and why
+   */
+  String headerValue() throws SecretUnavailableException;
+}

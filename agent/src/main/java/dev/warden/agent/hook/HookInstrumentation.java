@@ -1,0 +1,22 @@
+package dev.warden.agent.hook;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * The woven part of a hook: which types it instruments, and which advice goes on which methods.
+ * Advice is thin glue: it hands the call to the hook's adapter through
+ * {@link dev.warden.agent.bootstrap.Hooks}.
+ */
+public interface HookInstrumentation {
+
+  /** A short name, for logs: {@code java-http-client}. */
+  String name();
+
+  /** The instrumented types, by name: cheap to match against every class that loads. */
+  ElementMatcher<TypeDescription> types();
+
+  /** Adds this hook's advice to a transformer. */
+  AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer);
+}

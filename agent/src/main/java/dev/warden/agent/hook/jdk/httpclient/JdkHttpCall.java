@@ -1,0 +1,127 @@
+package dev.warden.agent.hook.jdk.httpclient;
+
+import dev.warden.agent.bootstrap.Answer;
+import dev.warden.agent.bootstrap.Body;
+import dev.warden.agent.bootstrap.ClientCall;
+import dev.warden.agent.bootstrap.Headers;
+import dev.warden.agent.bootstrap.RedirectPolicy;
+import dev.warden.agent.bootstrap.WardenRequest;
+import dev.warden.agent.bootstrap.WardenResponse;
+import dev.warden.agent.pipeline.Bypass;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** One {@code send} or {@code sendAsync} of a {@code java.net.http.HttpClient}, as Warden handles it. */
+final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
+
+  /** What the JDK's client does with {@code Redirect.NORMAL}: never from https to http. */
+  static final RedirectPolicy NORMAL = new RedirectPolicy(Set.of(301, 302, 303, 307, 308), redirectLimit(), true, false, Set.of(301, 302));
+  /** And with {@code Redirect.ALWAYS}. */
+  static final RedirectPolicy ALWAYS = new RedirectPolicy(Set.of(301, 302, 303, 307, 308), redirectLimit(), true, true, Set.of(301, 302));
+
+  private final HttpClient client;
+  private final HttpRequest original;
+  private final HttpResponse.BodyHandler<T> handler;
+  private final HttpResponse.PushPromiseHandler<T> pushPromiseHandler;
+  private final RedirectFreeClients redirectFree;
+  private final WardenRequest request;
+
+  JdkHttpCall(
+      HttpClient client,
+      HttpRequest original,
+      HttpResponse.BodyHandler<T> handler,
+      HttpResponse.PushPromiseHandler<T> pushPromiseHandler,
+      RedirectFreeClients redirectFree) {
+    this.client = client;
+    this.original = original;
+    this.handler = handler;
+    this.pushPromiseHandler = pushPromiseHandler;
+    this.redirectFree = redirectFree;
+    Body body = original.bodyPublisher()
+        .filter(publisher -> publisher.contentLength() != 0)
+        .map(publisher -> Body.lazy(() -> PublisherBytes.read(publisher)))
+        .orElse(Body.NONE);
+    this.request = new WardenRequest(original.method(), original.uri(), Headers.of(original.headers().map()), body);
+  }
+
+  private static int redirectLimit() {
+    return Math.max(1, Integer.getInteger("jdk.httpclient.redirects.retrylimit", 5));
+  }
+
+  @Override
+  public WardenRequest request() {
+    return request;
+  }
+
+  @Override
+  public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
+    HttpRequest built = build(outgoing);
+    HttpResponse.BodyHandler<T> handled = info ->
+        discarded.test(info.statusCode(), Headers.of(info.headers().map()))
+            ? HttpResponse.BodySubscribers.replacing(null)
+            : handler.apply(info);
+    HttpClient target = redirectFree.of(client);
+    CompletableFuture<HttpResponse<T>> sent = Bypass.call(() -> pushPromiseHandler == null
+        ? target.sendAsync(built, handled)
+        : target.sendAsync(built, handled, pushPromiseHandler));
+    return sent.thenApply(response -> new WardenResponse(response.statusCode(), Headers.of(response.headers().map()), response, () -> {}));
+  }
+
+  private HttpRequest build(WardenRequest outgoing) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(outgoing.uri()).expectContinue(original.expectContinue());
+    original.timeout().ifPresent(builder::timeout);
+    original.version().ifPresent(builder::version);
+    builder.method(outgoing.method(), publisher(outgoing.body()));
+    for (Map.Entry<String, List<String>> field : outgoing.headers().map().entrySet()) {
+      for (String value : field.getValue()) {
+        try {
+          builder.header(field.getKey(), value);
+        } catch (IllegalArgumentException restricted) {
+          // A header the client sets itself (Host, Content-Length, ...): it will.
+        }
+      }
+    }
+    return builder.build();
+  }
+
+  private HttpRequest.BodyPublisher publisher(Body body) {
+    if (body == Body.NONE) {
+      return HttpRequest.BodyPublishers.noBody();
+    }
+    if (body.wasRead()) {
+      return HttpRequest.BodyPublishers.ofByteArray(body.bytes());
+    }
+    return original.bodyPublisher().orElseGet(HttpRequest.BodyPublishers::noBody);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public CompletableFuture<HttpResponse<T>> toNative(WardenResponse response, WardenRequest sent) {
+    HttpRequest view = sent.uri().equals(original.uri()) && sent.method().equals(original.method()) ? original : build(sent);
+    return CompletableFuture.completedFuture(new ShieldedHttpResponse<>((HttpResponse<T>) response.nativeResponse(), view));
+  }
+
+  @Override
+  public CompletableFuture<HttpResponse<T>> answer(Answer answer) {
+    return SyntheticHttpResponse.of(answer, original, handler);
+  }
+
+  @Override
+  public RedirectPolicy redirects() {
+    return switch (client.followRedirects()) {
+      case NEVER -> RedirectPolicy.NONE;
+      case ALWAYS -> ALWAYS;
+      default -> NORMAL;
+    };
+  }
+
+  @Override
+  public boolean blocking() {
+    return false;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.warden.agent.pipeline;
+
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * Marks the requests Warden itself sends through an application's client, so that its hooks let
+ * them pass instead of handling them again.
+ */
+public final class Bypass {
+
+  private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
+
+  private Bypass() {}
+
+  /** Whether the current thread is sending on Warden's behalf. */
+  public static boolean active() {
+    return ACTIVE.get() != null;
+  }
+
+  /** Runs {@code action} with hooks passing everything through on this thread. */
+  public static <T> T call(Supplier<T> action) {
+    if (active()) {
+      return action.get();
+    }
+    ACTIVE.set(Boolean.TRUE);
+    try {
+      return action.get();
+    } finally {
+      ACTIVE.remove();
+    }
+  }
+
+  /** An action that may throw an {@link IOException}. */
+  @FunctionalInterface
+  public interface IoAction<T> {
+    T run() throws IOException;
+  }
+
+  /** Like {@link #call(Supplier)}, for I/O. */
+  public static <T> T io(IoAction<T> action) throws IOException {
+    if (active()) {
+      return action.run();
+    }
+    ACTIVE.set(Boolean.TRUE);
+    try {
+      return action.run();
+    } finally {
+      ACTIVE.remove();
+    }
+  }
+}

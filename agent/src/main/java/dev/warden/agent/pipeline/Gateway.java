@@ -1,0 +1,114 @@
+package dev.warden.agent.pipeline;
+
+import dev.warden.agent.audit.AuditAttributes;
+import dev.warden.agent.audit.AuditRecord;
+import dev.warden.agent.audit.AuditSink;
+import dev.warden.agent.audit.Decisions;
+import dev.warden.agent.bootstrap.Answer;
+import dev.warden.agent.bootstrap.ClientCall;
+import dev.warden.agent.bootstrap.WardenRequest;
+import dev.warden.agent.caller.Caller;
+import dev.warden.agent.log.Log;
+import dev.warden.agent.policy.PolicyHolder;
+import dev.warden.agent.policy.PolicySnapshot;
+import dev.warden.agent.policy.PolicyState;
+import dev.warden.agent.throttle.ThrottleRegistry;
+import dev.warden.policy.SiteUrl;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Where hooks hand calls to Warden. A hook asks {@link #isSiteOrigin} first, which costs a few
+ * comparisons, and hands over only calls to a Jira site's host and port; everything else never
+ * reaches Warden.
+ */
+public final class Gateway {
+
+  private final PolicyHolder policies;
+  private final Pipeline pipeline;
+  private final AuditSink audit;
+  private final WardenClock clock;
+  private final ScheduledExecutorService scheduler;
+
+  public Gateway(PolicyHolder policies, AuditSink audit, ThrottleRegistry throttles, WardenClock clock, ScheduledExecutorService scheduler) {
+    this.policies = policies;
+    this.pipeline = new Pipeline(audit, throttles, clock);
+    this.audit = audit;
+    this.clock = clock;
+    this.scheduler = scheduler;
+  }
+
+  /** Whether a request to this scheme, host and port may be for a Jira site. */
+  public boolean isSiteOrigin(String scheme, String host, int port) {
+    return scheme != null && host != null && policies.current().isSiteOrigin(scheme, host, port);
+  }
+
+  /** Whether a request to this URI may be for a Jira site. */
+  public boolean isSiteOrigin(URI uri) {
+    String scheme = uri.getScheme();
+    return scheme != null && isSiteOrigin(scheme, uri.getHost(), uri.getPort() >= 0 ? uri.getPort() : SiteUrl.defaultPort(scheme));
+  }
+
+  /**
+   * Handles one call: decides, throttles, authenticates, sends and audits it. Never throws: an
+   * internal error is answered with a 503, and the client's own errors reach the application as
+   * the client raised them.
+   */
+  public <N> CompletableFuture<N> handle(ClientCall<N> call) {
+    try {
+      PolicyState state = policies.current();
+      WardenRequest request = call.request();
+      if (state instanceof PolicyState.Unusable unusable) {
+        if (unusable.covers(request.uri())) {
+          return refuse(call, unusable);
+        }
+        return passThrough(call, request);
+      }
+      PolicySnapshot snapshot = ((PolicyState.Active) state).snapshot();
+      Caller caller = snapshot.callers().find();
+      Waiter waiter = call.blocking() ? Waiter.parking(clock) : Waiter.scheduled(scheduler);
+      Exchange exchange = new Exchange(call, snapshot, caller, waiter, request.headers().first("traceparent"));
+      return pipeline.send(exchange, request).thenCompose(outcome -> toNative(call, outcome));
+    } catch (RuntimeException e) {
+      Log.get().error("internal error before a Jira request was sent; answered 503 (" + e + ")");
+      return call.answer(Answers.unavailable("internal error; the request was not sent", CredentialStage.RETRY_AFTER_NANOS));
+    }
+  }
+
+  private static <N> CompletableFuture<N> toNative(ClientCall<N> call, Outcome outcome) {
+    if (outcome instanceof Outcome.Answered answered) {
+      return call.answer(answered.answer());
+    }
+    Outcome.Sent sent = (Outcome.Sent) outcome;
+    return call.toNative(sent.response(), sent.request());
+  }
+
+  private static <N> CompletableFuture<N> passThrough(ClientCall<N> call, WardenRequest request) {
+    return call.send(request, ClientCall.Discarded.NONE).thenCompose(response -> call.toNative(response, request));
+  }
+
+  /** No valid policy: the call is for a site the broken file names, so it is refused and audited. */
+  private <N> CompletableFuture<N> refuse(ClientCall<N> call, PolicyState.Unusable unusable) {
+    WardenRequest request = call.request();
+    URI uri = request.uri();
+    Answer answer = Answers.unavailable(unusable.reason(), CredentialStage.RETRY_AFTER_NANOS);
+    AuditRecord.Builder record = AuditRecord.builder(request.method(), clock.epochNanos())
+        .traceparent(request.headers().first("traceparent"))
+        .put(AuditAttributes.URL_FULL, SiteRequests.redacted(uri))
+        .put(AuditAttributes.SERVER_ADDRESS, uri.getHost())
+        .put(AuditAttributes.SERVER_PORT, (long) (uri.getPort() >= 0 ? uri.getPort() : SiteUrl.defaultPort(uri.getScheme())))
+        .put(AuditAttributes.JIRA_OPERATION, "unknown")
+        .put(AuditAttributes.WARDEN_DECISION, Decisions.UNAVAILABLE)
+        .put(AuditAttributes.HTTP_RESPONSE_STATUS_CODE, (long) answer.status())
+        .put(AuditAttributes.ERROR_TYPE, Integer.toString(answer.status()));
+    audit.record(record.end(clock.epochNanos()));
+    return call.answer(answer);
+  }
+
+  /** Unwraps the exception a future failed with. */
+  public static Throwable cause(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.warden.agent.pipeline;
+
+import dev.warden.agent.bootstrap.Body;
+import dev.warden.agent.bootstrap.RedirectPolicy;
+import dev.warden.agent.bootstrap.WardenRequest;
+import java.net.URI;
+
+/** The next hop of a redirect, the way the application's client would make it. */
+final class Redirects {
+
+  private Redirects() {}
+
+  /** The request to follow {@code outcome} with, or {@code null} when the client would not follow it. */
+  static WardenRequest next(Outcome outcome, RedirectPolicy policy, int redirectsSoFar) {
+    if (!(outcome instanceof Outcome.Sent sent) || !policy.follows(sent.status()) || redirectsSoFar >= policy.maxHops()) {
+      return null;
+    }
+    String location = sent.response().headers().first("Location");
+    if (location == null) {
+      return null;
+    }
+    WardenRequest previous = sent.request();
+    URI target;
+    try {
+      target = previous.uri().resolve(location.trim());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (target.getScheme() == null || target.getHost() == null || !policy.allowsScheme(previous.uri().getScheme(), target.getScheme())) {
+      return null;
+    }
+    String method = policy.methodAfter(sent.status(), previous.method());
+    WardenRequest next = previous.withUri(target);
+    if (!method.equals(previous.method())) {
+      next = next.withMethod(method, Body.NONE)
+          .withHeaders(previous.headers().without("Content-Type").without("Content-Length"));
+    }
+    if (!sameOrigin(previous.uri(), target)) {
+      // As browsers and the JDK's own clients do: credentials never follow a redirect to another origin.
+      next = SiteRequests.anonymous(next);
+    }
+    return next;
+  }
+
+  static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() >= 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.warden.agent.pipeline;
+
+import dev.warden.agent.audit.AuditAttributes;
+import dev.warden.agent.audit.Decisions;
+import dev.warden.agent.throttle.Permit;
+import dev.warden.agent.throttle.ThrottleRegistry;
+import dev.warden.policy.Throttle;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Takes a token from the hop's throttle, waiting up to its {@code max-wait}; past it, answers with
+ * the 429 of CONTRACT section 4. In dry-run nothing waits and nothing is refused: a refusal is
+ * audited as {@code would-throttle}.
+ */
+final class ThrottleStage implements Stage {
+
+  private final ThrottleRegistry throttles;
+
+  ThrottleStage(ThrottleRegistry throttles) {
+    this.throttles = throttles;
+  }
+
+  @Override
+  public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
+    if (hop.decision.throttle().isEmpty()) {
+      return next.proceed(hop);
+    }
+    Throttle throttle = hop.decision.throttle().get();
+    hop.audit.put(AuditAttributes.WARDEN_THROTTLE, throttle.name());
+    Permit permit = throttles.acquire(throttle, hop.site.id(), hop.exchange.caller().className(), hop.decision.ruleId());
+    if (!permit.granted()) {
+      if (hop.dryRun()) {
+        if (!hop.wouldDeny) {
+          hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.WOULD_THROTTLE);
+        }
+        return next.proceed(hop);
+      }
+      hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.THROTTLED);
+      return CompletableFuture.completedFuture(new Outcome.Answered(Answers.throttled(
+          hop.request.method(), hop.rawPath(), hop.classification.operation().id(), throttle.name(), permit.retryAfterNanos())));
+    }
+    if (permit.waitNanos() == 0 || hop.dryRun()) {
+      return next.proceed(hop);
+    }
+    hop.audit.put(AuditAttributes.WARDEN_THROTTLE_WAIT_MS, Math.max(1, permit.waitNanos() / 1_000_000));
+    return hop.exchange.waiter().delay(permit.waitNanos()).thenCompose(ignored -> next.proceed(hop));
+  }
+}

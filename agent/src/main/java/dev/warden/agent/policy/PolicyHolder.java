@@ -1,0 +1,105 @@
+package dev.warden.agent.policy;
+
+import dev.warden.agent.caller.CallerFinder;
+import dev.warden.agent.credential.CredentialStore;
+import dev.warden.agent.log.Log;
+import dev.warden.check.PolicyCheck;
+import dev.warden.decision.DecisionEngine;
+import dev.warden.jira.Classifier;
+import dev.warden.jira.RouteCatalog;
+import dev.warden.policy.LoadResult;
+import dev.warden.policy.Policy;
+import dev.warden.policy.PolicyLoader;
+import dev.warden.policy.Problem;
+import dev.warden.policy.secret.SecretResolver;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+
+/**
+ * Holds the policy in force and replaces it when its file changes. A changed file that is invalid
+ * is reported, one log line per problem, and the policy in force stays in force.
+ */
+public final class PolicyHolder {
+
+  private final Path file;
+  private final String name;
+  private final RouteCatalog catalog;
+  private final PolicyLoader loader;
+  private final SecretResolver secrets;
+  private final LongSupplier nanoTime;
+  private volatile PolicyState state;
+
+  public PolicyHolder(Path file, RouteCatalog catalog, SecretResolver secrets, LongSupplier nanoTime) {
+    this.file = file;
+    this.name = file.toString();
+    this.catalog = catalog;
+    this.loader = new PolicyLoader(catalog);
+    this.secrets = secrets;
+    this.nanoTime = nanoTime;
+  }
+
+  /** The policy in force. */
+  public PolicyState current() {
+    return state;
+  }
+
+  /** The policy file. */
+  public Path file() {
+    return file;
+  }
+
+  /** Loads the file at start-up. */
+  public void loadInitial() {
+    LoadResult result = loader.load(file, name);
+    if (result.valid()) {
+      activate(result.policy().orElseThrow(), "loaded");
+      return;
+    }
+    state = new PolicyState.Unusable(name, result.errors(), result.readableSites());
+    Log log = Log.get();
+    String sites = result.readableSites().isEmpty()
+        ? "no site URL can be read from it, so Warden intercepts nothing until it is fixed"
+        : "requests to " + result.readableSites() + " are refused with 503 until it is fixed";
+    log.error("policy " + name + " is not usable (" + result.errors().get(0).message() + " at "
+        + result.errors().get(0).mark() + (result.errors().size() > 1 ? ", and " + (result.errors().size() - 1) + " more problems" : "")
+        + "); " + sites);
+    for (Problem problem : result.errors()) {
+      log.warn(problem.toString());
+    }
+  }
+
+  /** Reloads the file after it changed. */
+  public void reload() {
+    LoadResult result = loader.load(file, name);
+    if (result.valid()) {
+      activate(result.policy().orElseThrow(), "reloaded");
+      return;
+    }
+    Log log = Log.get();
+    if (state instanceof PolicyState.Active) {
+      log.error("policy " + name + " changed but is invalid; the policy in force stays in force. Problems:");
+    } else {
+      state = new PolicyState.Unusable(name, result.errors(), result.readableSites());
+      log.error("policy " + name + " is still not usable:");
+    }
+    for (Problem problem : result.errors()) {
+      log.error(problem.toString());
+    }
+  }
+
+  private void activate(Policy policy, String verb) {
+    PolicySnapshot snapshot = new PolicySnapshot(
+        policy,
+        new Classifier(catalog),
+        new DecisionEngine(policy),
+        new CredentialStore(policy, secrets, nanoTime),
+        new CallerFinder(policy.callerSkip()));
+    state = new PolicyState.Active(snapshot);
+    Log log = Log.get();
+    log.info("policy " + name + " " + verb + ": " + policy.sites().size() + " sites, " + policy.rules().size() + " rules, mode "
+        + policy.mode().word());
+    for (Problem warning : new PolicyCheck(catalog).warnings(policy)) {
+      log.warn(warning.toString());
+    }
+  }
+}
