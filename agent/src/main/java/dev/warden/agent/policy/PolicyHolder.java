@@ -56,16 +56,13 @@ public final class PolicyHolder {
       return;
     }
     state = new PolicyState.Unusable(name, result.errors(), result.readableSites());
-    Log log = Log.get();
+    int more = result.errors().size() - 1;
     String sites = result.readableSites().isEmpty()
         ? "no site URL can be read from it, so Warden intercepts nothing until it is fixed"
         : "requests to " + result.readableSites() + " are refused with 503 until it is fixed";
-    log.error("policy " + name + " is not usable (" + result.errors().get(0).message() + " at "
-        + result.errors().get(0).mark() + (result.errors().size() > 1 ? ", and " + (result.errors().size() - 1) + " more problems" : "")
-        + "); " + sites);
-    for (Problem problem : result.errors()) {
-      log.warn(problem.toString());
-    }
+    Log.get().error("policy " + name + " is not usable: " + result.errors().get(0)
+        + (more > 0 ? " (and " + more + " more problem" + (more == 1 ? "" : "s") + ": java -jar warden-agent.jar check " + name + " lists them)" : "")
+        + "; " + sites);
   }
 
   /** Reloads the file after it changed. */

@@ -41,14 +41,19 @@ public final class ThrottleRegistry {
    */
   public Permit acquire(Throttle throttle, String site, String callerClass, String ruleId) {
     Bucket bucket = bucket(throttle, site, callerClass, ruleId);
+    long maxWait = throttle.maxWait().toNanos();
     Recorder recorder = new Recorder();
     boolean granted;
-    try {
-      granted = bucket.asBlocking().tryConsume(1, throttle.maxWait().toNanos(), recorder);
-    } catch (InterruptedException e) {
-      // The recorder never sleeps, so this cannot happen; keep the flag for whoever asked.
-      Thread.currentThread().interrupt();
-      granted = false;
+    if (maxWait <= 0) {
+      granted = bucket.tryConsume(1);
+    } else {
+      try {
+        granted = bucket.asBlocking().tryConsume(1, maxWait, recorder);
+      } catch (InterruptedException e) {
+        // The recorder never sleeps, so this cannot happen; keep the flag for whoever asked.
+        Thread.currentThread().interrupt();
+        granted = false;
+      }
     }
     if (granted) {
       return recorder.nanos == 0 ? Permit.NOW : new Permit(true, recorder.nanos, 0);

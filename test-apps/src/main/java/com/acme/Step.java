@@ -1,0 +1,27 @@
+package com.acme;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One call the sample application makes, read from its steps file. Plain fields: the application
+ * parses them with its own (older) Jackson.
+ */
+public class Step {
+  /** Which part of the application makes the call: {@code sync}, {@code triage}, {@code reports}, or the main class. */
+  public String as;
+  public String method = "GET";
+  public String url;
+  public Map<String, String> headers = new LinkedHashMap<>();
+  public String body;
+  /** For {@code HttpURLConnection}: {@code fixed} or {@code chunked} streaming of the body. */
+  public String streaming;
+  /** For {@code HttpURLConnection}: read the status before ({@code true}) or after the input stream. */
+  public boolean statusFirst = true;
+  /** Instead of a call: pause this many milliseconds. */
+  public long sleep;
+  /** Instead of a call: wait until this file exists. */
+  public String awaitFile;
+  /** Make the call this many times, at once, from as many threads. */
+  public int parallel = 1;
+}

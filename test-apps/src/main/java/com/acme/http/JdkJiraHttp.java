@@ -1,0 +1,47 @@
+package com.acme.http;
+
+import com.acme.Step;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** Calls through {@code java.net.http.HttpClient}, blocking or asynchronous. */
+public final class JdkJiraHttp implements JiraHttp {
+
+  private final HttpClient client;
+  private final boolean async;
+
+  public JdkJiraHttp(boolean async, boolean http2, boolean followRedirects) {
+    this.async = async;
+    this.client = HttpClient.newBuilder()
+        .version(http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+        .followRedirects(followRedirects ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  @Override
+  public Result send(Step step) throws Exception {
+    HttpRequest.BodyPublisher body = step.body == null
+        ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(step.body);
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(step.url)).method(step.method, body).timeout(Duration.ofSeconds(20));
+    for (Map.Entry<String, String> header : step.headers.entrySet()) {
+      builder.header(header.getKey(), header.getValue());
+    }
+    HttpRequest request = builder.build();
+    HttpResponse<String> response = async
+        ? client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get()
+        : client.send(request, HttpResponse.BodyHandlers.ofString());
+    Result result = new Result();
+    result.status = response.statusCode();
+    result.headers = JiraHttp.interesting(response.headers().map());
+    result.body = response.body();
+    result.visibleAuthorization = response.request().headers().firstValue("Authorization").orElse(null);
+    result.version = response.version().name();
+    return result;
+  }
+}

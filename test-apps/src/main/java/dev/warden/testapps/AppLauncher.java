@@ -1,0 +1,159 @@
+package dev.warden.testapps;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Starts the sample application in a JVM of its own, with or without
+ * {@code -javaagent:agent/target/warden-agent.jar}, as a user would.
+ */
+public final class AppLauncher {
+
+  private final List<String> javaOptions = new ArrayList<>();
+  private final Map<String, String> agentArguments = new LinkedHashMap<>();
+  private final Map<String, String> environment = new LinkedHashMap<>();
+  private final List<String> arguments = new ArrayList<>();
+  private Path agentJar;
+  private String mainClass = "com.acme.ScriptedJiraClient";
+  private Duration timeout = Duration.ofSeconds(90);
+
+  /** The Java launcher: {@code warden.test.java}, else this JVM's. */
+  public static String java() {
+    String configured = System.getProperty("warden.test.java", System.getenv("WARDEN_TEST_JAVA"));
+    return configured != null && !configured.isBlank() ? configured : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** The agent jar the build made. */
+  public static Path builtAgent() {
+    return Path.of(required("warden.agent.jar"));
+  }
+
+  /** The sample application's class path. */
+  public static String appClasspath() {
+    return required("warden.app.classpath");
+  }
+
+  private static String required(String property) {
+    String value = System.getProperty(property);
+    if (value == null) {
+      throw new IllegalStateException("system property " + property + " is not set: run through Maven (mvn verify)");
+    }
+    return value;
+  }
+
+  /** Attaches the agent. */
+  public AppLauncher agent(Path jar) {
+    this.agentJar = jar;
+    return this;
+  }
+
+  /** An agent argument: {@code key=value} in {@code -javaagent:...=key=value,...}. */
+  public AppLauncher agentArgument(String key, String value) {
+    agentArguments.put(key, value);
+    return this;
+  }
+
+  public AppLauncher javaOption(String option) {
+    javaOptions.add(option);
+    return this;
+  }
+
+  public AppLauncher javaOptions(List<String> options) {
+    javaOptions.addAll(options);
+    return this;
+  }
+
+  public AppLauncher env(String name, String value) {
+    environment.put(name, value);
+    return this;
+  }
+
+  public AppLauncher mainClass(String name) {
+    this.mainClass = name;
+    return this;
+  }
+
+  public AppLauncher args(String... args) {
+    arguments.addAll(List.of(args));
+    return this;
+  }
+
+  public AppLauncher timeout(Duration timeout) {
+    this.timeout = timeout;
+    return this;
+  }
+
+  /** The command line. */
+  public List<String> command() {
+    List<String> command = new ArrayList<>();
+    command.add(java());
+    if (agentJar != null) {
+      String args = agentArguments.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+      command.add("-javaagent:" + agentJar + (args.isEmpty() ? "" : "=" + args));
+    }
+    command.addAll(javaOptions);
+    command.add("-cp");
+    command.add(appClasspath());
+    command.add(mainClass);
+    command.addAll(arguments);
+    return command;
+  }
+
+  /** Starts the JVM; the caller waits for it with {@link Running#await()}. */
+  public Running start() throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    return new Running(process, timeout);
+  }
+
+  /** Runs the JVM to its end. */
+  public AppRun run() throws Exception {
+    return start().await();
+  }
+
+  /** A started application JVM. */
+  public static final class Running {
+    private final Process process;
+    private final Duration timeout;
+    private final CompletableFuture<List<String>> stdout;
+    private final CompletableFuture<List<String>> stderr;
+
+    Running(Process process, Duration timeout) {
+      this.process = process;
+      this.timeout = timeout;
+      this.stdout = lines(process.getInputStream());
+      this.stderr = lines(process.getErrorStream());
+    }
+
+    private static CompletableFuture<List<String>> lines(InputStream in) {
+      return CompletableFuture.supplyAsync(() -> {
+        try (in) {
+          return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+          return List.of("<unreadable: " + e + ">");
+        }
+      });
+    }
+
+    /** Waits for the JVM to end (killing it past the timeout). */
+    public AppRun await() throws Exception {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("the application did not finish within " + timeout + "\n--- stdout\n"
+            + String.join("\n", stdout.get(5, TimeUnit.SECONDS)) + "\n--- stderr\n" + String.join("\n", stderr.get(5, TimeUnit.SECONDS)));
+      }
+      return new AppRun(process.exitValue(), stdout.get(10, TimeUnit.SECONDS), stderr.get(10, TimeUnit.SECONDS));
+    }
+  }
+}

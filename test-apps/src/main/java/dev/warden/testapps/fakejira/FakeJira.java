@@ -1,0 +1,223 @@
+package dev.warden.testapps.fakejira;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * A fake Jira that behaves like Jira where Warden can tell: it checks Basic and Bearer
+ * credentials, answers in Jira's error shapes, sends Jira's {@code X-RateLimit-*} fields, can be
+ * told to answer 429 with {@code Retry-After}, redirects attachment content to another host, and
+ * keeps a journal of every request it received.
+ */
+public final class FakeJira implements AutoCloseable {
+
+  /** A response the fake gives instead of serving, once. */
+  public record Scripted(int status, Map<String, String> headers, String body) {}
+
+  /** How the fake limits rate: Jira Cloud's burst limit, 100 requests a second per tenant. */
+  static final int RATE_LIMIT = 100;
+
+  private final Server server;
+  private final String contextPath;
+  private final Map<String, String> basicUsers;
+  private final Map<String, String> bearerTokens;
+  private final Journal journal = new Journal();
+  private final ConcurrentLinkedQueue<Scripted> scripted = new ConcurrentLinkedQueue<>();
+  private final JiraApi api;
+  private final AtomicLong windowSecond = new AtomicLong();
+  private final AtomicLong windowCount = new AtomicLong();
+
+  private FakeJira(Builder builder) throws Exception {
+    this.contextPath = builder.contextPath;
+    this.basicUsers = Map.copyOf(builder.basicUsers);
+    this.bearerTokens = Map.copyOf(builder.bearerTokens);
+    this.api = new JiraApi(contextPath, builder.mediaHost == null ? URI.create("http://localhost:9/") : builder.mediaHost);
+    this.server = Servers.start("fake-jira", new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        FakeJira.this.handle(request, response, callback);
+        return true;
+      }
+    }, builder.tls);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a fake Jira. */
+  public static final class Builder {
+    private String contextPath = "";
+    private final Map<String, String> basicUsers = new HashMap<>();
+    private final Map<String, String> bearerTokens = new HashMap<>();
+    private URI mediaHost;
+    private Tls tls;
+
+    /** Serves under a context path such as {@code /jira}, as Data Center installs often do. */
+    public Builder contextPath(String path) {
+      this.contextPath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+      return this;
+    }
+
+    /** Accepts {@code Authorization: Basic base64(user:token)}. */
+    public Builder basicUser(String user, String token) {
+      basicUsers.put(user, token);
+      return this;
+    }
+
+    /** Accepts {@code Authorization: Bearer token}; {@code name} is how the journal names who it was. */
+    public Builder bearerToken(String name, String token) {
+      bearerTokens.put(token, name);
+      return this;
+    }
+
+    /** Where attachment content redirects to (Jira Cloud serves it from another host). */
+    public Builder mediaHost(URI host) {
+      this.mediaHost = host;
+      return this;
+    }
+
+    /** Also serves HTTPS (HTTP/1.1 and HTTP/2) with this certificate. */
+    public Builder tls(Tls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    public FakeJira start() throws Exception {
+      return new FakeJira(this);
+    }
+  }
+
+  /** The site URL in clear: {@code http://127.0.0.1:<port>[/context]}. */
+  public URI url() {
+    return URI.create("http://127.0.0.1:" + Servers.port(server, 0) + contextPath);
+  }
+
+  /** The site URL over TLS: {@code https://localhost:<port>[/context]}. */
+  public URI httpsUrl() {
+    return URI.create("https://localhost:" + Servers.port(server, 1) + contextPath);
+  }
+
+  /** Every request received. */
+  public Journal journal() {
+    return journal;
+  }
+
+  /** Answers the next {@code count} requests with {@code status} and these fields instead of serving them. */
+  public void failNext(int count, int status, Map<String, String> headers, String body) {
+    for (int i = 0; i < count; i++) {
+      scripted.add(new Scripted(status, headers, body));
+    }
+  }
+
+  private void handle(Request request, Response response, Callback callback) throws Exception {
+    String principal = authenticate(request.getHeaders().get("Authorization"));
+    Received received = journal.record(request, principal);
+    rateLimitHeaders(response);
+    String path = received.path();
+    if (!path.startsWith(contextPath + "/")) {
+      Responses.text(response, callback, 404, "text/html", "<html><body>Not Found</body></html>");
+      return;
+    }
+    Scripted next = scripted.poll();
+    if (next != null) {
+      next.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+      Responses.text(response, callback, next.status(), "application/json;charset=UTF-8", next.body());
+      return;
+    }
+    List<String> segments = new ArrayList<>(List.of(path.substring(contextPath.length() + 1).split("/")));
+    segments.removeIf(String::isEmpty);
+    boolean api = segments.size() >= 3 && segments.get(0).equals("rest") && segments.get(1).equals("api")
+        && List.of("2", "3", "latest").contains(segments.get(2));
+    List<String> rest = api ? segments.subList(3, segments.size()) : segments;
+    if (api && rest.equals(List.of("serverInfo")) && request.getMethod().equals("GET")) {
+      Responses.json(response, callback, 200, serverInfo());
+      return;
+    }
+    if (principal == null) {
+      unauthorized(request, response, callback);
+      return;
+    }
+    if (!api) {
+      Responses.json(response, callback, 404, Responses.error("null for uri: " + path));
+      return;
+    }
+    this.api.serve(request.getMethod(), rest, received.body(), principal, response, callback);
+  }
+
+  /** Who the credentials identify, or {@code null} for none or wrong ones. */
+  private String authenticate(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String pair = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        if (colon > 0 && pair.substring(colon + 1).equals(basicUsers.get(pair.substring(0, colon)))) {
+          return "basic:" + pair.substring(0, colon);
+        }
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+      return null;
+    }
+    if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String name = bearerTokens.get(authorization.substring(7).trim());
+      return name == null ? null : "bearer:" + name;
+    }
+    return null;
+  }
+
+  private static void unauthorized(Request request, Response response, Callback callback) {
+    boolean offered = request.getHeaders().get("Authorization") != null;
+    response.getHeaders().put("WWW-Authenticate", "Basic realm=\"protected-area\"");
+    response.getHeaders().put("X-Seraph-LoginReason", offered ? "AUTHENTICATED_FAILED" : "AUTHENTICATION_DENIED");
+    Responses.json(response, callback, 401, Responses.error(
+        "You are not authenticated. Authentication required to perform this operation."));
+  }
+
+  /** Jira Cloud's rate-limit fields, counted per second. */
+  private void rateLimitHeaders(Response response) {
+    long second = System.currentTimeMillis() / 1000;
+    if (windowSecond.getAndSet(second) != second) {
+      windowCount.set(0);
+    }
+    long remaining = Math.max(0, RATE_LIMIT - windowCount.incrementAndGet());
+    response.getHeaders().put("X-RateLimit-Limit", Integer.toString(RATE_LIMIT));
+    response.getHeaders().put("X-RateLimit-Remaining", Long.toString(remaining));
+    response.getHeaders().put("X-RateLimit-Reset", Instant.ofEpochSecond(second + 1).truncatedTo(ChronoUnit.SECONDS).toString());
+    if (remaining < RATE_LIMIT / 5) {
+      response.getHeaders().put("X-RateLimit-NearLimit", "true");
+    }
+  }
+
+  private static Map<String, Object> serverInfo() {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("baseUrl", "https://fake.atlassian.net");
+    info.put("version", "1001.0.0-SNAPSHOT");
+    info.put("deploymentType", "Cloud");
+    info.put("serverTitle", "Fake Jira");
+    return info;
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+}

@@ -1,0 +1,158 @@
+package dev.warden.testapps.otlp;
+
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * A test OTLP/HTTP receiver: takes {@code POST /v1/traces} in {@code application/x-protobuf}, as a
+ * collector does, and keeps every span it decodes.
+ */
+public final class OtlpReceiver implements AutoCloseable {
+
+  private final Server server;
+  private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+
+  private OtlpReceiver() throws Exception {
+    server = new Server(new InetSocketAddress("127.0.0.1", 0));
+    server.setHandler(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        requests.add(request.getMethod() + " " + request.getHttpURI().getPath() + " " + request.getHeaders().get("Content-Type"));
+        if (!request.getHttpURI().getPath().equals("/v1/traces")) {
+          response.setStatus(404);
+          callback.succeeded();
+          return true;
+        }
+        ByteBuffer buffer = Content.Source.asByteBuffer(request);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        if ("gzip".equalsIgnoreCase(request.getHeaders().get("Content-Encoding"))) {
+          bytes = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes();
+        }
+        decode(ExportTraceServiceRequest.parseFrom(bytes));
+        response.setStatus(200);
+        response.getHeaders().put("Content-Type", "application/x-protobuf");
+        response.write(true, ByteBuffer.wrap(ExportTraceServiceResponse.getDefaultInstance().toByteArray()), callback);
+        return true;
+      }
+    });
+    server.start();
+  }
+
+  public static OtlpReceiver start() throws Exception {
+    return new OtlpReceiver();
+  }
+
+  /** The endpoint to give {@code OTEL_EXPORTER_OTLP_ENDPOINT}. */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort());
+  }
+
+  /** Every span received so far. */
+  public List<ReceivedSpan> spans() {
+    return List.copyOf(spans);
+  }
+
+  /** The requests received, as {@code METHOD path content-type}. */
+  public List<String> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** Waits until at least {@code count} spans match, or the timeout passes; returns those that match. */
+  public List<ReceivedSpan> await(Predicate<ReceivedSpan> filter, int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<ReceivedSpan> matching = spans.stream().filter(filter).toList();
+      if (matching.size() >= count || System.nanoTime() > deadline) {
+        return matching;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  public void clear() {
+    spans.clear();
+  }
+
+  private void decode(ExportTraceServiceRequest request) {
+    for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
+      String service = String.valueOf(attributes(resourceSpans.getResource()).get("service.name"));
+      for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
+        for (Span span : scopeSpans.getSpansList()) {
+          List<ReceivedSpan.Event> events = new ArrayList<>();
+          span.getEventsList().forEach(e -> events.add(new ReceivedSpan.Event(e.getName(), attributes(e.getAttributesList()))));
+          spans.add(new ReceivedSpan(
+              service,
+              scopeSpans.getScope().getName(),
+              span.getName(),
+              span.getKind().name(),
+              hex(span.getTraceId()),
+              hex(span.getSpanId()),
+              span.getParentSpanId().isEmpty() ? null : hex(span.getParentSpanId()),
+              attributes(span.getAttributesList()),
+              events,
+              span.getStatus().getCode().name()));
+        }
+      }
+    }
+  }
+
+  private static Map<String, Object> attributes(Resource resource) {
+    return attributes(resource.getAttributesList());
+  }
+
+  private static Map<String, Object> attributes(List<KeyValue> values) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (KeyValue kv : values) {
+      out.put(kv.getKey(), value(kv.getValue()));
+    }
+    return out;
+  }
+
+  private static Object value(AnyValue value) {
+    return switch (value.getValueCase()) {
+      case STRING_VALUE -> value.getStringValue();
+      case BOOL_VALUE -> value.getBoolValue();
+      case INT_VALUE -> value.getIntValue();
+      case DOUBLE_VALUE -> value.getDoubleValue();
+      case ARRAY_VALUE -> value.getArrayValue().getValuesList().stream().map(OtlpReceiver::value).toList();
+      default -> value.toString();
+    };
+  }
+
+  private static String hex(ByteString bytes) {
+    return HexFormat.of().formatHex(bytes.toByteArray());
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+}

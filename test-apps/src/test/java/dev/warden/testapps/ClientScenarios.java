@@ -1,0 +1,275 @@
+package dev.warden.testapps;
+
+import static dev.warden.testapps.Steps.call;
+import static dev.warden.testapps.Steps.create;
+import static dev.warden.testapps.Steps.withBody;
+import static dev.warden.testapps.Steps.withHeader;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.testapps.fakejira.Received;
+import dev.warden.testapps.otlp.ReceivedSpan;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenarios every hooked client must pass, each in a real JVM started with
+ * {@code -javaagent:agent/target/warden-agent.jar} against the fake Jira. Subclasses name the client.
+ */
+abstract class ClientScenarios {
+
+  static final String POLICY = """
+      version: 1
+      caller-skip: [com.acme.http.**]
+      sites:
+        - id: jira
+          url: {jira}
+          credential: bot
+        - id: jira-tls
+          url: {jira-tls}
+          credential: bot
+      credentials:
+        bot:
+          type: basic
+          username: bot@acme.example
+          password: ${env:JIRA_TOKEN}
+      throttles:
+        one-a-minute:
+          capacity: 1
+          refill: 1/1m
+          max-wait: 0s
+      rules:
+        - id: no-deletes
+          effect: deny
+          operations: [deleteIssue]
+        - id: triage-creates
+          effect: allow
+          callers: com.acme.triage.**
+          operations: [createIssue, createIssues]
+          projects: [OPS]
+        - id: reports-throttled
+          effect: allow
+          callers: com.acme.reports.*
+          operations: [read:jira-work]
+          throttle: one-a-minute
+        - id: reads
+          effect: allow
+          operations: [read:jira-work, read:jira-user, unscoped]
+      """;
+
+  static Harness harness;
+  static Path policy;
+
+  /** The client's name as the sample application takes it. */
+  abstract String client();
+
+  @BeforeAll
+  static void startServers() throws Exception {
+    harness = Harness.start("scenarios");
+    policy = harness.policy(POLICY);
+  }
+
+  @AfterAll
+  static void stopServers() throws Exception {
+    harness.close();
+  }
+
+  @BeforeEach
+  void clear() {
+    harness.clear();
+  }
+
+  AppRun run(List<java.util.Map<String, Object>> steps, String... extraArgs) throws Exception {
+    AppLauncher app = harness.app(policy, client());
+    app.args(extraArgs);
+    app.args(harness.steps(steps).toString());
+    AppRun run = app.run();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return run;
+  }
+
+  List<Received> jiraReceived(String method, String pathPart) {
+    return harness.jira.journal().matching(r -> r.method().equals(method) && r.path().contains(pathPart));
+  }
+
+  @Test
+  void allowedCallIsAuthenticatedWithTheSiteCredential() throws Exception {
+    AppRun run = run(List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
+
+    JsonNode result = run.step(1);
+    assertThat(result.path("status").asInt()).isEqualTo(200);
+    assertThat(result.path("body").asText()).contains("\"key\":\"OPS-1\"");
+    List<Received> received = jiraReceived("GET", "/rest/api/2/issue/OPS-1");
+    assertThat(received).singleElement().satisfies(r -> {
+      assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
+      assertThat(r.principal()).isEqualTo("basic:" + Harness.USER);
+    });
+    ReceivedSpan span = harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue/"), 1).get(0);
+    assertThat(span.name()).isEqualTo("GET /rest/api/2/issue/{issueIdOrKey}");
+    assertThat(span.kind()).isEqualTo("SPAN_KIND_CLIENT");
+    assertThat(span.service()).isEqualTo("acme-jira-sync");
+    assertThat(span.attributes())
+        .containsEntry("http.request.method", "GET")
+        .containsEntry("url.full", harness.jira.url() + "/rest/api/2/issue/OPS-1")
+        .containsEntry("server.address", "127.0.0.1")
+        .containsEntry("server.port", (long) harness.jira.url().getPort())
+        .containsEntry("url.template", "/rest/api/2/issue/{issueIdOrKey}")
+        .containsEntry("http.response.status_code", 200L)
+        .containsEntry("jira.site", "jira")
+        .containsEntry("jira.operation", "getIssue")
+        .containsEntry("jira.scope", "read:jira-work")
+        .containsEntry("jira.project.key", "OPS")
+        .containsEntry("jira.issue.key", "OPS-1")
+        .containsEntry("warden.decision", "allow")
+        .containsEntry("warden.rule", "reads")
+        .containsEntry("warden.caller", "com.acme.sync.IssueSync.call")
+        .containsEntry("warden.credential", "bot")
+        .doesNotContainKey("error.type")
+        .doesNotContainKey("http.request.resend_count");
+  }
+
+  @Test
+  void applicationsOwnAuthorizationIsReplacedAndCannotBeReadBack() throws Exception {
+    String bogus = "Basic Ym9ndXM6Ym9ndXM=";
+    AppRun run = run(List.of(withHeader(call("sync", "GET", "{jira}/rest/api/3/myself"), "Authorization", bogus)));
+
+    assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
+    assertThat(jiraReceived("GET", "/myself")).singleElement()
+        .satisfies(r -> assertThat(r.headers().get("authorization")).containsExactly(harness.expectedAuthorization()));
+    String visible = run.step(1).path("visibleAuthorization").asText(null);
+    assertThat(visible).isNotEqualTo(harness.expectedAuthorization()).satisfiesAnyOf(
+        v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(bogus));
+  }
+
+  @Test
+  void deniedDeleteNeverReachesJira() throws Exception {
+    AppRun run = run(List.of(call("triage", "DELETE", "{jira}/rest/api/2/issue/OPS-2")));
+
+    JsonNode result = run.step(1);
+    assertThat(result.path("status").asInt()).isEqualTo(403);
+    assertThat(result.path("headers").path("x-warden-decision").asText()).isEqualTo("deny");
+    assertThat(result.path("headers").path("x-warden-rule").asText()).isEqualTo("no-deletes");
+    assertThat(result.path("headers").path("content-type").asText()).startsWith("application/json");
+    assertThat(Harness.JSON.readTree(result.path("body").asText())).isEqualTo(Harness.JSON.readTree(
+        "{\"errorMessages\":[\"warden: DELETE /rest/api/2/issue/OPS-2 (deleteIssue) denied by rule no-deletes\"],\"errors\":{}}"));
+    assertThat(harness.jira.journal().matching(r -> r.method().equals("DELETE"))).isEmpty();
+    ReceivedSpan span = harness.spans(s -> s.name().startsWith("DELETE"), 1).get(0);
+    assertThat(span.attributes())
+        .containsEntry("warden.decision", "deny")
+        .containsEntry("warden.rule", "no-deletes")
+        .containsEntry("http.response.status_code", 403L)
+        .containsEntry("error.type", "403")
+        .containsEntry("warden.caller", "com.acme.triage.TriageBot.call")
+        .doesNotContainKey("warden.credential");
+  }
+
+  @Test
+  void createIsAllowedInOneProjectAndDeniedInAnother() throws Exception {
+    AppRun run = run(List.of(
+        withBody(withHeader(call("triage", "POST", "{jira}/rest/api/2/issue"), "Content-Type", "application/json"), create("OPS", "allowed")),
+        withBody(withHeader(call("triage", "POST", "{jira}/rest/api/2/issue"), "Content-Type", "application/json"), create("HR", "denied"))));
+
+    assertThat(run.step(1).path("status").asInt()).isEqualTo(201);
+    assertThat(run.step(1).path("body").asText()).contains("\"key\":\"OPS-");
+    assertThat(run.step(2).path("status").asInt()).isEqualTo(403);
+    assertThat(run.step(2).path("headers").path("x-warden-rule").asText()).isEqualTo("default-deny");
+    assertThat(jiraReceived("POST", "/rest/api/2/issue")).singleElement()
+        .satisfies(r -> assertThat(r.body()).isEqualTo(create("OPS", "allowed")));
+    List<ReceivedSpan> spans = harness.spans(s -> s.name().equals("POST /rest/api/2/issue"), 2);
+    assertThat(spans).extracting(s -> s.attribute("jira.project.key") + " " + s.attribute("warden.decision"))
+        .containsExactlyInAnyOrder("OPS allow", "HR deny");
+  }
+
+  @Test
+  void nonJiraHostGetsTheApplicationsOwnHeaderAndNeverTheCredential() throws Exception {
+    AppRun run = run(List.of(withHeader(call("sync", "GET", "{echo}/status"), "Authorization", "Bearer the-apps-own")));
+
+    assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
+    assertThat(harness.echo.journal().all()).singleElement()
+        .satisfies(r -> assertThat(r.headers().get("authorization")).containsExactly("Bearer the-apps-own"));
+    Thread.sleep(300);
+    assertThat(harness.otlp.spans()).isEmpty();
+  }
+
+  @Test
+  void redirectToAnotherHostDropsTheCredential() throws Exception {
+    AppRun run = run(List.of(call("sync", "GET", "{jira}/rest/api/3/attachment/content/10001")), "--follow-redirects");
+
+    assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
+    assertThat(jiraReceived("GET", "/attachment/content/10001")).singleElement()
+        .satisfies(r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
+    assertThat(harness.echo.journal().all()).singleElement().satisfies(r -> {
+      assertThat(r.path()).isEqualTo("/file/10001");
+      assertThat(r.header("Authorization")).isNull();
+    });
+    ReceivedSpan span = harness.spans(s -> s.name().startsWith("GET /rest/api/3/attachment"), 1).get(0);
+    assertThat(span.attributes()).containsEntry("jira.operation", "getAttachmentContent").containsEntry("http.response.status_code", 303L);
+  }
+
+  @Test
+  void throttleAnswers429PastMaxWait() throws Exception {
+    AppRun run = run(List.of(
+        call("reports", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+        call("reports", "GET", "{jira}/rest/api/2/issue/OPS-1")));
+
+    assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
+    JsonNode throttled = run.step(2);
+    assertThat(throttled.path("status").asInt()).isEqualTo(429);
+    assertThat(throttled.path("headers").path("x-warden-decision").asText()).isEqualTo("throttled");
+    assertThat(throttled.path("headers").path("x-warden-throttle").asText()).isEqualTo("one-a-minute");
+    assertThat(throttled.path("headers").path("retry-after").asInt()).isBetween(1, 60);
+    assertThat(throttled.path("body").asText()).contains("warden: GET /rest/api/2/issue/OPS-1 (getIssue) throttled by 'one-a-minute'");
+    assertThat(jiraReceived("GET", "/issue/OPS-1")).hasSize(1);
+    assertThat(harness.spans(s -> "throttled".equals(s.attribute("warden.decision")), 1)).singleElement()
+        .satisfies(s -> assertThat(s.attributes()).containsEntry("http.response.status_code", 429L).containsEntry("warden.rule", "reports-throttled"));
+  }
+
+  @Test
+  void traceparentMakesTheAuditSpanAChildEvenWhenNotSampled() throws Exception {
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String parent = "00f067aa0ba902b7";
+    run(List.of(withHeader(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "traceparent", "00-" + trace + "-" + parent + "-00")));
+
+    ReceivedSpan span = harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 1).get(0);
+    assertThat(span.traceId()).isEqualTo(trace);
+    assertThat(span.parentSpanId()).isEqualTo(parent);
+  }
+
+  @Test
+  void manyConcurrentCallsAreEachAuthenticatedAndCountedOnce() throws Exception {
+    AppRun run = run(List.of(Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "parallel", 20)));
+
+    assertThat(run.steps()).hasSize(20).allSatisfy(s -> assertThat(s.path("status").asInt()).isEqualTo(200));
+    assertThat(jiraReceived("GET", "/issue/OPS-1")).hasSize(20)
+        .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
+    assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 20)).hasSize(20);
+  }
+
+  @Test
+  void secretNeverAppearsInAnyOutput() throws Exception {
+    Path audit = harness.dir.resolve("audit-" + client() + ".jsonl");
+    AppLauncher app = harness.app(policy, client())
+        .agentArgument("log.level", "debug")
+        .agentArgument("audit.file", audit.toString());
+    app.args(harness.steps(List.of(
+        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1?os_password=" + "leaked-" + harness.token),
+        withHeader(call("sync", "GET", "{jira}/rest/api/2/myself"), "Cookie", "JSESSIONID=app-session; theme=dark"),
+        call("triage", "DELETE", "{jira}/rest/api/2/issue/OPS-1"),
+        call("sync", "GET", "{echo}/elsewhere"))).toString());
+    AppRun run = app.run();
+
+    assertThat(run.exitCode()).isZero();
+    harness.spans(s -> true, 3);
+    assertThat(jiraReceived("GET", "/issue/OPS-1")).singleElement().satisfies(r -> assertThat(r.query()).isNull());
+    assertThat(jiraReceived("GET", "/myself")).singleElement().satisfies(r -> assertThat(r.header("Cookie")).isEqualTo("theme=dark"));
+    assertThat(harness.outputs(run, audit)).allSatisfy(text -> assertThat(text)
+        .doesNotContain(harness.token)
+        .doesNotContain(harness.expectedAuthorization().substring("Basic ".length())));
+    assertThat(java.nio.file.Files.readAllLines(audit)).hasSize(3)
+        .anySatisfy(line -> assertThat(line).contains("os_password=REDACTED"));
+  }
+}

@@ -1,0 +1,127 @@
+package dev.warden.testapps;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.warden.testapps.fakejira.EchoServer;
+import dev.warden.testapps.fakejira.FakeJira;
+import dev.warden.testapps.fakejira.Tls;
+import dev.warden.testapps.otlp.OtlpReceiver;
+import dev.warden.testapps.otlp.ReceivedSpan;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * What an end-to-end test needs: a fake Jira (HTTP and HTTPS), a host that is not Jira, an OTLP
+ * receiver, a work directory, and the secret the policy's credential resolves to.
+ */
+public final class Harness implements AutoCloseable {
+
+  public static final String USER = "bot@acme.example";
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The API token the credential resolves to: the secret no output may ever show. */
+  public final String token = "tok-" + UUID.randomUUID();
+  public final EchoServer echo;
+  public final FakeJira jira;
+  public final OtlpReceiver otlp;
+  public final Tls tls;
+  public final Path dir;
+
+  private Harness(String name, String contextPath) throws Exception {
+    Path work = Path.of(System.getProperty("warden.work.dir", "target/it-work"));
+    this.dir = Files.createDirectories(work.resolve(name + "-" + System.nanoTime()));
+    this.tls = Tls.in(work.resolve("tls"));
+    this.echo = EchoServer.start();
+    this.jira = FakeJira.builder().contextPath(contextPath).basicUser(USER, token).mediaHost(echo.url()).tls(tls).start();
+    this.otlp = OtlpReceiver.start();
+  }
+
+  public static Harness start(String name) throws Exception {
+    return new Harness(name, "");
+  }
+
+  public static Harness start(String name, String contextPath) throws Exception {
+    return new Harness(name, contextPath);
+  }
+
+  /** The {@code Authorization} value Warden should send: the secret in another form, also never to be shown. */
+  public String expectedAuthorization() {
+    return "Basic " + Base64.getEncoder().encodeToString((USER + ":" + token).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A policy with the fake Jira's URLs filled in for {@code {jira}} and {@code {jira-tls}}. */
+  public Path policy(String yaml) throws IOException {
+    Path file = dir.resolve("policy-" + System.nanoTime() + ".yaml");
+    return write(file, yaml);
+  }
+
+  public Path write(Path file, String text) throws IOException {
+    String filled = text.replace("{jira}", jira.url().toString())
+        .replace("{jira-tls}", jira.httpsUrl().toString())
+        .replace("{echo}", echo.url().toString());
+    Files.writeString(file, filled);
+    return file;
+  }
+
+  /** A steps file for the sample application. */
+  public Path steps(List<Map<String, Object>> steps) throws IOException {
+    String text = JSON.writeValueAsString(steps).replace("{jira}", jira.url().toString())
+        .replace("{jira-tls}", jira.httpsUrl().toString())
+        .replace("{echo}", echo.url().toString());
+    Path file = dir.resolve("steps-" + System.nanoTime() + ".json");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  /** The sample application with the agent, the policy, OTLP to the receiver and the secret in its environment. */
+  public AppLauncher app(Path policy, String client) {
+    return new AppLauncher()
+        .agent(AppLauncher.builtAgent())
+        .agentArgument("policy", policy.toString())
+        .env("JIRA_TOKEN", token)
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint().toString())
+        .env("OTEL_SERVICE_NAME", "acme-jira-sync")
+        .env("OTEL_BSP_SCHEDULE_DELAY", "50")
+        .javaOptions(tls.clientOptions())
+        .args("--client", client);
+  }
+
+  /** Spans that match, waiting up to ten seconds for {@code count} of them. */
+  public List<ReceivedSpan> spans(Predicate<ReceivedSpan> filter, int count) throws InterruptedException {
+    return otlp.await(filter, count, Duration.ofSeconds(10));
+  }
+
+  /** Every place a secret could leak to, as text. */
+  public List<String> outputs(AppRun run, Path... files) throws IOException {
+    List<String> texts = new ArrayList<>();
+    texts.add(run.all());
+    for (Path file : files) {
+      if (Files.exists(file)) {
+        texts.add(Files.readString(file));
+      }
+    }
+    texts.add(otlp.spans().toString());
+    return texts;
+  }
+
+  public void clear() {
+    jira.journal().clear();
+    echo.journal().clear();
+    otlp.clear();
+  }
+
+  @Override
+  public void close() throws Exception {
+    otlp.close();
+    jira.close();
+    echo.close();
+  }
+}
