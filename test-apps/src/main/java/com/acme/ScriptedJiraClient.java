@@ -65,6 +65,8 @@ public final class ScriptedJiraClient {
         Thread.sleep(step.sleep);
       } else if (step.awaitFile != null) {
         awaitFile(new File(step.awaitFile));
+      } else if (step.touchFile != null) {
+        new File(step.touchFile).createNewFile();
       } else if (step.parallel > 1) {
         parallel(http, step, n);
       } else {

@@ -22,6 +22,8 @@ public class Step {
   public long sleep;
   /** Instead of a call: wait until this file exists. */
   public String awaitFile;
+  /** Instead of a call: create this file (to tell a test the steps before it are done). */
+  public String touchFile;
   /** Make the call this many times, at once, from as many threads. */
   public int parallel = 1;
 }

@@ -67,6 +67,11 @@ abstract class ClientScenarios {
   /** The client's name as the sample application takes it. */
   abstract String client();
 
+  /** Whether the client speaks HTTP/2 (over TLS, negotiated by ALPN). */
+  boolean http2() {
+    return client().startsWith("jdk");
+  }
+
   @BeforeAll
   static void startServers() throws Exception {
     harness = Harness.start("scenarios");
@@ -143,6 +148,22 @@ abstract class ClientScenarios {
     String visible = run.step(1).path("visibleAuthorization").asText(null);
     assertThat(visible).isNotEqualTo(harness.expectedAuthorization()).satisfiesAnyOf(
         v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(bogus));
+  }
+
+  @Test
+  void httpsCallIsAuthenticated() throws Exception {
+    AppRun run = http2()
+        ? run(List.of(call("sync", "GET", "{jira-tls}/rest/api/2/issue/SUP-1")), "--http2")
+        : run(List.of(call("sync", "GET", "{jira-tls}/rest/api/2/issue/SUP-1")));
+
+    assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
+    assertThat(run.step(1).path("version").asText()).isEqualTo(http2() ? "HTTP_2" : "HTTP_1_1");
+    assertThat(jiraReceived("GET", "/issue/SUP-1")).singleElement().satisfies(r -> {
+      assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
+      assertThat(r.protocol()).isEqualTo(http2() ? "HTTP/2.0" : "HTTP/1.1");
+    });
+    assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 1)).singleElement()
+        .satisfies(s -> assertThat(s.attributes()).containsEntry("jira.site", "jira-tls").containsEntry("server.address", "localhost"));
   }
 
   @Test

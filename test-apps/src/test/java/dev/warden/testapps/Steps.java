@@ -36,6 +36,10 @@ public final class Steps {
     return step;
   }
 
+  public static Map<String, Object> touchFile(String path) {
+    return new LinkedHashMap<>(Map.of("touchFile", path));
+  }
+
   public static Map<String, Object> awaitFile(String path) {
     return new LinkedHashMap<>(Map.of("awaitFile", path));
   }
