@@ -44,7 +44,7 @@ public final class OtelSpans {
   private final OpenTelemetrySdk sdk;
   private final Tracer tracer;
 
-  private OtelSpans(OpenTelemetrySdk sdk, String version) {
+  OtelSpans(OpenTelemetrySdk sdk, String version) {
     this.sdk = sdk;
     this.tracer = sdk.getTracer("dev.warden.audit", version);
   }

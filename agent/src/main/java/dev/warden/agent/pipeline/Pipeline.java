@@ -94,7 +94,8 @@ final class Pipeline {
     return transport(hop.exchange.call(), hop.request)
         .handle((response, error) -> {
           if (error != null) {
-            hop.transportFailed = true;
+            // The client's own I/O failure reaches the application as it is; anything else is Warden's to answer.
+            hop.transportFailed = Gateway.cause(error) instanceof java.io.IOException;
             throw error instanceof CompletionException ce ? ce : new CompletionException(error);
           }
           return new Outcome.Sent(response, hop.entered);

@@ -1,0 +1,65 @@
+package dev.warden.agent.caller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CallerFinderTest {
+
+  static StackTraceElement frame(String className, String method) {
+    return new StackTraceElement(className, method, null, 1);
+  }
+
+  static StackTraceElement[] stack(StackTraceElement... frames) {
+    return frames;
+  }
+
+  @Test
+  void skipsTheJdkClientsFrameworksAndJiraLibrariesToFindTheApplication() {
+    CallerFinder finder = new CallerFinder(List.of());
+    Caller caller = finder.find(stack(
+        frame("dev.warden.agent.pipeline.Gateway", "handle"),
+        frame("jdk.internal.net.http.HttpClientImpl", "sendAsync"),
+        frame("java.net.http.HttpClient", "send"),
+        frame("org.apache.hc.client5.http.impl.classic.CloseableHttpClient", "execute"),
+        frame("org.springframework.web.client.RestTemplate", "exchange"),
+        frame("net.rcarz.jiraclient.RestClient", "get"),
+        frame("com.acme.sync.SyncJob", "pull"),
+        frame("com.acme.Main", "main")));
+    assertThat(caller).isEqualTo(new Caller("com.acme.sync.SyncJob", "pull"));
+    assertThat(caller.qualifiedMethod()).isEqualTo("com.acme.sync.SyncJob.pull");
+  }
+
+  @Test
+  void nestedLambdaAndProxyClassesCountAsTheirDeclaringClass() {
+    CallerFinder finder = new CallerFinder(List.of());
+    assertThat(finder.find(stack(frame("com.acme.Bot$1", "run")))).isEqualTo(new Caller("com.acme.Bot", "run"));
+    assertThat(finder.find(stack(frame("com.acme.Bot$$Lambda/0x0000000800c01234", "accept")))).isEqualTo(new Caller("com.acme.Bot", "accept"));
+    assertThat(finder.find(stack(frame("com.acme.Bot$$SpringCGLIB$$0", "sync")))).isEqualTo(new Caller("com.acme.Bot", "sync"));
+    assertThat(finder.find(stack(frame("com.acme.Bot", "lambda$sync$3")))).isEqualTo(new Caller("com.acme.Bot", "sync"));
+  }
+
+  @Test
+  void callerSkipGlobsSkipTheTeamsOwnWrapper() {
+    CallerFinder finder = new CallerFinder(List.of("com.acme.platform.jira.**", "com.acme.util.*"));
+    Caller caller = finder.find(stack(
+        frame("com.acme.platform.jira.http.JiraHttp", "send"),
+        frame("com.acme.util.Retry$1", "call"),
+        frame("com.acme.util.deeper.Thing", "go"),
+        frame("com.acme.Main", "main")));
+    assertThat(caller).isEqualTo(new Caller("com.acme.util.deeper.Thing", "go"));
+  }
+
+  @Test
+  void noApplicationFrameIsUnknown() {
+    assertThat(new CallerFinder(List.of()).find(stack(frame("java.lang.Thread", "run"))).qualifiedMethod()).isEqualTo("unknown");
+  }
+
+  @Test
+  void walksTheLiveStack() {
+    // This test is in dev.warden.*, which the finder skips, and so are the JDK and JUnit frames
+    // below it; Surefire's frames are what remains.
+    assertThat(new CallerFinder(List.of("org.apache.maven.**")).find().known()).isFalse();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.warden.agent.throttle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.policy.Throttle;
+import dev.warden.policy.Words.Per;
+import io.github.bucket4j.TimeMeter;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ThrottleRegistryTest {
+
+  final AtomicLong nanos = new AtomicLong();
+  final ThrottleRegistry registry = new ThrottleRegistry(new TimeMeter() {
+    @Override
+    public long currentTimeNanos() {
+      return nanos.get();
+    }
+
+    @Override
+    public boolean isWallClockBased() {
+      return false;
+    }
+  });
+
+  static Throttle throttle(long capacity, long tokens, Duration period, Duration maxWait, Per per) {
+    return new Throttle("t", capacity, tokens, period, maxWait, per, Optional.empty(), dev.warden.policy.yaml.Mark.NONE);
+  }
+
+  @Test
+  void grantsCapacityAtOnceThenReservesWithinMaxWaitThenRefuses() {
+    Throttle t = throttle(2, 1, Duration.ofSeconds(1), Duration.ofMillis(1500), Per.SITE);
+    assertThat(registry.acquire(t, "s", "C", "r")).isEqualTo(Permit.NOW);
+    assertThat(registry.acquire(t, "s", "C", "r")).isEqualTo(Permit.NOW);
+    Permit waiting = registry.acquire(t, "s", "C", "r");
+    assertThat(waiting.granted()).isTrue();
+    assertThat(waiting.waitNanos()).isEqualTo(1_000_000_000L);
+    Permit refused = registry.acquire(t, "s", "C", "r");
+    assertThat(refused.granted()).isFalse();
+    assertThat(refused.retryAfterNanos()).isEqualTo(2_000_000_000L);
+  }
+
+  @Test
+  void refillsAsTimePasses() {
+    Throttle t = throttle(1, 10, Duration.ofSeconds(1), Duration.ZERO, Per.SITE);
+    assertThat(registry.acquire(t, "s", null, "r").granted()).isTrue();
+    assertThat(registry.acquire(t, "s", null, "r").granted()).isFalse();
+    nanos.addAndGet(100_000_000L);
+    assertThat(registry.acquire(t, "s", null, "r").granted()).isTrue();
+  }
+
+  @Test
+  void perDecidesWhatSharesABucket() {
+    Throttle perSite = throttle(1, 1, Duration.ofMinutes(1), Duration.ZERO, Per.SITE);
+    assertThat(registry.acquire(perSite, "a", "X", "r").granted()).isTrue();
+    assertThat(registry.acquire(perSite, "a", "Y", "r").granted()).isFalse();
+    assertThat(registry.acquire(perSite, "b", "X", "r").granted()).isTrue();
+
+    Throttle perCaller = new Throttle("pc", 1, 1, Duration.ofMinutes(1), Duration.ZERO, Per.CALLER, Optional.empty(), dev.warden.policy.yaml.Mark.NONE);
+    assertThat(registry.acquire(perCaller, "a", "X", "r").granted()).isTrue();
+    assertThat(registry.acquire(perCaller, "a", "Y", "r").granted()).isTrue();
+    assertThat(registry.acquire(perCaller, "a", "X", "r").granted()).isFalse();
+
+    Throttle perRule = new Throttle("pr", 1, 1, Duration.ofMinutes(1), Duration.ZERO, Per.RULE, Optional.empty(), dev.warden.policy.yaml.Mark.NONE);
+    assertThat(registry.acquire(perRule, "a", "X", "r1").granted()).isTrue();
+    assertThat(registry.acquire(perRule, "a", "X", "r2").granted()).isTrue();
+    assertThat(registry.acquire(perRule, "a", "Y", "r1").granted()).isFalse();
+  }
+
+  @Test
+  void aReloadKeepsABucketWhoseLimitsStayAndReplacesOneWhoseLimitsChange() {
+    Throttle before = throttle(1, 1, Duration.ofMinutes(1), Duration.ZERO, Per.SITE);
+    assertThat(registry.acquire(before, "s", null, "r").granted()).isTrue();
+    Throttle sameLimitsOtherWait = throttle(1, 1, Duration.ofMinutes(1), Duration.ZERO, Per.SITE);
+    assertThat(registry.acquire(sameLimitsOtherWait, "s", null, "r").granted()).isFalse();
+    Throttle bigger = throttle(5, 1, Duration.ofMinutes(1), Duration.ZERO, Per.SITE);
+    assertThat(registry.acquire(bigger, "s", null, "r").granted()).isTrue();
+  }
+}
