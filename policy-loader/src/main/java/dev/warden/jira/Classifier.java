@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Classifies a request to a Jira site: which operation, which issue, which projects.
@@ -16,8 +15,6 @@ import java.util.regex.Pattern;
  */
 public final class Classifier {
 
-  private static final Pattern ISSUE_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]*-[0-9]+");
-  private static final Pattern NUMERIC = Pattern.compile("[0-9]+");
   private static final Set<String> ISSUE_PARAMETERS = Set.of("issueIdOrKey", "issueKey", "issueId");
   private static final List<String> PROJECT_PARAMETERS =
       List.of("projectIdOrKey", "projectKeyOrId", "projectKey", "projectId");
@@ -51,10 +48,10 @@ public final class Classifier {
     for (Map.Entry<String, String> parameter : match.parameters().entrySet()) {
       String value = parameter.getValue();
       if (ISSUE_PARAMETERS.contains(parameter.getKey())) {
-        if (ISSUE_KEY.matcher(value).matches()) {
+        if (isIssueKey(value)) {
           issueKey = ProjectRefs.normalize(value);
-          projects = ProjectRefs.of(List.of(issueKey.substring(0, issueKey.lastIndexOf('-'))));
-        } else if (NUMERIC.matcher(value).matches()) {
+          projects = ProjectRefs.of(issueKey.substring(0, issueKey.lastIndexOf('-')));
+        } else if (isNumber(value, 0)) {
           issueId = value;
         }
       }
@@ -63,7 +60,7 @@ public final class Classifier {
       for (String name : PROJECT_PARAMETERS) {
         String value = match.parameters().get(name);
         if (value != null && !value.isBlank()) {
-          projects = ProjectRefs.of(List.of(value));
+          projects = ProjectRefs.of(value);
           break;
         }
       }
@@ -72,5 +69,38 @@ public final class Classifier {
       projects = CreateBodies.projects(body.get(), "createIssues".equals(operation.id()));
     }
     return new Classification(operation, match.templateAsCalled(), issueKey, issueId, projects);
+  }
+
+  /** {@code [A-Za-z][A-Za-z0-9_]*-[0-9]+}, without a regex on the request path. */
+  static boolean isIssueKey(String value) {
+    int dash = value.lastIndexOf('-');
+    if (dash < 1 || !isLetter(value.charAt(0)) || !isNumber(value, dash + 1)) {
+      return false;
+    }
+    for (int i = 1; i < dash; i++) {
+      char c = value.charAt(i);
+      if (!isLetter(c) && !(c >= '0' && c <= '9') && c != '_') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  }
+
+  /** Whether {@code value} from {@code start} is one or more ASCII digits. */
+  static boolean isNumber(String value, int start) {
+    if (start >= value.length()) {
+      return false;
+    }
+    for (int i = start; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 }

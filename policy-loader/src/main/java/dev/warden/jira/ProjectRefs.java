@@ -22,6 +22,11 @@ public record ProjectRefs(Set<String> values, boolean complete) {
     values = Set.copyOf(values);
   }
 
+  /** The project of a request that names exactly one. */
+  public static ProjectRefs of(String value) {
+    return new ProjectRefs(Set.of(normalize(value)), true);
+  }
+
   /** The projects of a request that names exactly these. */
   public static ProjectRefs of(Collection<String> values) {
     Set<String> normalized = new TreeSet<>();

@@ -140,35 +140,62 @@ public final class RouteCatalog {
     if (node == null) {
       return RouteMatch.UNKNOWN;
     }
-    String upper = method.toUpperCase(Locale.ROOT);
-    Route route = node.routes.get(upper);
-    if (route == null && upper.equals("HEAD")) {
-      route = node.routes.get("GET");
+    Bound bound = node.routes.get(method);
+    if (bound == null) {
+      String upper = method.toUpperCase(Locale.ROOT);
+      bound = node.routes.get(upper.equals("HEAD") ? "GET" : upper);
     }
-    if (route == null || (route.operation().dataCenterOnly() && !dataCenter)) {
+    if (bound == null || (bound.route.operation().dataCenterOnly() && !dataCenter)) {
       return RouteMatch.UNKNOWN;
     }
-    return bind(route, path);
+    return bind(bound, path);
   }
 
-  private static RouteMatch bind(Route route, PathSegments path) {
-    List<String> template = route.segments();
+  private static RouteMatch bind(Bound bound, PathSegments path) {
     Map<String, String> parameters = new HashMap<>(4);
-    StringBuilder asCalled = new StringBuilder(route.template().length() + 8);
-    boolean versioned = route.template().startsWith("/rest/api/3/") || route.template().equals("/rest/api/3");
-    for (int i = 0; i < template.size(); i++) {
-      String segment = template.get(i);
-      asCalled.append('/');
-      if (versioned && i == 2) {
-        asCalled.append(path.get(i).toLowerCase(Locale.ROOT));
-      } else if (Route.isParameter(segment)) {
-        parameters.put(segment.substring(1, segment.length() - 1), path.get(i));
-        asCalled.append(segment);
-      } else {
-        asCalled.append(segment);
+    for (int i = 0; i < bound.parameters.length; i++) {
+      if (bound.parameters[i] != null) {
+        parameters.put(bound.parameters[i], path.get(i));
       }
     }
-    return new RouteMatch(route.operation(), asCalled.toString(), parameters);
+    String template = bound.templates.length == 1 ? bound.templates[0] : bound.templates[versionIndex(path.get(2))];
+    return new RouteMatch(bound.route.operation(), template, parameters);
+  }
+
+  private static int versionIndex(String version) {
+    for (int i = 0; i < Route.API_VERSIONS.size(); i++) {
+      if (Route.API_VERSIONS.get(i).equalsIgnoreCase(version)) {
+        return i;
+      }
+    }
+    return 1;
+  }
+
+  /**
+   * A route prepared for binding: its parameter names by segment, and its template as the
+   * application may have called it ({@code /rest/api/2/...}, {@code /3/...}, {@code /latest/...}).
+   */
+  private static final class Bound {
+    final Route route;
+    final String[] parameters;
+    final String[] templates;
+
+    Bound(Route route) {
+      this.route = route;
+      List<String> segments = route.segments();
+      this.parameters = new String[segments.size()];
+      for (int i = 0; i < segments.size(); i++) {
+        if (Route.isParameter(segments.get(i))) {
+          parameters[i] = segments.get(i).substring(1, segments.get(i).length() - 1);
+        }
+      }
+      boolean versioned = segments.size() >= 3 && segments.subList(0, 3).equals(Route.VERSIONED_API);
+      if (versioned) {
+        templates = Route.API_VERSIONS.stream().map(v -> "/rest/api/" + v + route.template().substring("/rest/api/3".length())).toArray(String[]::new);
+      } else {
+        templates = new String[] {route.template()};
+      }
+    }
   }
 
   private void insert(Route route) {
@@ -193,7 +220,7 @@ public final class RouteCatalog {
         node = node.literals.computeIfAbsent(segment.toLowerCase(Locale.ROOT), k -> new Node());
       }
     }
-    node.routes.putIfAbsent(route.method(), route);
+    node.routes.putIfAbsent(route.method(), new Bound(route));
   }
 
   /** Depth-first, literal before parameter: the first node where the whole path ends on a route. */
@@ -202,7 +229,10 @@ public final class RouteCatalog {
       return node.routes.isEmpty() ? null : node;
     }
     String segment = segments.get(index);
-    Node literal = node.literals.get(segment.toLowerCase(Locale.ROOT));
+    Node literal = node.literals.get(segment);
+    if (literal == null) {
+      literal = node.literals.get(segment.toLowerCase(Locale.ROOT));
+    }
     if (literal != null) {
       Node found = find(literal, segments, index + 1);
       if (found != null) {
@@ -215,6 +245,6 @@ public final class RouteCatalog {
   private static final class Node {
     final Map<String, Node> literals = new HashMap<>(4);
     Node parameter;
-    final Map<String, Route> routes = new HashMap<>(2);
+    final Map<String, Bound> routes = new HashMap<>(2);
   }
 }

@@ -16,6 +16,6 @@ public record RouteMatch(Operation operation, String templateAsCalled, Map<Strin
   public static final RouteMatch UNKNOWN = new RouteMatch(Operation.UNKNOWN, null, Map.of());
 
   public RouteMatch {
-    parameters = Map.copyOf(parameters);
+    parameters = java.util.Collections.unmodifiableMap(parameters);
   }
 }

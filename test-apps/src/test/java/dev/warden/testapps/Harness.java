@@ -119,7 +119,7 @@ public final class Harness implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     otlp.close();
     jira.close();
     echo.close();

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One Jira-bound call, as the audit keeps it: what becomes an OpenTelemetry span and a line of the
@@ -26,15 +27,15 @@ public final class AuditRecord {
   private final long startEpochNanos;
   private final long endEpochNanos;
   private final String traceparent;
-  private final Map<String, Object> attributes;
   private final List<Event> events;
+  private volatile Map<String, Object> attributes;
 
   private AuditRecord(Builder b, long endEpochNanos) {
     this.name = b.method + " " + (b.route == null ? "unknown" : b.route);
     this.startEpochNanos = b.startEpochNanos;
     this.endEpochNanos = endEpochNanos;
     this.traceparent = b.traceparent;
-    this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
+    this.attributes = new LinkedHashMap<>(b.attributes);
     this.events = List.copyOf(b.events);
   }
 
@@ -61,14 +62,24 @@ public final class AuditRecord {
     return traceparent;
   }
 
-  /** The attributes of CONTRACT section 5, by key, in a stable order. Values are String, Long or Boolean. */
+  /**
+   * The attributes of CONTRACT section 5, by key, in a stable order. Values are String, Long or
+   * Boolean. Values given as a {@link Supplier} (the calling method, read from a backtrace) are
+   * resolved on the first call: make it off the request path.
+   */
   public Map<String, Object> attributes() {
-    return attributes;
+    Map<String, Object> current = attributes;
+    if (current instanceof LinkedHashMap<String, Object> pending) {
+      pending.replaceAll((key, value) -> value instanceof Supplier<?> lazy ? lazy.get() : value);
+      current = Collections.unmodifiableMap(pending);
+      attributes = current;
+    }
+    return current;
   }
 
   /** An attribute's value, or {@code null}. */
   public Object attribute(String key) {
-    return attributes.get(key);
+    return attributes().get(key);
   }
 
   public List<Event> events() {
@@ -90,7 +101,7 @@ public final class AuditRecord {
       attributes.put(AuditAttributes.HTTP_REQUEST_METHOD, method);
     }
 
-    /** Sets an attribute; {@code null} removes it. */
+    /** Sets an attribute; {@code null} removes it; a {@link Supplier} is resolved when the record is read. */
     public Builder put(String key, Object value) {
       if (value == null) {
         attributes.remove(key);

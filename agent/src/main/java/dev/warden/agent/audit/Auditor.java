@@ -1,18 +1,30 @@
 package dev.warden.agent.audit;
 
 import dev.warden.agent.log.Log;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * Sends each audit record to Warden's OpenTelemetry SDK and, when {@code audit.file} is set, to
- * the audit file with the span's ids. The SDK starts in the background; records made before it is
- * ready are emitted as soon as it is. If it cannot start, the audit file still gets every record.
+ * the audit file with the span's ids, from a thread of its own: the request path only queues the
+ * record (a bounded queue: past it, records are dropped and counted, never waited for). The SDK
+ * starts in the background; records made before it is ready wait in the queue. If it cannot
+ * start, the audit file still gets every record.
  */
 public final class Auditor implements AuditSink {
 
+  private static final int QUEUE = 16_384;
+
   private final CompletableFuture<OtelSpans> spans;
   private final AuditFile file;
+  private final BlockingQueue<AuditRecord> queue = new LinkedBlockingQueue<>(QUEUE);
+  private final AtomicLong dropped = new AtomicLong();
+  private final Thread worker;
+  private volatile boolean closing;
 
   /**
    * @param spans builds the SDK; run on a background thread
@@ -33,33 +45,61 @@ public final class Auditor implements AuditSink {
       thread.setDaemon(true);
       thread.start();
     });
+    worker = new Thread(this::drain, "warden-audit");
+    worker.setDaemon(true);
+    worker.start();
   }
 
+  /** Queues the record; the audit thread turns it into a span and a file line, so the request path never waits for either. */
   @Override
   public void record(AuditRecord record) {
-    spans.thenAccept(otel -> {
-      String[] ids = null;
-      try {
-        if (otel != null) {
-          ids = otel.emit(record);
-        }
-      } catch (RuntimeException e) {
-        Log.get().warn("cannot record an audit span: " + e);
-      }
-      if (file != null) {
-        file.write(record, ids);
-      }
-    });
+    if (!queue.offer(record)) {
+      long count = dropped.incrementAndGet();
+      Log.get().warn("audit records are made faster than they can be exported; dropped " + count + " so far");
+    }
   }
 
+  private void drain() {
+    OtelSpans otel = spans.join();
+    while (true) {
+      AuditRecord record;
+      try {
+        record = queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (record != null) {
+        emit(otel, record);
+      } else if (closing) {
+        return;
+      }
+    }
+  }
+
+  private void emit(OtelSpans otel, AuditRecord record) {
+    String[] ids = null;
+    try {
+      if (otel != null) {
+        ids = otel.emit(record);
+      }
+    } catch (RuntimeException e) {
+      Log.get().warn("cannot record an audit span: " + e);
+    }
+    if (file != null) {
+      file.write(record, ids);
+    }
+  }
+
+  /** Emits what is queued, then flushes the SDK and the file, waiting a few seconds at most. */
   @Override
   public void close() {
-    OtelSpans otel;
+    closing = true;
     try {
-      otel = spans.get(5, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (Exception e) {
-      otel = null;
+      worker.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    OtelSpans otel = spans.getNow(null);
     if (otel != null) {
       otel.close(5);
     }

@@ -28,18 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OtelSpans {
 
-  private static final TextMapGetter<Map<String, String>> GETTER =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-          return carrier.keySet();
-        }
-
-        @Override
-        public String get(Map<String, String> carrier, String key) {
-          return carrier == null ? null : carrier.get(key);
-        }
-      };
+  private static final TextMapGetter<Map<String, String>> GETTER = (carrier, key) -> carrier == null ? null : carrier.get(key);
 
   private final OpenTelemetrySdk sdk;
   private final Tracer tracer;

@@ -6,6 +6,7 @@ import dev.warden.agent.audit.Decisions;
 import dev.warden.agent.log.Log;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * The outermost stage: records the hop (CONTRACT section 5) however it ends, and turns an internal
@@ -25,7 +26,7 @@ final class AuditStage implements Stage {
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
     hop.audit.put(AuditAttributes.JIRA_SITE, hop.site.id())
-        .put(AuditAttributes.WARDEN_CALLER, hop.exchange.caller().qualifiedMethod());
+        .put(AuditAttributes.WARDEN_CALLER, (Supplier<String>) () -> hop.exchange.callsite().caller().qualifiedMethod());
     CompletableFuture<Outcome> result;
     try {
       result = next.proceed(hop);

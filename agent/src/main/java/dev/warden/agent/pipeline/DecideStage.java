@@ -12,7 +12,7 @@ final class DecideStage implements Stage {
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
     Decision decision = hop.exchange.snapshot().engine()
-        .decide(new CallFacts(hop.site, hop.classification, hop.request.method(), hop.exchange.caller().className()));
+        .decide(new CallFacts(hop.site, hop.classification, hop.request.method(), hop.exchange.callsite().callerClass()));
     hop.decision = decision;
     hop.audit.put(AuditAttributes.WARDEN_RULE, decision.ruleId());
     if (decision.allowed()) {

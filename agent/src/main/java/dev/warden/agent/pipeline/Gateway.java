@@ -7,7 +7,7 @@ import dev.warden.agent.audit.Decisions;
 import dev.warden.agent.bootstrap.Answer;
 import dev.warden.agent.bootstrap.ClientCall;
 import dev.warden.agent.bootstrap.WardenRequest;
-import dev.warden.agent.caller.Caller;
+import dev.warden.agent.caller.Callsite;
 import dev.warden.agent.log.Log;
 import dev.warden.agent.policy.PolicyHolder;
 import dev.warden.agent.policy.PolicySnapshot;
@@ -67,9 +67,9 @@ public final class Gateway {
         return passThrough(call, request);
       }
       PolicySnapshot snapshot = ((PolicyState.Active) state).snapshot();
-      Caller caller = snapshot.callers().find();
+      Callsite callsite = snapshot.callers().capture();
       Waiter waiter = call.blocking() ? Waiter.parking(clock) : Waiter.scheduled(scheduler);
-      Exchange exchange = new Exchange(call, snapshot, caller, waiter, request.headers().first("traceparent"));
+      Exchange exchange = new Exchange(call, snapshot, callsite, waiter, request.headers().first("traceparent"));
       return pipeline.send(exchange, request).thenCompose(outcome -> toNative(call, outcome));
     } catch (RuntimeException e) {
       Log.get().error("internal error before a Jira request was sent; answered 503 (" + e + ")");

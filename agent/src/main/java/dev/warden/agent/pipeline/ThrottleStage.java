@@ -27,7 +27,7 @@ final class ThrottleStage implements Stage {
     }
     Throttle throttle = hop.decision.throttle().get();
     hop.audit.put(AuditAttributes.WARDEN_THROTTLE, throttle.name());
-    Permit permit = throttles.acquire(throttle, hop.site.id(), hop.exchange.caller().className(), hop.decision.ruleId());
+    Permit permit = throttles.acquire(throttle, hop.site.id(), hop.exchange.callsite().callerClass(), hop.decision.ruleId());
     if (!permit.granted()) {
       if (hop.dryRun()) {
         if (!hop.wouldDeny) {

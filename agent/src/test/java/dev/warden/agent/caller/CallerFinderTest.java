@@ -57,6 +57,15 @@ class CallerFinderTest {
   }
 
   @Test
+  void capturesTheCallingClassAtOnceAndItsMethodLater() {
+    CallerFinder finder = new CallerFinder(List.of("com.acme.bench.framework.**"));
+    Callsite site = com.acme.bench.App.run(3, () -> com.acme.bench.framework.Proxy.invoke(5, finder::capture));
+    assertThat(site.callerClass()).isEqualTo("com.acme.bench.App");
+    assertThat(site.caller()).isEqualTo(new Caller("com.acme.bench.App", "run"));
+    assertThat(finder.find(new Throwable().getStackTrace()).known()).isTrue();
+  }
+
+  @Test
   void walksTheLiveStack() {
     // This test is in dev.warden.*, which the finder skips, and so are the JDK and JUnit frames
     // below it; Surefire's frames are what remains.

@@ -1,0 +1,52 @@
+package dev.warden.agent.caller;
+
+/**
+ * Where a request was made, captured cheaply on the calling thread: the calling class at once (for
+ * decisions), and a backtrace from which the calling method is read later, off the request path
+ * (for the audit record).
+ */
+public final class Callsite {
+
+  /** A call site with no application code on the stack. */
+  public static final Callsite UNKNOWN = new Callsite(null, null, null);
+
+  private final String callerClass;
+  private final Throwable trace;
+  private final CallerFinder finder;
+  private volatile Caller resolved;
+
+  Callsite(String callerClass, Throwable trace, CallerFinder finder) {
+    this.callerClass = callerClass;
+    this.trace = trace;
+    this.finder = finder;
+    if (trace == null) {
+      resolved = callerClass == null ? Caller.UNKNOWN : null;
+    }
+  }
+
+  /** A call site already resolved (where frames were walked directly). */
+  static Callsite of(Caller caller) {
+    Callsite site = new Callsite(caller.className(), null, null);
+    site.resolved = caller;
+    return site;
+  }
+
+  /** The calling class, nested classes folded into their outer class; {@code null} when not found. */
+  public String callerClass() {
+    return callerClass;
+  }
+
+  /** The calling class and method. Reads the backtrace the first time: call it off the request path. */
+  public Caller caller() {
+    Caller caller = resolved;
+    if (caller == null) {
+      caller = finder.find(trace.getStackTrace());
+      if (caller.known() && !caller.className().equals(callerClass)) {
+        // The class context and the backtrace disagree only if frames differ between them; trust the class.
+        caller = new Caller(callerClass, caller.methodName());
+      }
+      resolved = caller;
+    }
+    return caller;
+  }
+}

@@ -1,0 +1,225 @@
+package dev.warden.agent.bench;
+
+import com.acme.bench.App;
+import com.acme.bench.framework.Proxy;
+import dev.warden.agent.bootstrap.Answer;
+import dev.warden.agent.bootstrap.Body;
+import dev.warden.agent.bootstrap.ClientCall;
+import dev.warden.agent.bootstrap.Headers;
+import dev.warden.agent.bootstrap.RedirectPolicy;
+import dev.warden.agent.bootstrap.WardenRequest;
+import dev.warden.agent.bootstrap.WardenResponse;
+import dev.warden.agent.caller.Callsite;
+import dev.warden.agent.hook.jdk.httpclient.JdkHttpClientHook;
+import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionHookImpl;
+import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.WardenClock;
+import dev.warden.agent.policy.PolicyHolder;
+import dev.warden.agent.policy.PolicySnapshot;
+import dev.warden.agent.policy.PolicyState;
+import dev.warden.agent.throttle.Permit;
+import dev.warden.agent.throttle.ThrottleRegistry;
+import dev.warden.decision.CallFacts;
+import dev.warden.decision.Decision;
+import dev.warden.jira.Classification;
+import dev.warden.jira.PathSegments;
+import dev.warden.jira.RouteCatalog;
+import dev.warden.policy.Site;
+import dev.warden.policy.secret.SecretResolver;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The per-request cost Warden adds, without the network:
+ *
+ * <ul>
+ *   <li>{@code nonJira*}: what a hook does for a request that is not for a Jira site (target
+ *       under 100 ns);
+ *   <li>{@code allowedDecision}: classify, find the caller on a 50-frame stack (15 application
+ *       frames under 30 framework frames), decide, take a bucket token (target under 5 µs);
+ *   <li>{@code allowedThroughGateway}: the whole pipeline for an allowed request, audit record
+ *       included, up to the hook's send.
+ * </ul>
+ *
+ * Run: {@code mvn -B -q -pl agent -am test-compile && mvn -B -q -pl agent exec:exec -Pbench}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RequestPathBenchmark {
+
+  static final String POLICY = """
+      version: 1
+      caller-skip: [com.acme.bench.framework.**]
+      sites:
+        - {id: acme, url: 'https://acme.atlassian.net', credential: bot}
+      credentials:
+        bot: {type: basic, username: bot@acme.example, password: '${env:JIRA_TOKEN}'}
+      throttles:
+        default: {capacity: 1000000000, refill: 1000000000/1s}
+      rules:
+        - {id: no-admin, effect: deny, operations: [manage:jira-configuration, manage:jira-project]}
+        - {id: triage, effect: allow, callers: com.acme.triage.**, operations: [createIssue, doTransition], projects: [OPS, SUP]}
+        - {id: sync-reads, effect: allow, callers: com.acme.bench.**, operations: [read:jira-work]}
+      """;
+
+  PolicySnapshot snapshot;
+  Site site;
+  ThrottleRegistry throttles;
+  Gateway gateway;
+  JdkHttpClientHook jdkHook;
+  UrlConnectionHookImpl urlHook;
+  HttpClient client;
+  HttpRequest otherRequest;
+  HttpResponse.BodyHandler<String> handler;
+  URL otherUrl;
+  HttpURLConnection otherConnection;
+  PathSegments path;
+  Classification classification;
+  dev.warden.policy.Throttle throttle;
+
+  @Setup
+  public void setUp() throws IOException {
+    Path file = Files.createTempFile("warden-bench", ".yaml");
+    Files.writeString(file, POLICY);
+    PolicyHolder holder = new PolicyHolder(file, RouteCatalog.bundled(), new SecretResolver(Map.of("JIRA_TOKEN", "t")::get), System::nanoTime);
+    holder.loadInitial();
+    snapshot = ((PolicyState.Active) holder.current()).snapshot();
+    site = snapshot.policy().sites().get(0);
+    throttles = new ThrottleRegistry();
+    gateway = new Gateway(holder, record -> {}, throttles, WardenClock.SYSTEM, Executors.newSingleThreadScheduledExecutor());
+    jdkHook = new JdkHttpClientHook(gateway);
+    urlHook = new UrlConnectionHookImpl(gateway);
+    client = HttpClient.newHttpClient();
+    otherRequest = HttpRequest.newBuilder(URI.create("https://api.example.com/v1/things/42")).build();
+    handler = HttpResponse.BodyHandlers.ofString();
+    otherUrl = new URL("https://api.example.com/v1/things/42");
+    otherConnection = (HttpURLConnection) otherUrl.openConnection();
+    path = PathSegments.parse("/rest/api/3/issue/OPS-12");
+    classification = snapshot.classifier().classify("GET", path, false, null);
+    throttle = snapshot.policy().throttles().get("default");
+  }
+
+  @Benchmark
+  public Object nonJiraJavaNetHttpClient() {
+    return jdkHook.sendAsync(client, otherRequest, handler, null, null);
+  }
+
+  @Benchmark
+  public Object nonJiraUrlConnection() {
+    return urlHook.opened(otherConnection, otherUrl, null);
+  }
+
+  @Benchmark
+  public Object allowedDecision() {
+    return App.run(15, () -> Proxy.invoke(30, this::decide));
+  }
+
+  private Permit decide() {
+    PathSegments raw = PathSegments.parse("/rest/api/3/issue/OPS-12");
+    Classification c = snapshot.classifier().classify("GET", raw, false, null);
+    Callsite caller = snapshot.callers().capture();
+    Decision decision = snapshot.engine().decide(new CallFacts(site, c, "GET", caller.callerClass()));
+    return throttles.acquire(decision.throttle().orElseThrow(), site.id(), caller.callerClass(), decision.ruleId());
+  }
+
+  /** The parts of {@code allowedDecision}, to see where its time goes. */
+  @Benchmark
+  public Object partClassify() {
+    return snapshot.classifier().classify("GET", PathSegments.parse("/rest/api/3/issue/OPS-12"), false, null);
+  }
+
+  @Benchmark
+  public Object partCallerOn50Frames() {
+    return App.run(15, () -> Proxy.invoke(30, () -> snapshot.callers().capture()));
+  }
+
+  /** The calling method, read from the captured backtrace: done on the audit thread, not the request's. */
+  @Benchmark
+  public Object auditThreadCallerMethod() {
+    return App.run(15, () -> Proxy.invoke(30, () -> snapshot.callers().capture())).caller();
+  }
+
+  /** For comparison: walking the frames with StackWalker until the caller. */
+  @Benchmark
+  public Object walkedCallerOn50Frames() {
+    return App.run(15, () -> Proxy.invoke(30, () -> snapshot.callers().find()));
+  }
+
+  @Benchmark
+  public Object partDecide() {
+    return snapshot.engine().decide(new CallFacts(site, classification, "GET", "com.acme.bench.App"));
+  }
+
+  @Benchmark
+  public Object partBucket() {
+    return throttles.acquire(throttle, site.id(), "com.acme.bench.App", "sync-reads");
+  }
+
+  @Benchmark
+  public Object allowedThroughGateway() {
+    return App.run(15, () -> Proxy.invoke(30, () -> gateway.handle(new NoNetworkCall()).join()));
+  }
+
+  /** A call whose "network" answers at once: what remains is Warden's own work. */
+  static final class NoNetworkCall implements ClientCall<Object> {
+    static final WardenRequest REQUEST = new WardenRequest("GET", URI.create("https://acme.atlassian.net/rest/api/3/issue/OPS-12"),
+        Headers.of("Accept", "application/json"), Body.NONE);
+    static final CompletableFuture<WardenResponse> OK =
+        CompletableFuture.completedFuture(new WardenResponse(200, Headers.EMPTY, "response", () -> {}));
+
+    @Override
+    public WardenRequest request() {
+      return REQUEST;
+    }
+
+    @Override
+    public CompletableFuture<WardenResponse> send(WardenRequest request, Discarded discarded) {
+      return OK;
+    }
+
+    @Override
+    public CompletableFuture<Object> toNative(WardenResponse response, WardenRequest sent) {
+      return CompletableFuture.completedFuture(response.nativeResponse());
+    }
+
+    @Override
+    public CompletableFuture<Object> answer(Answer answer) {
+      return CompletableFuture.completedFuture(answer);
+    }
+
+    @Override
+    public RedirectPolicy redirects() {
+      return RedirectPolicy.NONE;
+    }
+
+    @Override
+    public boolean blocking() {
+      return true;
+    }
+  }
+}
