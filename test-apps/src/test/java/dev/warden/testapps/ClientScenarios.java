@@ -11,10 +11,9 @@ import dev.warden.testapps.fakejira.Received;
 import dev.warden.testapps.otlp.ReceivedSpan;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The scenarios every hooked client must pass, each in a real JVM started with
@@ -61,7 +60,7 @@ abstract class ClientScenarios {
           operations: [read:jira-work, read:jira-user, unscoped]
       """;
 
-  static Harness harness;
+  @RegisterExtension static final Harness harness = new Harness();
   static Path policy;
 
   /** The client's name as the sample application takes it. */
@@ -73,19 +72,8 @@ abstract class ClientScenarios {
   }
 
   @BeforeAll
-  static void startServers() throws Exception {
-    harness = Harness.start("scenarios");
+  static void writePolicy() throws Exception {
     policy = harness.policy(POLICY);
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    harness.close();
-  }
-
-  @BeforeEach
-  void clear() {
-    harness.clear();
   }
 
   AppRun run(List<java.util.Map<String, Object>> steps, String... extraArgs) throws Exception {

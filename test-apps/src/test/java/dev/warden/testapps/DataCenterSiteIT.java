@@ -11,24 +11,23 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A Data Center site under a context path, with a personal access token read from a file. */
 class DataCenterSiteIT {
 
   static final String PAT = "pat-" + java.util.UUID.randomUUID();
-  static Harness harness;
+  @RegisterExtension static final Harness harness = new Harness();
   static FakeJira dataCenter;
 
   @BeforeAll
   static void start() throws Exception {
-    harness = Harness.start("data-center");
     dataCenter = FakeJira.builder().contextPath("/jira").bearerToken("onprem-pat", PAT).start();
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop() {
     dataCenter.close();
-    harness.close();
   }
 
   @Test

@@ -17,39 +17,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What an end-to-end test needs: a fake Jira (HTTP and HTTPS), a host that is not Jira, an OTLP
  * receiver, a work directory, and the secret the policy's credential resolves to.
  */
-public final class Harness implements AutoCloseable {
+public final class Harness implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
   public static final String USER = "bot@acme.example";
   public static final ObjectMapper JSON = new ObjectMapper();
 
   /** The API token the credential resolves to: the secret no output may ever show. */
   public final String token = "tok-" + UUID.randomUUID();
-  public final EchoServer echo;
-  public final FakeJira jira;
-  public final OtlpReceiver otlp;
-  public final Tls tls;
-  public final Path dir;
+  public EchoServer echo;
+  public FakeJira jira;
+  public OtlpReceiver otlp;
+  public Tls tls;
+  public Path dir;
 
-  private Harness(String name, String contextPath) throws Exception {
+  /** Register with {@code @RegisterExtension static final Harness harness = new Harness();}: started before the class's tests, cleared before each. */
+  public Harness() {}
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
     Path work = Path.of(System.getProperty("warden.work.dir", "target/it-work"));
-    this.dir = Files.createDirectories(work.resolve(name + "-" + System.nanoTime()));
+    this.dir = Files.createDirectories(work.resolve(context.getRequiredTestClass().getSimpleName() + "-" + System.nanoTime()));
     this.tls = Tls.in(work.resolve("tls"));
     this.echo = EchoServer.start();
-    this.jira = FakeJira.builder().contextPath(contextPath).basicUser(USER, token).mediaHost(echo.url()).tls(tls).start();
+    this.jira = FakeJira.builder().basicUser(USER, token).mediaHost(echo.url()).tls(tls).start();
     this.otlp = OtlpReceiver.start();
   }
 
-  public static Harness start(String name) throws Exception {
-    return new Harness(name, "");
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    clear();
   }
 
-  public static Harness start(String name, String contextPath) throws Exception {
-    return new Harness(name, contextPath);
+  @Override
+  public void afterAll(ExtensionContext context) {
+    otlp.close();
+    jira.close();
+    echo.close();
   }
 
   /** The {@code Authorization} value Warden should send: the secret in another form, also never to be shown. */
@@ -116,12 +128,5 @@ public final class Harness implements AutoCloseable {
     jira.journal().clear();
     echo.journal().clear();
     otlp.clear();
-  }
-
-  @Override
-  public void close() {
-    otlp.close();
-    jira.close();
-    echo.close();
   }
 }

@@ -6,24 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An application with its own, older Jackson and OpenTelemetry API runs as it does without Warden. */
 class IsolationIT {
 
-  static Harness harness;
-
-  @BeforeAll
-  static void start() throws Exception {
-    harness = Harness.start("isolation");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    harness.close();
-  }
+  @RegisterExtension static final Harness harness = new Harness();
 
   @Test
   void applicationsOwnJacksonAndOpenTelemetryAreUntouched() throws Exception {

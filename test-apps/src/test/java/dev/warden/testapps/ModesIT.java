@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Dry-run and {@code enabled=false}, end to end. */
 class ModesIT {
@@ -27,22 +25,7 @@ class ModesIT {
         - {id: reads, effect: allow, operations: read:jira-work}
       """;
 
-  static Harness harness;
-
-  @BeforeAll
-  static void start() throws Exception {
-    harness = Harness.start("modes");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    harness.close();
-  }
-
-  @BeforeEach
-  void clear() {
-    harness.clear();
-  }
+  @RegisterExtension static final Harness harness = new Harness();
 
   @Test
   void dryRunLetsEverythingThroughWhileAuditingWhatWouldHaveBeenStopped() throws Exception {

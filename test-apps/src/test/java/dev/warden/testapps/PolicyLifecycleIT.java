@@ -10,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A broken, missing, fixed and changed policy file, end to end. */
 class PolicyLifecycleIT {
@@ -28,22 +26,7 @@ class PolicyLifecycleIT {
         - {id: reads, effect: allow, operations: [read:jira-work]}
       """;
 
-  static Harness harness;
-
-  @BeforeAll
-  static void start() throws Exception {
-    harness = Harness.start("lifecycle");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    harness.close();
-  }
-
-  @BeforeEach
-  void clear() {
-    harness.clear();
-  }
+  @RegisterExtension static final Harness harness = new Harness();
 
   @Test
   void brokenPolicyRefusesJiraWith503AndOneClearLogLineWhileTheApplicationRuns() throws Exception {

@@ -45,10 +45,6 @@ public final class EchoServer implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      server.stop();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot stop the server", e);
-    }
+    Servers.stop(server);
   }
 }

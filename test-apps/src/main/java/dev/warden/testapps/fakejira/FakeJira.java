@@ -218,10 +218,6 @@ public final class FakeJira implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      server.stop();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot stop the server", e);
-    }
+    Servers.stop(server);
   }
 }

@@ -14,7 +14,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** Jetty servers for the fakes: HTTP/1.1 and h2c in clear, and HTTP/1.1 and h2 over TLS, on free loopback ports. */
-final class Servers {
+public final class Servers {
 
   private Servers() {}
 
@@ -51,6 +51,15 @@ final class Servers {
     server.setHandler(handler);
     server.start();
     return server;
+  }
+
+  /** Stops a server; a server that will not stop is a broken test environment. */
+  public static void stop(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop " + server, e);
+    }
   }
 
   static int port(Server server, int connector) {

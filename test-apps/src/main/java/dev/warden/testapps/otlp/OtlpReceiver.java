@@ -1,5 +1,6 @@
 package dev.warden.testapps.otlp;
 
+import dev.warden.testapps.fakejira.Servers;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -153,10 +154,6 @@ public final class OtlpReceiver implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      server.stop();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot stop the server", e);
-    }
+    Servers.stop(server);
   }
 }
