@@ -8,6 +8,7 @@ import dev.warden.agent.bootstrap.Settings;
 import dev.warden.agent.hook.Instrumentations;
 import dev.warden.agent.hook.jdk.httpclient.JdkHttpClientHook;
 import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionHookImpl;
+import dev.warden.agent.log.JulBridge;
 import dev.warden.agent.log.Level;
 import dev.warden.agent.log.Log;
 import dev.warden.agent.pipeline.Gateway;
@@ -59,6 +60,7 @@ public final class AgentInstaller {
           + " (or set warden.policy or WARDEN_POLICY)");
       return;
     }
+    JulBridge.install();
     ScheduledExecutorService scheduler = scheduler();
     Auditor auditor = new Auditor(() -> OtelSpans.create(settings, Version.get()), auditFile(settings.get("audit.file")));
     PolicyHolder holder = new PolicyHolder(Path.of(policy), RouteCatalog.bundled(), SecretResolver.system(), System::nanoTime);

@@ -49,6 +49,31 @@ class ModesIT {
   }
 
   @Test
+  void aTracingBackendThatIsDownNeverBreaksTheApplication() throws Exception {
+    Path policy = harness.policy(POLICY.formatted("enforce").replace("capacity: 1, refill: 1/1m", "capacity: 10, refill: 10/1s"));
+    Path audit = harness.dir.resolve("backend-down.jsonl");
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    AppRun run = harness.app(policy, "jdk")
+        .agentArgument("audit.file", audit.toString())
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + closedPort)
+        .args(harness.steps(List.of(
+            call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+            call("sync", "GET", "{jira}/rest/api/2/issue/SUP-1"),
+            call("sync", "DELETE", "{jira}/rest/api/2/issue/OPS-1"))).toString())
+        .run();
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.steps()).extracting(s -> s.path("status").asInt()).containsExactly(200, 200, 403);
+    assertThat(java.nio.file.Files.readAllLines(audit)).hasSize(3);
+    // Whatever the SDK has to say about the failed export comes through Warden's log, not around it.
+    assertThat(run.stderr()).allSatisfy(line -> assertThat(line).satisfiesAnyOf(
+        l -> assertThat(l).startsWith("[warden] "), l -> assertThat(l).startsWith("OpenJDK 64-Bit Server VM warning")));
+  }
+
+  @Test
   void disabledAgentDoesNothingAtAll() throws Exception {
     Path policy = harness.policy(POLICY.formatted("enforce"));
     AppRun run = harness.app(policy, "jdk").agentArgument("enabled", "false")

@@ -90,21 +90,24 @@ public final class Auditor implements AuditSink {
     }
   }
 
-  /** Emits what is queued, then flushes the SDK and the file, waiting a few seconds at most. */
+  /**
+   * Emits what is queued, then flushes the SDK and the file, at JVM shutdown. Waits a few seconds
+   * at most, so a tracing backend that is down delays the exit by no more than that.
+   */
   @Override
   public void close() {
     closing = true;
     try {
-      worker.join(TimeUnit.SECONDS.toMillis(5));
+      worker.join(TimeUnit.SECONDS.toMillis(2));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     OtelSpans otel = spans.getNow(null);
     if (otel != null) {
-      otel.close(5);
+      otel.close(3);
     }
     if (file != null) {
-      file.close(5);
+      file.close(2);
     }
   }
 }

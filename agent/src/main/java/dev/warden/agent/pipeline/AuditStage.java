@@ -52,6 +52,12 @@ final class AuditStage implements Stage {
         hop.audit.put(AuditAttributes.ERROR_TYPE, Integer.toString(outcome.status()));
       }
     }
+    Log log = Log.get();
+    if (log.enabled(dev.warden.agent.log.Level.DEBUG)) {
+      log.debug(hop.request.method() + " " + hop.rawPath() + " on site " + hop.site.id() + ": "
+          + hop.audit.get(AuditAttributes.WARDEN_DECISION) + " by rule " + hop.audit.get(AuditAttributes.WARDEN_RULE)
+          + ", " + (cause == null ? "status " + outcome.status() : cause.getClass().getName()));
+    }
     try {
       sink.record(hop.audit.end(clock.epochNanos()));
     } catch (RuntimeException e) {

@@ -98,5 +98,24 @@ public final class PolicyHolder {
     for (Problem warning : new PolicyCheck(catalog).warnings(policy)) {
       log.warn(warning.toString());
     }
+    notYetEnforced(policy).forEach(log::warn);
+  }
+
+  /** What this Warden reads in a policy but does not enforce yet: said, never silently ignored. */
+  static java.util.List<String> notYetEnforced(Policy policy) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    policy.throttles().values().stream().filter(t -> t.store().isPresent()).forEach(t -> out.add(
+        "throttle '" + t.name() + "' names a shared store; this Warden keeps it as a bucket in each JVM (shared stores come later)"));
+    policy.rules().stream().filter(r -> r.coalesce()).forEach(r -> out.add(
+        "rule '" + r.id() + "' asks for coalesce: true; this Warden sends identical GETs separately (coalescing comes later)"));
+    if (policy.unmanagedEgress() != dev.warden.policy.Words.UnmanagedEgress.OFF) {
+      out.add("unmanaged-egress: " + policy.unmanagedEgress().word() + " is not enforced by this Warden yet: connections that no hooked"
+          + " client makes are neither recorded nor refused");
+    }
+    policy.credentials().values().stream()
+        .filter(c -> c instanceof dev.warden.policy.Credential.OAuth2Refresh || c instanceof dev.warden.policy.Credential.OAuth2ClientCredentials)
+        .forEach(c -> out.add("credential '" + c.name() + "' is of type " + c.type() + ", which this Warden cannot use yet: its site's"
+            + " requests are answered 503"));
+    return out;
   }
 }
