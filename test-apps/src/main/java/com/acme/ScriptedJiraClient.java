@@ -1,9 +1,9 @@
 package com.acme;
 
-import com.acme.http.JdkJiraHttp;
+import com.acme.http.Clients;
 import com.acme.http.JiraHttp;
+import com.acme.http.Options;
 import com.acme.http.Result;
-import com.acme.http.UrlConnectionJiraHttp;
 import com.acme.reports.WeeklyReport;
 import com.acme.sync.IssueSync;
 import com.acme.triage.TriageBot;
@@ -25,26 +25,29 @@ import java.util.concurrent.ExecutionException;
  * application each step names, and prints what it saw of each as one JSON line.
  *
  * <pre>
- * java -cp ... com.acme.ScriptedJiraClient --client jdk|jdk-async|urlconnection [--http2] [--follow-redirects] [--versions] STEPS.json
+ * java -cp ... com.acme.ScriptedJiraClient --client NAME [--http2] [--follow-redirects] [--read-timeout-ms N]
+ *     [--virtual-threads] [--versions] STEPS.json
  * </pre>
  */
 public final class ScriptedJiraClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static boolean virtualThreads;
 
   private ScriptedJiraClient() {}
 
   public static void main(String[] args) throws Exception {
     String client = "jdk";
-    boolean http2 = false;
-    boolean follow = false;
+    Options options = new Options();
     boolean versions = false;
     Path steps = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--client" -> client = args[++i];
-        case "--http2" -> http2 = true;
-        case "--follow-redirects" -> follow = true;
+        case "--http2" -> options.http2 = true;
+        case "--follow-redirects" -> options.followRedirects = true;
+        case "--read-timeout-ms" -> options.readTimeoutMillis = Integer.parseInt(args[++i]);
+        case "--virtual-threads" -> virtualThreads = true;
         case "--versions" -> versions = true;
         default -> steps = Path.of(args[i]);
       }
@@ -52,12 +55,7 @@ public final class ScriptedJiraClient {
     if (versions) {
       printVersions();
     }
-    JiraHttp http = switch (client) {
-      case "jdk" -> new JdkJiraHttp(false, http2, follow);
-      case "jdk-async" -> new JdkJiraHttp(true, http2, follow);
-      case "urlconnection" -> new UrlConnectionJiraHttp(follow);
-      default -> throw new IllegalArgumentException("unknown client " + client);
-    };
+    JiraHttp http = Clients.create(client, options);
     List<Step> list = JSON.readValue(steps.toFile(), new TypeReference<List<Step>>() {});
     for (int n = 1; n <= list.size(); n++) {
       Step step = list.get(n - 1);
@@ -70,21 +68,46 @@ public final class ScriptedJiraClient {
       } else if (step.parallel > 1) {
         parallel(http, step, n);
       } else {
-        print(n, -1, run(http, step));
+        runStep(http, step, n);
       }
     }
+    // Client libraries keep non-daemon pool threads alive for a while (OkHttp's dispatcher: a minute).
+    System.exit(0);
+  }
+
+  private static void runStep(JiraHttp http, Step step, int n) throws InterruptedException {
+    if (!virtualThreads) {
+      print(n, -1, run(http, step));
+      return;
+    }
+    Thread thread = newThread(() -> print(n, -1, run(http, step)));
+    thread.start();
+    thread.join();
   }
 
   private static void parallel(JiraHttp http, Step step, int n) throws InterruptedException {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < step.parallel; t++) {
       int thread = t;
-      threads.add(new Thread(() -> print(n, thread, run(http, step))));
+      threads.add(newThread(() -> print(n, thread, run(http, step))));
     }
     threads.forEach(Thread::start);
     for (Thread thread : threads) {
       thread.join();
     }
+  }
+
+  /** A platform thread, or with {@code --virtual-threads} (Java 21 and newer) a virtual one. */
+  private static Thread newThread(Runnable task) {
+    if (virtualThreads) {
+      try {
+        Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+        return (Thread) builder.getClass().getMethod("unstarted", Runnable.class).invoke(builder, task);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("--virtual-threads needs Java 21 or newer", e);
+      }
+    }
+    return new Thread(task);
   }
 
   static Result run(JiraHttp http, Step step) {

@@ -14,12 +14,15 @@ public final class JdkJiraHttp implements JiraHttp {
   private final HttpClient client;
   private final boolean async;
 
-  public JdkJiraHttp(boolean async, boolean http2, boolean followRedirects) {
+  private final Duration timeout;
+
+  public JdkJiraHttp(boolean async, Options options) {
     this.async = async;
+    this.timeout = Duration.ofMillis(options.readTimeoutMillis);
     this.client = HttpClient.newBuilder()
-        .version(http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-        .followRedirects(followRedirects ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(5))
+        .version(options.http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+        .followRedirects(options.followRedirects ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofMillis(options.connectTimeoutMillis))
         .build();
   }
 
@@ -28,14 +31,26 @@ public final class JdkJiraHttp implements JiraHttp {
     HttpRequest.BodyPublisher body = step.body == null
         ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(step.body);
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(step.url)).method(step.method, body).timeout(Duration.ofSeconds(20));
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(step.url)).method(step.method, body).timeout(timeout);
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
       builder.header(header.getKey(), header.getValue());
     }
     HttpRequest request = builder.build();
-    HttpResponse<String> response = async
-        ? client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get()
-        : client.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response;
+    if (async) {
+      // A callback, as asynchronous code writes it; the issuing thread waits only so the result can be printed.
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> seen = new java.util.concurrent.CompletableFuture<>();
+      client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+        if (e != null) {
+          seen.completeExceptionally(e);
+        } else {
+          seen.complete(r);
+        }
+      });
+      response = seen.get();
+    } else {
+      response = client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
     Result result = new Result();
     result.status = response.statusCode();
     result.headers = JiraHttp.interesting(response.headers().map());

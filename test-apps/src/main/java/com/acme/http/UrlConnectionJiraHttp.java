@@ -12,18 +12,18 @@ import java.util.Map;
 /** Calls through {@code HttpURLConnection} (and {@code HttpsURLConnection}). */
 public final class UrlConnectionJiraHttp implements JiraHttp {
 
-  private final boolean followRedirects;
+  private final Options options;
 
-  public UrlConnectionJiraHttp(boolean followRedirects) {
-    this.followRedirects = followRedirects;
+  public UrlConnectionJiraHttp(boolean async, Options options) {
+    this.options = options;
   }
 
   @Override
   public Result send(Step step) throws Exception {
     HttpURLConnection connection = (HttpURLConnection) new URL(step.url).openConnection();
-    connection.setInstanceFollowRedirects(followRedirects);
-    connection.setConnectTimeout(5000);
-    connection.setReadTimeout(20000);
+    connection.setInstanceFollowRedirects(options.followRedirects);
+    connection.setConnectTimeout(options.connectTimeoutMillis);
+    connection.setReadTimeout(options.readTimeoutMillis);
     connection.setRequestMethod(step.method);
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
       connection.setRequestProperty(header.getKey(), header.getValue());

@@ -24,6 +24,7 @@ public final class AppLauncher {
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final List<String> arguments = new ArrayList<>();
   private Path agentJar;
+  private final List<String> libraries = new ArrayList<>();
   private String mainClass = "com.acme.ScriptedJiraClient";
   private Duration timeout = Duration.ofSeconds(90);
 
@@ -49,6 +50,25 @@ public final class AppLauncher {
       throw new IllegalStateException("system property " + property + " is not set: run through Maven (mvn verify)");
     }
     return value;
+  }
+
+  /**
+   * Puts a client library of the version matrix on the class path: {@code okhttp-4.12} is
+   * {@code test-apps/clients/okhttp-4.12/target/classpath.txt}.
+   */
+  public AppLauncher library(String name) {
+    libraries.add(name);
+    return this;
+  }
+
+  /** The class path a matrix module resolved. */
+  public static String libraryClasspath(String name) {
+    Path file = Path.of(required("warden.clients.dir"), name, "target", "classpath.txt");
+    try {
+      return java.nio.file.Files.readString(file).trim();
+    } catch (IOException e) {
+      throw new IllegalStateException("no class path for client library " + name + " at " + file + ": build test-apps/clients first", e);
+    }
   }
 
   /** Attaches the agent. */
@@ -103,7 +123,11 @@ public final class AppLauncher {
     }
     command.addAll(javaOptions);
     command.add("-cp");
-    command.add(appClasspath());
+    StringBuilder classpath = new StringBuilder(appClasspath());
+    for (String library : libraries) {
+      classpath.append(java.io.File.pathSeparator).append(libraryClasspath(library));
+    }
+    command.add(classpath.toString());
     command.add(mainClass);
     command.addAll(arguments);
     return command;

@@ -66,9 +66,14 @@ abstract class ClientScenarios {
   /** The client's name as the sample application takes it. */
   abstract String client();
 
+  /** The client library of the version matrix the sample application runs on, or {@code null} for a JDK client. */
+  String library() {
+    return null;
+  }
+
   /** Whether the client speaks HTTP/2 (over TLS, negotiated by ALPN). */
   boolean http2() {
-    return client().startsWith("jdk");
+    return client().startsWith("jdk") || client().startsWith("okhttp");
   }
 
   @BeforeAll
@@ -76,8 +81,16 @@ abstract class ClientScenarios {
     policy = harness.policy(POLICY);
   }
 
-  AppRun run(List<java.util.Map<String, Object>> steps, String... extraArgs) throws Exception {
+  AppLauncher app() {
     AppLauncher app = harness.app(policy, client());
+    if (library() != null) {
+      app.library(library());
+    }
+    return app;
+  }
+
+  AppRun run(List<java.util.Map<String, Object>> steps, String... extraArgs) throws Exception {
+    AppLauncher app = app();
     app.args(extraArgs);
     app.args(harness.steps(steps).toString());
     AppRun run = app.run();
@@ -216,7 +229,10 @@ abstract class ClientScenarios {
       assertThat(r.header("Authorization")).isNull();
     });
     ReceivedSpan span = harness.spans(s -> s.name().startsWith("GET /rest/api/3/attachment"), 1).get(0);
-    assertThat(span.attributes()).containsEntry("jira.operation", "getAttachmentContent").containsEntry("http.response.status_code", 303L);
+    // A client that shows Warden every hop (OkHttp) has the whole call's status; where Warden follows the hops itself, the hop's.
+    assertThat(span.attributes()).containsEntry("jira.operation", "getAttachmentContent");
+    assertThat(span.attribute("http.response.status_code")).isIn(200L, 303L);
+    assertThat(harness.otlp.spans()).hasSize(1);
   }
 
   @Test
@@ -250,18 +266,58 @@ abstract class ClientScenarios {
 
   @Test
   void manyConcurrentCallsAreEachAuthenticatedAndCountedOnce() throws Exception {
-    AppRun run = run(List.of(Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "parallel", 20)));
+    AppRun run = run(List.of(Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "parallel", 50)));
 
-    assertThat(run.steps()).hasSize(20).allSatisfy(s -> assertThat(s.path("status").asInt()).isEqualTo(200));
-    assertThat(jiraReceived("GET", "/issue/OPS-1")).hasSize(20)
+    assertThat(run.steps()).hasSize(50).allSatisfy(s -> assertThat(s.path("status").asInt()).isEqualTo(200));
+    assertThat(jiraReceived("GET", "/issue/OPS-1")).hasSize(50)
         .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
-    assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 20)).hasSize(20);
+    assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 50)).hasSize(50)
+        .allSatisfy(s -> assertThat(s.attribute("warden.caller")).isEqualTo("com.acme.sync.IssueSync.call"));
+  }
+
+  /** The same steps without the agent, to compare what the client does on its own. */
+  AppRun runWithoutAgent(List<java.util.Map<String, Object>> steps, String... extraArgs) throws Exception {
+    AppLauncher app = new AppLauncher().javaOptions(harness.tls.clientOptions()).args("--client", client());
+    if (library() != null) {
+      app.library(library());
+    }
+    return app.args(extraArgs).args(harness.steps(steps).toString()).run();
+  }
+
+  @Test
+  void connectionRefusedSurfacesAsTheClientsOwnException() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Path down = harness.policy(POLICY.replace("{jira-tls}", "http://127.0.0.1:" + closed));
+    List<java.util.Map<String, Object>> steps = List.of(call("sync", "GET", "http://127.0.0.1:" + closed + "/rest/api/2/issue/OPS-1"));
+    AppLauncher app = harness.app(down, client());
+    if (library() != null) {
+      app.library(library());
+    }
+    AppRun with = app.args(harness.steps(steps).toString()).run();
+    AppRun without = runWithoutAgent(steps);
+
+    assertThat(with.step(1).path("error").asText()).isNotEmpty().isEqualTo(without.step(1).path("error").asText());
+    assertThat(harness.spans(s -> s.attribute("error.type") != null, 1)).singleElement()
+        .satisfies(s -> assertThat(s.attribute("error.type")).isEqualTo(with.step(1).path("error").asText()));
+  }
+
+  @Test
+  void readTimeoutSurfacesAsTheClientsOwnException() throws Exception {
+    List<java.util.Map<String, Object>> steps = List.of(
+        withHeader(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "X-Fake-Delay-Ms", "2500"));
+    AppRun with = run(steps, "--read-timeout-ms", "800");
+    AppRun without = runWithoutAgent(steps, "--read-timeout-ms", "800");
+
+    assertThat(with.step(1).path("error").asText()).isNotEmpty().isEqualTo(without.step(1).path("error").asText());
   }
 
   @Test
   void secretNeverAppearsInAnyOutput() throws Exception {
     Path audit = harness.dir.resolve("audit-" + client() + ".jsonl");
-    AppLauncher app = harness.app(policy, client())
+    AppLauncher app = app()
         .agentArgument("log.level", "debug")
         .agentArgument("audit.file", audit.toString());
     app.args(harness.steps(List.of(

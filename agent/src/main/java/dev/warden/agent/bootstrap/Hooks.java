@@ -15,6 +15,12 @@ public final class Hooks {
   /** The {@code HttpURLConnection} hook. */
   public static volatile UrlConnectionHook urlConnection = UrlConnectionHook.PASS_THROUGH;
 
+  /** The adapters of library hooks. */
+  public static volatile Adapters adapters = Adapters.NONE;
+
+  /** Where asynchronous calls were issued. */
+  public static volatile AsyncCalls asyncCalls = AsyncCalls.NONE;
+
   private static final AtomicLong SUPPRESSED = new AtomicLong();
   private static volatile Consumer<Throwable> suppressedListener = t -> {};
 

@@ -19,4 +19,13 @@ public interface HookInstrumentation {
 
   /** Adds this hook's advice to a transformer. */
   AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer);
+
+  /**
+   * The package of this hook's adapter classes, which implement the library's types and are loaded
+   * beside the library (see {@link HookAdapters}); {@code null} for a hook on the JDK, whose types
+   * Warden's class loader sees itself.
+   */
+  default String adapterPackage() {
+    return null;
+  }
 }

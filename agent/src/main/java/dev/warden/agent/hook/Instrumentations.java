@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import dev.warden.agent.bootstrap.Hooks;
 import dev.warden.agent.hook.jdk.httpclient.HttpClientInstrumentation;
 import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionInstrumentation;
+import dev.warden.agent.hook.okhttp.v3_12.OkHttpInstrumentation;
 import dev.warden.agent.log.Log;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -26,9 +27,15 @@ public final class Instrumentations {
   /** The hooks, one per client library. */
   public static final List<HookInstrumentation> ALL = List.of(
       new HttpClientInstrumentation(),
-      new UrlConnectionInstrumentation());
+      new UrlConnectionInstrumentation(),
+      new OkHttpInstrumentation());
 
   private Instrumentations() {}
+
+  /** The packages of every library hook's adapters. */
+  public static List<String> adapterPackages() {
+    return ALL.stream().map(HookInstrumentation::adapterPackage).filter(java.util.Objects::nonNull).toList();
+  }
 
   /** Weaves every hook into the classes it names, those already loaded included. */
   public static void install(Instrumentation instrumentation) {

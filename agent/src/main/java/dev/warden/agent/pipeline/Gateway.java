@@ -57,6 +57,21 @@ public final class Gateway {
    * the client raised them.
    */
   public <N> CompletableFuture<N> handle(ClientCall<N> call) {
+    return handle(call, null);
+  }
+
+  /** Where the current thread's call comes from, for a call that will run on another thread. */
+  public Callsite capture() {
+    PolicyState state = policies.current();
+    return state instanceof PolicyState.Active active ? active.snapshot().callers().capture() : Callsite.UNKNOWN;
+  }
+
+  /**
+   * Like {@link #handle(ClientCall)}, for a call issued earlier on another thread.
+   *
+   * @param issued where the call was issued (see {@link #capture()}), or {@code null} to find the caller on this thread
+   */
+  public <N> CompletableFuture<N> handle(ClientCall<N> call, Callsite issued) {
     try {
       PolicyState state = policies.current();
       WardenRequest request = call.request();
@@ -67,7 +82,7 @@ public final class Gateway {
         return passThrough(call, request);
       }
       PolicySnapshot snapshot = ((PolicyState.Active) state).snapshot();
-      Callsite callsite = snapshot.callers().capture();
+      Callsite callsite = issued != null ? issued : snapshot.callers().capture();
       Waiter waiter = call.blocking() ? Waiter.parking(clock) : Waiter.scheduled(scheduler);
       Exchange exchange = new Exchange(call, snapshot, callsite, waiter, request.headers().first("traceparent"));
       return pipeline.send(exchange, request).thenCompose(outcome -> toNative(call, outcome));

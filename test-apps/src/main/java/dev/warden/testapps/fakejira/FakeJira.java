@@ -128,6 +128,11 @@ public final class FakeJira implements AutoCloseable {
   private void handle(Request request, Response response, Callback callback) throws Exception {
     String principal = authenticate(request.getHeaders().get("Authorization"));
     Received received = journal.record(request, principal);
+    String delay = request.getHeaders().get("X-Fake-Delay-Ms");
+    if (delay != null) {
+      // A slow Jira, for read timeouts.
+      Thread.sleep(Long.parseLong(delay));
+    }
     rateLimitHeaders(response);
     String path = received.path();
     if (!path.startsWith(contextPath + "/")) {

@@ -1,0 +1,131 @@
+package dev.warden.agent.hook.okhttp.v3_12;
+
+import dev.warden.agent.bootstrap.Answer;
+import dev.warden.agent.bootstrap.Body;
+import dev.warden.agent.bootstrap.ClientCall;
+import dev.warden.agent.bootstrap.Headers;
+import dev.warden.agent.bootstrap.RedirectPolicy;
+import dev.warden.agent.bootstrap.WardenRequest;
+import dev.warden.agent.bootstrap.WardenResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+
+/**
+ * One OkHttp request as Warden handles it, from an interceptor: sent by proceeding down the
+ * chain, answered with an OkHttp {@code Response} (or, from the network interceptor, which
+ * cannot answer, an {@code IOException}).
+ */
+final class OkHttpCall implements ClientCall<Response> {
+
+  static final int MAX_BODY = 1 << 20;
+
+  private final Interceptor.Chain chain;
+  private final Request original;
+  private final boolean canAnswer;
+  private final WardenRequest request;
+
+  OkHttpCall(Interceptor.Chain chain, boolean canAnswer) {
+    this.chain = chain;
+    this.original = chain.request();
+    this.canAnswer = canAnswer;
+    RequestBody body = original.body();
+    this.request = new WardenRequest(original.method(), original.url().uri(), Headers.of(original.headers().toMultimap()),
+        body == null ? Body.NONE : Body.lazy(() -> read(body)));
+  }
+
+  /** The body's bytes, when it has a known length and can be written out more than once. */
+  private static byte[] read(RequestBody body) {
+    try {
+      long length = body.contentLength();
+      if (length < 0 || length > MAX_BODY) {
+        return null;
+      }
+      Buffer buffer = new Buffer();
+      body.writeTo(buffer);
+      return buffer.readByteArray();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public WardenRequest request() {
+    return request;
+  }
+
+  @Override
+  public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
+    try {
+      Response response = chain.proceed(build(outgoing));
+      return CompletableFuture.completedFuture(
+          new WardenResponse(response.code(), Headers.of(response.headers().toMultimap()), response, response::close));
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private Request build(WardenRequest outgoing) {
+    okhttp3.Headers.Builder headers = new okhttp3.Headers.Builder();
+    for (Map.Entry<String, List<String>> field : outgoing.headers().map().entrySet()) {
+      for (String value : field.getValue()) {
+        headers.add(field.getKey(), value);
+      }
+    }
+    return original.newBuilder()
+        .url(outgoing.uri().toString())
+        .headers(headers.build())
+        .method(outgoing.method(), body(outgoing.body()))
+        .tag(Decided.class, new Decided(outgoing.uri()))
+        .build();
+  }
+
+  private RequestBody body(Body body) {
+    if (body.wasRead() && body != Body.NONE) {
+      RequestBody app = original.body();
+      return RequestBody.create(app == null ? null : app.contentType(), body.bytes());
+    }
+    return original.body();
+  }
+
+  /** Jira's response, with the request as the application made it: the one sent carries the site's credential. */
+  @Override
+  public CompletableFuture<Response> toNative(WardenResponse response, WardenRequest sent) {
+    Response network = (Response) response.nativeResponse();
+    return CompletableFuture.completedFuture(network.newBuilder().request(original).build());
+  }
+
+  @Override
+  public CompletableFuture<Response> answer(Answer answer) {
+    if (!canAnswer) {
+      return CompletableFuture.failedFuture(new IOException(answer.message()));
+    }
+    Response.Builder response = new Response.Builder()
+        .request(original)
+        .protocol(Protocol.HTTP_1_1)
+        .code(answer.status())
+        .message(answer.reason());
+    answer.headers().map().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+    MediaType type = MediaType.parse(answer.headers().first("Content-Type"));
+    return CompletableFuture.completedFuture(response.body(ResponseBody.create(type, answer.body())).build());
+  }
+
+  @Override
+  public RedirectPolicy redirects() {
+    return RedirectPolicy.NONE;
+  }
+
+  @Override
+  public boolean blocking() {
+    return true;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.warden.agent.hook.okhttp.v3_12;
+
+import dev.warden.agent.hook.HookSupport;
+import dev.warden.agent.pipeline.Gateway;
+import java.io.IOException;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Warden's network interceptor, last in the client's list: sees every hop. The hop Warden decided
+ * passes; a redirect hop OkHttp follows is decided anew (a network interceptor cannot answer, so a
+ * denied hop fails with an {@code IOException}); a hop to a host that is no site carries no
+ * {@code Authorization}.
+ */
+public final class WardenNetworkInterceptor implements Interceptor {
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request hop = chain.request();
+    Decided decided = hop.tag(Decided.class);
+    Gateway gateway = HookSupport.gateway();
+    if (decided == null || gateway == null || hop.url().uri().equals(decided.uri())) {
+      return chain.proceed(hop);
+    }
+    HttpUrl url = hop.url();
+    if (gateway.isSiteOrigin(url.scheme(), url.host(), url.port())) {
+      return WardenInterceptor.await(gateway, new OkHttpCall(chain, false), chain);
+    }
+    return chain.proceed(hop.newBuilder().removeHeader("Authorization").build());
+  }
+}

@@ -1,0 +1,29 @@
+package com.acme.http;
+
+import java.util.Map;
+
+/**
+ * The clients the sample application can call Jira through, by name. Loaded by name, so a client
+ * whose library is not on the class path is simply not there.
+ */
+public final class Clients {
+
+  private static final Map<String, String> CLASSES = Map.ofEntries(
+      Map.entry("jdk", "com.acme.http.JdkJiraHttp"),
+      Map.entry("jdk-async", "com.acme.http.JdkJiraHttp"),
+      Map.entry("urlconnection", "com.acme.http.UrlConnectionJiraHttp"),
+      Map.entry("okhttp", "com.acme.http.OkHttpJiraHttp"),
+      Map.entry("okhttp-async", "com.acme.http.OkHttpJiraHttp"));
+
+  private Clients() {}
+
+  /** A client by name; names ending in {@code -async} use the library's asynchronous API with callbacks. */
+  public static JiraHttp create(String name, Options options) throws Exception {
+    String type = CLASSES.get(name);
+    if (type == null) {
+      throw new IllegalArgumentException("unknown client " + name + "; known: " + CLASSES.keySet());
+    }
+    return (JiraHttp) Class.forName(type).getConstructor(boolean.class, Options.class)
+        .newInstance(name.endsWith("-async"), options);
+  }
+}

@@ -1,0 +1,9 @@
+package com.acme.http;
+
+/** How the sample application configures its client. */
+public class Options {
+  public boolean http2;
+  public boolean followRedirects;
+  public int connectTimeoutMillis = 5000;
+  public int readTimeoutMillis = 20000;
+}
