@@ -13,17 +13,22 @@ public final class Clients {
       Map.entry("jdk-async", "com.acme.http.JdkJiraHttp"),
       Map.entry("urlconnection", "com.acme.http.UrlConnectionJiraHttp"),
       Map.entry("okhttp", "com.acme.http.OkHttpJiraHttp"),
-      Map.entry("okhttp-async", "com.acme.http.OkHttpJiraHttp"));
+      Map.entry("okhttp-async", "com.acme.http.OkHttpJiraHttp"),
+      Map.entry("apache4", "com.acme.http.Apache4JiraHttp"),
+      Map.entry("apache4-legacy", "com.acme.http.Apache4JiraHttp"));
 
   private Clients() {}
 
-  /** A client by name; names ending in {@code -async} use the library's asynchronous API with callbacks. */
+  /**
+   * A client by name; names ending in {@code -async} use the library's asynchronous API with
+   * callbacks, {@code -legacy} its older API.
+   */
   public static JiraHttp create(String name, Options options) throws Exception {
     String type = CLASSES.get(name);
     if (type == null) {
       throw new IllegalArgumentException("unknown client " + name + "; known: " + CLASSES.keySet());
     }
     return (JiraHttp) Class.forName(type).getConstructor(boolean.class, Options.class)
-        .newInstance(name.endsWith("-async"), options);
+        .newInstance(name.endsWith("-async") || name.endsWith("-legacy"), options);
   }
 }

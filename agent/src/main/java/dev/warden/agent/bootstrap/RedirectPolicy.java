@@ -14,6 +14,7 @@ public final class RedirectPolicy {
   public static final RedirectPolicy NONE = new RedirectPolicy(Set.of(), 0, false, false, Set.of());
 
   private final Set<Integer> statuses;
+  private final Set<Integer> safeMethodsOnly;
   private final int maxHops;
   private final boolean schemeChange;
   private final boolean downgrade;
@@ -27,6 +28,20 @@ public final class RedirectPolicy {
    * @param postToGet the statuses after which a {@code POST} is repeated as a {@code GET} (303 turns every method but HEAD into GET)
    */
   public RedirectPolicy(Set<Integer> statuses, int maxHops, boolean schemeChange, boolean downgrade, Set<Integer> postToGet) {
+    this(statuses, Set.of(), maxHops, schemeChange, downgrade, postToGet);
+  }
+
+  /**
+   * @param statuses the statuses the client follows
+   * @param safeMethodsOnly among them, those it follows only for GET and HEAD
+   * @param maxHops the most redirects it follows for one request
+   * @param schemeChange whether it follows a redirect to another scheme at all
+   * @param downgrade whether it follows {@code https} to {@code http}
+   * @param postToGet the statuses after which a {@code POST} is repeated as a {@code GET}
+   */
+  public RedirectPolicy(
+      Set<Integer> statuses, Set<Integer> safeMethodsOnly, int maxHops, boolean schemeChange, boolean downgrade, Set<Integer> postToGet) {
+    this.safeMethodsOnly = Set.copyOf(safeMethodsOnly);
     this.statuses = Set.copyOf(statuses);
     this.maxHops = maxHops;
     this.schemeChange = schemeChange;
@@ -34,9 +49,15 @@ public final class RedirectPolicy {
     this.postToGet = Set.copyOf(postToGet);
   }
 
-  /** Whether the client would follow a response with this status. */
+  /** Whether the client would follow a response with this status (to some request). */
   public boolean follows(int status) {
     return statuses.contains(status);
+  }
+
+  /** Whether the client would follow a response with this status to a request with this method. */
+  public boolean follows(int status, String method) {
+    return statuses.contains(status)
+        && (!safeMethodsOnly.contains(status) || "GET".equals(method) || "HEAD".equals(method));
   }
 
   /** The most redirects the client follows for one request. */

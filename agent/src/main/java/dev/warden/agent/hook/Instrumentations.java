@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.warden.agent.bootstrap.Hooks;
+import dev.warden.agent.hook.apache.v4_2.ApacheInstrumentation;
 import dev.warden.agent.hook.jdk.httpclient.HttpClientInstrumentation;
 import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionInstrumentation;
 import dev.warden.agent.hook.okhttp.v3_12.OkHttpInstrumentation;
@@ -28,7 +29,8 @@ public final class Instrumentations {
   public static final List<HookInstrumentation> ALL = List.of(
       new HttpClientInstrumentation(),
       new UrlConnectionInstrumentation(),
-      new OkHttpInstrumentation());
+      new OkHttpInstrumentation(),
+      new ApacheInstrumentation());
 
   private Instrumentations() {}
 
@@ -39,6 +41,11 @@ public final class Instrumentations {
 
   /** Weaves every hook into the classes it names, those already loaded included. */
   public static void install(Instrumentation instrumentation) {
+    install(instrumentation, ALL);
+  }
+
+  /** Weaves these hooks. */
+  public static void install(Instrumentation instrumentation, List<HookInstrumentation> hooks) {
     Advice.ExceptionHandler reportSuppressed;
     try {
       reportSuppressed = new Advice.ExceptionHandler.Simple(
@@ -55,7 +62,7 @@ public final class Instrumentations {
         // Only the named types below are woven; everything else is ignored by name, before any parsing.
         .ignore(nameStartsWith("dev.warden.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
         .assureReadEdgeTo(instrumentation, Hooks.class);
-    for (HookInstrumentation hook : ALL) {
+    for (HookInstrumentation hook : hooks) {
       AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice()
           .include(Instrumentations.class.getClassLoader())
           .withExceptionHandler(reportSuppressed);

@@ -49,4 +49,26 @@ public final class Bypass {
       ACTIVE.remove();
     }
   }
+
+  /** Lets hooks pass everything through on this thread until closed: {@code try (var s = Bypass.open()) {...}}. */
+  public static Scope open() {
+    if (active()) {
+      return Scope.NESTED;
+    }
+    ACTIVE.set(Boolean.TRUE);
+    return Scope.OUTER;
+  }
+
+  /** A bypass scope; closing the outermost ends it. */
+  public enum Scope implements AutoCloseable {
+    OUTER,
+    NESTED;
+
+    @Override
+    public void close() {
+      if (this == OUTER) {
+        ACTIVE.remove();
+      }
+    }
+  }
 }

@@ -94,8 +94,10 @@ final class Pipeline {
     return transport(hop.exchange.call(), hop.request)
         .handle((response, error) -> {
           if (error != null) {
-            // The client's own I/O failure reaches the application as it is; anything else is Warden's to answer.
-            hop.transportFailed = Gateway.cause(error) instanceof java.io.IOException;
+            // The client's own failures (checked exceptions: I/O, protocol) reach the application as they are;
+            // an unchecked one is a bug, answered like any internal error.
+            Throwable cause = Gateway.cause(error);
+            hop.transportFailed = !(cause instanceof RuntimeException) || cause instanceof java.io.UncheckedIOException;
             throw error instanceof CompletionException ce ? ce : new CompletionException(error);
           }
           return new Outcome.Sent(response, hop.entered);
@@ -106,7 +108,7 @@ final class Pipeline {
     RedirectPolicy policy = call.redirects();
     ClientCall.Discarded discarded = policy == RedirectPolicy.NONE
         ? ClientCall.Discarded.NONE
-        : (status, headers) -> policy.follows(status) && headers.has("Location");
+        : (status, headers) -> policy.follows(status, request.method()) && headers.has("Location");
     try {
       return call.send(request, discarded);
     } catch (RuntimeException e) {

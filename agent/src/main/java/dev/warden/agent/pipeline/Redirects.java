@@ -12,7 +12,9 @@ final class Redirects {
 
   /** The request to follow {@code outcome} with, or {@code null} when the client would not follow it. */
   static WardenRequest next(Outcome outcome, RedirectPolicy policy, int redirectsSoFar) {
-    if (!(outcome instanceof Outcome.Sent sent) || !policy.follows(sent.status()) || redirectsSoFar >= policy.maxHops()) {
+    if (!(outcome instanceof Outcome.Sent sent)
+        || !policy.follows(sent.status(), sent.request().method())
+        || redirectsSoFar >= policy.maxHops()) {
       return null;
     }
     String location = sent.response().headers().first("Location");

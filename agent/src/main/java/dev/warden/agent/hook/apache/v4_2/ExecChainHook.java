@@ -1,0 +1,93 @@
+package dev.warden.agent.hook.apache.v4_2;
+
+import dev.warden.agent.bootstrap.MethodHook;
+import dev.warden.agent.bootstrap.RedirectPolicy;
+import dev.warden.agent.bootstrap.WardenRequest;
+import dev.warden.agent.hook.HookSupport;
+import dev.warden.agent.pipeline.Bypass;
+import dev.warden.agent.pipeline.Gateway;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Locale;
+import org.apache.http.HttpException;
+import org.apache.http.HttpHost;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpExecutionAware;
+import org.apache.http.client.methods.HttpRequestWrapper;
+import org.apache.http.client.protocol.HttpClientContext;
+import org.apache.http.conn.routing.HttpRoute;
+import org.apache.http.impl.execchain.ClientExecChain;
+import org.apache.http.message.BasicHttpResponse;
+
+/**
+ * The exec chain of HttpClient 4.3 and newer, at {@code MainClientExec} (or {@code MinimalClientExec}):
+ * one hop, before its connection is opened. {@code RedirectExec} above follows redirects, so every
+ * hop comes here; the request is the client's own copy, so Warden's credential set on it is never
+ * visible in the application's request object.
+ */
+public final class ExecChainHook implements MethodHook {
+
+  /** Marks a context whose call reached a Jira site, so its later hops are watched. */
+  static final String CHAIN = "dev.warden.chain";
+
+  @Override
+  public Object enter(Object exec, Object[] arguments) {
+    Gateway gateway = HookSupport.gateway();
+    if (gateway == null || Bypass.active()) {
+      return null;
+    }
+    HttpRoute route = (HttpRoute) arguments[0];
+    HttpRequestWrapper request = (HttpRequestWrapper) arguments[1];
+    HttpClientContext context = (HttpClientContext) arguments[2];
+    HttpExecutionAware aware = (HttpExecutionAware) arguments[3];
+    URI uri = absolute(route.getTargetHost(), request.getURI());
+    if (!gateway.isSiteOrigin(uri)) {
+      if (context.getAttribute(CHAIN) != null) {
+        // A redirect of a Jira call to a host that is not the site's: no credential goes along.
+        request.removeHeaders("Authorization");
+      }
+      return null;
+    }
+    context.setAttribute(CHAIN, Boolean.TRUE);
+    ApacheCall call = new ApacheCall(request, uri,
+        outgoing -> send(exec, route, request, context, aware, outgoing),
+        Closeable::new,
+        RedirectPolicy.NONE);
+    return Calls.await(gateway, call);
+  }
+
+  private static CloseableHttpResponse send(
+      Object exec, HttpRoute route, HttpRequestWrapper request, HttpClientContext context, HttpExecutionAware aware,
+      WardenRequest outgoing) throws IOException, HttpException {
+    request.setHeaders(ApacheCall.fields(outgoing.headers()));
+    URI target = ApacheCall.relative(outgoing.uri());
+    if (!target.equals(ApacheCall.relative(request.getURI()))) {
+      request.setURI(target);
+    }
+    try (Bypass.Scope bypass = Bypass.open()) {
+      return ((ClientExecChain) exec).execute(route, request, context, aware);
+    }
+  }
+
+  static URI absolute(HttpHost host, URI uri) {
+    if (uri.isAbsolute()) {
+      return uri;
+    }
+    int port = host.getPort() >= 0 ? host.getPort() : "https".equalsIgnoreCase(host.getSchemeName()) ? 443 : 80;
+    return URI.create(host.getSchemeName().toLowerCase(Locale.ROOT) + "://" + host.getHostName() + ":" + port
+        + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+  }
+
+  /** Warden's answer as the {@code CloseableHttpResponse} the exec chain returns. */
+  static final class Closeable extends BasicHttpResponse implements CloseableHttpResponse {
+    Closeable(BasicHttpResponse response) {
+      super(response.getStatusLine());
+      setHeaders(response.getAllHeaders());
+      setEntity(response.getEntity());
+    }
+
+    @Override
+    public void close() {}
+  }
+}
