@@ -95,6 +95,11 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
 
   /** The sample application with the agent, the policy, OTLP to the receiver and the secret in its environment. */
   public AppLauncher app(Path policy, String client) {
+    return app(policy).args("--client", client);
+  }
+
+  /** An application JVM with the agent, the policy, OTLP to the receiver and the secret in its environment. */
+  public AppLauncher app(Path policy) {
     return new AppLauncher()
         .agent(AppLauncher.builtAgent())
         .agentArgument("policy", policy.toString())
@@ -102,8 +107,7 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint().toString())
         .env("OTEL_SERVICE_NAME", "acme-jira-sync")
         .env("OTEL_BSP_SCHEDULE_DELAY", "50")
-        .javaOptions(tls.clientOptions())
-        .args("--client", client);
+        .javaOptions(tls.clientOptions());
   }
 
   /** Spans that match, waiting up to ten seconds for {@code count} of them. */

@@ -33,7 +33,8 @@ final class IssueStore {
       Map<String, Object> fields = new LinkedHashMap<>();
       fields.put("summary", summary);
       fields.put("project", Map.of("id", project.id, "key", project.key, "name", project.name));
-      fields.put("status", Map.of("name", status));
+      fields.put("status", Map.of("id", "1", "name", status));
+      fields.put("issuetype", Map.of("id", "10001", "name", "Task"));
       fields.put("comment", Map.of("total", comments.size()));
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("id", id);

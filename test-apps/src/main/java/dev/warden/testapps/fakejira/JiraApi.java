@@ -46,16 +46,20 @@ final class JiraApi {
           createIssues(body, response, callback);
           return;
         }
+        if (size == 2 && segments.get(1).equals("createmeta") && method.equals("GET")) {
+          Responses.json(response, callback, 200, createMeta());
+          return;
+        }
         if (size >= 2) {
           issue(method, segments, body, response, callback);
           return;
         }
       }
       case "search" -> {
-        if (size == 2 && segments.get(1).equals("jql") && (method.equals("GET") || method.equals("POST"))) {
+        if ((size == 1 || size == 2 && segments.get(1).equals("jql")) && (method.equals("GET") || method.equals("POST"))) {
           List<Object> issues = new ArrayList<>();
           store.all().forEach(i -> issues.add(i.json(base)));
-          Responses.json(response, callback, 200, Map.of("issues", issues, "isLast", true));
+          Responses.json(response, callback, 200, Map.of("issues", issues, "isLast", true, "startAt", 0, "maxResults", 50, "total", issues.size()));
           return;
         }
       }
@@ -83,6 +87,25 @@ final class JiraApi {
       }
     }
     Responses.json(response, callback, 404, Responses.error("null for uri: " + base + "/rest/api/2/" + String.join("/", segments)));
+  }
+
+  /** What the create screen of each project needs (older clients ask before they create). */
+  private Map<String, Object> createMeta() {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("summary", field("Summary", "string", "summary"));
+    fields.put("project", field("Project", "project", "project"));
+    fields.put("issuetype", field("Issue Type", "issuetype", "issuetype"));
+    List<Object> projects = new ArrayList<>();
+    for (String key : List.of("OPS", "SUP", "HR")) {
+      IssueStore.Project project = store.project(key);
+      projects.add(Map.of("id", project.id(), "key", project.key(), "name", project.name(),
+          "issuetypes", List.of(Map.of("id", "10001", "name", "Task", "fields", fields))));
+    }
+    return Map.of("projects", projects);
+  }
+
+  private static Map<String, Object> field(String name, String type, String system) {
+    return Map.of("required", true, "name", name, "schema", Map.of("type", type, "system", system));
   }
 
   private void createIssue(String body, Response response, Callback callback) throws Exception {
@@ -158,6 +181,6 @@ final class JiraApi {
   }
 
   private static Map<String, Object> transition(String id, String name) {
-    return Map.of("id", id, "name", name, "to", Map.of("name", name));
+    return Map.of("id", id, "name", name, "to", Map.of("name", name), "fields", Map.of());
   }
 }
