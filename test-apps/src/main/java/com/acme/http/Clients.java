@@ -15,7 +15,8 @@ public final class Clients {
       Map.entry("okhttp", "com.acme.http.OkHttpJiraHttp"),
       Map.entry("okhttp-async", "com.acme.http.OkHttpJiraHttp"),
       Map.entry("apache4", "com.acme.http.Apache4JiraHttp"),
-      Map.entry("apache4-legacy", "com.acme.http.Apache4JiraHttp"));
+      Map.entry("apache4-legacy", "com.acme.http.Apache4JiraHttp"),
+      Map.entry("apache5", "com.acme.http.Apache5JiraHttp"));
 
   private Clients() {}
 

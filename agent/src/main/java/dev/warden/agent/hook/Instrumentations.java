@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.warden.agent.bootstrap.Hooks;
 import dev.warden.agent.hook.apache.v4_2.ApacheInstrumentation;
+import dev.warden.agent.hook.apache.v5_0.Apache5Instrumentation;
 import dev.warden.agent.hook.jdk.httpclient.HttpClientInstrumentation;
 import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionInstrumentation;
 import dev.warden.agent.hook.okhttp.v3_12.OkHttpInstrumentation;
@@ -30,7 +31,8 @@ public final class Instrumentations {
       new HttpClientInstrumentation(),
       new UrlConnectionInstrumentation(),
       new OkHttpInstrumentation(),
-      new ApacheInstrumentation());
+      new ApacheInstrumentation(),
+      new Apache5Instrumentation());
 
   private Instrumentations() {}
 

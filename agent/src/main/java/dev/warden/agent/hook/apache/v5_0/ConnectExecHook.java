@@ -1,0 +1,183 @@
+package dev.warden.agent.hook.apache.v5_0;
+
+import dev.warden.agent.bootstrap.Answer;
+import dev.warden.agent.bootstrap.Body;
+import dev.warden.agent.bootstrap.ClientCall;
+import dev.warden.agent.bootstrap.Headers;
+import dev.warden.agent.bootstrap.MethodHook;
+import dev.warden.agent.bootstrap.RedirectPolicy;
+import dev.warden.agent.bootstrap.WardenRequest;
+import dev.warden.agent.bootstrap.WardenResponse;
+import dev.warden.agent.hook.HookSupport;
+import dev.warden.agent.pipeline.Bypass;
+import dev.warden.agent.pipeline.Gateway;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
+import org.apache.hc.core5.http.message.BasicHeader;
+
+/**
+ * One hop of HttpClient 5's classic exec chain, at {@code ConnectExec}. Warden sends its own copy
+ * of the request down the rest of the chain, so the application's request object (which 5.0 does
+ * not copy) never carries Warden's credential.
+ */
+public final class ConnectExecHook implements MethodHook {
+
+  static final String CHAIN = "dev.warden.chain";
+  static final int MAX_BODY = 1 << 20;
+
+  @Override
+  public Object enter(Object exec, Object[] arguments) {
+    Gateway gateway = HookSupport.gateway();
+    if (gateway == null || Bypass.active()) {
+      return null;
+    }
+    ClassicHttpRequest request = (ClassicHttpRequest) arguments[0];
+    ExecChain.Scope scope = (ExecChain.Scope) arguments[1];
+    ExecChain chain = (ExecChain) arguments[2];
+    URI uri = absolute(scope.route.getTargetHost(), request.getPath());
+    if (!gateway.isSiteOrigin(uri)) {
+      if (scope.clientContext.getAttribute(CHAIN) != null) {
+        // A redirect of a Jira call to a host that is not the site's: no credential goes along.
+        request.removeHeaders("Authorization");
+      }
+      return null;
+    }
+    scope.clientContext.setAttribute(CHAIN, Boolean.TRUE);
+    try {
+      return gateway.handle(new Call((ExecChainHandler) exec, request, scope, chain, uri)).get();
+    } catch (ExecutionException e) {
+      return new Thrown(Gateway.cause(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Thrown(new InterruptedIOException("interrupted"));
+    }
+  }
+
+  static URI absolute(HttpHost host, String path) {
+    int port = host.getPort() >= 0 ? host.getPort() : "https".equalsIgnoreCase(host.getSchemeName()) ? 443 : 80;
+    String relative = path == null || path.isEmpty() ? "/" : path;
+    if (relative.startsWith("http://") || relative.startsWith("https://")) {
+      return URI.create(relative);
+    }
+    return URI.create(host.getSchemeName().toLowerCase(Locale.ROOT) + "://" + host.getHostName() + ":" + port + relative);
+  }
+
+  static Headers headers(Header[] fields) {
+    Map<String, List<String>> map = new LinkedHashMap<>();
+    for (Header field : fields) {
+      map.computeIfAbsent(field.getName(), k -> new ArrayList<>(1)).add(field.getValue());
+    }
+    return Headers.of(map);
+  }
+
+  static Header[] fields(Headers headers) {
+    List<Header> fields = new ArrayList<>();
+    headers.map().forEach((name, values) -> values.forEach(value -> fields.add(new BasicHeader(name, value))));
+    return fields.toArray(new Header[0]);
+  }
+
+  /** One hop as Warden handles it. */
+  private static final class Call implements ClientCall<ClassicHttpResponse> {
+    private final ExecChainHandler exec;
+    private final ClassicHttpRequest original;
+    private final ExecChain.Scope scope;
+    private final ExecChain chain;
+    private final WardenRequest request;
+
+    Call(ExecChainHandler exec, ClassicHttpRequest original, ExecChain.Scope scope, ExecChain chain, URI uri) {
+      this.exec = exec;
+      this.original = original;
+      this.scope = scope;
+      this.chain = chain;
+      HttpEntity entity = original.getEntity();
+      this.request = new WardenRequest(original.getMethod(), uri, headers(original.getHeaders()),
+          entity == null ? Body.NONE : Body.lazy(() -> read(entity)));
+    }
+
+    private static byte[] read(HttpEntity entity) {
+      if (!entity.isRepeatable() || entity.getContentLength() < 0 || entity.getContentLength() > MAX_BODY) {
+        return null;
+      }
+      try {
+        return EntityUtils.toByteArray(entity);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    @Override
+    public WardenRequest request() {
+      return request;
+    }
+
+    @Override
+    public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
+      URI uri = outgoing.uri();
+      String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+          + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      BasicClassicHttpRequest copy = new BasicClassicHttpRequest(outgoing.method(), path);
+      copy.setScheme(original.getScheme());
+      copy.setAuthority(original.getAuthority());
+      copy.setVersion(original.getVersion());
+      copy.setHeaders(fields(outgoing.headers()));
+      copy.setEntity(original.getEntity());
+      try (Bypass.Scope bypass = Bypass.open()) {
+        ClassicHttpResponse response = exec.execute(copy, scope, chain);
+        HttpEntity entity = response.getEntity();
+        return CompletableFuture.completedFuture(new WardenResponse(response.getCode(), headers(response.getHeaders()), response, () -> {
+          try {
+            EntityUtils.consume(entity);
+          } catch (IOException e) {
+            // Not reused; nothing more to do.
+          }
+        }));
+      } catch (IOException | HttpException | RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override
+    public CompletableFuture<ClassicHttpResponse> toNative(WardenResponse response, WardenRequest sent) {
+      return CompletableFuture.completedFuture((ClassicHttpResponse) response.nativeResponse());
+    }
+
+    @Override
+    public CompletableFuture<ClassicHttpResponse> answer(Answer answer) {
+      BasicClassicHttpResponse response = new BasicClassicHttpResponse(answer.status(), answer.reason());
+      response.setHeaders(fields(answer.headers()));
+      response.setEntity(new ByteArrayEntity(answer.body(), ContentType.parse(answer.headers().first("Content-Type"))));
+      return CompletableFuture.completedFuture(response);
+    }
+
+    @Override
+    public RedirectPolicy redirects() {
+      return RedirectPolicy.NONE;
+    }
+
+    @Override
+    public boolean blocking() {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.warden.testapps;
+
+/** The client scenarios on Apache HttpClient 5.0 (the oldest supported), classic. */
+class Apache50IT extends ClientScenarios {
+
+  @Override
+  String client() {
+    return "apache5";
+  }
+
+  @Override
+  String library() {
+    return "apache-5.0";
+  }
+}
