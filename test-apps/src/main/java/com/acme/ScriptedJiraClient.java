@@ -13,10 +13,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -26,19 +29,22 @@ import java.util.concurrent.ExecutionException;
  *
  * <pre>
  * java -cp ... com.acme.ScriptedJiraClient --client NAME [--http2] [--follow-redirects] [--read-timeout-ms N]
- *     [--virtual-threads] [--versions] STEPS.json
+ *     [--virtual-threads] [--trace] [--versions] STEPS.json
  * </pre>
  */
 public final class ScriptedJiraClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static boolean virtualThreads;
+  private static boolean traced;
+  private static Options options;
+  private static final Map<String, JiraHttp> OTHER_CLIENTS = new ConcurrentHashMap<>();
 
   private ScriptedJiraClient() {}
 
   public static void main(String[] args) throws Exception {
     String client = "jdk";
-    Options options = new Options();
+    options = new Options();
     boolean versions = false;
     Path steps = null;
     for (int i = 0; i < args.length; i++) {
@@ -48,6 +54,7 @@ public final class ScriptedJiraClient {
         case "--follow-redirects" -> options.followRedirects = true;
         case "--read-timeout-ms" -> options.readTimeoutMillis = Integer.parseInt(args[++i]);
         case "--virtual-threads" -> virtualThreads = true;
+        case "--trace" -> traced = true;
         case "--versions" -> versions = true;
         default -> steps = Path.of(args[i]);
       }
@@ -89,12 +96,23 @@ public final class ScriptedJiraClient {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < step.parallel; t++) {
       int thread = t;
-      threads.add(newThread(() -> print(n, thread, run(http, step))));
+      JiraHttp client = step.clients == null ? http : other(step.clients.get(t % step.clients.size()));
+      threads.add(newThread(() -> print(n, thread, run(client, step))));
     }
     threads.forEach(Thread::start);
     for (Thread thread : threads) {
       thread.join();
     }
+  }
+
+  private static JiraHttp other(String name) {
+    return OTHER_CLIENTS.computeIfAbsent(name, key -> {
+      try {
+        return Clients.create(key, options);
+      } catch (Exception e) {
+        throw new IllegalArgumentException("cannot create client " + key, e);
+      }
+    });
   }
 
   /** A platform thread, or with {@code --virtual-threads} (Java 21 and newer) a virtual one. */
@@ -111,6 +129,19 @@ public final class ScriptedJiraClient {
   }
 
   static Result run(JiraHttp http, Step step) {
+    if (!traced) {
+      return call(http, step);
+    }
+    // The application's own span around each call (real with the OpenTelemetry agent, a no-op without).
+    Span span = GlobalOpenTelemetry.getTracer("com.acme").spanBuilder("acme " + (step.as == null ? "main" : step.as)).startSpan();
+    try (Scope scope = span.makeCurrent()) {
+      return call(http, step);
+    } finally {
+      span.end();
+    }
+  }
+
+  private static Result call(JiraHttp http, Step step) {
     try {
       return switch (step.as == null ? "" : step.as) {
         case "sync" -> IssueSync.call(http, step);

@@ -26,4 +26,6 @@ public class Step {
   public String touchFile;
   /** Make the call this many times, at once, from as many threads. */
   public int parallel = 1;
+  /** With {@code parallel}: thread {@code t} calls through client {@code clients[t % size]} instead of the main one. */
+  public java.util.List<String> clients;
 }

@@ -5,6 +5,8 @@ import dev.warden.agent.audit.Auditor;
 import dev.warden.agent.audit.OtelSpans;
 import dev.warden.agent.bootstrap.Hooks;
 import dev.warden.agent.bootstrap.Settings;
+import dev.warden.agent.egress.ManagedConnections;
+import dev.warden.agent.egress.UnmanagedEgress;
 import dev.warden.agent.hook.HookAdapters;
 import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.hook.Instrumentations;
@@ -62,20 +64,33 @@ public final class AgentInstaller {
           + " (or set warden.policy or WARDEN_POLICY)");
       return;
     }
-    JulBridge.install();
+    // Start-up's two big parts at once: the policy (and the route catalog) loads on a thread of its own
+    // while Byte Buddy weaves the hooks on this one. Both are done before the application's main.
     ScheduledExecutorService scheduler = scheduler();
-    Auditor auditor = new Auditor(() -> OtelSpans.create(settings, Version.get()), auditFile(settings.get("audit.file")));
-    PolicyHolder holder = new PolicyHolder(Path.of(policy), RouteCatalog.bundled(), SecretResolver.system(), System::nanoTime);
-    holder.loadInitial();
-    new PolicyWatcher(holder).start(scheduler, POLICY_POLL_MILLIS);
-    Gateway gateway = new Gateway(holder, auditor, new ThrottleRegistry(), WardenClock.SYSTEM, scheduler);
+    PolicyHolder holder = new PolicyHolder(Path.of(policy), RouteCatalog::bundled, SecretResolver.system(), System::nanoTime);
+    Thread loading = new Thread(holder::loadInitial, "warden-policy-load");
+    loading.setDaemon(true);
+    loading.start();
+    Auditor auditor = new Auditor(() -> {
+      JulBridge.install();
+      return OtelSpans.create(settings, Version.get());
+    }, auditFile(settings.get("audit.file")));
+    ManagedConnections managed = new ManagedConnections();
+    Gateway gateway = new Gateway(holder, auditor, new ThrottleRegistry(), WardenClock.SYSTEM, scheduler, managed);
     Hooks.onSuppressed(error -> Log.get().error("internal error in a hook, suppressed so the application carries on: " + error));
     HookSupport.install(gateway);
     Hooks.javaNetHttp = new JdkHttpClientHook(gateway);
     Hooks.urlConnection = new UrlConnectionHookImpl(gateway);
     Hooks.asyncCalls = HookSupport.asyncCalls();
+    Hooks.egress = new UnmanagedEgress(holder, managed, auditor, WardenClock.SYSTEM);
     Hooks.adapters = new HookAdapters(AgentInstaller.class.getClassLoader(), Instrumentations.adapterPackages());
     Instrumentations.install(instrumentation);
+    try {
+      loading.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    new PolicyWatcher(holder).start(scheduler, POLICY_POLL_MILLIS);
     Runtime.getRuntime().addShutdownHook(new Thread(auditor::close, "warden-shutdown"));
     log.info("Warden " + Version.get() + " guards Jira calls by policy " + policy);
   }

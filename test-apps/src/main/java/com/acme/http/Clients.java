@@ -16,13 +16,15 @@ public final class Clients {
       Map.entry("okhttp-async", "com.acme.http.OkHttpJiraHttp"),
       Map.entry("apache4", "com.acme.http.Apache4JiraHttp"),
       Map.entry("apache4-legacy", "com.acme.http.Apache4JiraHttp"),
-      Map.entry("apache5", "com.acme.http.Apache5JiraHttp"));
+      Map.entry("apache5", "com.acme.http.Apache5JiraHttp"),
+      Map.entry("socket", "com.acme.http.RawSocketJiraHttp"),
+      Map.entry("socket-channel", "com.acme.http.RawSocketJiraHttp"));
 
   private Clients() {}
 
   /**
    * A client by name; names ending in {@code -async} use the library's asynchronous API with
-   * callbacks, {@code -legacy} its older API.
+   * callbacks, {@code -legacy} its older API, {@code -channel} NIO.
    */
   public static JiraHttp create(String name, Options options) throws Exception {
     String type = CLASSES.get(name);
@@ -30,6 +32,6 @@ public final class Clients {
       throw new IllegalArgumentException("unknown client " + name + "; known: " + CLASSES.keySet());
     }
     return (JiraHttp) Class.forName(type).getConstructor(boolean.class, Options.class)
-        .newInstance(name.endsWith("-async") || name.endsWith("-legacy"), options);
+        .newInstance(name.endsWith("-async") || name.endsWith("-legacy") || name.endsWith("-channel"), options);
   }
 }

@@ -24,6 +24,7 @@ public final class AppLauncher {
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final List<String> arguments = new ArrayList<>();
   private Path agentJar;
+  private final List<String> agentsBefore = new ArrayList<>();
   private final List<String> libraries = new ArrayList<>();
   private String mainClass = "com.acme.ScriptedJiraClient";
   private Duration timeout = Duration.ofSeconds(90);
@@ -61,6 +62,15 @@ public final class AppLauncher {
     return this;
   }
 
+  /** A jar a matrix module resolved (a module resolving a single artifact, such as an agent). */
+  public static Path libraryJar(String name) {
+    String classpath = libraryClasspath(name);
+    if (classpath.contains(java.io.File.pathSeparator)) {
+      throw new IllegalStateException("client library " + name + " resolves to more than one jar: " + classpath);
+    }
+    return Path.of(classpath);
+  }
+
   /** The class path a matrix module resolved. */
   public static String libraryClasspath(String name) {
     Path file = Path.of(required("warden.clients.dir"), name, "target", "classpath.txt");
@@ -74,6 +84,12 @@ public final class AppLauncher {
   /** Attaches the agent. */
   public AppLauncher agent(Path jar) {
     this.agentJar = jar;
+    return this;
+  }
+
+  /** Another {@code -javaagent} (the OpenTelemetry agent, say), attached before Warden's. */
+  public AppLauncher agentBefore(Path jar) {
+    agentsBefore.add("-javaagent:" + jar);
     return this;
   }
 
@@ -117,6 +133,7 @@ public final class AppLauncher {
   public List<String> command() {
     List<String> command = new ArrayList<>();
     command.add(java());
+    command.addAll(agentsBefore);
     if (agentJar != null) {
       String args = agentArguments.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
       command.add("-javaagent:" + agentJar + (args.isEmpty() ? "" : "=" + args));

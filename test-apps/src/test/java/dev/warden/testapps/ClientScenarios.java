@@ -23,6 +23,8 @@ abstract class ClientScenarios {
 
   static final String POLICY = """
       version: 1
+      # Every scenario runs with raw connections to Jira refused: a hooked client must never be.
+      unmanaged-egress: block
       caller-skip: [com.acme.http.**]
       sites:
         - id: jira
@@ -273,6 +275,9 @@ abstract class ClientScenarios {
         .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
     assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 50)).hasSize(50)
         .allSatisfy(s -> assertThat(s.attribute("warden.caller")).isEqualTo("com.acme.sync.IssueSync.call"));
+    // Fifty connections at once under unmanaged-egress: block, none of them taken for a raw one.
+    assertThat(harness.otlp.spans()).noneSatisfy(s -> assertThat(s.attribute("warden.decision")).isEqualTo("unmanaged"));
+    assertThat(run.wardenLog()).noneSatisfy(line -> assertThat(line).contains("unmanaged"));
   }
 
   /** The same steps without the agent, to compare what the client does on its own. */

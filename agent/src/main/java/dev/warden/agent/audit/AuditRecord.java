@@ -39,6 +39,17 @@ public final class AuditRecord {
     this.events = List.copyOf(b.events);
   }
 
+  /**
+   * Starts the record of a connection no hooked client made: a span named {@code CONNECT host:port}
+   * with {@code server.address} and {@code server.port}.
+   */
+  public static Builder connect(String host, int port, long startEpochNanos) {
+    Builder builder = new Builder("CONNECT", startEpochNanos);
+    builder.route = host + ":" + port;
+    builder.attributes.remove(AuditAttributes.HTTP_REQUEST_METHOD);
+    return builder.put(AuditAttributes.SERVER_ADDRESS, host).put(AuditAttributes.SERVER_PORT, (long) port);
+  }
+
   /** Starts a record of a call that began at {@code startEpochNanos}. */
   public static Builder builder(String method, long startEpochNanos) {
     return new Builder(method, startEpochNanos);

@@ -2,7 +2,6 @@ package dev.warden.agent.audit;
 
 import dev.warden.agent.log.Log;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,42 +11,42 @@ import java.util.function.Supplier;
  * Sends each audit record to Warden's OpenTelemetry SDK and, when {@code audit.file} is set, to
  * the audit file with the span's ids, from a thread of its own: the request path only queues the
  * record (a bounded queue: past it, records are dropped and counted, never waited for). The SDK
- * starts in the background; records made before it is ready wait in the queue. If it cannot
- * start, the audit file still gets every record.
+ * starts on that thread when the first record arrives, so an application that never calls Jira
+ * never pays for it, and none pays for it while starting; records made meanwhile wait in the
+ * queue. If it cannot start, the audit file still gets every record.
  */
 public final class Auditor implements AuditSink {
 
   private static final int QUEUE = 16_384;
 
-  private final CompletableFuture<OtelSpans> spans;
+  private final Supplier<OtelSpans> spans;
   private final AuditFile file;
   private final BlockingQueue<AuditRecord> queue = new LinkedBlockingQueue<>(QUEUE);
   private final AtomicLong dropped = new AtomicLong();
   private final Thread worker;
   private volatile boolean closing;
+  private volatile OtelSpans started;
 
   /**
-   * @param spans builds the SDK; run on a background thread
+   * @param spans builds the SDK; run on the audit thread at the first record
    * @param file the audit file, or {@code null}
    */
   public Auditor(Supplier<OtelSpans> spans, AuditFile file) {
+    this.spans = spans;
     this.file = file;
-    this.spans = CompletableFuture.supplyAsync(() -> {
-      try {
-        return spans.get();
-      } catch (RuntimeException | LinkageError e) {
-        Log.get().error("cannot start Warden's OpenTelemetry exporter (" + e + "); audit records go "
-            + (file == null ? "nowhere: set audit.file to keep them" : "to the audit file only"));
-        return null;
-      }
-    }, runnable -> {
-      Thread thread = new Thread(runnable, "warden-otel-start");
-      thread.setDaemon(true);
-      thread.start();
-    });
     worker = new Thread(this::drain, "warden-audit");
     worker.setDaemon(true);
     worker.start();
+  }
+
+  private OtelSpans start() {
+    try {
+      return spans.get();
+    } catch (RuntimeException | LinkageError e) {
+      Log.get().error("cannot start Warden's OpenTelemetry exporter (" + e + "); audit records go "
+          + (file == null ? "nowhere: set audit.file to keep them" : "to the audit file only"));
+      return null;
+    }
   }
 
   /** Queues the record; the audit thread turns it into a span and a file line, so the request path never waits for either. */
@@ -60,7 +59,8 @@ public final class Auditor implements AuditSink {
   }
 
   private void drain() {
-    OtelSpans otel = spans.join();
+    OtelSpans otel = null;
+    boolean first = true;
     while (true) {
       AuditRecord record;
       try {
@@ -69,6 +69,11 @@ public final class Auditor implements AuditSink {
         return;
       }
       if (record != null) {
+        if (first) {
+          otel = start();
+          started = otel;
+          first = false;
+        }
         emit(otel, record);
       } else if (closing) {
         return;
@@ -102,7 +107,7 @@ public final class Auditor implements AuditSink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    OtelSpans otel = spans.getNow(null);
+    OtelSpans otel = started;
     if (otel != null) {
       otel.close(3);
     }

@@ -45,6 +45,7 @@ public final class OtelSpans {
         AutoConfiguredOpenTelemetrySdk.builder()
             .setServiceClassLoader(OtelSpans.class.getClassLoader())
             .disableShutdownHook()
+            .addSpanExporterCustomizer((exporter, config) -> new UntracedExporter(exporter))
             .addPropertiesSupplier(OtelSpans::defaults)
             .addPropertiesCustomizer(config -> {
               Map<String, String> forced = new HashMap<>(overrides);

@@ -8,8 +8,13 @@ package dev.warden.agent.bootstrap;
 public interface AsyncCalls {
 
   /** Remembers nothing. */
-  AsyncCalls NONE = call -> {};
+  AsyncCalls NONE = (call, scheme, host, port) -> {};
 
-  /** Captures the current call site for {@code call}. */
-  void issued(Object call);
+  /**
+   * Captures the current call site for {@code call}, if it is bound for a site's origin (other
+   * calls cost a lookup and nothing more).
+   *
+   * @param port the URL's port, or -1 for the scheme's default
+   */
+  void issued(Object call, String scheme, String host, int port);
 }

@@ -15,6 +15,9 @@ public final class Hooks {
   /** The {@code HttpURLConnection} hook. */
   public static volatile UrlConnectionHook urlConnection = UrlConnectionHook.PASS_THROUGH;
 
+  /** The socket connect hook ({@code unmanaged-egress}). */
+  public static volatile EgressHook egress = EgressHook.PASS_THROUGH;
+
   /** The adapters of library hooks. */
   public static volatile Adapters adapters = Adapters.NONE;
 

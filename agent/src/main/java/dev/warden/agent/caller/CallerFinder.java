@@ -27,13 +27,22 @@ public final class CallerFinder {
           // Frameworks and runtimes
           "org.springframework.", "io.reactivex.", "rx.", "kotlin.", "kotlinx.", "scala.", "akka.", "io.micronaut.",
           "io.quarkus.", "io.smallrye.", "io.helidon.", "com.google.common.", "com.google.inject.", "io.github.resilience4j.",
-          "net.bytebuddy.", "io.opentelemetry.", "brave.", "org.aspectj.", "org.jboss.", "groovy.", "org.codehaus.groovy.",
+          unrelocated("net|bytebuddy|"), unrelocated("io|opentelemetry|"), "brave.", "org.aspectj.", "org.jboss.", "groovy.", "org.codehaus.groovy.",
           "org.junit.", "org.testng.", "org.apache.camel.", "org.apache.tomcat.", "org.apache.catalina.", "io.undertow.",
           // Jira client libraries
           "net.rcarz.jiraclient.", "com.chavaillaz.client.", "com.atlassian.jira.rest.client.", "com.atlassian.httpclient.",
           "io.atlassian.fugue.", "com.atlassian.event.", "com.atlassian.util.concurrent.");
 
   private static final int MAX_CACHED = 20_000;
+
+  /**
+   * A package name written with {@code |} for {@code .}: the agent jar's shading rewrites string
+   * literals that name a package Warden relocates ({@code io.opentelemetry}, {@code net.bytebuddy}),
+   * and these must keep naming the application's (and the OpenTelemetry agent's) copies.
+   */
+  public static String unrelocated(String name) {
+    return name.replace('|', '.');
+  }
   private static final StackWalker WALKER = StackWalker.getInstance();
   private static final ClassContext CLASS_CONTEXT = ClassContext.create();
 

@@ -13,15 +13,33 @@ public final class Callsite {
   private final String callerClass;
   private final Throwable trace;
   private final CallerFinder finder;
+  private final String traceparent;
   private volatile Caller resolved;
 
   Callsite(String callerClass, Throwable trace, CallerFinder finder) {
+    this(callerClass, trace, finder, null);
+  }
+
+  private Callsite(String callerClass, Throwable trace, CallerFinder finder, String traceparent) {
     this.callerClass = callerClass;
     this.trace = trace;
     this.finder = finder;
+    this.traceparent = traceparent;
     if (trace == null) {
       resolved = callerClass == null ? Caller.UNKNOWN : null;
     }
+  }
+
+  /** This call site with the application's trace context where the call was issued (a W3C {@code traceparent}, or {@code null}). */
+  public Callsite withTraceparent(String traceparent) {
+    Callsite site = new Callsite(callerClass, trace, finder, traceparent);
+    site.resolved = resolved;
+    return site;
+  }
+
+  /** The application's trace context where the call was issued, if it was captured with it. */
+  public String traceparent() {
+    return traceparent;
   }
 
   /** A call site already resolved (where frames were walked directly). */

@@ -1,5 +1,8 @@
 package dev.warden.agent.hook;
 
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -15,7 +18,12 @@ public interface HookInstrumentation {
   String name();
 
   /** The instrumented types, by name: cheap to match against every class that loads. */
-  ElementMatcher<TypeDescription> types();
+  List<String> typeNames();
+
+  /** {@link #typeNames()} as a matcher. */
+  default ElementMatcher<TypeDescription> types() {
+    return namedOneOf(typeNames().toArray(new String[0]));
+  }
 
   /** Adds this hook's advice to a transformer. */
   AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer);

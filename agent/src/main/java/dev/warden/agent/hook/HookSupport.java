@@ -3,6 +3,7 @@ package dev.warden.agent.hook;
 import dev.warden.agent.bootstrap.AsyncCalls;
 import dev.warden.agent.caller.Callsite;
 import dev.warden.agent.pipeline.Gateway;
+import dev.warden.policy.SiteUrl;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -37,9 +38,9 @@ public final class HookSupport implements AsyncCalls {
   }
 
   @Override
-  public void issued(Object call) {
+  public void issued(Object call, String scheme, String host, int port) {
     Gateway current = gateway;
-    if (current != null) {
+    if (current != null && current.isSiteOrigin(scheme, host, port >= 0 ? port : SiteUrl.defaultPort(scheme))) {
       issued.put(call, current.capture());
     }
   }

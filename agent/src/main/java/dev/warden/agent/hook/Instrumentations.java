@@ -1,17 +1,25 @@
 package dev.warden.agent.hook;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.warden.agent.bootstrap.Hooks;
+import dev.warden.agent.caller.CallerFinder;
 import dev.warden.agent.hook.apache.v4_2.ApacheInstrumentation;
 import dev.warden.agent.hook.apache.v5_0.Apache5Instrumentation;
 import dev.warden.agent.hook.jdk.httpclient.HttpClientInstrumentation;
+import dev.warden.agent.hook.jdk.socket.SocketInstrumentation;
 import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionInstrumentation;
 import dev.warden.agent.hook.okhttp.v3_12.OkHttpInstrumentation;
 import dev.warden.agent.log.Log;
 import java.lang.instrument.Instrumentation;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -30,6 +38,7 @@ public final class Instrumentations {
   public static final List<HookInstrumentation> ALL = List.of(
       new HttpClientInstrumentation(),
       new UrlConnectionInstrumentation(),
+      new SocketInstrumentation(),
       new OkHttpInstrumentation(),
       new ApacheInstrumentation(),
       new Apache5Instrumentation());
@@ -48,6 +57,10 @@ public final class Instrumentations {
 
   /** Weaves these hooks. */
   public static void install(Instrumentation instrumentation, List<HookInstrumentation> hooks) {
+    builder(instrumentation, hooks).installOn(instrumentation);
+  }
+
+  private static AgentBuilder builder(Instrumentation instrumentation, List<HookInstrumentation> hooks) {
     Advice.ExceptionHandler reportSuppressed;
     try {
       reportSuppressed = new Advice.ExceptionHandler.Simple(
@@ -55,14 +68,22 @@ public final class Instrumentations {
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
-    AgentBuilder builder = new AgentBuilder.Default()
+    // Set up as the OpenTelemetry agent sets up Byte Buddy, so that classes no hook names cost next to
+    // nothing: an ignore list first, then matchers that read only the name (a lazily resolved type is
+    // never parsed for them), type descriptions from a type pool cached per class loader, no validation.
+    // Warden's initialization strategy is NoOp (advice is inlined): Byte Buddy's Nexus, which its
+    // default strategy would inject into the system class loader at a cost of some 150 ms, is never
+    // needed. The property is the relocated copy's (the shading rewrites it), not the application's.
+    System.setProperty("net.bytebuddy.nexus.disabled", "true");
+    AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+        .with(new CachedTypePools())
         .with(new Listener())
-        // Only the named types below are woven; everything else is ignored by name, before any parsing.
-        .ignore(nameStartsWith("dev.warden.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
+        .ignore(nameStartsWith("dev.warden.").or(nameStartsWith(CallerFinder.unrelocated("net|bytebuddy|")))
+            .or(nameStartsWith(CallerFinder.unrelocated("io|opentelemetry|javaagent|"))).or(nameContains("$$Lambda")))
         .assureReadEdgeTo(instrumentation, Hooks.class);
     for (HookInstrumentation hook : hooks) {
       AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice()
@@ -70,7 +91,26 @@ public final class Instrumentations {
           .withExceptionHandler(reportSuppressed);
       builder = builder.type(hook.types()).transform(hook.advice(advice));
     }
-    builder.installOn(instrumentation);
+    return builder;
+  }
+
+  /**
+   * A type pool cache per class loader, held weakly (a web application's loader can go away), with
+   * soft-referenced entries: what hooking one client class parses (its supertypes, the JDK types in
+   * its signatures) is parsed once for the next.
+   */
+  private static final class CachedTypePools extends AgentBuilder.PoolStrategy.WithTypePoolCache {
+    private final Map<ClassLoader, TypePool.CacheProvider> caches = Collections.synchronizedMap(new WeakHashMap<>());
+    private final TypePool.CacheProvider bootstrap = new TypePool.CacheProvider.Simple.UsingSoftReference();
+
+    CachedTypePools() {
+      super(TypePool.Default.ReaderMode.FAST);
+    }
+
+    @Override
+    protected TypePool.CacheProvider locate(ClassLoader classLoader) {
+      return classLoader == null ? bootstrap : caches.computeIfAbsent(classLoader, k -> new TypePool.CacheProvider.Simple.UsingSoftReference());
+    }
   }
 
   /** Reports weaving failures: a hook that cannot be installed leaves its client unguarded, which must be said. */

@@ -36,8 +36,10 @@ public final class WardenAgent {
       }
       URL location = WardenAgent.class.getProtectionDomain().getCodeSource().getLocation();
       JarFile jar = new JarFile(new File(location.toURI()), false);
-      instrumentation.appendToBootstrapClassLoaderSearch(jar);
+      // Made before the jar joins the bootstrap search, so that AgentClassLoader resolves to this loader's
+      // copy (beside this class) and not to the bootstrap's, whenever the JVM happens to resolve it.
       ClassLoader loader = new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
+      instrumentation.appendToBootstrapClassLoaderSearch(jar);
       Class.forName(INSTALLER, true, loader)
           .getMethod("install", String.class, Instrumentation.class)
           .invoke(null, arguments, instrumentation);

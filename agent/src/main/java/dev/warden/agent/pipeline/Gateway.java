@@ -1,6 +1,7 @@
 package dev.warden.agent.pipeline;
 
 import dev.warden.agent.audit.AuditAttributes;
+import dev.warden.agent.audit.AmbientTrace;
 import dev.warden.agent.audit.AuditRecord;
 import dev.warden.agent.audit.AuditSink;
 import dev.warden.agent.audit.Decisions;
@@ -8,6 +9,7 @@ import dev.warden.agent.bootstrap.Answer;
 import dev.warden.agent.bootstrap.ClientCall;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.caller.Callsite;
+import dev.warden.agent.egress.ManagedConnections;
 import dev.warden.agent.log.Log;
 import dev.warden.agent.policy.PolicyHolder;
 import dev.warden.agent.policy.PolicySnapshot;
@@ -33,8 +35,17 @@ public final class Gateway {
   private final ScheduledExecutorService scheduler;
 
   public Gateway(PolicyHolder policies, AuditSink audit, ThrottleRegistry throttles, WardenClock clock, ScheduledExecutorService scheduler) {
+    this(policies, audit, throttles, clock, scheduler, new ManagedConnections());
+  }
+
+  /**
+   * @param managed where sends through hooked clients are counted, for {@code unmanaged-egress}
+   */
+  public Gateway(
+      PolicyHolder policies, AuditSink audit, ThrottleRegistry throttles, WardenClock clock, ScheduledExecutorService scheduler,
+      ManagedConnections managed) {
     this.policies = policies;
-    this.pipeline = new Pipeline(audit, throttles, clock);
+    this.pipeline = new Pipeline(audit, throttles, clock, managed);
     this.audit = audit;
     this.clock = clock;
     this.scheduler = scheduler;
@@ -63,7 +74,8 @@ public final class Gateway {
   /** Where the current thread's call comes from, for a call that will run on another thread. */
   public Callsite capture() {
     PolicyState state = policies.current();
-    return state instanceof PolicyState.Active active ? active.snapshot().callers().capture() : Callsite.UNKNOWN;
+    return state instanceof PolicyState.Active active
+        ? active.snapshot().callers().capture().withTraceparent(AmbientTrace.traceparent()) : Callsite.UNKNOWN;
   }
 
   /**
@@ -84,7 +96,7 @@ public final class Gateway {
       PolicySnapshot snapshot = ((PolicyState.Active) state).snapshot();
       Callsite callsite = issued != null ? issued : snapshot.callers().capture();
       Waiter waiter = call.blocking() ? Waiter.parking(clock) : Waiter.scheduled(scheduler);
-      Exchange exchange = new Exchange(call, snapshot, callsite, waiter, request.headers().first("traceparent"));
+      Exchange exchange = new Exchange(call, snapshot, callsite, issued != null, waiter, request.headers().first("traceparent"));
       return pipeline.send(exchange, request).thenCompose(outcome -> toNative(call, outcome));
     } catch (RuntimeException e) {
       Log.get().error("internal error before a Jira request was sent; answered 503 (" + e + ")");
@@ -110,7 +122,7 @@ public final class Gateway {
     URI uri = request.uri();
     Answer answer = Answers.unavailable(unusable.reason(), CredentialStage.RETRY_AFTER_NANOS);
     AuditRecord.Builder record = AuditRecord.builder(request.method(), clock.epochNanos())
-        .traceparent(request.headers().first("traceparent"))
+        .traceparent(request.headers().first("traceparent") != null ? request.headers().first("traceparent") : AmbientTrace.traceparent())
         .put(AuditAttributes.URL_FULL, SiteRequests.redacted(uri))
         .put(AuditAttributes.SERVER_ADDRESS, uri.getHost())
         .put(AuditAttributes.SERVER_PORT, (long) (uri.getPort() >= 0 ? uri.getPort() : SiteUrl.defaultPort(uri.getScheme())))

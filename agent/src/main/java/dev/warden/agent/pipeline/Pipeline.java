@@ -7,6 +7,7 @@ import dev.warden.agent.bootstrap.ClientCall;
 import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
+import dev.warden.agent.egress.ManagedConnections;
 import dev.warden.agent.throttle.ThrottleRegistry;
 import dev.warden.jira.PathSegments;
 import dev.warden.policy.Site;
@@ -37,8 +38,10 @@ final class Pipeline {
 
   private final List<Stage> stages;
   private final WardenClock clock;
+  private final ManagedConnections managed;
 
-  Pipeline(AuditSink audit, ThrottleRegistry throttles, WardenClock clock) {
+  Pipeline(AuditSink audit, ThrottleRegistry throttles, WardenClock clock, ManagedConnections managed) {
+    this.managed = managed;
     this.stages = List.of(
         new AuditStage(audit, clock),
         new ClassifyStage(),
@@ -75,7 +78,7 @@ final class Pipeline {
     Optional<Site> site = exchange.snapshot().siteFor(request.uri(), path);
     if (site.isEmpty()) {
       WardenRequest plain = redirected ? SiteRequests.anonymous(request) : request;
-      return transport(exchange.call(), plain).thenApply(response -> new Outcome.Sent(response, plain));
+      return transport(exchange.call(), plain, managed).thenApply(response -> new Outcome.Sent(response, plain));
     }
     Site target = site.get();
     AuditRecord.Builder audit = AuditRecord.builder(request.method(), clock.epochNanos()).traceparent(exchange.traceparent());
@@ -91,7 +94,7 @@ final class Pipeline {
     if (index < stages.size()) {
       return stages.get(index).handle(hop, next -> proceed(next, index + 1));
     }
-    return transport(hop.exchange.call(), hop.request)
+    return transport(hop.exchange.call(), hop.request, managed)
         .handle((response, error) -> {
           if (error != null) {
             // The client's own failures (checked exceptions: I/O, protocol) reach the application as they are;
@@ -104,15 +107,19 @@ final class Pipeline {
         });
   }
 
-  private static CompletableFuture<WardenResponse> transport(ClientCall<?> call, WardenRequest request) {
+  /** Sends through the client; while it does, a connection to the request's host and port is the client's (unmanaged-egress). */
+  private static CompletableFuture<WardenResponse> transport(ClientCall<?> call, WardenRequest request, ManagedConnections managed) {
     RedirectPolicy policy = call.redirects();
     ClientCall.Discarded discarded = policy == RedirectPolicy.NONE
         ? ClientCall.Discarded.NONE
         : (status, headers) -> policy.follows(status, request.method()) && headers.has("Location");
+    String key = managed.begin(request.uri());
+    CompletableFuture<WardenResponse> sent;
     try {
-      return call.send(request, discarded);
+      sent = call.send(request, discarded);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      sent = CompletableFuture.failedFuture(e);
     }
+    return sent.whenComplete((response, error) -> managed.end(key));
   }
 }

@@ -11,9 +11,14 @@ import dev.warden.policy.LoadResult;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyLoader;
 import dev.warden.policy.Problem;
+import dev.warden.policy.yaml.Mark;
 import dev.warden.policy.secret.SecretResolver;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Holds the policy in force and replaces it when its file changes. A changed file that is invalid
@@ -23,25 +28,52 @@ public final class PolicyHolder {
 
   private final Path file;
   private final String name;
-  private final RouteCatalog catalog;
-  private final PolicyLoader loader;
+  private final Supplier<RouteCatalog> catalogs;
   private final SecretResolver secrets;
   private final LongSupplier nanoTime;
+  private final CountDownLatch loaded = new CountDownLatch(1);
+  private RouteCatalog catalog;
+  private PolicyLoader loader;
   private volatile PolicyState state;
 
   public PolicyHolder(Path file, RouteCatalog catalog, SecretResolver secrets, LongSupplier nanoTime) {
+    this(file, () -> catalog, secrets, nanoTime);
+  }
+
+  /**
+   * @param catalogs the route catalog, read when the policy is first loaded (which may be on another
+   *     thread than the one making the holder, so that start-up does both at once)
+   */
+  public PolicyHolder(Path file, Supplier<RouteCatalog> catalogs, SecretResolver secrets, LongSupplier nanoTime) {
     this.file = file;
     this.name = file.toString();
-    this.catalog = catalog;
-    this.loader = new PolicyLoader(catalog);
+    this.catalogs = catalogs;
     this.secrets = secrets;
     this.nanoTime = nanoTime;
   }
 
-  /** The policy in force. */
+  /**
+   * The policy in force. Until {@link #loadInitial} has finished (it runs while the JVM starts, before
+   * the application's {@code main}), waits for it; a load that never finishes is an unusable policy.
+   */
   public PolicyState current() {
+    PolicyState current = state;
+    if (current != null) {
+      return current;
+    }
+    try {
+      if (!loaded.await(INITIAL_LOAD_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        return new PolicyState.Unusable(name, List.of(new Problem(name, Mark.NONE, "the policy was not loaded within "
+            + INITIAL_LOAD_WAIT_SECONDS + " s of start-up")), List.of());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new PolicyState.Unusable(name, List.of(new Problem(name, Mark.NONE, "interrupted while the policy was loading")), List.of());
+    }
     return state;
   }
+
+  private static final int INITIAL_LOAD_WAIT_SECONDS = 30;
 
   /** The policy file. */
   public Path file() {
@@ -50,6 +82,19 @@ public final class PolicyHolder {
 
   /** Loads the file at start-up. */
   public void loadInitial() {
+    try {
+      loadFirst();
+    } catch (RuntimeException | LinkageError e) {
+      state = new PolicyState.Unusable(name, List.of(new Problem(name, Mark.NONE, "internal error while loading: " + e)), List.of());
+      Log.get().error("policy " + name + " could not be loaded (internal error: " + e + "); Warden intercepts nothing");
+    } finally {
+      loaded.countDown();
+    }
+  }
+
+  private void loadFirst() {
+    catalog = catalogs.get();
+    loader = new PolicyLoader(catalog);
     LoadResult result = loader.load(file, name);
     if (result.valid()) {
       activate(result.policy().orElseThrow(), "loaded");
@@ -108,10 +153,6 @@ public final class PolicyHolder {
         "throttle '" + t.name() + "' names a shared store; this Warden keeps it as a bucket in each JVM (shared stores come later)"));
     policy.rules().stream().filter(r -> r.coalesce()).forEach(r -> out.add(
         "rule '" + r.id() + "' asks for coalesce: true; this Warden sends identical GETs separately (coalescing comes later)"));
-    if (policy.unmanagedEgress() != dev.warden.policy.Words.UnmanagedEgress.OFF) {
-      out.add("unmanaged-egress: " + policy.unmanagedEgress().word() + " is not enforced by this Warden yet: connections that no hooked"
-          + " client makes are neither recorded nor refused");
-    }
     policy.credentials().values().stream()
         .filter(c -> c instanceof dev.warden.policy.Credential.OAuth2Refresh || c instanceof dev.warden.policy.Credential.OAuth2ClientCredentials)
         .forEach(c -> out.add("credential '" + c.name() + "' is of type " + c.type() + ", which this Warden cannot use yet: its site's"

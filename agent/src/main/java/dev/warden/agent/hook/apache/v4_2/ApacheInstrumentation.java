@@ -5,9 +5,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.warden.agent.hook.HookInstrumentation;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Apache HttpClient 4.2 to 4.5, classic. Two paths lead to the network and both are hooked before
@@ -26,10 +25,8 @@ public final class ApacheInstrumentation implements HookInstrumentation {
   }
 
   @Override
-  public ElementMatcher<TypeDescription> types() {
-    return named("org.apache.http.impl.execchain.MainClientExec")
-        .or(named("org.apache.http.impl.execchain.MinimalClientExec"))
-        .or(named("org.apache.http.impl.client.AbstractHttpClient"));
+  public List<String> typeNames() {
+    return List.of("org.apache.http.impl.execchain.MainClientExec", "org.apache.http.impl.execchain.MinimalClientExec", "org.apache.http.impl.client.AbstractHttpClient");
   }
 
   @Override

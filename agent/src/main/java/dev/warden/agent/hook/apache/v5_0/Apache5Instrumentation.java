@@ -4,9 +4,8 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.warden.agent.hook.HookInstrumentation;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Apache HttpClient 5, classic: {@code ConnectExec}, the exec chain's handler that opens the
@@ -23,8 +22,8 @@ public final class Apache5Instrumentation implements HookInstrumentation {
   }
 
   @Override
-  public ElementMatcher<TypeDescription> types() {
-    return named("org.apache.hc.client5.http.impl.classic.ConnectExec");
+  public List<String> typeNames() {
+    return List.of("org.apache.hc.client5.http.impl.classic.ConnectExec");
   }
 
   @Override

@@ -6,10 +6,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.warden.agent.bootstrap.Hooks;
 import dev.warden.agent.hook.HookInstrumentation;
 import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code java.net.http.HttpClient}, Java 11 and newer: every {@code send} and {@code sendAsync}
@@ -24,8 +23,8 @@ public final class HttpClientInstrumentation implements HookInstrumentation {
   }
 
   @Override
-  public ElementMatcher<TypeDescription> types() {
-    return named("jdk.internal.net.http.HttpClientImpl");
+  public List<String> typeNames() {
+    return List.of("jdk.internal.net.http.HttpClientImpl");
   }
 
   @Override

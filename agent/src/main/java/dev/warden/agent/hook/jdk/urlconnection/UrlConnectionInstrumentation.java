@@ -8,10 +8,9 @@ import dev.warden.agent.hook.HookInstrumentation;
 import java.net.Proxy;
 import java.net.URL;
 import java.net.URLConnection;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code HttpURLConnection} and {@code HttpsURLConnection}: the JDK's {@code http} and
@@ -26,8 +25,8 @@ public final class UrlConnectionInstrumentation implements HookInstrumentation {
   }
 
   @Override
-  public ElementMatcher<TypeDescription> types() {
-    return named("sun.net.www.protocol.http.Handler").or(named("sun.net.www.protocol.https.Handler"));
+  public List<String> typeNames() {
+    return List.of("sun.net.www.protocol.http.Handler", "sun.net.www.protocol.https.Handler");
   }
 
   @Override

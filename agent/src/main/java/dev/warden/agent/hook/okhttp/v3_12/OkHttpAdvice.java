@@ -38,8 +38,9 @@ public final class OkHttpAdvice {
     private RememberIssuer() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void enter(@Advice.This Object call) {
-      Hooks.asyncCalls.issued(call);
+    public static void enter(@Advice.This okhttp3.Call call) {
+      okhttp3.HttpUrl url = call.request().url();
+      Hooks.asyncCalls.issued(call, url.scheme(), url.host(), url.port());
     }
   }
 }

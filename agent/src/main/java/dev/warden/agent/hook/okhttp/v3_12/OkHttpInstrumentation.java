@@ -6,9 +6,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.warden.agent.hook.HookInstrumentation;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * OkHttp 3.12 and newer (4.x, 5.x): every client gets Warden's application interceptor last (it
@@ -26,8 +25,8 @@ public final class OkHttpInstrumentation implements HookInstrumentation {
   }
 
   @Override
-  public ElementMatcher<TypeDescription> types() {
-    return named("okhttp3.OkHttpClient").or(named("okhttp3.RealCall")).or(named("okhttp3.internal.connection.RealCall"));
+  public List<String> typeNames() {
+    return List.of("okhttp3.OkHttpClient", "okhttp3.RealCall", "okhttp3.internal.connection.RealCall");
   }
 
   @Override
