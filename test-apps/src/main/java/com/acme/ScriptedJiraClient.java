@@ -115,12 +115,20 @@ public final class ScriptedJiraClient {
     });
   }
 
+  private static boolean isVirtual(Thread thread) {
+    try {
+      return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread);
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
+  }
+
   /** A platform thread, or with {@code --virtual-threads} (Java 21 and newer) a virtual one. */
   private static Thread newThread(Runnable task) {
     if (virtualThreads) {
       try {
         Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-        return (Thread) builder.getClass().getMethod("unstarted", Runnable.class).invoke(builder, task);
+        return (Thread) Class.forName("java.lang.Thread$Builder").getMethod("unstarted", Runnable.class).invoke(builder, task);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("--virtual-threads needs Java 21 or newer", e);
       }
@@ -165,6 +173,9 @@ public final class ScriptedJiraClient {
       line.put("thread", thread);
     }
     line.setAll((ObjectNode) JSON.valueToTree(result));
+    if (virtualThreads) {
+      line.put("virtualThread", isVirtual(Thread.currentThread()));
+    }
     try {
       System.out.println(JSON.writeValueAsString(line));
     } catch (Exception e) {

@@ -35,6 +35,27 @@ public final class AppLauncher {
     return configured != null && !configured.isBlank() ? configured : Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  private static volatile int javaFeature;
+
+  /** The feature release of {@link #java()} (17, 21, 25, ...), asked of it once. */
+  public static int javaFeature() {
+    if (javaFeature == 0) {
+      try {
+        Process process = new ProcessBuilder(java(), "-version").redirectErrorStream(true).start();
+        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        java.util.regex.Matcher version = java.util.regex.Pattern.compile("version \"(\\d+)").matcher(text);
+        javaFeature = version.find() ? Integer.parseInt(version.group(1)) : Runtime.version().feature();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot run " + java() + " -version", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return javaFeature;
+  }
+
   /** The agent jar the build made. */
   public static Path builtAgent() {
     return Path.of(required("warden.agent.jar"));

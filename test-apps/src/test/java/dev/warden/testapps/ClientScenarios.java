@@ -88,7 +88,12 @@ abstract class ClientScenarios {
     if (library() != null) {
       app.library(library());
     }
-    return app;
+    return callers(app);
+  }
+
+  /** On Java 21 and newer, the application's calls are made from virtual threads. */
+  static AppLauncher callers(AppLauncher app) {
+    return AppLauncher.javaFeature() >= 21 ? app.args("--virtual-threads") : app;
   }
 
   AppRun run(List<java.util.Map<String, Object>> steps, String... extraArgs) throws Exception {
@@ -271,6 +276,9 @@ abstract class ClientScenarios {
     AppRun run = run(List.of(Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "parallel", 50)));
 
     assertThat(run.steps()).hasSize(50).allSatisfy(s -> assertThat(s.path("status").asInt()).isEqualTo(200));
+    if (AppLauncher.javaFeature() >= 21) {
+      assertThat(run.steps()).allSatisfy(s -> assertThat(s.path("virtualThread").asBoolean()).as("called from a virtual thread").isTrue());
+    }
     assertThat(jiraReceived("GET", "/issue/OPS-1")).hasSize(50)
         .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
     assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 50)).hasSize(50)
@@ -282,7 +290,7 @@ abstract class ClientScenarios {
 
   /** The same steps without the agent, to compare what the client does on its own. */
   AppRun runWithoutAgent(List<java.util.Map<String, Object>> steps, String... extraArgs) throws Exception {
-    AppLauncher app = new AppLauncher().javaOptions(harness.tls.clientOptions()).args("--client", client());
+    AppLauncher app = callers(new AppLauncher().javaOptions(harness.tls.clientOptions()).args("--client", client()));
     if (library() != null) {
       app.library(library());
     }
@@ -297,7 +305,7 @@ abstract class ClientScenarios {
     }
     Path down = harness.policy(POLICY.replace("{jira-tls}", "http://127.0.0.1:" + closed));
     List<java.util.Map<String, Object>> steps = List.of(call("sync", "GET", "http://127.0.0.1:" + closed + "/rest/api/2/issue/OPS-1"));
-    AppLauncher app = harness.app(down, client());
+    AppLauncher app = callers(harness.app(down, client()));
     if (library() != null) {
       app.library(library());
     }

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.pool.TypePool;
@@ -57,7 +58,29 @@ public final class Instrumentations {
 
   /** Weaves these hooks. */
   public static void install(Instrumentation instrumentation, List<HookInstrumentation> hooks) {
+    preloadJdkTypes(hooks);
     builder(instrumentation, hooks).installOn(instrumentation);
+  }
+
+  /**
+   * Loads (without initializing) the JDK classes the hooks weave, so that they are woven as loaded
+   * classes when the hooks install. Otherwise one could first load while Byte Buddy weaves another
+   * (java.net.Socket while it reads SocketChannel's methods, on Java 25), when Byte Buddy's
+   * circularity lock lets it pass unwoven.
+   */
+  private static void preloadJdkTypes(List<HookInstrumentation> hooks) {
+    for (HookInstrumentation hook : hooks) {
+      if (hook.adapterPackage() != null) {
+        continue;
+      }
+      for (String name : hook.typeNames()) {
+        try {
+          Class.forName(name, false, ClassLoader.getPlatformClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+          Log.get().debug("JDK class " + name + " is not in this JVM: " + e);
+        }
+      }
+    }
   }
 
   private static AgentBuilder builder(Instrumentation instrumentation, List<HookInstrumentation> hooks) {
