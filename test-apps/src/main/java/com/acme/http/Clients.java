@@ -17,6 +17,7 @@ public final class Clients {
       Map.entry("apache4", "com.acme.http.Apache4JiraHttp"),
       Map.entry("apache4-legacy", "com.acme.http.Apache4JiraHttp"),
       Map.entry("apache5", "com.acme.http.Apache5JiraHttp"),
+      Map.entry("apache5-async", "com.acme.http.Apache5AsyncJiraHttp"),
       Map.entry("socket", "com.acme.http.RawSocketJiraHttp"),
       Map.entry("socket-channel", "com.acme.http.RawSocketJiraHttp"));
 

@@ -1,5 +1,6 @@
 package dev.warden.agent.hook.apache.v5_0;
 
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -8,9 +9,10 @@ import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
- * Apache HttpClient 5, classic: {@code ConnectExec}, the exec chain's handler that opens the
- * connection. Every hop passes it (redirects are followed above it, by {@code RedirectExec}), with
- * the headers {@code ProtocolExec} added, before anything reaches the network.
+ * Apache HttpClient 5, classic and async: {@code ConnectExec} and {@code AsyncConnectExec}, the
+ * exec chains' handlers that open the connection. Every hop passes them (redirects are followed
+ * above, by {@code RedirectExec} / {@code AsyncRedirectExec}), with the headers the protocol
+ * handler added, before anything reaches the network.
  */
 public final class Apache5Instrumentation implements HookInstrumentation {
 
@@ -23,12 +25,16 @@ public final class Apache5Instrumentation implements HookInstrumentation {
 
   @Override
   public List<String> typeNames() {
-    return List.of("org.apache.hc.client5.http.impl.classic.ConnectExec");
+    return List.of("org.apache.hc.client5.http.impl.classic.ConnectExec", "org.apache.hc.client5.http.impl.async.AsyncConnectExec");
   }
 
   @Override
   public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer) {
-    return transformer.advice(named("execute").and(takesArguments(3)), PACKAGE + "ConnectExecAdvice");
+    return transformer
+        .advice(isDeclaredBy(named("org.apache.hc.client5.http.impl.classic.ConnectExec")).and(named("execute")).and(takesArguments(3)),
+            PACKAGE + "ConnectExecAdvice")
+        .advice(isDeclaredBy(named("org.apache.hc.client5.http.impl.async.AsyncConnectExec")).and(named("execute")).and(takesArguments(5)),
+            PACKAGE + "AsyncConnectExecAdvice");
   }
 
   @Override

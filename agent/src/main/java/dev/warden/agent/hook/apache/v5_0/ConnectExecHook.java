@@ -30,6 +30,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
@@ -72,6 +73,21 @@ public final class ConnectExecHook implements MethodHook {
       Thread.currentThread().interrupt();
       return new Thrown(new InterruptedIOException("interrupted"));
     }
+  }
+
+  /** The request target Warden sends: path (at least {@code /}) and query, as they are on the wire. */
+  static String pathAndQuery(URI uri) {
+    return (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+  }
+
+  /** Warden's copy of the application's request: its scheme, authority and version, Warden's headers. */
+  static <T extends HttpRequest> T copyOf(T copy, HttpRequest original, WardenRequest outgoing) {
+    copy.setScheme(original.getScheme());
+    copy.setAuthority(original.getAuthority());
+    copy.setVersion(original.getVersion());
+    copy.setHeaders(fields(outgoing.headers()));
+    return copy;
   }
 
   static URI absolute(HttpHost host, String path) {
@@ -133,14 +149,7 @@ public final class ConnectExecHook implements MethodHook {
 
     @Override
     public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
-      URI uri = outgoing.uri();
-      String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-          + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-      BasicClassicHttpRequest copy = new BasicClassicHttpRequest(outgoing.method(), path);
-      copy.setScheme(original.getScheme());
-      copy.setAuthority(original.getAuthority());
-      copy.setVersion(original.getVersion());
-      copy.setHeaders(fields(outgoing.headers()));
+      BasicClassicHttpRequest copy = copyOf(new BasicClassicHttpRequest(outgoing.method(), pathAndQuery(outgoing.uri())), original, outgoing);
       copy.setEntity(original.getEntity());
       try (Bypass.Scope bypass = Bypass.open()) {
         ClassicHttpResponse response = exec.execute(copy, scope, chain);

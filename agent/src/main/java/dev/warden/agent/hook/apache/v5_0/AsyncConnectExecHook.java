@@ -1,0 +1,316 @@
+package dev.warden.agent.hook.apache.v5_0;
+
+import dev.warden.agent.bootstrap.Answer;
+import dev.warden.agent.bootstrap.Body;
+import dev.warden.agent.bootstrap.ClientCall;
+import dev.warden.agent.bootstrap.MethodHook;
+import dev.warden.agent.bootstrap.RedirectPolicy;
+import dev.warden.agent.bootstrap.WardenRequest;
+import dev.warden.agent.bootstrap.WardenResponse;
+import dev.warden.agent.hook.HookSupport;
+import dev.warden.agent.log.Log;
+import dev.warden.agent.pipeline.Bypass;
+import dev.warden.agent.pipeline.Gateway;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.async.AsyncExecCallback;
+import org.apache.hc.client5.http.async.AsyncExecChain;
+import org.apache.hc.client5.http.async.AsyncExecChainHandler;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.impl.BasicEntityDetails;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.message.BasicHttpResponse;
+import org.apache.hc.core5.http.nio.AsyncDataConsumer;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
+import org.apache.hc.core5.http.nio.CapacityChannel;
+import org.apache.hc.core5.http.nio.DataStreamChannel;
+import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
+
+/**
+ * One hop of HttpClient 5's async exec chain, at {@code AsyncConnectExec} (below the redirect and
+ * retry handlers, before a connection is taken). A Jira hop is taken over: Warden decides it without
+ * blocking the calling thread (which may be an I/O reactor thread), then sends its own copy of the
+ * request down the rest of the chain, or completes the application's callback with its answer.
+ */
+public final class AsyncConnectExecHook implements MethodHook {
+
+  private static final Object TAKEN_OVER = Boolean.TRUE;
+
+  @Override
+  public Object enter(Object exec, Object[] arguments) {
+    Gateway gateway = HookSupport.gateway();
+    if (gateway == null || Bypass.active()) {
+      return null;
+    }
+    HttpRequest request = (HttpRequest) arguments[0];
+    AsyncEntityProducer producer = (AsyncEntityProducer) arguments[1];
+    AsyncExecChain.Scope scope = (AsyncExecChain.Scope) arguments[2];
+    AsyncExecChain chain = (AsyncExecChain) arguments[3];
+    AsyncExecCallback callback = (AsyncExecCallback) arguments[4];
+    URI uri = ConnectExecHook.absolute(scope.route.getTargetHost(), request.getPath());
+    if (!gateway.isSiteOrigin(uri)) {
+      if (scope.clientContext.getAttribute(ConnectExecHook.CHAIN) != null) {
+        // A redirect of a Jira call to a host that is not the site's: no credential goes along.
+        request.removeHeaders("Authorization");
+      }
+      return null;
+    }
+    scope.clientContext.setAttribute(ConnectExecHook.CHAIN, Boolean.TRUE);
+    Call call = new Call((AsyncExecChainHandler) exec, request, producer, scope, chain, callback, uri);
+    gateway.handle(call).whenComplete((ignored, error) -> {
+      if (error != null) {
+        call.fail(Gateway.cause(error));
+      }
+    });
+    return TAKEN_OVER;
+  }
+
+  /** One hop as Warden handles it; its native "response" is the application's callback having been served. */
+  private static final class Call implements ClientCall<Void> {
+    private final AsyncExecChainHandler exec;
+    private final HttpRequest original;
+    private final AsyncEntityProducer producer;
+    private final AsyncExecChain.Scope scope;
+    private final AsyncExecChain chain;
+    private final AsyncExecCallback callback;
+    private final WardenRequest request;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final byte[] body;
+
+    Call(AsyncExecChainHandler exec, HttpRequest original, AsyncEntityProducer producer, AsyncExecChain.Scope scope,
+        AsyncExecChain chain, AsyncExecCallback callback, URI uri) {
+      this.exec = exec;
+      this.original = original;
+      this.producer = producer;
+      this.scope = scope;
+      this.chain = chain;
+      this.callback = callback;
+      this.body = producer == null ? null : ProducedBody.read(producer);
+      this.request = new WardenRequest(original.getMethod(), uri, ConnectExecHook.headers(original.getHeaders()),
+          producer == null ? Body.NONE : body != null ? Body.of(body) : Body.lazy(() -> null));
+    }
+
+    @Override
+    public WardenRequest request() {
+      return request;
+    }
+
+    @Override
+    public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
+      BasicHttpRequest copy = ConnectExecHook.copyOf(
+          new BasicHttpRequest(outgoing.method(), ConnectExecHook.pathAndQuery(outgoing.uri())), original, outgoing);
+      AsyncEntityProducer entity = producer == null ? null
+          : body != null ? new BasicAsyncEntityProducer(body, contentType(producer)) : producer;
+      CompletableFuture<WardenResponse> response = new CompletableFuture<>();
+      try (Bypass.Scope bypass = Bypass.open()) {
+        exec.execute(copy, entity, scope, chain, new Relay(response));
+      } catch (IOException | HttpException | RuntimeException e) {
+        response.completeExceptionally(e);
+      }
+      return response;
+    }
+
+    private static ContentType contentType(AsyncEntityProducer producer) {
+      try {
+        return producer.getContentType() == null ? null : ContentType.parse(producer.getContentType());
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+
+    @Override
+    public CompletableFuture<Void> toNative(WardenResponse response, WardenRequest sent) {
+      ((Delivery) response.nativeResponse()).deliver();
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> answer(Answer answer) {
+      if (!finished.compareAndSet(false, true)) {
+        return CompletableFuture.completedFuture(null);
+      }
+      try {
+        BasicHttpResponse response = new BasicHttpResponse(answer.status(), answer.reason());
+        response.setHeaders(ConnectExecHook.fields(answer.headers()));
+        String type = answer.headers().first("Content-Type");
+        AsyncDataConsumer consumer = callback.handleResponse(response,
+            new BasicEntityDetails(answer.body().length, type == null ? null : ContentType.parse(type)));
+        if (consumer != null) {
+          consumer.updateCapacity(NO_CAPACITY);
+          consumer.consume(ByteBuffer.wrap(answer.body()));
+          consumer.streamEnd(null);
+        }
+        callback.completed();
+      } catch (IOException | HttpException | RuntimeException e) {
+        callback.failed(e);
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+
+    /** Warden failed the call (an internal error, or the client's own failure before a response). */
+    void fail(Throwable error) {
+      if (finished.compareAndSet(false, true)) {
+        callback.failed(error instanceof Exception e ? e : new IOException(error));
+      }
+    }
+
+    @Override
+    public RedirectPolicy redirects() {
+      return RedirectPolicy.NONE;
+    }
+
+    @Override
+    public boolean blocking() {
+      return false;
+    }
+
+    /**
+     * The callback the chain below reports to. The chain wants the body's consumer back from
+     * {@code handleResponse} at once: the response goes to Warden, which hands it on (in
+     * {@link Delivery#deliver}) or discards it, and the consumer it settles on is returned.
+     */
+    private final class Relay implements AsyncExecCallback {
+      private final CompletableFuture<WardenResponse> response;
+      private volatile boolean delivered;
+
+      Relay(CompletableFuture<WardenResponse> response) {
+        this.response = response;
+      }
+
+      @Override
+      public AsyncDataConsumer handleResponse(HttpResponse received, EntityDetails details) throws HttpException, IOException {
+        Delivery delivery = new Delivery(received, details);
+        response.complete(new WardenResponse(received.getCode(), ConnectExecHook.headers(received.getHeaders()), delivery,
+            () -> delivery.consumer.complete(DISCARD)));
+        try {
+          // Warden's pipeline runs on, on this thread, as the future completes; the wait is for the rare
+          // case where the pipeline had not yet attached itself to the future when the response arrived.
+          AsyncDataConsumer consumer = delivery.consumer.get(10, TimeUnit.SECONDS);
+          delivered = consumer != DISCARD;
+          return consumer == DISCARD ? null : consumer;
+        } catch (TimeoutException e) {
+          Log.get().error("internal error: a Jira response was not handed on within 10 s; the call fails");
+          throw new IOException("warden: internal error handing on the response");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new IOException("warden: internal error handing on the response", e.getCause());
+        }
+      }
+
+      @Override
+      public void handleInformationResponse(HttpResponse received) throws HttpException, IOException {
+        callback.handleInformationResponse(received);
+      }
+
+      @Override
+      public void completed() {
+        if (delivered && finished.compareAndSet(false, true)) {
+          callback.completed();
+        }
+      }
+
+      @Override
+      public void failed(Exception cause) {
+        if (!response.completeExceptionally(cause) && finished.compareAndSet(false, true)) {
+          callback.failed(cause);
+        }
+      }
+    }
+
+    /** A response from the network, handed to the application's callback when Warden lets it through. */
+    private final class Delivery {
+      final HttpResponse received;
+      final EntityDetails details;
+      final CompletableFuture<AsyncDataConsumer> consumer = new CompletableFuture<>();
+
+      Delivery(HttpResponse received, EntityDetails details) {
+        this.received = received;
+        this.details = details;
+      }
+
+      void deliver() {
+        try {
+          consumer.complete(callback.handleResponse(received, details));
+        } catch (HttpException | IOException | RuntimeException e) {
+          consumer.completeExceptionally(e);
+        }
+      }
+    }
+  }
+
+  private static final CapacityChannel NO_CAPACITY = increment -> {};
+
+  /** A consumer that takes a discarded response's body and drops it. */
+  private static final AsyncDataConsumer DISCARD = new AsyncDataConsumer() {
+    @Override
+    public void updateCapacity(CapacityChannel channel) {}
+
+    @Override
+    public void consume(ByteBuffer src) {
+      src.position(src.limit());
+    }
+
+    @Override
+    public void streamEnd(java.util.List<? extends Header> trailers) {}
+
+    @Override
+    public void releaseResources() {}
+  };
+
+  /** Reads a repeatable producer's body (as the chain would send it) without disturbing it. */
+  static final class ProducedBody implements DataStreamChannel {
+    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    private boolean ended;
+
+    static byte[] read(AsyncEntityProducer producer) {
+      if (!producer.isRepeatable() || producer.getContentLength() > ConnectExecHook.MAX_BODY) {
+        return null;
+      }
+      ProducedBody channel = new ProducedBody();
+      try {
+        for (int i = 0; i < 1000 && !channel.ended && channel.out.size() <= ConnectExecHook.MAX_BODY; i++) {
+          producer.produce(channel);
+        }
+      } catch (IOException | RuntimeException e) {
+        return null;
+      } finally {
+        producer.releaseResources();
+      }
+      return channel.ended && channel.out.size() <= ConnectExecHook.MAX_BODY ? channel.out.toByteArray() : null;
+    }
+
+    @Override
+    public void requestOutput() {}
+
+    @Override
+    public int write(ByteBuffer src) {
+      int n = src.remaining();
+      byte[] bytes = new byte[n];
+      src.get(bytes);
+      out.write(bytes, 0, n);
+      return n;
+    }
+
+    @Override
+    public void endStream() {
+      ended = true;
+    }
+
+    @Override
+    public void endStream(java.util.List<? extends Header> trailers) {
+      ended = true;
+    }
+  }
+}

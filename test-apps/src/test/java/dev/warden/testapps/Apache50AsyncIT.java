@@ -1,0 +1,15 @@
+package dev.warden.testapps;
+
+/** The client scenarios on Apache HttpClient 5.0 (the oldest supported), async. */
+class Apache50AsyncIT extends ClientScenarios {
+
+  @Override
+  String client() {
+    return "apache5-async";
+  }
+
+  @Override
+  String library() {
+    return "apache-5.0";
+  }
+}
