@@ -16,6 +16,7 @@ public final class Clients {
       Map.entry("okhttp-async", "com.acme.http.OkHttpJiraHttp"),
       Map.entry("apache4", "com.acme.http.Apache4JiraHttp"),
       Map.entry("apache4-legacy", "com.acme.http.Apache4JiraHttp"),
+      Map.entry("apache4-async", "com.acme.http.Apache4AsyncJiraHttp"),
       Map.entry("apache5", "com.acme.http.Apache5JiraHttp"),
       Map.entry("apache5-async", "com.acme.http.Apache5AsyncJiraHttp"),
       Map.entry("socket", "com.acme.http.RawSocketJiraHttp"),

@@ -4,7 +4,13 @@ import dev.warden.agent.bootstrap.AsyncCalls;
 import dev.warden.agent.caller.Callsite;
 import dev.warden.agent.pipeline.Gateway;
 import dev.warden.policy.SiteUrl;
+import dev.warden.agent.log.Log;
+import java.io.IOException;
 import java.util.Collections;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -48,5 +54,25 @@ public final class HookSupport implements AsyncCalls {
   /** Where {@code call} was issued, if an "enqueue" advice saw it; forgets it. */
   public static Callsite issuedAt(Object call) {
     return call == null ? null : ASYNC.issued.remove(call);
+  }
+
+  /**
+   * What Warden decided for a response an async client is handing over on its I/O thread (deliver it
+   * or drop it). Warden's pipeline runs on, on this thread, as the response future completes, so the
+   * decision is normally there already; the short wait covers the rare case where the pipeline had
+   * not yet attached itself to that future when the response arrived.
+   */
+  public static <T> T decisionFor(CompletableFuture<T> decision) throws IOException {
+    try {
+      return decision.get(10, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      Log.get().error("internal error: a Jira response was not handed on within 10 s; the call fails");
+      throw new IOException("warden: internal error handing on the response");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    } catch (ExecutionException e) {
+      throw new IOException("warden: internal error handing on the response", e.getCause());
+    }
   }
 }

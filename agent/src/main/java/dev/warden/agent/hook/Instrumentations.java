@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.warden.agent.bootstrap.Hooks;
 import dev.warden.agent.caller.CallerFinder;
+import dev.warden.agent.hook.apache.async.v4_0.AsyncClientInstrumentation;
 import dev.warden.agent.hook.apache.v4_2.ApacheInstrumentation;
 import dev.warden.agent.hook.apache.v5_0.Apache5Instrumentation;
 import dev.warden.agent.hook.jdk.httpclient.HttpClientInstrumentation;
@@ -42,6 +43,7 @@ public final class Instrumentations {
       new SocketInstrumentation(),
       new OkHttpInstrumentation(),
       new ApacheInstrumentation(),
+      new AsyncClientInstrumentation(),
       new Apache5Instrumentation());
 
   private Instrumentations() {}

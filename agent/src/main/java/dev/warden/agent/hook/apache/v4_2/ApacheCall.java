@@ -27,10 +27,13 @@ import org.apache.http.message.BasicHttpResponse;
 import org.apache.http.message.BasicStatusLine;
 import org.apache.http.util.EntityUtils;
 
-/** One Apache HttpClient 4 request as Warden handles it; how it is sent is up to the hook that made it. */
-final class ApacheCall implements ClientCall<HttpResponse> {
+/**
+ * One Apache HttpClient 4 request as Warden handles it; how it is sent is up to the hook that made it.
+ * Its static helpers (header conversion, bodies, answers) are shared with the HttpAsyncClient hook.
+ */
+public final class ApacheCall implements ClientCall<HttpResponse> {
 
-  static final int MAX_BODY = 1 << 20;
+  public static final int MAX_BODY = 1 << 20;
 
   /** Sends a request through the client, Warden's changes applied. */
   @FunctionalInterface
@@ -56,7 +59,7 @@ final class ApacheCall implements ClientCall<HttpResponse> {
     this.redirects = redirects;
   }
 
-  static Headers headers(Header[] fields) {
+  public static Headers headers(Header[] fields) {
     Map<String, List<String>> map = new LinkedHashMap<>();
     for (Header field : fields) {
       map.computeIfAbsent(field.getName(), k -> new ArrayList<>(1)).add(field.getValue());
@@ -64,14 +67,14 @@ final class ApacheCall implements ClientCall<HttpResponse> {
     return Headers.of(map);
   }
 
-  static Header[] fields(Headers headers) {
+  public static Header[] fields(Headers headers) {
     List<Header> fields = new ArrayList<>();
     headers.map().forEach((name, values) -> values.forEach(value -> fields.add(new BasicHeader(name, value))));
     return fields.toArray(new Header[0]);
   }
 
   /** A repeatable entity of known, modest length is read; anything else is left alone. */
-  private static Body body(HttpRequest request) {
+  public static Body body(HttpRequest request) {
     if (!(request instanceof HttpEntityEnclosingRequest enclosing) || enclosing.getEntity() == null) {
       return Body.NONE;
     }
@@ -89,7 +92,7 @@ final class ApacheCall implements ClientCall<HttpResponse> {
   }
 
   /** The request's URI as a server sees it in a request line: path and query. */
-  static URI relative(URI uri) {
+  public static URI relative(URI uri) {
     return URI.create((uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
   }
@@ -126,12 +129,17 @@ final class ApacheCall implements ClientCall<HttpResponse> {
 
   @Override
   public CompletableFuture<HttpResponse> answer(Answer answer) {
+    return CompletableFuture.completedFuture(responses.of(response(answer)));
+  }
+
+  /** Warden's answer as an HttpCore response with its body. */
+  public static BasicHttpResponse response(Answer answer) {
     BasicHttpResponse response = new BasicHttpResponse(new BasicStatusLine(HttpVersion.HTTP_1_1, answer.status(), answer.reason()));
     response.setHeaders(fields(answer.headers()));
     ByteArrayEntity entity = new ByteArrayEntity(answer.body());
     entity.setContentType(answer.headers().first("Content-Type"));
     response.setEntity(entity);
-    return CompletableFuture.completedFuture(responses.of(response));
+    return response;
   }
 
   @Override

@@ -69,7 +69,7 @@ public final class ExecChainHook implements MethodHook {
     }
   }
 
-  static URI absolute(HttpHost host, URI uri) {
+  public static URI absolute(HttpHost host, URI uri) {
     if (uri.isAbsolute()) {
       return uri;
     }

@@ -8,15 +8,12 @@ import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.hook.HookSupport;
-import dev.warden.agent.log.Log;
 import dev.warden.agent.pipeline.Bypass;
 import dev.warden.agent.pipeline.Gateway;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.async.AsyncExecCallback;
 import org.apache.hc.client5.http.async.AsyncExecChain;
@@ -192,21 +189,9 @@ public final class AsyncConnectExecHook implements MethodHook {
         Delivery delivery = new Delivery(received, details);
         response.complete(new WardenResponse(received.getCode(), ConnectExecHook.headers(received.getHeaders()), delivery,
             () -> delivery.consumer.complete(DISCARD)));
-        try {
-          // Warden's pipeline runs on, on this thread, as the future completes; the wait is for the rare
-          // case where the pipeline had not yet attached itself to the future when the response arrived.
-          AsyncDataConsumer consumer = delivery.consumer.get(10, TimeUnit.SECONDS);
-          delivered = consumer != DISCARD;
-          return consumer == DISCARD ? null : consumer;
-        } catch (TimeoutException e) {
-          Log.get().error("internal error: a Jira response was not handed on within 10 s; the call fails");
-          throw new IOException("warden: internal error handing on the response");
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
-          throw new IOException("warden: internal error handing on the response", e.getCause());
-        }
+        AsyncDataConsumer consumer = HookSupport.decisionFor(delivery.consumer);
+        delivered = consumer != DISCARD;
+        return consumer == DISCARD ? null : consumer;
       }
 
       @Override
