@@ -19,6 +19,18 @@ public final class Clients {
       Map.entry("apache4-async", "com.acme.http.Apache4AsyncJiraHttp"),
       Map.entry("apache5", "com.acme.http.Apache5JiraHttp"),
       Map.entry("apache5-async", "com.acme.http.Apache5AsyncJiraHttp"),
+      Map.entry("spring-resttemplate-urlconnection", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-resttemplate-jdk", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-resttemplate-apache5", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-resttemplate-okhttp", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-resttemplate-jetty", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-resttemplate-reactor", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-restclient-urlconnection", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-restclient-jdk", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-restclient-apache5", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-restclient-okhttp", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-restclient-jetty", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-restclient-reactor", "com.acme.http.SpringJiraHttp"),
       Map.entry("socket", "com.acme.http.RawSocketJiraHttp"),
       Map.entry("socket-channel", "com.acme.http.RawSocketJiraHttp"));
 
@@ -33,7 +45,14 @@ public final class Clients {
     if (type == null) {
       throw new IllegalArgumentException("unknown client " + name + "; known: " + CLASSES.keySet());
     }
-    return (JiraHttp) Class.forName(type).getConstructor(boolean.class, Options.class)
+    Class<?> client = Class.forName(type);
+    try {
+      // A client that serves several names (Spring's, one per engine) takes the name itself.
+      return (JiraHttp) client.getConstructor(String.class, Options.class).newInstance(name, options);
+    } catch (NoSuchMethodException e) {
+      // The others take whether to use the library's other API.
+    }
+    return (JiraHttp) client.getConstructor(boolean.class, Options.class)
         .newInstance(name.endsWith("-async") || name.endsWith("-legacy") || name.endsWith("-channel"), options);
   }
 }

@@ -83,9 +83,12 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
       if (!entity.isRepeatable() || entity.getContentLength() < 0 || entity.getContentLength() > MAX_BODY) {
         return null;
       }
+      // Written out as the client would send it: some entities cannot be read as a stream.
       try {
-        return EntityUtils.toByteArray(entity);
-      } catch (IOException e) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) entity.getContentLength());
+        entity.writeTo(out);
+        return out.toByteArray();
+      } catch (IOException | RuntimeException e) {
         return null;
       }
     });
