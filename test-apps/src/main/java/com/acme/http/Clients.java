@@ -31,6 +31,10 @@ public final class Clients {
       Map.entry("spring-restclient-okhttp", "com.acme.http.SpringJiraHttp"),
       Map.entry("spring-restclient-jetty", "com.acme.http.SpringJiraHttp"),
       Map.entry("spring-restclient-reactor", "com.acme.http.SpringJiraHttp"),
+      Map.entry("jetty", "com.acme.http.JettyJiraHttp"),
+      Map.entry("jetty-async", "com.acme.http.JettyJiraHttp"),
+      Map.entry("vertx", "com.acme.http.VertxJiraHttp"),
+      Map.entry("vertx-async", "com.acme.http.VertxJiraHttp"),
       Map.entry("socket", "com.acme.http.RawSocketJiraHttp"),
       Map.entry("socket-channel", "com.acme.http.RawSocketJiraHttp"));
 

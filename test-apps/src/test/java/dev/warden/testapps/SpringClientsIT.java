@@ -38,14 +38,16 @@ class SpringClientsIT {
   static Stream<Arguments> combinations() {
     Stream.Builder<Arguments> all = Stream.builder();
     for (String api : List.of("resttemplate", "restclient")) {
-      for (String engine : List.of("urlconnection", "jdk", "apache5", "okhttp")) {
+      for (String engine : List.of("urlconnection", "jdk", "apache5", "okhttp", "jetty")) {
         all.add(Arguments.of("spring-6.2", "spring-" + api + "-" + engine));
         if (!engine.equals("okhttp")) {
           all.add(Arguments.of("spring-7.0", "spring-" + api + "-" + engine));
         }
       }
     }
-    return all.build();
+    // -Dwarden.spring.only=spring-restclient-jetty narrows the run to one client, when debugging one.
+    String only = System.getProperty("warden.spring.only");
+    return all.build().filter(a -> only == null || a.get()[1].equals(only));
   }
 
   @ParameterizedTest(name = "{1} on {0}")

@@ -11,7 +11,9 @@ import dev.warden.agent.hook.apache.v5_0.Apache5Instrumentation;
 import dev.warden.agent.hook.jdk.httpclient.HttpClientInstrumentation;
 import dev.warden.agent.hook.jdk.socket.SocketInstrumentation;
 import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionInstrumentation;
+import dev.warden.agent.hook.jetty.v12.JettyInstrumentation;
 import dev.warden.agent.hook.okhttp.v3_12.OkHttpInstrumentation;
+import dev.warden.agent.hook.vertx.v4_0.VertxWebClientInstrumentation;
 import dev.warden.agent.log.Log;
 import java.lang.instrument.Instrumentation;
 import java.util.Collections;
@@ -44,7 +46,9 @@ public final class Instrumentations {
       new OkHttpInstrumentation(),
       new ApacheInstrumentation(),
       new AsyncClientInstrumentation(),
-      new Apache5Instrumentation());
+      new Apache5Instrumentation(),
+      new JettyInstrumentation(),
+      new VertxWebClientInstrumentation());
 
   private Instrumentations() {}
 

@@ -12,7 +12,7 @@ import java.util.Set;
  * What Warden does to a request's credentials: on the way to a site, the application's own are
  * removed and the site's set; in audit records, credentials in URLs are redacted.
  */
-final class SiteRequests {
+public final class SiteRequests {
 
   /** Jira's session cookies: credentials the application must not send on its own. */
   static final Set<String> SESSION_COOKIES = Set.of("jsessionid", "cloud.session.token", "tenant.session.token");
@@ -49,20 +49,26 @@ final class SiteRequests {
     }
     List<String> kept = new ArrayList<>(cookies.size());
     for (String header : cookies) {
-      List<String> pairs = new ArrayList<>();
-      for (String pair : header.split(";")) {
-        String trimmed = pair.trim();
-        int eq = trimmed.indexOf('=');
-        String name = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
-        if (!trimmed.isEmpty() && !SESSION_COOKIES.contains(name)) {
-          pairs.add(trimmed);
-        }
-      }
-      if (!pairs.isEmpty()) {
-        kept.add(String.join("; ", pairs));
+      String rest = withoutSessionCookies(header);
+      if (!rest.isEmpty()) {
+        kept.add(rest);
       }
     }
     return headers.with("Cookie", kept);
+  }
+
+  /** One {@code Cookie} field without Jira's session cookies (empty when nothing else is left). */
+  public static String withoutSessionCookies(String header) {
+    List<String> pairs = new ArrayList<>();
+    for (String pair : header.split(";")) {
+      String trimmed = pair.trim();
+      int eq = trimmed.indexOf('=');
+      String name = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+      if (!trimmed.isEmpty() && !SESSION_COOKIES.contains(name)) {
+        pairs.add(trimmed);
+      }
+    }
+    return String.join("; ", pairs);
   }
 
   /** The URI without user information and without credential query parameters. */

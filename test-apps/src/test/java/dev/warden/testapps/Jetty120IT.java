@@ -1,0 +1,21 @@
+package dev.warden.testapps;
+
+/** The client scenarios on Jetty HttpClient 12.0.16, request.send(). */
+class Jetty120IT extends ClientScenarios {
+
+  @Override
+  String client() {
+    return "jetty";
+  }
+
+  @Override
+  String library() {
+    return "jetty-12.0";
+  }
+
+  /** With the HTTP/2 transport and ALPN on the class path, Jetty negotiates h2 over TLS. */
+  @Override
+  boolean http2() {
+    return true;
+  }
+}
