@@ -35,6 +35,10 @@ public final class Clients {
       Map.entry("jetty-async", "com.acme.http.JettyJiraHttp"),
       Map.entry("vertx", "com.acme.http.VertxJiraHttp"),
       Map.entry("vertx-async", "com.acme.http.VertxJiraHttp"),
+      Map.entry("reactor-netty", "com.acme.http.ReactorNettyJiraHttp"),
+      Map.entry("reactor-netty-async", "com.acme.http.ReactorNettyJiraHttp"),
+      Map.entry("spring-webclient-reactor", "com.acme.http.SpringJiraHttp"),
+      Map.entry("spring-webclient-jdk", "com.acme.http.SpringJiraHttp"),
       Map.entry("socket", "com.acme.http.RawSocketJiraHttp"),
       Map.entry("socket-channel", "com.acme.http.RawSocketJiraHttp"));
 

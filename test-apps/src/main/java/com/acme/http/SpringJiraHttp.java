@@ -27,26 +27,39 @@ import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.http.converter.ByteArrayHttpMessageConverter;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.StringHttpMessageConverter;
+import org.springframework.core.codec.CharSequenceEncoder;
+import org.springframework.core.codec.StringDecoder;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.StreamUtils;
 import org.springframework.web.client.ResponseErrorHandler;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
+import org.springframework.web.reactive.function.client.ExchangeStrategies;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Calls through Spring's {@code RestTemplate} or {@code RestClient} (names {@code spring-resttemplate-ENGINE}
  * and {@code spring-restclient-ENGINE}), on one of the engines Spring applications commonly run them
  * on: {@code urlconnection} (Spring's default), {@code jdk}, {@code apache5}, {@code okhttp} (Spring 6
- * only), {@code jetty} and {@code reactor}. Errors are the application's to read, as with the other
+ * only), {@code jetty} and {@code reactor}; or through its reactive {@code WebClient}
+ * ({@code spring-webclient-reactor}, {@code spring-webclient-jdk}), blocking for the result. Errors are the application's to read, as with the other
  * clients: no status handler throws.
  */
 public final class SpringJiraHttp implements JiraHttp {
 
   private final RestTemplate template;
   private final RestClient client;
+  private final WebClient webClient;
 
   public SpringJiraHttp(String name, Options options) throws Exception {
     String[] parts = name.split("-", 3);
+    if (parts[1].equals("webclient")) {
+      this.template = null;
+      this.client = null;
+      this.webClient = webClient(parts[2], options);
+      return;
+    }
+    this.webClient = null;
     ClientHttpRequestFactory factory = factory(parts[2], options);
     // Strings and bytes only: Spring would otherwise pick up the application's own (older) Jackson.
     List<HttpMessageConverter<?>> converters = List.of(new StringHttpMessageConverter(StandardCharsets.UTF_8), new ByteArrayHttpMessageConverter());
@@ -80,6 +93,35 @@ public final class SpringJiraHttp implements JiraHttp {
       this.template = null;
       this.client = builder.build();
     }
+  }
+
+  /** WebClient on Reactor Netty (Spring's default) or the JDK's client, with string codecs only (the application's Jackson is too old for Spring's). */
+  private static WebClient webClient(String engine, Options options) {
+    org.springframework.http.client.reactive.ClientHttpConnector connector;
+    switch (engine) {
+      case "reactor":
+        connector = new org.springframework.http.client.reactive.ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create()
+            .followRedirect(options.followRedirects)
+            .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMillis)
+            .responseTimeout(Duration.ofMillis(options.readTimeoutMillis)));
+        break;
+      case "jdk":
+        connector = new org.springframework.http.client.reactive.JdkClientHttpConnector(java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofMillis(options.connectTimeoutMillis))
+            .followRedirects(options.followRedirects ? java.net.http.HttpClient.Redirect.NORMAL : java.net.http.HttpClient.Redirect.NEVER)
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build());
+        break;
+      default:
+        throw new IllegalArgumentException("unknown WebClient engine " + engine);
+    }
+    return WebClient.builder()
+        .clientConnector(connector)
+        .exchangeStrategies(ExchangeStrategies.empty().codecs(codecs -> {
+          codecs.customCodecs().register(StringDecoder.allMimeTypes());
+          codecs.customCodecs().register(CharSequenceEncoder.allMimeTypes());
+        }).build())
+        .build();
   }
 
   private static ClientHttpRequestFactory factory(String engine, Options options) throws Exception {
@@ -157,7 +199,17 @@ public final class SpringJiraHttp implements JiraHttp {
     }
     HttpMethod method = HttpMethod.valueOf(step.method);
     Result result = new Result();
-    if (template != null) {
+    if (webClient != null) {
+      WebClient.RequestBodySpec request = webClient.method(method).uri(URI.create(step.url))
+          .headers(h -> headers.forEach((header, values) -> h.set(header, values.get(0))));
+      WebClient.RequestHeadersSpec<?> ready = step.body == null ? request : request.bodyValue(step.body);
+      ready.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("").map(body -> {
+        result.status = response.statusCode().value();
+        result.headers = JiraHttp.interesting(fields(response.headers().asHttpHeaders()));
+        result.body = body;
+        return result;
+      })).block(Duration.ofSeconds(60));
+    } else if (template != null) {
       ResponseEntity<String> response = template.exchange(URI.create(step.url), method, new HttpEntity<>(step.body, headers), String.class);
       result.status = response.getStatusCode().value();
       result.headers = JiraHttp.interesting(fields(response.getHeaders()));

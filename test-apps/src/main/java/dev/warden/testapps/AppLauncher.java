@@ -26,6 +26,7 @@ public final class AppLauncher {
   private Path agentJar;
   private final List<String> agentsBefore = new ArrayList<>();
   private final List<String> libraries = new ArrayList<>();
+  private final List<String> leadingLibraries = new ArrayList<>();
   private String mainClass = "com.acme.ScriptedJiraClient";
   private Duration timeout = Duration.ofSeconds(90);
 
@@ -80,6 +81,16 @@ public final class AppLauncher {
    */
   public AppLauncher library(String name) {
     libraries.add(name);
+    return this;
+  }
+
+  /**
+   * Puts a matrix module's class path ahead of the application's own libraries: for a framework
+   * that needs a newer Jackson than the sample application's (Spring's codecs), as an application
+   * built on that framework would have.
+   */
+  public AppLauncher libraryFirst(String name) {
+    leadingLibraries.add(name);
     return this;
   }
 
@@ -161,7 +172,11 @@ public final class AppLauncher {
     }
     command.addAll(javaOptions);
     command.add("-cp");
-    StringBuilder classpath = new StringBuilder(appClasspath());
+    StringBuilder classpath = new StringBuilder();
+    for (String library : leadingLibraries) {
+      classpath.append(libraryClasspath(library)).append(java.io.File.pathSeparator);
+    }
+    classpath.append(appClasspath());
     for (String library : libraries) {
       classpath.append(java.io.File.pathSeparator).append(libraryClasspath(library));
     }

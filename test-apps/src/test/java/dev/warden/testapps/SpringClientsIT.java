@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Spring's {@code RestTemplate} and {@code RestClient}, on Spring 6.2 and 7.0, on each engine they
- * commonly run on: Warden guards them through the engine's hook, whatever Spring does on top (its
- * request factories buffer, stream, copy headers, and wrap I/O errors). One JVM per combination,
+ * commonly run on, and its {@code WebClient} on Reactor Netty and the JDK's client: Warden guards
+ * them through the engine's hook, whatever Spring does on top (its request factories buffer,
+ * stream, copy headers, and wrap I/O errors). One JVM per combination,
  * each doing the calls that matter: an allowed read with the application's own bogus credential, a
  * denied delete, a create allowed in one project and denied in another, a call to another host, and
  * a redirect to another host.
@@ -38,12 +39,16 @@ class SpringClientsIT {
   static Stream<Arguments> combinations() {
     Stream.Builder<Arguments> all = Stream.builder();
     for (String api : List.of("resttemplate", "restclient")) {
-      for (String engine : List.of("urlconnection", "jdk", "apache5", "okhttp", "jetty")) {
+      for (String engine : List.of("urlconnection", "jdk", "apache5", "okhttp", "jetty", "reactor")) {
         all.add(Arguments.of("spring-6.2", "spring-" + api + "-" + engine));
         if (!engine.equals("okhttp")) {
           all.add(Arguments.of("spring-7.0", "spring-" + api + "-" + engine));
         }
       }
+    }
+    for (String engine : List.of("reactor", "jdk")) {
+      all.add(Arguments.of("spring-6.2", "spring-webclient-" + engine));
+      all.add(Arguments.of("spring-7.0", "spring-webclient-" + engine));
     }
     // -Dwarden.spring.only=spring-restclient-jetty narrows the run to one client, when debugging one.
     String only = System.getProperty("warden.spring.only");
@@ -54,7 +59,7 @@ class SpringClientsIT {
   @MethodSource("combinations")
   void springClientIsGuardedThroughItsEngine(String library, String client) throws Exception {
     String bogus = "Basic Ym9ndXM6Ym9ndXM=";
-    AppLauncher app = ClientScenarios.callers(harness.app(policy, client).library(library));
+    AppLauncher app = ClientScenarios.callers(harness.app(policy, client).libraryFirst(library));
     app.args("--follow-redirects", harness.steps(List.of(
         withHeader(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "Authorization", bogus),
         call("triage", "DELETE", "{jira}/rest/api/2/issue/OPS-2"),

@@ -13,6 +13,7 @@ import dev.warden.agent.hook.jdk.socket.SocketInstrumentation;
 import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionInstrumentation;
 import dev.warden.agent.hook.jetty.v12.JettyInstrumentation;
 import dev.warden.agent.hook.okhttp.v3_12.OkHttpInstrumentation;
+import dev.warden.agent.hook.reactor.netty.v1_0.ReactorNettyInstrumentation;
 import dev.warden.agent.hook.vertx.v4_0.VertxWebClientInstrumentation;
 import dev.warden.agent.log.Log;
 import java.lang.instrument.Instrumentation;
@@ -48,7 +49,8 @@ public final class Instrumentations {
       new AsyncClientInstrumentation(),
       new Apache5Instrumentation(),
       new JettyInstrumentation(),
-      new VertxWebClientInstrumentation());
+      new VertxWebClientInstrumentation(),
+      new ReactorNettyInstrumentation());
 
   private Instrumentations() {}
 

@@ -33,6 +33,7 @@ public final class Gateway {
   private final AuditSink audit;
   private final WardenClock clock;
   private final ScheduledExecutorService scheduler;
+  private final ManagedConnections managed;
 
   public Gateway(PolicyHolder policies, AuditSink audit, ThrottleRegistry throttles, WardenClock clock, ScheduledExecutorService scheduler) {
     this(policies, audit, throttles, clock, scheduler, new ManagedConnections());
@@ -46,9 +47,19 @@ public final class Gateway {
       ManagedConnections managed) {
     this.policies = policies;
     this.pipeline = new Pipeline(audit, throttles, clock, managed);
+    this.managed = managed;
     this.audit = audit;
     this.clock = clock;
     this.scheduler = scheduler;
+  }
+
+  /**
+   * The connections hooked clients are making, for {@code unmanaged-egress}. The pipeline marks a
+   * send while it runs; a hook whose client connects before the hop reaches Warden (Reactor Netty)
+   * marks the call itself.
+   */
+  public ManagedConnections managedConnections() {
+    return managed;
   }
 
   /** Whether a request to this scheme, host and port may be for a Jira site. */

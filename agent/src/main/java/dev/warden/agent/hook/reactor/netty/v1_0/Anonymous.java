@@ -1,0 +1,31 @@
+package dev.warden.agent.hook.reactor.netty.v1_0;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+
+/**
+ * A hop of a Jira call that a redirect took to another host: its request goes without
+ * {@code Authorization} and cookies, whatever the application's redirect callbacks put back
+ * (Reactor Netty drops them itself for another address; this holds for any host that is not a site).
+ */
+final class Anonymous extends ChannelOutboundHandlerAdapter {
+
+  static final String NAME = "warden.anonymous";
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (!(msg instanceof HttpRequest head)) {
+      ctx.write(msg, promise);
+      return;
+    }
+    HttpHeaders headers = new DefaultHttpHeaders().set(head.headers());
+    headers.remove(HttpHeaderNames.AUTHORIZATION).remove(HttpHeaderNames.COOKIE);
+    ctx.write(NettyHeaders.copy(head, head.uri(), headers), promise);
+    ctx.pipeline().remove(this);
+  }
+}

@@ -1,0 +1,456 @@
+package dev.warden.agent.hook.reactor.netty.v1_0;
+
+import dev.warden.agent.bootstrap.Answer;
+import dev.warden.agent.bootstrap.Body;
+import dev.warden.agent.bootstrap.ClientCall;
+import dev.warden.agent.bootstrap.RedirectPolicy;
+import dev.warden.agent.bootstrap.WardenRequest;
+import dev.warden.agent.bootstrap.WardenResponse;
+import dev.warden.agent.log.Log;
+import dev.warden.agent.pipeline.Answers;
+import dev.warden.agent.pipeline.Gateway;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
+
+/**
+ * Warden's gate in the channel of one hop to a site, between Reactor Netty's HTTP codec and its
+ * reactive bridge. It holds what the client writes for the hop (the request head exactly as it
+ * would go out, after the application's send function and redirect callbacks, and the body), hands
+ * the request to the pipeline once the body is complete, and then either writes it on (with
+ * Warden's header fields, as a copy: the client's own request object keeps the application's) or
+ * drops it and reads Warden's answer into the channel, where Reactor Netty takes it for the
+ * server's response: {@code status()}, {@code responseHeaders()} and {@code receive()} work as for
+ * any response, whatever consumes it ({@code responseSingle}, a {@code WebClient}). The hop's
+ * response head passing back through the gate ends the hop for the audit.
+ *
+ * <p>Everything here runs on the channel's event loop; the pipeline's send and answer, which may
+ * come from another thread (after a throttle wait), are moved onto it. A body larger than
+ * {@value #MAX_BODY} bytes, or one written as a file, is not read: the hop is decided without it.
+ */
+final class Gate extends ChannelDuplexHandler {
+
+  static final String NAME = "warden.gate";
+  static final int MAX_BODY = 1 << 20;
+
+  private static final String H3_CODEC = "reactor.left.h3ToHttp11Codec";
+  private static final long RETRY_AFTER_NANOS = 10_000_000_000L;
+
+  private enum Phase { CAPTURING, DECIDING, SENT, ANSWERED, CLOSED }
+
+  private final Gateway gateway;
+  private final CallState state;
+  private final Connection connection;
+  private final Object operations;
+  private final URI uri;
+  /** The hop's response head, or the client's failure to get one. */
+  private final CompletableFuture<WardenResponse> response = new CompletableFuture<>();
+
+  private ChannelHandlerContext ctx;
+  private Phase phase = Phase.CAPTURING;
+  private HttpRequest head;
+  private ChannelPromise headPromise;
+  private final List<Object> held = new ArrayList<>();
+  private ByteArrayOutputStream body = new ByteArrayOutputStream();
+  private boolean bodyUnknown;
+  private ChannelHandler placeholder;
+
+  /**
+   * @param state the call's state, {@code null} for a call that was not seen at subscription
+   * @param operations Reactor Netty's request object for the hop
+   * @param uri the hop's URL
+   */
+  Gate(Gateway gateway, CallState state, Connection connection, Object operations, URI uri) {
+    this.gateway = gateway;
+    this.state = state;
+    this.connection = connection;
+    this.operations = operations;
+    this.uri = uri;
+  }
+
+  /**
+   * Puts the gate in the hop's channel. While the hop is held, a placeholder stands where Reactor
+   * Netty puts its response timeout, so that the timeout starts when the request really goes out,
+   * not while Warden waits (for a throttle token).
+   */
+  void install(ChannelPipeline pipeline) {
+    String codec = codec(pipeline);
+    if (codec != null && pipeline.get(NettyPipeline.ResponseTimeoutHandler) == null) {
+      placeholder = new ChannelHandlerAdapter() {};
+      pipeline.addBefore(codec, NettyPipeline.ResponseTimeoutHandler, placeholder);
+    }
+    pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME, this);
+    ctx = pipeline.context(this);
+    connection.onTerminate().subscribe(null, error -> cleanUp(), this::cleanUp);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    switch (phase) {
+      case SENT -> ctx.write(msg, promise);
+      case ANSWERED -> {
+        ReferenceCountUtil.release(msg);
+        promise.trySuccess();
+      }
+      case CLOSED -> {
+        ReferenceCountUtil.release(msg);
+        promise.tryFailure(new ClosedChannelException());
+      }
+      case DECIDING -> {
+        held.add(msg);
+        promise.trySuccess();
+      }
+      case CAPTURING -> capture(ctx, msg, promise);
+      default -> throw new IllegalStateException(phase.name());
+    }
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    if (phase != Phase.CAPTURING && phase != Phase.DECIDING) {
+      ctx.flush();
+    }
+  }
+
+  /**
+   * Holds the request. A full request (no body, or a body given as a {@code Mono}) is one message
+   * whose write stays pending until Warden decides; a streamed body's writes are acknowledged as
+   * they are held, since the client writes the rest, and the end, only then.
+   */
+  private void capture(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (head == null) {
+      if (!(msg instanceof HttpRequest request)) {
+        ctx.write(msg, promise);
+        return;
+      }
+      head = request;
+      held.add(msg);
+      if (msg instanceof FullHttpRequest full) {
+        append(full.content());
+        headPromise = promise;
+        decide();
+      } else {
+        promise.trySuccess();
+      }
+      return;
+    }
+    held.add(msg);
+    promise.trySuccess();
+    if (msg instanceof ByteBufHolder holder) {
+      append(holder.content());
+    } else if (msg instanceof ByteBuf buffer) {
+      append(buffer);
+    } else {
+      bodyUnknown = true;
+    }
+    if (bodyUnknown || msg instanceof LastHttpContent) {
+      decide();
+    }
+  }
+
+  private void append(ByteBuf buffer) {
+    if (bodyUnknown) {
+      return;
+    }
+    int length = buffer.readableBytes();
+    if (body.size() + length > MAX_BODY) {
+      bodyUnknown = true;
+      body = null;
+      return;
+    }
+    byte[] bytes = new byte[length];
+    buffer.getBytes(buffer.readerIndex(), bytes);
+    body.write(bytes, 0, length);
+  }
+
+  /** The request is whole (or as whole as Warden reads it): the pipeline decides it. */
+  private void decide() {
+    phase = Phase.DECIDING;
+    if (state != null) {
+      state.gated(this);
+    }
+    Body read;
+    if (bodyUnknown) {
+      read = Body.lazy(() -> null);
+    } else {
+      byte[] bytes = body.toByteArray();
+      read = bytes.length == 0 ? Body.NONE : Body.of(bytes);
+    }
+    body = null;
+    try {
+      WardenRequest request = new WardenRequest(head.method().name(), uri, NettyHeaders.of(head.headers()), read);
+      gateway.handle(new Hop(request), state == null ? null : state.callsite);
+    } catch (RuntimeException e) {
+      Log.get().error("internal error before a Jira request was sent; answered 503 (" + e + ")");
+      onLoop(() -> answer(Answers.unavailable("internal error; the request was not sent", RETRY_AFTER_NANOS)));
+    }
+  }
+
+  /** Writes the held request on, with the pipeline's header fields (and request target, if it changed). */
+  private void release(WardenRequest outgoing) {
+    if (phase != Phase.DECIDING) {
+      return;
+    }
+    phase = Phase.SENT;
+    removePlaceholder();
+    String target = outgoing.uri().equals(uri) ? head.uri() : Uris.pathAndQuery(outgoing.uri());
+    HttpRequest sent = NettyHeaders.copy(head, target, NettyHeaders.toNetty(outgoing.headers()));
+    for (Object message : held) {
+      if (message == head) {
+        ctx.write(sent, headPromise != null ? headPromise : ctx.voidPromise());
+      } else {
+        ctx.write(message, ctx.voidPromise());
+      }
+    }
+    held.clear();
+    ctx.flush();
+    // Reactor Netty looks for its response timeout once the client is done writing: at once, or when the
+    // held write completes. Where it found the placeholder, the timeout starts now.
+    ChannelPromise written = headPromise;
+    if (written != null && !written.isVoid()) {
+      written.addListener(done -> onLoop(this::ensureResponseTimeout));
+    } else {
+      onLoop(this::ensureResponseTimeout);
+    }
+  }
+
+  /**
+   * Drops the held request and reads Warden's answer into the channel as the hop's response. The
+   * client's write of the request succeeds first, so that it is done with the request before the
+   * response ends the exchange; nothing reached the connection, which stays clean for reuse.
+   */
+  private void answer(Answer answer) {
+    if (phase != Phase.DECIDING) {
+      return;
+    }
+    phase = Phase.ANSWERED;
+    removePlaceholder();
+    held.forEach(ReferenceCountUtil::release);
+    held.clear();
+    if (headPromise != null) {
+      headPromise.trySuccess();
+    }
+    byte[] bytes = answer.body();
+    FullHttpResponse reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(answer.status(), answer.reason()), Unpooled.wrappedBuffer(bytes));
+    answer.headers().map().forEach((name, values) -> values.forEach(value -> reply.headers().add(name, value)));
+    reply.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    settle();
+    ctx.fireChannelRead(reply);
+    ctx.fireChannelReadComplete();
+    removeSelf();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (phase == Phase.SENT && msg instanceof HttpResponse reply && !response.isDone()) {
+      int status = reply.status().code();
+      if (status >= 200 || status == 101) {
+        settle();
+        // The audit is recorded now, before the application sees the response.
+        response.complete(new WardenResponse(status, NettyHeaders.of(reply.headers()), null, () -> {}));
+        ctx.fireChannelRead(msg);
+        removeSelf();
+        return;
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.fireExceptionCaught(cause);
+    failed(cause);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    // Reactor Netty reports the failure (a premature close) to the call as this passes; the call's
+    // failure then ends the hop, and this one only if it did not.
+    ctx.fireChannelInactive();
+    failed(new IOException("warden: the connection closed before the response"));
+  }
+
+  /** The hop failed as the client reports it (or the channel went away): its outcome for the audit. */
+  void failed(Throwable error) {
+    response.completeExceptionally(transportError(error));
+    onLoop(this::abandon);
+  }
+
+  /** Reactor Netty's request ended (its response was read, or it was disposed): the gate goes. */
+  private void cleanUp() {
+    onLoop(() -> {
+      response.completeExceptionally(new IOException("warden: the request ended before it was sent"));
+      abandon();
+      removeSelf();
+    });
+  }
+
+  private void abandon() {
+    if (phase == Phase.CAPTURING || phase == Phase.DECIDING) {
+      phase = Phase.CLOSED;
+      held.forEach(ReferenceCountUtil::release);
+      held.clear();
+      if (headPromise != null) {
+        headPromise.tryFailure(new ClosedChannelException());
+      }
+    }
+    removePlaceholder();
+    settle();
+  }
+
+  private void settle() {
+    if (state != null) {
+      state.settled(this);
+    }
+  }
+
+  private void removeSelf() {
+    try {
+      if (ctx.pipeline().context(this) != null) {
+        ctx.pipeline().remove(this);
+      }
+    } catch (NoSuchElementException e) {
+      // already gone
+    }
+  }
+
+  private void removePlaceholder() {
+    ChannelHandler standIn = placeholder;
+    placeholder = null;
+    if (standIn != null) {
+      try {
+        if (ctx.pipeline().context(standIn) != null) {
+          ctx.pipeline().remove(standIn);
+        }
+      } catch (NoSuchElementException e) {
+        // already gone
+      }
+    }
+  }
+
+  /** The response timeout Reactor Netty skipped while the placeholder stood, from now on. */
+  private void ensureResponseTimeout() {
+    ChannelPipeline pipeline = ctx.pipeline();
+    if (phase != Phase.SENT || response.isDone() || !ctx.channel().isActive()
+        || pipeline.get(NettyPipeline.ResponseTimeoutHandler) != null) {
+      return;
+    }
+    Duration timeout = Timeouts.of(operations, state == null ? null : state.responseTimeout);
+    String codec = codec(pipeline);
+    if (timeout == null || codec == null) {
+      return;
+    }
+    ReadTimeoutHandler handler = new ReadTimeoutHandler(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    pipeline.addBefore(codec, NettyPipeline.ResponseTimeoutHandler, handler);
+    if (connection.isPersistent()) {
+      connection.onTerminate().subscribe(null, null, () -> onLoop(() -> {
+        if (pipeline.context(handler) != null) {
+          pipeline.remove(handler);
+        }
+      }));
+    }
+  }
+
+  private void onLoop(Runnable task) {
+    try {
+      ctx.executor().execute(task);
+    } catch (RejectedExecutionException e) {
+      // The event loop is shutting down, and the channel with it.
+    }
+  }
+
+  private static String codec(ChannelPipeline pipeline) {
+    if (pipeline.get(NettyPipeline.HttpCodec) != null) {
+      return NettyPipeline.HttpCodec;
+    }
+    if (pipeline.get(NettyPipeline.H2ToHttp11Codec) != null) {
+      return NettyPipeline.H2ToHttp11Codec;
+    }
+    return pipeline.get(H3_CODEC) != null ? H3_CODEC : null;
+  }
+
+  /**
+   * The client's failure as the pipeline takes it: checked exceptions as they are; Netty's and
+   * Reactor Netty's unchecked ones ({@code ReadTimeoutException}, {@code AbortedException})
+   * wrapped, so that they count as the client's, not as Warden's internal errors.
+   */
+  static Throwable transportError(Throwable error) {
+    if (error instanceof RuntimeException && !(error instanceof UncheckedIOException)) {
+      return new UncheckedIOException(new IOException(error.toString(), error));
+    }
+    return error;
+  }
+
+  /** The hop as the pipeline sees it. */
+  private final class Hop implements ClientCall<Void> {
+    private final WardenRequest request;
+
+    Hop(WardenRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public WardenRequest request() {
+      return request;
+    }
+
+    @Override
+    public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
+      onLoop(() -> release(outgoing));
+      return response;
+    }
+
+    @Override
+    public CompletableFuture<Void> toNative(WardenResponse received, WardenRequest sent) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> answer(Answer answer) {
+      onLoop(() -> Gate.this.answer(answer));
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public RedirectPolicy redirects() {
+      return RedirectPolicy.NONE;
+    }
+
+    @Override
+    public boolean blocking() {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.warden.agent.hook.reactor.netty.v1_0;
+
+import dev.warden.agent.bootstrap.Headers;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Netty's header fields and request heads in and out of Warden's neutral form. */
+final class NettyHeaders {
+
+  private NettyHeaders() {}
+
+  /** Netty's fields as Warden's. */
+  static Headers of(HttpHeaders headers) {
+    if (headers == null || headers.isEmpty()) {
+      return Headers.EMPTY;
+    }
+    Map<String, List<String>> map = new LinkedHashMap<>();
+    for (String name : headers.names()) {
+      map.put(name, headers.getAll(name));
+    }
+    return Headers.of(map);
+  }
+
+  /** Warden's fields as Netty's. */
+  static HttpHeaders toNetty(Headers headers) {
+    HttpHeaders out = new DefaultHttpHeaders();
+    for (Map.Entry<String, List<String>> field : headers.map().entrySet()) {
+      for (String value : field.getValue()) {
+        out.add(field.getKey(), value);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A new request head with these fields and request target: the head the client wrote stays the
+   * application's (Reactor Netty writes its own request object, which the application can read).
+   * A full request keeps its content, which passes to the copy.
+   */
+  static HttpRequest copy(HttpRequest head, String target, HttpHeaders headers) {
+    if (head instanceof FullHttpRequest full) {
+      return new DefaultFullHttpRequest(full.protocolVersion(), full.method(), target, full.content(), headers, full.trailingHeaders());
+    }
+    return new DefaultHttpRequest(head.protocolVersion(), head.method(), target, headers);
+  }
+}

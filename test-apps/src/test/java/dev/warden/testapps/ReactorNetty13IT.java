@@ -1,0 +1,15 @@
+package dev.warden.testapps;
+
+/** The client scenarios on Reactor Netty's HttpClient 1.3, with subscribe() and callbacks on the event loop. */
+class ReactorNetty13IT extends ClientScenarios {
+
+  @Override
+  String client() {
+    return "reactor-netty-async";
+  }
+
+  @Override
+  String library() {
+    return "reactor-netty-1.3";
+  }
+}
