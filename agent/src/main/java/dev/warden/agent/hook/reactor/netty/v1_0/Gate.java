@@ -212,7 +212,7 @@ final class Gate extends ChannelDuplexHandler {
       WardenRequest request = new WardenRequest(head.method().name(), uri, NettyHeaders.of(head.headers()), read);
       gateway.handle(new Hop(request), state == null ? null : state.callsite);
     } catch (RuntimeException e) {
-      Log.get().error("internal error before a Jira request was sent; answered 503 (" + e + ")");
+      Log.get().error("internal error before a Jira request was sent; answered 503 (" + e.getClass().getName() + ")");
       onLoop(() -> answer(Answers.unavailable("internal error; the request was not sent", RETRY_AFTER_NANOS)));
     }
   }

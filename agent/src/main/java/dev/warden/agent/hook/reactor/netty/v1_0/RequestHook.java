@@ -46,8 +46,8 @@ public final class RequestHook implements BiFunction<Object, Object, Object> {
         new Gate(gateway, state, connection, operations, uri).install(pipeline);
         return sending;
       } catch (RuntimeException e) {
-        Log.get().error("internal error guarding a Reactor Netty request to " + uri.getScheme() + "://" + uri.getRawAuthority()
-            + "; it is not sent (" + e + ")");
+        Log.get().error("internal error guarding a Reactor Netty request to " + uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort()
+            + "; it is not sent (" + e.getClass().getName() + ")");
         return refuse("internal error");
       }
     }
