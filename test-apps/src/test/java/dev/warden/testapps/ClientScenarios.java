@@ -43,6 +43,8 @@ abstract class ClientScenarios {
           capacity: 1
           refill: 1/1m
           max-wait: 0s
+      retry:
+        max-elapsed: 10s
       rules:
         - id: no-deletes
           effect: deny
@@ -71,6 +73,14 @@ abstract class ClientScenarios {
   /** The client library of the version matrix the sample application runs on, or {@code null} for a JDK client. */
   String library() {
     return null;
+  }
+
+  /**
+   * Whether Warden can send a request again through this client, to retry Jira's 429 (a client that
+   * sends each request exactly once hands Jira's 429 to the application; its scope still pauses).
+   */
+  boolean resendsJira429() {
+    return true;
   }
 
   /** Whether the client speaks HTTP/2 (over TLS, negotiated by ALPN). */
@@ -263,6 +273,48 @@ abstract class ClientScenarios {
     assertThat(jiraReceived("GET", "/issue/OPS-1")).hasSize(1);
     assertThat(harness.spans(s -> "throttled".equals(s.attribute("warden.decision")), 1)).singleElement()
         .satisfies(s -> assertThat(s.attributes()).containsEntry("http.response.status_code", 429L).containsEntry("warden.rule", "reports-throttled"));
+  }
+
+  @Test
+  void jiras429IsRetriedWithTheSameBodyAndPausesItsScope() throws Exception {
+    String limited = "{\"errorMessages\":[\"Rate limit exceeded.\"],\"errors\":{}}";
+    // The create's first attempt meets Jira's burst limit; the read meets a quota that resets in 30 s.
+    harness.jira.failNext("POST", "/rest/api/2/issue", 429, java.util.Map.of("Retry-After", "1", "RateLimit-Reason", "jira-burst-based"), limited);
+    harness.jira.failNext("GET", "/issue/OPS-1", 429, java.util.Map.of(
+        "X-RateLimit-Reset", java.time.Instant.now().plusSeconds(30).toString(), "RateLimit-Reason", "jira-quota-tenant-based"), limited);
+
+    AppRun run = run(List.of(
+        withBody(withHeader(call("triage", "POST", "{jira}/rest/api/2/issue"), "Content-Type", "application/json"), create("OPS", "retried")),
+        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+        call("sync", "GET", "{jira-tls}/rest/api/2/issue/OPS-2")));
+
+    List<Received> creates = jiraReceived("POST", "/rest/api/2/issue");
+    if (resendsJira429()) {
+      assertThat(run.step(1).path("status").asInt()).as(run.toString()).isEqualTo(201);
+      assertThat(creates).hasSize(2).allSatisfy(r -> {
+        assertThat(r.body()).isEqualTo(create("OPS", "retried"));
+        assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
+      });
+      assertThat(creates.get(1).atMillis() - creates.get(0).atMillis()).as("Retry-After: 1 honoured").isGreaterThanOrEqualTo(900);
+      ReceivedSpan create = harness.spans(s -> s.name().equals("POST /rest/api/2/issue"), 1).get(0);
+      assertThat(create.attributes()).containsEntry("http.request.resend_count", 1L).containsEntry("http.response.status_code", 201L);
+      assertThat(create.events()).singleElement().satisfies(e -> assertThat(e.name()).isEqualTo("warden.retry"));
+    } else {
+      assertThat(run.step(1).path("status").asInt()).isEqualTo(429);
+      assertThat(run.step(1).path("body").asText()).contains("Rate limit exceeded.");
+      assertThat(creates).hasSize(1);
+    }
+    // 30 s is past retry's max-elapsed: the application sees a 429, and the whole site pauses.
+    assertThat(run.step(2).path("status").asInt()).isEqualTo(429);
+    JsonNode paused = run.step(3);
+    assertThat(paused.path("status").asInt()).isEqualTo(429);
+    assertThat(paused.path("headers").path("x-warden-decision").asText()).isEqualTo("throttled");
+    assertThat(paused.path("headers").path("retry-after").asInt()).isBetween(20, 30);
+    assertThat(paused.path("body").asText()).contains("Jira asked to pause");
+    assertThat(jiraReceived("GET", "/issue/OPS-1")).as("the paused read never reached Jira").hasSize(1);
+    assertThat(run.step(4).path("status").asInt()).as("another site is not paused").isEqualTo(200);
+    assertThat(run.wardenLog()).anySatisfy(line -> assertThat(line).contains("pausing site jira as it asked"));
   }
 
   @Test

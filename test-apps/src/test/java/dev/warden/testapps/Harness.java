@@ -130,6 +130,7 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
 
   public void clear() {
     jira.journal().clear();
+    jira.clearScripted();
     echo.journal().clear();
     otlp.clear();
   }

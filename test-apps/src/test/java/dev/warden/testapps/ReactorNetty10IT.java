@@ -12,4 +12,9 @@ class ReactorNetty10IT extends ClientScenarios {
   String library() {
     return "reactor-netty-1.0";
   }
+
+  @Override
+  boolean resendsJira429() {
+    return false;
+  }
 }

@@ -12,4 +12,9 @@ class ReactorNetty11IT extends ClientScenarios {
   String library() {
     return "reactor-netty-1.1";
   }
+
+  @Override
+  boolean resendsJira429() {
+    return false;
+  }
 }

@@ -12,4 +12,9 @@ class ReactorNetty13IT extends ClientScenarios {
   String library() {
     return "reactor-netty-1.3";
   }
+
+  @Override
+  boolean resendsJira429() {
+    return false;
+  }
 }

@@ -18,4 +18,9 @@ class Vertx40IT extends ClientScenarios {
   String library() {
     return "vertx-4.0";
   }
+
+  @Override
+  boolean resendsJira429() {
+    return false;
+  }
 }

@@ -18,4 +18,9 @@ class Vertx45IT extends ClientScenarios {
   String library() {
     return "vertx-4.5";
   }
+
+  @Override
+  boolean resendsJira429() {
+    return false;
+  }
 }

@@ -18,4 +18,9 @@ class Vertx50IT extends ClientScenarios {
   String library() {
     return "vertx-5.0";
   }
+
+  @Override
+  boolean resendsJira429() {
+    return false;
+  }
 }

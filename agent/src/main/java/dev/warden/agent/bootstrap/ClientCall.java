@@ -39,6 +39,15 @@ public interface ClientCall<N> {
    */
   boolean blocking();
 
+  /**
+   * Whether {@link #send} may be called again after a response came back, to retry a request Jira
+   * answered with 429 (a client that sends each request exactly once answers {@code false}; Jira's
+   * 429 then reaches the application, and still pauses its scope).
+   */
+  default boolean resendable() {
+    return true;
+  }
+
   /** Tells a hook, from a response's status and header fields, that Warden will discard it. */
   @FunctionalInterface
   interface Discarded {

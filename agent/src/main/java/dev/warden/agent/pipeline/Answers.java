@@ -45,6 +45,24 @@ public final class Answers {
     return new Answer(429, "Too Many Requests", headers, body(message), message);
   }
 
+  /**
+   * 429: Jira asked the request's scope to pause for longer than its {@code max-wait}.
+   *
+   * @param throttle the rule's throttle, or {@code null} when it has none (then no {@code X-Warden-Throttle})
+   */
+  public static Answer paused(String method, String path, String operation, String throttle, java.time.Duration maxWait, long retryAfterNanos) {
+    String message = "warden: " + method + " " + path + " (" + operation + ") throttled: Jira asked to pause these requests for "
+        + retryAfterSeconds(retryAfterNanos) + " s, longer than the max-wait of " + maxWait.toMillis() + " ms";
+    Headers headers = Headers.of(
+        "Content-Type", "application/json",
+        "Retry-After", Long.toString(retryAfterSeconds(retryAfterNanos)),
+        DECISION_HEADER, "throttled");
+    if (throttle != null) {
+      headers = headers.with(THROTTLE_HEADER, throttle);
+    }
+    return new Answer(429, "Too Many Requests", headers, body(message), message);
+  }
+
   /** 503: a credential or the policy cannot be used; {@code reason} names which and why, never a secret. */
   public static Answer unavailable(String reason, long retryAfterNanos) {
     String message = "warden: " + reason;

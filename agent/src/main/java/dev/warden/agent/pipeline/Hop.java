@@ -30,6 +30,10 @@ final class Hop {
   boolean wouldDeny;
   /** The client failed to send it (a connection error the application must see as it is). */
   boolean transportFailed;
+  /** The attempt being sent (a retry of Jira's 429 is another), or {@code null} before {@link RetryStage}. */
+  RetryStage.Attempt attempt;
+  /** Time spent waiting for pauses and throttle tokens, across attempts. */
+  private long waitedNanos;
 
   Hop(Exchange exchange, WardenRequest request, Site site, PathSegments path, AuditRecord.Builder audit) {
     this.exchange = exchange;
@@ -38,6 +42,12 @@ final class Hop {
     this.site = site;
     this.path = path;
     this.audit = audit;
+  }
+
+  /** Adds a wait to the hop's {@code warden.throttle.wait_ms}. */
+  void waited(long nanos) {
+    waitedNanos += nanos;
+    audit.put(dev.warden.agent.audit.AuditAttributes.WARDEN_THROTTLE_WAIT_MS, Math.max(1, waitedNanos / 1_000_000));
   }
 
   /** Whether the policy is in dry-run mode. */

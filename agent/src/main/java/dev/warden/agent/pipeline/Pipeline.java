@@ -26,6 +26,8 @@ import java.util.concurrent.CompletionException;
  *   <li>{@link AuditStage}: records the hop, whatever happens below; internal errors fail closed;
  *   <li>{@link ClassifyStage}: operation, scope, issue and projects;
  *   <li>{@link DecideStage}: the policy's rules; a denial is answered here;
+ *   <li>{@link RetryStage}: Jira's 429s and 503s: the pause they ask for, and retries of the stages below;
+ *   <li>{@link PauseStage}: waits out a pause Jira asked for, or answers 429 past {@code max-wait};
  *   <li>{@link ThrottleStage}: a token, or a wait, or a 429;
  *   <li>{@link CredentialStage}: the site's {@code Authorization}, the application's credentials removed;
  * </ol>
@@ -46,6 +48,8 @@ final class Pipeline {
         new AuditStage(audit, clock),
         new ClassifyStage(),
         new DecideStage(),
+        new RetryStage(throttles, clock),
+        new PauseStage(throttles.pauses(), clock),
         new ThrottleStage(throttles),
         new CredentialStage());
     this.clock = clock;
@@ -78,7 +82,7 @@ final class Pipeline {
     Optional<Site> site = exchange.snapshot().siteFor(request.uri(), path);
     if (site.isEmpty()) {
       WardenRequest plain = redirected ? SiteRequests.anonymous(request) : request;
-      return transport(exchange.call(), plain, managed).thenApply(response -> new Outcome.Sent(response, plain));
+      return transport(exchange.call(), plain, managed, null).thenApply(response -> new Outcome.Sent(response, plain));
     }
     Site target = site.get();
     AuditRecord.Builder audit = AuditRecord.builder(request.method(), clock.epochNanos()).traceparent(exchange.traceparent());
@@ -94,7 +98,7 @@ final class Pipeline {
     if (index < stages.size()) {
       return stages.get(index).handle(hop, next -> proceed(next, index + 1));
     }
-    return transport(hop.exchange.call(), hop.request, managed)
+    return transport(hop.exchange.call(), hop.request, managed, hop.attempt)
         .handle((response, error) -> {
           if (error != null) {
             // The client's own failures (checked exceptions: I/O, protocol) reach the application as they are;
@@ -108,11 +112,16 @@ final class Pipeline {
   }
 
   /** Sends through the client; while it does, a connection to the request's host and port is the client's (unmanaged-egress). */
-  private static CompletableFuture<WardenResponse> transport(ClientCall<?> call, WardenRequest request, ManagedConnections managed) {
+  private static CompletableFuture<WardenResponse> transport(
+      ClientCall<?> call, WardenRequest request, ManagedConnections managed, RetryStage.Attempt attempt) {
     RedirectPolicy policy = call.redirects();
-    ClientCall.Discarded discarded = policy == RedirectPolicy.NONE
-        ? ClientCall.Discarded.NONE
-        : (status, headers) -> policy.follows(status, request.method()) && headers.has("Location");
+    ClientCall.Discarded discarded;
+    if (policy == RedirectPolicy.NONE) {
+      discarded = attempt == null ? ClientCall.Discarded.NONE : attempt::discards;
+    } else {
+      discarded = (status, headers) -> (policy.follows(status, request.method()) && headers.has("Location"))
+          || (attempt != null && attempt.discards(status, headers));
+    }
     String key = managed.begin(request.uri());
     CompletableFuture<WardenResponse> sent;
     try {

@@ -27,7 +27,22 @@ final class ThrottleStage implements Stage {
     }
     Throttle throttle = hop.decision.throttle().get();
     hop.audit.put(AuditAttributes.WARDEN_THROTTLE, throttle.name());
-    Permit permit = throttles.acquire(throttle, hop.site.id(), hop.exchange.callsite().callerClass(), hop.decision.ruleId());
+    if (throttle.store().isPresent() && !hop.exchange.call().blocking()) {
+      // A store answers over the network: never on a client's own (I/O) thread.
+      return CompletableFuture.supplyAsync(() -> acquire(hop, throttle), throttles.storeExecutor(throttle))
+          .thenCompose(permit -> granted(hop, throttle, permit, next));
+    }
+    return granted(hop, throttle, acquire(hop, throttle), next);
+  }
+
+  private Permit acquire(Hop hop, Throttle throttle) {
+    return throttles.acquire(throttle, hop.site.id(), hop.exchange.callsite().callerClass(), hop.decision.ruleId());
+  }
+
+  private static CompletableFuture<Outcome> granted(Hop hop, Throttle throttle, Permit permit, Chain next) {
+    if (permit.local()) {
+      hop.audit.put(AuditAttributes.WARDEN_STORE, "local");
+    }
     if (!permit.granted()) {
       if (hop.dryRun()) {
         if (!hop.wouldDeny) {
@@ -42,7 +57,7 @@ final class ThrottleStage implements Stage {
     if (permit.waitNanos() == 0 || hop.dryRun()) {
       return next.proceed(hop);
     }
-    hop.audit.put(AuditAttributes.WARDEN_THROTTLE_WAIT_MS, Math.max(1, permit.waitNanos() / 1_000_000));
+    hop.waited(permit.waitNanos());
     return hop.exchange.waiter().delay(permit.waitNanos()).thenCompose(ignored -> next.proceed(hop));
   }
 }

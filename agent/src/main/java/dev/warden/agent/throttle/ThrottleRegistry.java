@@ -1,38 +1,81 @@
 package dev.warden.agent.throttle;
 
+import dev.warden.policy.StoreUri;
 import dev.warden.policy.Throttle;
 import dev.warden.policy.Words.Per;
+import dev.warden.policy.secret.SecretResolver;
+import io.github.bucket4j.BlockingBucket;
 import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 
 /**
  * The token buckets of every throttle, kept across policy reloads for as long as a throttle's
- * limits stay the same. A request reserves its token at once and learns how long to wait for it,
- * so the wait can be spent wherever suits its client (parked, or scheduled).
+ * limits stay the same, and the pauses Jira asked for. A request reserves its token at once and
+ * learns how long to wait for it, so the wait can be spent wherever suits its client (parked, or
+ * scheduled). A throttle with a {@code store} keeps its bucket there, shared by a fleet; while the
+ * store cannot be reached, a local bucket at this JVM's share of the rate stands in.
  */
 public final class ThrottleRegistry {
 
   private final TimeMeter clock;
+  private final LongSupplier epochMillis;
+  private final Pauses pauses;
+  private final Stores stores;
   private final ConcurrentHashMap<Key, Entry> buckets = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> slowed = new ConcurrentHashMap<>();
 
-  /** A registry on the system clock. */
+  /** A registry on the system clock, with stores' passwords from this process's environment. */
   public ThrottleRegistry() {
-    this(TimeMeter.SYSTEM_NANOTIME);
+    this(TimeMeter.SYSTEM_NANOTIME, System::currentTimeMillis, SecretResolver.system());
   }
 
   /** A registry on an injected clock, so tests move time instead of sleeping. */
   public ThrottleRegistry(TimeMeter clock) {
-    this.clock = clock;
+    this(clock, System::currentTimeMillis, SecretResolver.system());
   }
 
-  private record Key(String throttle, String site, String scope) {}
+  /**
+   * @param clock the buckets' clock
+   * @param epochMillis the wall clock, for pauses (shared by JVMs through a store)
+   * @param secrets resolves stores' passwords
+   */
+  public ThrottleRegistry(TimeMeter clock, LongSupplier epochMillis, SecretResolver secrets) {
+    this.clock = clock;
+    this.epochMillis = epochMillis;
+    this.pauses = new Pauses(epochMillis);
+    this.stores = new Stores(secrets, pauses);
+  }
 
-  private record Entry(Throttle throttle, Bucket bucket) {}
+  private record Key(String throttle, String site, String scope, boolean localShare) {}
+
+  private record Entry(Throttle throttle, int fleet, Bucket bucket) {}
+
+  /** The pauses Jira asked for. */
+  public Pauses pauses() {
+    return pauses;
+  }
+
+  /** Where a throttle's store work runs, so that no client thread waits on the network for it. */
+  public Executor storeExecutor(Throttle throttle) {
+    return stores.executor(throttle.store().orElseThrow());
+  }
 
   /**
-   * Reserves one token, waiting at most the throttle's {@code max-wait}.
+   * Slows every bucket of a site to half its rate until then: Jira said {@code X-RateLimit-NearLimit}.
+   */
+  public void slow(String site, long untilEpochMillis) {
+    slowed.merge(site, untilEpochMillis, Math::max);
+  }
+
+  /**
+   * Reserves one token (two while the site is slowed), waiting at most the throttle's {@code max-wait}.
+   * For a throttle with a store this asks the store, over the network.
    *
    * @param throttle the throttle
    * @param site the site id
@@ -40,15 +83,50 @@ public final class ThrottleRegistry {
    * @param ruleId the deciding rule, for {@code per: rule}
    */
   public Permit acquire(Throttle throttle, String site, String callerClass, String ruleId) {
-    Bucket bucket = bucket(throttle, site, callerClass, ruleId);
+    String scope =
+        throttle.per() == Per.CALLER ? String.valueOf(callerClass) : throttle.per() == Per.RULE ? ruleId : "";
+    long tokens = isSlowed(site) ? 2 : 1;
     long maxWait = throttle.maxWait().toNanos();
+    if (throttle.store().isPresent()) {
+      StoreUri uri = throttle.store().get();
+      RedisStore store = stores.get(uri);
+      if (store != null) {
+        String key = "warden:bucket:" + throttle.name() + ":" + site + ":" + scope;
+        Permit permit = store.acquire(key, configuration(throttle, 1), tokens, maxWait);
+        if (permit != null) {
+          return permit;
+        }
+        int fleet = store.fleetSize();
+        return consume(local(throttle, site, scope, true, fleet), tokens, maxWait).asLocal();
+      }
+      return consume(local(throttle, site, scope, true, 1), tokens, maxWait).asLocal();
+    }
+    return consume(local(throttle, site, scope, false, 1), tokens, maxWait);
+  }
+
+  private boolean isSlowed(String site) {
+    if (slowed.isEmpty()) {
+      return false;
+    }
+    Long until = slowed.get(site);
+    if (until == null) {
+      return false;
+    }
+    if (until <= epochMillis.getAsLong()) {
+      slowed.remove(site, until);
+      return false;
+    }
+    return true;
+  }
+
+  static Permit consume(BlockingBucket bucket, Bucket estimate, long tokens, long maxWait) {
     Recorder recorder = new Recorder();
     boolean granted;
     if (maxWait <= 0) {
-      granted = bucket.tryConsume(1);
+      granted = estimate.tryConsume(tokens);
     } else {
       try {
-        granted = bucket.asBlocking().tryConsume(1, maxWait, recorder);
+        granted = bucket.tryConsume(tokens, maxWait, recorder);
       } catch (InterruptedException e) {
         // The recorder never sleeps, so this cannot happen; keep the flag for whoever asked.
         Thread.currentThread().interrupt();
@@ -58,24 +136,30 @@ public final class ThrottleRegistry {
     if (granted) {
       return recorder.nanos == 0 ? Permit.NOW : new Permit(true, recorder.nanos, 0);
     }
-    return new Permit(false, 0, bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+    return new Permit(false, 0, Math.max(1, estimate.estimateAbilityToConsume(tokens).getNanosToWaitForRefill()));
   }
 
-  private Bucket bucket(Throttle throttle, String site, String callerClass, String ruleId) {
-    String scope =
-        throttle.per() == Per.CALLER ? String.valueOf(callerClass) : throttle.per() == Per.RULE ? ruleId : "";
-    Key key = new Key(throttle.name(), site, scope);
+  private static Permit consume(Bucket bucket, long tokens, long maxWait) {
+    return consume(bucket.asBlocking(), bucket, tokens, maxWait);
+  }
+
+  private Bucket local(Throttle throttle, String site, String scope, boolean localShare, int fleet) {
+    Key key = new Key(throttle.name(), site, scope, localShare);
     Entry entry = buckets.get(key);
-    if (entry == null || !entry.throttle.sameLimits(throttle)) {
-      entry = buckets.compute(key, (k, old) -> old != null && old.throttle.sameLimits(throttle) ? old : new Entry(throttle, create(throttle)));
+    if (entry == null || !entry.throttle.sameLimits(throttle) || entry.fleet != fleet) {
+      entry = buckets.compute(key, (k, old) -> old != null && old.throttle.sameLimits(throttle) && old.fleet == fleet
+          ? old : new Entry(throttle, fleet, Bucket.builder().addLimit(configuration(throttle, fleet).getBandwidths()[0])
+              .withCustomTimePrecision(clock).build()));
     }
     return entry.bucket;
   }
 
-  private Bucket create(Throttle throttle) {
-    return Bucket.builder()
-        .addLimit(limit -> limit.capacity(throttle.capacity()).refillGreedy(throttle.refillTokens(), throttle.refillPeriod()))
-        .withCustomTimePrecision(clock)
+  /** The throttle's limits, at {@code 1/fleet} of its rate and capacity (CONTRACT section 3, store unreachable). */
+  static BucketConfiguration configuration(Throttle throttle, int fleet) {
+    long capacity = Math.max(1, throttle.capacity() / Math.max(1, fleet));
+    Duration period = throttle.refillPeriod().multipliedBy(Math.max(1, fleet));
+    return BucketConfiguration.builder()
+        .addLimit(limit -> limit.capacity(capacity).refillGreedy(throttle.refillTokens(), period))
         .build();
   }
 

@@ -21,6 +21,7 @@ class FakeCall implements ClientCall<Object> {
   Function<WardenRequest, CompletableFuture<WardenResponse>> network = r -> ok(200);
   RedirectPolicy redirects = RedirectPolicy.NONE;
   boolean blocking = true;
+  boolean resendable = true;
   final List<String> discarded = new ArrayList<>();
 
   FakeCall(String method, String url, Headers headers, byte[] body) {
@@ -73,5 +74,10 @@ class FakeCall implements ClientCall<Object> {
   @Override
   public boolean blocking() {
     return blocking;
+  }
+
+  @Override
+  public boolean resendable() {
+    return resendable;
   }
 }

@@ -26,8 +26,18 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class FakeJira implements AutoCloseable {
 
-  /** A response the fake gives instead of serving, once. */
-  public record Scripted(int status, Map<String, String> headers, String body) {}
+  /**
+   * A response the fake gives instead of serving, once.
+   *
+   * @param method the method of the request it answers, or {@code null} for any
+   * @param pathPart a text the request's path contains, or {@code null} for any
+   */
+  public record Scripted(String method, String pathPart, int status, Map<String, String> headers, String body) {
+
+    boolean answers(String requestMethod, String path) {
+      return (method == null || method.equals(requestMethod)) && (pathPart == null || path.contains(pathPart));
+    }
+  }
 
   /** How the fake limits rate: Jira Cloud's burst limit, 100 requests a second per tenant. */
   static final int RATE_LIMIT = 100;
@@ -39,6 +49,8 @@ public final class FakeJira implements AutoCloseable {
   private final Journal journal = new Journal();
   private final ConcurrentLinkedQueue<Scripted> scripted = new ConcurrentLinkedQueue<>();
   private final JiraApi api;
+  private final RateLimiter limiter;
+  private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicLong windowSecond = new AtomicLong();
   private final AtomicLong windowCount = new AtomicLong();
 
@@ -46,6 +58,7 @@ public final class FakeJira implements AutoCloseable {
     this.contextPath = builder.contextPath;
     this.basicUsers = Map.copyOf(builder.basicUsers);
     this.bearerTokens = Map.copyOf(builder.bearerTokens);
+    this.limiter = builder.limiter;
     this.api = new JiraApi(contextPath, builder.mediaHost == null ? URI.create("http://localhost:9/") : builder.mediaHost);
     this.server = Servers.start("fake-jira", new Handler.Abstract() {
       @Override
@@ -67,6 +80,17 @@ public final class FakeJira implements AutoCloseable {
     private final Map<String, String> bearerTokens = new HashMap<>();
     private URI mediaHost;
     private Tls tls;
+    private RateLimiter limiter;
+
+    /**
+     * Enforces Jira Cloud's rate limits: the burst limit per endpoint and method ({@code reads} a
+     * second for GET and POST, {@code writes} for PUT and DELETE; Jira's are 100 and 50) and the
+     * per-issue write limit (20 per 2 s, 100 per 30 s), answering 429 with Jira's headers.
+     */
+    public Builder rateLimits(int reads, int writes) {
+      this.limiter = new RateLimiter(reads, writes);
+      return this;
+    }
 
     /** Serves under a context path such as {@code /jira}, as Data Center installs often do. */
     public Builder contextPath(String path) {
@@ -118,11 +142,35 @@ public final class FakeJira implements AutoCloseable {
     return journal;
   }
 
+  /** How many requests the enforced rate limits refused with 429. */
+  public int refused() {
+    return refused.get();
+  }
+
   /** Answers the next {@code count} requests with {@code status} and these fields instead of serving them. */
   public void failNext(int count, int status, Map<String, String> headers, String body) {
     for (int i = 0; i < count; i++) {
-      scripted.add(new Scripted(status, headers, body));
+      scripted.add(new Scripted(null, null, status, headers, body));
     }
+  }
+
+  /** Answers the next request with this method and a path containing {@code pathPart} with {@code status} and these fields. */
+  public void failNext(String method, String pathPart, int status, Map<String, String> headers, String body) {
+    scripted.add(new Scripted(method, pathPart, status, headers, body));
+  }
+
+  /** Forgets the scripted answers no request used. */
+  public void clearScripted() {
+    scripted.clear();
+  }
+
+  private Scripted scriptedFor(String method, String path) {
+    for (Scripted next : scripted) {
+      if (next.answers(method, path) && scripted.remove(next)) {
+        return next;
+      }
+    }
+    return null;
   }
 
   private void handle(Request request, Response response, Callback callback) throws Exception {
@@ -139,7 +187,29 @@ public final class FakeJira implements AutoCloseable {
       Responses.text(response, callback, 404, "text/html", "<html><body>Not Found</body></html>");
       return;
     }
-    Scripted next = scripted.poll();
+    if (limiter != null && principal != null) {
+      long now = System.currentTimeMillis();
+      List<String> parts = new ArrayList<>(List.of(path.substring(contextPath.length() + 1).split("/")));
+      parts.removeIf(String::isEmpty);
+      String issue = null;
+      StringBuilder endpoint = new StringBuilder();
+      for (int i = 0; i < parts.size(); i++) {
+        String part = parts.get(i);
+        boolean id = part.matches("[A-Za-z][A-Za-z0-9_]*-[0-9]+|[0-9]+");
+        if (id && i > 0 && parts.get(i - 1).equals("issue")) {
+          issue = part.toUpperCase(java.util.Locale.ROOT);
+        }
+        endpoint.append('/').append(id ? "{id}" : part);
+      }
+      RateLimiter.Refusal refusal = limiter.admit(request.getMethod(), endpoint.toString(), issue, now);
+      if (refusal != null) {
+        refused.incrementAndGet();
+        RateLimiter.headers(refusal, now).forEach((k, v) -> response.getHeaders().put(k, v));
+        Responses.json(response, callback, 429, Responses.error("Rate limit exceeded."));
+        return;
+      }
+    }
+    Scripted next = scripted.isEmpty() ? null : scriptedFor(request.getMethod(), path);
     if (next != null) {
       next.headers().forEach((k, v) -> response.getHeaders().put(k, v));
       Responses.text(response, callback, next.status(), "application/json;charset=UTF-8", next.body());

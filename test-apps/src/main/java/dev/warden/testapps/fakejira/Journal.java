@@ -34,7 +34,8 @@ public final class Journal {
         headers,
         new String(body, StandardCharsets.UTF_8),
         principal,
-        request.getConnectionMetaData().getHttpVersion().asString());
+        request.getConnectionMetaData().getHttpVersion().asString(),
+        System.currentTimeMillis());
     entries.add(received);
     return received;
   }

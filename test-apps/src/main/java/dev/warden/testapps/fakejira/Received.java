@@ -13,9 +13,11 @@ import java.util.Map;
  * @param body the body as text
  * @param principal who the credentials identify ({@code basic:<user>}, {@code bearer:<token name>}), or {@code null}
  * @param protocol {@code HTTP/1.1} or {@code HTTP/2.0}
+ * @param atMillis when it arrived (epoch milliseconds)
  */
 public record Received(
-    String method, String path, String query, Map<String, List<String>> headers, String body, String principal, String protocol) {
+    String method, String path, String query, Map<String, List<String>> headers, String body, String principal, String protocol,
+    long atMillis) {
 
   /** The first value of a header field, or {@code null}. */
   public String header(String name) {

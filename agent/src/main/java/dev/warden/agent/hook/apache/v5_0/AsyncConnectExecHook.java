@@ -208,7 +208,9 @@ public final class AsyncConnectExecHook implements MethodHook {
 
       @Override
       public void failed(Exception cause) {
-        if (!response.completeExceptionally(cause) && finished.compareAndSet(false, true)) {
+        // After the head arrived, a failure matters to the application only if it got this response
+        // (a discarded one, a 429 Warden retries, may fail while it drains).
+        if (!response.completeExceptionally(cause) && delivered && finished.compareAndSet(false, true)) {
           callback.failed(cause);
         }
       }

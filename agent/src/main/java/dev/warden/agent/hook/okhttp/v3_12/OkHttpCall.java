@@ -128,4 +128,10 @@ final class OkHttpCall implements ClientCall<Response> {
   public boolean blocking() {
     return true;
   }
+
+  /** A network interceptor must call {@code proceed} exactly once (a redirect hop to another host is seen there). */
+  @Override
+  public boolean resendable() {
+    return canAnswer;
+  }
 }

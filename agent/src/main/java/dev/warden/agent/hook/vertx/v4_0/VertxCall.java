@@ -201,6 +201,12 @@ final class VertxCall implements ClientCall<Void> {
     return false;
   }
 
+  /** The interceptor chain goes on once per request: Jira's 429 reaches the application (its scope still pauses). */
+  @Override
+  public boolean resendable() {
+    return false;
+  }
+
   private synchronized boolean enter() {
     if (inside == Thread.currentThread()) {
       return false;

@@ -58,4 +58,9 @@ final class FailedCall implements ClientCall<Void> {
   public boolean blocking() {
     return false;
   }
+
+  @Override
+  public boolean resendable() {
+    return false;
+  }
 }

@@ -452,5 +452,11 @@ final class Gate extends ChannelDuplexHandler {
     public boolean blocking() {
       return false;
     }
+
+    /** The request is gated inside its own connection: it is sent once (Jira's 429 still pauses its scope). */
+    @Override
+    public boolean resendable() {
+      return false;
+    }
   }
 }

@@ -1,0 +1,54 @@
+package dev.warden.agent.pipeline;
+
+import dev.warden.agent.audit.AuditAttributes;
+import dev.warden.agent.audit.Decisions;
+import dev.warden.agent.throttle.Pauses;
+import dev.warden.policy.Throttle;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Holds a request while Jira has asked its scope to pause (CONTRACT section 4): it waits until the
+ * pause ends when that is within its throttle's {@code max-wait} (5 s without a throttle), and is
+ * answered with Warden's 429 otherwise, never reaching Jira. In dry-run nothing waits: the request
+ * is audited as {@code would-throttle}.
+ */
+final class PauseStage implements Stage {
+
+  private final Pauses pauses;
+  private final WardenClock clock;
+
+  PauseStage(Pauses pauses, WardenClock clock) {
+    this.pauses = pauses;
+    this.clock = clock;
+  }
+
+  @Override
+  public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
+    String issue = hop.classification.issueKey() != null ? hop.classification.issueKey() : hop.classification.issueId();
+    long until = pauses.pausedUntil(hop.site.id(), hop.request.method(), hop.classification.routeTemplate(), issue);
+    if (until == 0) {
+      return next.proceed(hop);
+    }
+    long waitNanos = (until - clock.epochNanos() / 1_000_000) * 1_000_000L;
+    if (waitNanos <= 0) {
+      return next.proceed(hop);
+    }
+    if (hop.dryRun()) {
+      if (!hop.wouldDeny) {
+        hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.WOULD_THROTTLE);
+      }
+      return next.proceed(hop);
+    }
+    Throttle throttle = hop.decision.throttle().orElse(null);
+    Duration maxWait = throttle != null ? throttle.maxWait() : Throttle.DEFAULT_MAX_WAIT;
+    if (waitNanos > maxWait.toNanos()) {
+      hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.THROTTLED);
+      return CompletableFuture.completedFuture(new Outcome.Answered(Answers.paused(
+          hop.request.method(), hop.rawPath(), hop.classification.operation().id(),
+          throttle == null ? null : throttle.name(), maxWait, waitNanos)));
+    }
+    hop.waited(waitNanos);
+    return hop.exchange.waiter().delay(waitNanos).thenCompose(ignored -> next.proceed(hop));
+  }
+}

@@ -1,0 +1,237 @@
+package dev.warden.agent.throttle;
+
+import dev.warden.agent.log.Log;
+import dev.warden.policy.StoreUri;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Redis that a fleet's JVMs share (CONTRACT section 3, {@code store}): token buckets through
+ * Bucket4j's Lettuce proxy manager, keys that expire once a bucket would be full again; pauses Jira
+ * asked for, published to every JVM on the store and kept as keys for JVMs that start later; and a
+ * roll of the JVMs using the store, so that each knows its share of the rate while Redis is away.
+ *
+ * <p>Redis down is not an error for the application: {@link #acquire} answers {@code null} at once
+ * (the caller then uses a local bucket), one log line says so, and a probe every second brings the
+ * store back, with one more line.
+ */
+final class RedisStore {
+
+  static final String PAUSE_CHANNEL = "warden:pauses";
+  static final String PAUSE_PREFIX = "warden:pause:";
+  static final String ROLL = "warden:jvms";
+
+  private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
+  private static final long ROLL_WINDOW_MILLIS = 60_000;
+
+  private final StoreUri uri;
+  private final Pauses pauses;
+  private final RedisClient client;
+  private final ScheduledExecutorService upkeep;
+  private final String jvm = UUID.randomUUID() + "@" + ProcessHandle.current().pid();
+  private final ConcurrentHashMap<String, BucketProxy> proxies = new ConcurrentHashMap<>();
+
+  private volatile boolean up;
+  private volatile int fleetSize = 1;
+  private volatile StatefulRedisConnection<byte[], byte[]> connection;
+  private volatile ProxyManager<byte[]> buckets;
+  private volatile StatefulRedisPubSubConnection<String, String> subscription;
+
+  RedisStore(StoreUri uri, String password, Pauses pauses) {
+    this.uri = uri;
+    this.pauses = pauses;
+    RedisURI.Builder target = RedisURI.builder()
+        .withHost(uri.host())
+        .withPort(uri.port())
+        .withDatabase(uri.database())
+        .withSsl(uri.tls())
+        .withTimeout(COMMAND_TIMEOUT);
+    if (password != null) {
+      if (uri.username().isPresent()) {
+        target.withAuthentication(uri.username().get(), password.toCharArray());
+      } else {
+        target.withPassword(password.toCharArray());
+      }
+    }
+    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
+    this.client = RedisClient.create(resources, target.build());
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).build())
+        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+        .build());
+    this.upkeep = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "warden-store-upkeep");
+      thread.setDaemon(true);
+      return thread;
+    });
+    pauses.listen(this::publish);
+    if (!connect()) {
+      Log.get().error("store " + uri + " cannot be reached; throttles that use it keep local buckets at this JVM's share of the rate until it can");
+    }
+    upkeep.scheduleWithFixedDelay(this::upkeep, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** How many JVMs used the store in the last minute (at least 1), as last seen. */
+  int fleetSize() {
+    return fleetSize;
+  }
+
+  /**
+   * Reserves tokens in the shared bucket.
+   *
+   * @return the permit, or {@code null} when the store cannot be reached (use a local bucket)
+   */
+  Permit acquire(String key, BucketConfiguration configuration, long tokens, long maxWaitNanos) {
+    ProxyManager<byte[]> manager = buckets;
+    if (!up || manager == null) {
+      return null;
+    }
+    try {
+      BucketProxy bucket = proxies.computeIfAbsent(key,
+          k -> manager.builder().build(k.getBytes(StandardCharsets.UTF_8), () -> configuration));
+      return ThrottleRegistry.consume(bucket.asBlocking(), bucket, tokens, maxWaitNanos);
+    } catch (RuntimeException e) {
+      down(e);
+      return null;
+    }
+  }
+
+  private synchronized boolean connect() {
+    try {
+      if (connection == null) {
+        connection = client.connect(ByteArrayCodec.INSTANCE);
+        buckets = Bucket4jLettuce.casBasedBuilder(connection.async())
+            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+            .build();
+      }
+      if (subscription == null) {
+        StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String channel, String message) {
+            learn(message);
+          }
+        });
+        pubSub.sync().subscribe(PAUSE_CHANNEL);
+        subscription = pubSub;
+      }
+      connection.sync().ping();
+      roll();
+      loadPauses();
+      up = true;
+      return true;
+    } catch (RuntimeException e) {
+      up = false;
+      return false;
+    }
+  }
+
+  private void upkeep() {
+    try {
+      if (!up) {
+        if (connect()) {
+          Log.get().info("store " + uri + " is reachable again; throttles that use it share its buckets again");
+        }
+        return;
+      }
+      roll();
+    } catch (RuntimeException e) {
+      down(e);
+    }
+  }
+
+  private void down(RuntimeException e) {
+    if (up) {
+      up = false;
+      Log.get().error("store " + uri + " cannot be reached (" + e.getClass().getSimpleName()
+          + "); throttles that use it keep local buckets at 1/" + fleetSize + " of their rate until it is back");
+    }
+  }
+
+  /** Marks this JVM as using the store, and counts those that did in the last minute. */
+  private void roll() {
+    RedisCommands<byte[], byte[]> redis = connection.sync();
+    long now = System.currentTimeMillis();
+    byte[] roll = ROLL.getBytes(StandardCharsets.UTF_8);
+    redis.zadd(roll, (double) now, jvm.getBytes(StandardCharsets.UTF_8));
+    redis.zremrangebyscore(roll, Range.create(0, (double) (now - 2 * ROLL_WINDOW_MILLIS)));
+    redis.pexpire(roll, 4 * ROLL_WINDOW_MILLIS);
+    Long seen = redis.zcount(roll, Range.create((double) (now - ROLL_WINDOW_MILLIS), Double.POSITIVE_INFINITY));
+    fleetSize = seen == null ? 1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, seen));
+  }
+
+  /** Pauses already in force, for a JVM that (re)joins the store. */
+  private void loadPauses() {
+    RedisCommands<byte[], byte[]> redis = connection.sync();
+    ScanArgs match = ScanArgs.Builder.matches(PAUSE_PREFIX + "*").limit(200);
+    KeyScanCursor<byte[]> cursor = redis.scan(match);
+    while (true) {
+      for (byte[] key : cursor.getKeys()) {
+        byte[] value = redis.get(key);
+        if (value != null) {
+          String scope = new String(key, StandardCharsets.UTF_8).substring(PAUSE_PREFIX.length());
+          learn(new String(value, StandardCharsets.UTF_8) + " " + scope);
+        }
+      }
+      if (cursor.isFinished()) {
+        return;
+      }
+      cursor = redis.scan(cursor, match);
+    }
+  }
+
+  /** A pause this JVM learned: kept as a key until it ends, and published to the fleet. */
+  private void publish(Pauses.Scope scope, long untilEpochMillis) {
+    StatefulRedisConnection<byte[], byte[]> current = connection;
+    long ttl = untilEpochMillis - System.currentTimeMillis();
+    if (!up || current == null || ttl <= 0) {
+      return;
+    }
+    byte[] value = Long.toString(untilEpochMillis).getBytes(StandardCharsets.UTF_8);
+    current.async().set((PAUSE_PREFIX + scope.key()).getBytes(StandardCharsets.UTF_8), value, SetArgs.Builder.px(ttl));
+    current.async().publish(PAUSE_CHANNEL.getBytes(StandardCharsets.UTF_8),
+        (untilEpochMillis + " " + scope.key()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code <until epoch millis> <scope key>}, from another JVM. */
+  private void learn(String message) {
+    int space = message.indexOf(' ');
+    if (space <= 0) {
+      return;
+    }
+    try {
+      long until = Long.parseLong(message.substring(0, space));
+      pauses.learn(new Pauses.Scope(message.substring(space + 1)), until);
+    } catch (NumberFormatException e) {
+      // Not a pause Warden wrote; ignore it.
+    }
+  }
+}

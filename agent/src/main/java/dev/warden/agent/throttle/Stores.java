@@ -1,0 +1,61 @@
+package dev.warden.agent.throttle;
+
+import dev.warden.agent.log.Log;
+import dev.warden.policy.StoreUri;
+import dev.warden.policy.secret.SecretResolver;
+import dev.warden.policy.secret.SecretUnavailableException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The shared stores throttles name, one connection each, opened on first use (the Redis client's
+ * classes load only then, so a policy without a store pays nothing for them).
+ */
+final class Stores {
+
+  private final SecretResolver secrets;
+  private final Pauses pauses;
+  private final ConcurrentHashMap<StoreUri, Object> stores = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<StoreUri, ExecutorService> executors = new ConcurrentHashMap<>();
+
+  /** A store whose password cannot be read: throttles fall back to local buckets. */
+  private static final Object UNUSABLE = new Object();
+
+  Stores(SecretResolver secrets, Pauses pauses) {
+    this.secrets = secrets;
+    this.pauses = pauses;
+  }
+
+  /** The store, or {@code null} when it cannot be used at all (its password cannot be read). */
+  RedisStore get(StoreUri uri) {
+    Object store = stores.get(uri);
+    if (store == null) {
+      store = stores.computeIfAbsent(uri, this::open);
+    }
+    return store == UNUSABLE ? null : (RedisStore) store;
+  }
+
+  Executor executor(StoreUri uri) {
+    return executors.computeIfAbsent(uri, u -> Executors.newFixedThreadPool(2, runnable -> {
+      Thread thread = new Thread(runnable, "warden-store");
+      thread.setDaemon(true);
+      return thread;
+    }));
+  }
+
+  private Object open(StoreUri uri) {
+    String password = null;
+    if (uri.password().isPresent()) {
+      try {
+        password = uri.password().get().resolve(secrets).reveal();
+      } catch (SecretUnavailableException e) {
+        Log.get().error("store " + uri + ": its password is unavailable (" + e.getMessage()
+            + "); throttles that use it keep local buckets at this JVM's share of the rate");
+        return UNUSABLE;
+      }
+    }
+    return new RedisStore(uri, password, pauses);
+  }
+}
