@@ -20,7 +20,10 @@ public final class JulBridge extends Handler {
   private JulBridge() {}
 
   /** Installs the bridge; the libraries' warnings and errors become Warden's. */
-  public static void install() {
+  public static synchronized void install() {
+    if (configured != null) {
+      return;
+    }
     Logger logger = Logger.getLogger(SHADED);
     logger.setUseParentHandlers(false);
     logger.setLevel(java.util.logging.Level.WARNING);

@@ -3,6 +3,8 @@ package dev.warden.agent.pipeline;
 import dev.warden.agent.audit.AuditAttributes;
 import dev.warden.agent.audit.Decisions;
 import dev.warden.agent.throttle.Pauses;
+import dev.warden.agent.throttle.ThrottleRegistry;
+import dev.warden.policy.Policy;
 import dev.warden.policy.Throttle;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -15,16 +17,32 @@ import java.util.concurrent.CompletableFuture;
  */
 final class PauseStage implements Stage {
 
+  private final ThrottleRegistry throttles;
   private final Pauses pauses;
   private final WardenClock clock;
 
-  PauseStage(Pauses pauses, WardenClock clock) {
-    this.pauses = pauses;
+  PauseStage(ThrottleRegistry throttles, WardenClock clock) {
+    this.throttles = throttles;
+    this.pauses = throttles.pauses();
     this.clock = clock;
   }
 
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
+    Policy policy = hop.exchange.snapshot().policy();
+    if (!throttles.storesOpen(policy)) {
+      // The first request under a policy with stores opens them, to learn the pauses the fleet knows.
+      if (hop.exchange.call().blocking()) {
+        throttles.openStores(policy);
+      } else {
+        return CompletableFuture.runAsync(() -> throttles.openStores(policy), throttles.storeExecutor())
+            .thenCompose(ignored -> check(hop, next));
+      }
+    }
+    return check(hop, next);
+  }
+
+  private CompletableFuture<Outcome> check(Hop hop, Chain next) {
     String issue = hop.classification.issueKey() != null ? hop.classification.issueKey() : hop.classification.issueId();
     long until = pauses.pausedUntil(hop.site.id(), hop.request.method(), hop.classification.routeTemplate(), issue);
     if (until == 0) {

@@ -49,7 +49,7 @@ final class Pipeline {
         new ClassifyStage(),
         new DecideStage(),
         new RetryStage(throttles, clock),
-        new PauseStage(throttles.pauses(), clock),
+        new PauseStage(throttles, clock),
         new ThrottleStage(throttles),
         new CredentialStage());
     this.clock = clock;

@@ -149,8 +149,6 @@ public final class PolicyHolder {
   /** What this Warden reads in a policy but does not enforce yet: said, never silently ignored. */
   static java.util.List<String> notYetEnforced(Policy policy) {
     java.util.List<String> out = new java.util.ArrayList<>();
-    policy.throttles().values().stream().filter(t -> t.store().isPresent()).forEach(t -> out.add(
-        "throttle '" + t.name() + "' names a shared store; this Warden keeps it as a bucket in each JVM (shared stores come later)"));
     policy.rules().stream().filter(r -> r.coalesce()).forEach(r -> out.add(
         "rule '" + r.id() + "' asks for coalesce: true; this Warden sends identical GETs separately (coalescing comes later)"));
     policy.credentials().values().stream()

@@ -79,7 +79,7 @@ final class RedisStore {
         target.withPassword(password.toCharArray());
       }
     }
-    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
+    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     this.client = RedisClient.create(resources, target.build());
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)

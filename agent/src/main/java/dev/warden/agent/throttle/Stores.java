@@ -18,7 +18,7 @@ final class Stores {
   private final SecretResolver secrets;
   private final Pauses pauses;
   private final ConcurrentHashMap<StoreUri, Object> stores = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<StoreUri, ExecutorService> executors = new ConcurrentHashMap<>();
+  private volatile ExecutorService executor;
 
   /** A store whose password cannot be read: throttles fall back to local buckets. */
   private static final Object UNUSABLE = new Object();
@@ -37,12 +37,20 @@ final class Stores {
     return store == UNUSABLE ? null : (RedisStore) store;
   }
 
-  Executor executor(StoreUri uri) {
-    return executors.computeIfAbsent(uri, u -> Executors.newFixedThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "warden-store");
-      thread.setDaemon(true);
-      return thread;
-    }));
+  /** Whether the store was opened (it may be unreachable: then it keeps trying). */
+  boolean isOpen(StoreUri uri) {
+    return stores.containsKey(uri);
+  }
+
+  synchronized Executor executor() {
+    if (executor == null) {
+      executor = Executors.newFixedThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "warden-store");
+        thread.setDaemon(true);
+        return thread;
+      });
+    }
+    return executor;
   }
 
   private Object open(StoreUri uri) {
@@ -56,6 +64,14 @@ final class Stores {
         return UNUSABLE;
       }
     }
-    return new RedisStore(uri, password, pauses);
+    try {
+      // The Redis client logs through java.util.logging: its warnings become Warden's, nothing reaches the application's log.
+      dev.warden.agent.log.JulBridge.install();
+      return new RedisStore(uri, password, pauses);
+    } catch (RuntimeException | LinkageError e) {
+      Log.get().error("store " + uri + " cannot be used (" + e.getClass().getName()
+          + "); throttles that use it keep local buckets at this JVM's share of the rate");
+      return UNUSABLE;
+    }
   }
 }

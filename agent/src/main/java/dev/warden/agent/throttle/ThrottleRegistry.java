@@ -61,9 +61,41 @@ public final class ThrottleRegistry {
     return pauses;
   }
 
+  private volatile dev.warden.policy.Policy opened;
+
+  /**
+   * Whether every store the policy's throttles name is open (connected, or found unreachable), so
+   * that the pauses the fleet knows are known here before a request is decided.
+   */
+  public boolean storesOpen(dev.warden.policy.Policy policy) {
+    if (opened == policy) {
+      return true;
+    }
+    for (Throttle throttle : policy.throttles().values()) {
+      if (throttle.store().isPresent() && !stores.isOpen(throttle.store().get())) {
+        return false;
+      }
+    }
+    opened = policy;
+    return true;
+  }
+
+  /** Opens every store the policy's throttles name; the first connection to each waits for Redis (at most a second). */
+  public void openStores(dev.warden.policy.Policy policy) {
+    for (Throttle throttle : policy.throttles().values()) {
+      throttle.store().ifPresent(stores::get);
+    }
+    opened = policy;
+  }
+
+  /** Where store work runs (opening a store, a shared bucket's round trip), so that no client thread waits on the network for it. */
+  public Executor storeExecutor() {
+    return stores.executor();
+  }
+
   /** Where a throttle's store work runs, so that no client thread waits on the network for it. */
   public Executor storeExecutor(Throttle throttle) {
-    return stores.executor(throttle.store().orElseThrow());
+    return stores.executor();
   }
 
   /**

@@ -1,0 +1,154 @@
+package dev.warden.testapps;
+
+import static dev.warden.testapps.Steps.awaitFile;
+import static dev.warden.testapps.Steps.call;
+import static dev.warden.testapps.Steps.touchFile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.warden.testapps.otlp.ReceivedSpan;
+import dev.warden.testapps.redis.RedisServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Throttles with {@code store: redis://} (CONTRACT section 3): JVMs started with the agent share one
+ * bucket and every pause Jira asked for through a real {@code redis-server}; without Redis each
+ * keeps a local bucket at its share, and goes back to the shared one when Redis returns.
+ */
+class FleetThrottleIT {
+
+  static final String REDIS_PASSWORD = "redis-pw-" + java.util.UUID.randomUUID();
+
+  @RegisterExtension static final Harness harness = new Harness();
+
+  static String policy(String store, String throttle) {
+    return """
+        version: 1
+        sites:
+          - {id: jira, url: '{jira}', credential: bot}
+        credentials:
+          bot: {type: basic, username: bot@acme.example, password: '${env:JIRA_TOKEN}'}
+        throttles:
+          fleet: {%s, store: '%s'}
+        retry: {max-elapsed: 5s}
+        rules:
+          - {id: reads, effect: allow, operations: [read:jira-work, unscoped], throttle: fleet}
+        """.formatted(throttle, store);
+  }
+
+  AppLauncher app(Path policy, List<Map<String, Object>> steps) throws Exception {
+    return harness.app(policy).env("REDIS_PASSWORD", REDIS_PASSWORD).args(harness.steps(steps).toString());
+  }
+
+  @Test
+  void jvmsSharingAStoreShareOneBucketWhoseKeysExpire() throws Exception {
+    try (RedisServer redis = RedisServer.start(harness.dir.resolve("redis-shared"), REDIS_PASSWORD)) {
+      Path policy = harness.policy(policy("redis://:${env:REDIS_PASSWORD}@127.0.0.1:" + redis.port(),
+          "capacity: 3, refill: 3/1m, max-wait: 0s"));
+      List<Map<String, Object>> three = List.of(
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"));
+
+      AppRun first = app(policy, three).run();
+      AppRun second = app(policy, three).run();
+
+      assertThat(first.steps()).as(first.toString()).extracting(s -> s.path("status").asInt()).containsExactly(200, 200, 200);
+      assertThat(second.steps()).as(second.toString()).extracting(s -> s.path("status").asInt()).containsExactly(429, 429, 429);
+      assertThat(second.step(1).path("headers").path("x-warden-throttle").asText()).isEqualTo("fleet");
+      assertThat(harness.jira.journal().matching(r -> r.path().endsWith("/issue/OPS-1"))).hasSize(3);
+      assertThat(harness.spans(s -> "throttled".equals(s.attribute("warden.decision")), 3))
+          .hasSize(3).allSatisfy(s -> assertThat(s.attributes()).doesNotContainKey("warden.store"));
+
+      String keys = redis.cli("--scan", "--pattern", "warden:bucket:*");
+      assertThat(keys.lines()).containsExactly("warden:bucket:fleet:jira:");
+      long ttl = Long.parseLong(redis.cli("PTTL", "warden:bucket:fleet:jira:"));
+      assertThat(ttl).as("the bucket's key expires").isPositive().isLessThanOrEqualTo(80_000);
+      assertThat(Long.parseLong(redis.cli("ZCARD", "warden:jvms"))).as("both JVMs on the roll").isEqualTo(2);
+      for (AppRun run : List.of(first, second)) {
+        assertThat(harness.outputs(run)).noneSatisfy(text -> assertThat(text).contains(REDIS_PASSWORD));
+      }
+    }
+  }
+
+  @Test
+  void onePauseJiraAskedOfOneJvmPausesTheFleet() throws Exception {
+    try (RedisServer redis = RedisServer.start(harness.dir.resolve("redis-pause"), null)) {
+      Path policy = harness.policy(policy("redis://127.0.0.1:" + redis.port(), "capacity: 100, refill: 100/1s"));
+      Path ready = harness.dir.resolve("b-ready");
+      Path limited = harness.dir.resolve("a-limited");
+      // Jira refuses A's read with a quota reset 30 s away: past retry's max-elapsed, so the site pauses.
+      harness.jira.failNext("GET", "/issue/OPS-7", 429, Map.of(
+          "X-RateLimit-Reset", java.time.Instant.now().plusSeconds(30).toString(), "RateLimit-Reason", "jira-quota-global-based"),
+          "<html><body>Too many requests</body></html>");
+
+      AppLauncher.Running b = app(policy, List.of(
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+          touchFile(ready.toString()),
+          awaitFile(limited.toString()),
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"))).start();
+      AppLauncher.Running a = app(policy, List.of(
+          awaitFile(ready.toString()),
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-7"),
+          touchFile(limited.toString()))).start();
+      AppRun aRun = a.await();
+      AppRun bRun = b.await();
+      // A JVM that joins later learns the pause from the store.
+      AppRun cRun = app(policy, List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-2"))).run();
+
+      assertThat(aRun.step(2).path("status").asInt()).as(aRun.toString()).isEqualTo(429);
+      assertThat(bRun.step(1).path("status").asInt()).as(bRun.toString()).isEqualTo(200);
+      for (JsonNode paused : List.of(bRun.step(4), cRun.step(1))) {
+        assertThat(paused.path("status").asInt()).as(bRun + "\n" + cRun).isEqualTo(429);
+        assertThat(paused.path("headers").path("x-warden-decision").asText()).isEqualTo("throttled");
+        assertThat(paused.path("body").asText()).contains("Jira asked to pause");
+      }
+      assertThat(harness.jira.journal().all()).extracting(r -> r.path())
+          .containsExactlyInAnyOrder("/rest/api/2/issue/OPS-1", "/rest/api/2/issue/OPS-7");
+      assertThat(redis.cli("--scan", "--pattern", "warden:pause:*").lines()).containsExactly("warden:pause:site|jira");
+    }
+  }
+
+  @Test
+  void unreachableStoreMeansALocalBucketAtThisJvmsShareUntilItIsBack() throws Exception {
+    Path dir = harness.dir.resolve("redis-down");
+    RedisServer redis = RedisServer.start(dir, null);
+    redis.stop();
+    try (redis) {
+      Path policy = harness.policy(policy("redis://127.0.0.1:" + redis.port(), "capacity: 2, refill: 2/1m, max-wait: 0s"));
+      Path down = harness.dir.resolve("seen-down");
+      Path up = harness.dir.resolve("redis-up");
+      AppLauncher.Running app = app(policy, List.of(
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+          touchFile(down.toString()),
+          awaitFile(up.toString()),
+          Steps.with(new java.util.LinkedHashMap<>(), "sleep", 3000),
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"))).start();
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (!Files.exists(down) && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      redis.start();
+      Files.createFile(up);
+      AppRun run = app.await();
+
+      assertThat(run.steps()).as(run.toString()).extracting(s -> s.path("status").asInt()).containsExactly(200, 200, 429, 200);
+      List<ReceivedSpan> spans = harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 4);
+      assertThat(spans).hasSize(4);
+      assertThat(spans).filteredOn(s -> "local".equals(s.attribute("warden.store"))).hasSize(3);
+      assertThat(spans).filteredOn(s -> s.attribute("warden.store") == null).singleElement()
+          .satisfies(s -> assertThat(s.attributes()).containsEntry("warden.decision", "allow"));
+      assertThat(run.wardenLog()).filteredOn(l -> l.contains("cannot be reached")).singleElement()
+          .satisfies(l -> assertThat(l).contains("redis://127.0.0.1:" + redis.port()).contains("local buckets"));
+      assertThat(run.wardenLog()).filteredOn(l -> l.contains("reachable again")).hasSize(1);
+      assertThat(redis.cli("--scan", "--pattern", "warden:bucket:*").lines()).containsExactly("warden:bucket:fleet:jira:");
+    }
+  }
+}
