@@ -77,6 +77,38 @@ class FleetThrottleIT {
   }
 
   @Test
+  void redissSpeaksTlsToTheStore() throws Exception {
+    Path certs = Files.createDirectories(harness.dir.resolve("redis-tls"));
+    Path trust = certs.resolve("trust.p12");
+    exec("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj", "/CN=localhost",
+        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        "-keyout", certs.resolve("redis.key").toString(), "-out", certs.resolve("redis.crt").toString());
+    exec(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-importcert", "-noprompt", "-alias", "redis",
+        "-file", certs.resolve("redis.crt").toString(), "-keystore", trust.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
+    try (RedisServer redis = RedisServer.start(harness.dir.resolve("redis-tls-data"), REDIS_PASSWORD, certs)) {
+      Path policy = harness.policy(policy("rediss://:${env:REDIS_PASSWORD}@localhost:" + redis.port(),
+          "capacity: 1, refill: 1/1m, max-wait: 0s"));
+      AppRun run = app(policy, List.of(
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")))
+          .javaOption("-Djavax.net.ssl.trustStore=" + trust)
+          .javaOption("-Djavax.net.ssl.trustStorePassword=changeit")
+          .run();
+
+      assertThat(run.steps()).as(run.toString()).extracting(s -> s.path("status").asInt()).containsExactly(200, 429);
+      assertThat(run.wardenLog()).noneSatisfy(l -> assertThat(l).contains("cannot be reached"));
+      assertThat(redis.cli("--scan", "--pattern", "warden:bucket:*").lines()).containsExactly("warden:bucket:fleet:jira:");
+      assertThat(harness.outputs(run)).noneSatisfy(text -> assertThat(text).contains(REDIS_PASSWORD));
+    }
+  }
+
+  static void exec(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
+  }
+
+  @Test
   void onePauseJiraAskedOfOneJvmPausesTheFleet() throws Exception {
     try (RedisServer redis = RedisServer.start(harness.dir.resolve("redis-pause"), null)) {
       Path policy = harness.policy(policy("redis://127.0.0.1:" + redis.port(), "capacity: 100, refill: 100/1s"));

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionException;
  *   <li>{@link AuditStage}: records the hop, whatever happens below; internal errors fail closed;
  *   <li>{@link ClassifyStage}: operation, scope, issue and projects;
  *   <li>{@link DecideStage}: the policy's rules; a denial is answered here;
+ *   <li>{@link CoalesceStage}: identical concurrent GETs a {@code coalesce} rule allows share one response;
  *   <li>{@link RetryStage}: Jira's 429s and 503s: the pause they ask for, and retries of the stages below;
  *   <li>{@link PauseStage}: waits out a pause Jira asked for, or answers 429 past {@code max-wait};
  *   <li>{@link ThrottleStage}: a token, or a wait, or a 429;
@@ -48,6 +49,7 @@ final class Pipeline {
         new AuditStage(audit, clock),
         new ClassifyStage(),
         new DecideStage(),
+        new CoalesceStage(),
         new RetryStage(throttles, clock),
         new PauseStage(throttles, clock),
         new ThrottleStage(throttles),

@@ -149,8 +149,6 @@ public final class PolicyHolder {
   /** What this Warden reads in a policy but does not enforce yet: said, never silently ignored. */
   static java.util.List<String> notYetEnforced(Policy policy) {
     java.util.List<String> out = new java.util.ArrayList<>();
-    policy.rules().stream().filter(r -> r.coalesce()).forEach(r -> out.add(
-        "rule '" + r.id() + "' asks for coalesce: true; this Warden sends identical GETs separately (coalescing comes later)"));
     policy.credentials().values().stream()
         .filter(c -> c instanceof dev.warden.policy.Credential.OAuth2Refresh || c instanceof dev.warden.policy.Credential.OAuth2ClientCredentials)
         .forEach(c -> out.add("credential '" + c.name() + "' is of type " + c.type() + ", which this Warden cannot use yet: its site's"

@@ -111,7 +111,8 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
       HttpResponse response = sender.send(outgoing);
       HttpEntity entity = response.getEntity();
       return CompletableFuture.completedFuture(new WardenResponse(
-          response.getStatusLine().getStatusCode(), headers(response.getAllHeaders()), response, () -> consume(entity)));
+          response.getStatusLine().getStatusCode(), headers(response.getAllHeaders()), response, () -> consume(entity),
+          () -> entity == null ? new byte[0] : EntityUtils.toByteArray(entity)));
     } catch (IOException | HttpException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

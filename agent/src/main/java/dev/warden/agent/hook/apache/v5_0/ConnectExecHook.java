@@ -163,7 +163,7 @@ public final class ConnectExecHook implements MethodHook {
           } catch (IOException e) {
             // Not reused; nothing more to do.
           }
-        }));
+        }, () -> entity == null ? new byte[0] : EntityUtils.toByteArray(entity)));
       } catch (IOException | HttpException | RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       }

@@ -55,6 +55,16 @@ final class UrlConnectionCall implements ClientCall<UrlConnectionCall.Result> {
     return request;
   }
 
+  private static byte[] bytes(HttpURLConnection connection, int status) throws IOException {
+    java.io.InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+    if (in == null) {
+      return new byte[0];
+    }
+    try (in) {
+      return in.readAllBytes();
+    }
+  }
+
   @Override
   public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
     try {
@@ -62,7 +72,8 @@ final class UrlConnectionCall implements ClientCall<UrlConnectionCall.Result> {
       configure(connection, outgoing);
       int status = connection.getResponseCode();
       Headers headers = Headers.of(connection.getHeaderFields());
-      return CompletableFuture.completedFuture(new WardenResponse(status, headers, connection, () -> drain(connection, status)));
+      return CompletableFuture.completedFuture(new WardenResponse(status, headers, connection, () -> drain(connection, status),
+          () -> bytes(connection, status)));
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -68,9 +68,16 @@ final class OkHttpCall implements ClientCall<Response> {
     try {
       Response response = chain.proceed(build(outgoing));
       return CompletableFuture.completedFuture(
-          new WardenResponse(response.code(), Headers.of(response.headers().toMultimap()), response, response::close));
+          new WardenResponse(response.code(), Headers.of(response.headers().toMultimap()), response, response::close,
+              canAnswer ? () -> bytes(response) : null));
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static byte[] bytes(Response response) throws IOException {
+    try (response) {
+      return response.body() == null ? new byte[0] : response.body().bytes();
     }
   }
 

@@ -1,0 +1,69 @@
+package dev.warden.testapps;
+
+import static dev.warden.testapps.Steps.call;
+import static dev.warden.testapps.Steps.withHeader;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.testapps.fakejira.Received;
+import dev.warden.testapps.otlp.ReceivedSpan;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code coalesce: true} in a real JVM: twenty identical GETs at once, while Jira is slow, reach
+ * the fake Jira as one request (or a few, when threads start late), and every caller gets Jira's
+ * response through its own client. Run for each client whose responses Warden can share.
+ */
+class CoalescingIT {
+
+  static final String POLICY = """
+      version: 1
+      caller-skip: [com.acme.http.**]
+      sites:
+        - {id: jira, url: '{jira}', credential: bot}
+      credentials:
+        bot: {type: basic, username: bot@acme.example, password: '${env:JIRA_TOKEN}'}
+      throttles:
+        few: {capacity: 3, refill: 3/1m, max-wait: 0s}
+      rules:
+        - {id: shared-reads, effect: allow, operations: getIssue, coalesce: true, throttle: few}
+      """;
+
+  @RegisterExtension static final Harness harness = new Harness();
+  static Path policy;
+
+  @BeforeAll
+  static void writePolicy() throws Exception {
+    policy = harness.policy(POLICY);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"urlconnection,", "okhttp,okhttp-4.12", "apache4,apache-4.5", "apache5,apache-5.6"})
+  void identicalConcurrentGetsGoToJiraOnce(String client, String library) throws Exception {
+    harness.clear();
+    AppLauncher app = harness.app(policy, client);
+    if (library != null) {
+      app.library(library);
+    }
+    // Jira takes 500 ms to answer, so the twenty overlap.
+    AppRun run = app.args(harness.steps(List.of(Steps.with(
+        withHeader(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "X-Fake-Delay-Ms", "500"), "parallel", 20))).toString()).run();
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.steps()).hasSize(20).allSatisfy(s -> {
+      assertThat(s.path("status").asInt()).as(run.toString()).isEqualTo(200);
+      assertThat(s.path("body").asText()).contains("\"key\":\"OPS-1\"");
+    });
+    List<Received> received = harness.jira.journal().matching(r -> r.path().endsWith("/issue/OPS-1"));
+    // Each request that reached Jira took one of the throttle's three tokens; the followers took none.
+    assertThat(received).hasSizeBetween(1, 3)
+        .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
+    List<ReceivedSpan> spans = harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 20);
+    assertThat(spans).hasSize(20);
+    assertThat(spans).filteredOn(s -> Boolean.TRUE.equals(s.attribute("warden.coalesced"))).hasSize(20 - received.size());
+  }
+}
