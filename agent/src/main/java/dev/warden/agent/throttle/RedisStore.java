@@ -3,6 +3,7 @@ package dev.warden.agent.throttle;
 import dev.warden.agent.log.Log;
 import dev.warden.policy.StoreUri;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
@@ -49,6 +50,24 @@ final class RedisStore {
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
   private static final long ROLL_WINDOW_MILLIS = 60_000;
+
+  /**
+   * The buckets' time: the wall clock (JVMs share it; their monotonic clocks are unrelated) at the
+   * JDK's finest precision, not Bucket4j's default of milliseconds, which loses a few percent of a
+   * small bucket's rate to rounding.
+   */
+  private static final TimeMeter WALL_CLOCK = new TimeMeter() {
+    @Override
+    public long currentTimeNanos() {
+      java.time.Instant now = java.time.Instant.now();
+      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    @Override
+    public boolean isWallClockBased() {
+      return true;
+    }
+  };
 
   private final StoreUri uri;
   private final Pauses pauses;
@@ -130,6 +149,7 @@ final class RedisStore {
         connection = client.connect(ByteArrayCodec.INSTANCE);
         buckets = Bucket4jLettuce.casBasedBuilder(connection.async())
             .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+            .clientClock(WALL_CLOCK)
             .build();
       }
       if (subscription == null) {
