@@ -78,4 +78,42 @@ class ThrottleRegistryTest {
     Throttle bigger = throttle(5, 1, Duration.ofMinutes(1), Duration.ZERO, Per.SITE);
     assertThat(registry.acquire(bigger, "s", null, "r").granted()).isTrue();
   }
+
+  @Test
+  void aJvmsShareOfAThrottleIsItsRateAndCapacityOverTheFleet() {
+    Throttle t = throttle(100, 100, Duration.ofMinutes(1), Duration.ZERO, Per.SITE);
+    io.github.bucket4j.Bandwidth whole = ThrottleRegistry.configuration(t, 1).getBandwidths()[0];
+    io.github.bucket4j.Bandwidth quarter = ThrottleRegistry.configuration(t, 4).getBandwidths()[0];
+    assertThat(whole.getCapacity()).isEqualTo(100);
+    assertThat(quarter.getCapacity()).isEqualTo(25);
+    // 100 a minute over four JVMs: 100 every four minutes each.
+    assertThat(quarter.getRefillTokens()).isEqualTo(100);
+    assertThat(quarter.getRefillPeriodNanos()).isEqualTo(Duration.ofMinutes(4).toNanos());
+    assertThat(ThrottleRegistry.configuration(throttle(2, 2, Duration.ofSeconds(1), Duration.ZERO, Per.SITE), 8)
+        .getBandwidths()[0].getCapacity()).as("never below one token").isEqualTo(1);
+  }
+
+  @Test
+  void aStoreThatCannotBeReachedMeansALocalBucketMarkedAsSuch() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Throttle shared = new Throttle("fleet", 1, 1, Duration.ofMinutes(1), Duration.ZERO, Per.SITE,
+        Optional.of(dev.warden.policy.StoreUri.parse("redis://127.0.0.1:" + port)), dev.warden.policy.yaml.Mark.NONE);
+    Permit first = registry.acquire(shared, "s", "C", "r");
+    assertThat(first.granted()).isTrue();
+    assertThat(first.local()).isTrue();
+    assertThat(registry.acquire(shared, "s", "C", "r").granted()).isFalse();
+  }
+
+  @Test
+  void nearLimitMakesRequestsTakeTwoTokensUntilItEnds() {
+    Throttle t = throttle(4, 1, Duration.ofHours(1), Duration.ZERO, Per.SITE);
+    registry.slow("s", System.currentTimeMillis() + 60_000);
+    assertThat(registry.acquire(t, "s", "C", "r").granted()).isTrue();
+    assertThat(registry.acquire(t, "s", "C", "r").granted()).isTrue();
+    assertThat(registry.acquire(t, "s", "C", "r").granted()).as("four tokens, two each").isFalse();
+    assertThat(registry.acquire(t, "other", "C", "r").granted()).as("another site is not slowed").isTrue();
+  }
 }

@@ -77,6 +77,9 @@ public final class Demo {
       Path audit = work.resolve("audit.jsonl");
       Files.deleteIfExists(audit);
       List<Map<String, Object>> steps = steps(jira.url().toString(), other.url().toString());
+      // Jira meets the transition with its per-issue write limit once: Warden waits as asked and sends it again.
+      jira.failNext("POST", "/issue/OPS-1/transitions", 429, Map.of("Retry-After", "1", "RateLimit-Reason", "jira-per-issue-on-write"),
+          "{\"errorMessages\":[\"Rate limit exceeded.\"],\"errors\":{}}");
       Path stepsFile = work.resolve("steps.json");
       Files.writeString(stepsFile, JSON.writeValueAsString(steps));
 

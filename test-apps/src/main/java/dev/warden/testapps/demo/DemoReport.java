@@ -57,8 +57,13 @@ final class DemoReport {
       decisions.merge(decision, 1, Integer::sum);
       caller = record == null ? caller : record.path("warden.caller").asText().replaceFirst("\\.call$", "");
       Received received = take(step);
+      long resends = record == null ? 0 : record.path("http.request.resend_count").asLong(0);
+      for (long n = 0; n < resends; n++) {
+        take(step);
+      }
       String receivedText = received == null ? "nothing: never sent" : "yes, as " + received.principal().replace("basic:", "")
-          + (step.get("headers") instanceof Map<?, ?> h && h.containsKey("Authorization") ? " (app's own header replaced)" : "");
+          + (step.get("headers") instanceof Map<?, ?> h && h.containsKey("Authorization") ? " (app's own header replaced)" : "")
+          + (resends > 0 ? " (Jira said 429; Warden retried " + resends + "x)" : "");
       out.printf(format, i + 1, caller, request, result.path("status").asInt(), decision, record == null ? "?" : record.path("warden.rule").asText(), receivedText);
     }
     out.println();
@@ -71,6 +76,12 @@ final class DemoReport {
     out.println("  HTTP " + results.get(6).path("status").asInt() + " " + results.get(6).path("headers") + " " + results.get(6).path("body").asText());
     out.println("A throttled call (step 10):");
     out.println("  HTTP " + results.get(9).path("status").asInt() + " " + results.get(9).path("headers"));
+    JsonNode retried = audit.stream().map(r -> r.path("attributes")).filter(a -> a.has("http.request.resend_count")).findFirst().orElse(null);
+    if (retried != null) {
+      out.println("Jira's own 429 (step 6): Jira asked to wait (Retry-After: 1, RateLimit-Reason: jira-per-issue-on-write); Warden paused writes");
+      out.println("  to that issue, sent the request again " + retried.path("http.request.resend_count").asLong()
+          + " time(s) and the application saw HTTP " + retried.path("http.response.status_code").asLong() + ", never the 429.");
+    }
     out.println();
     out.println("Warden's log (stderr of the application):");
     run.wardenLog().forEach(line -> out.println("  " + line));
