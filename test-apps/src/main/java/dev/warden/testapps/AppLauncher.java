@@ -165,6 +165,11 @@ public final class AppLauncher {
   public List<String> command() {
     List<String> command = new ArrayList<>();
     command.add(java());
+    // Options for every application JVM of a run (the test suite starts hundreds of short-lived ones).
+    String common = System.getProperty("warden.app.jvm.options", "").trim();
+    if (!common.isEmpty()) {
+      command.addAll(List.of(common.split("\\s+")));
+    }
     command.addAll(agentsBefore);
     if (agentJar != null) {
       String args = agentArguments.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));

@@ -66,8 +66,9 @@ class FleetThrottleIT {
           .hasSize(3).allSatisfy(s -> assertThat(s.attributes()).doesNotContainKey("warden.store"));
 
       String keys = redis.cli("--scan", "--pattern", "warden:bucket:*");
-      assertThat(keys.lines()).containsExactly("warden:bucket:fleet:jira:");
-      long ttl = Long.parseLong(redis.cli("PTTL", "warden:bucket:fleet:jira:"));
+      // throttle, site, scope (per: site has none), and the limits: capacity, tokens, period in ms.
+      assertThat(keys.lines()).containsExactly("warden:bucket:fleet:jira::3-3-60000");
+      long ttl = Long.parseLong(redis.cli("PTTL", "warden:bucket:fleet:jira::3-3-60000"));
       assertThat(ttl).as("the bucket's key expires").isPositive().isLessThanOrEqualTo(80_000);
       assertThat(Long.parseLong(redis.cli("ZCARD", "warden:jvms"))).as("both JVMs on the roll").isEqualTo(2);
       for (AppRun run : List.of(first, second)) {
@@ -97,7 +98,7 @@ class FleetThrottleIT {
 
       assertThat(run.steps()).as(run.toString()).extracting(s -> s.path("status").asInt()).containsExactly(200, 429);
       assertThat(run.wardenLog()).noneSatisfy(l -> assertThat(l).contains("cannot be reached"));
-      assertThat(redis.cli("--scan", "--pattern", "warden:bucket:*").lines()).containsExactly("warden:bucket:fleet:jira:");
+      assertThat(redis.cli("--scan", "--pattern", "warden:bucket:*").lines()).containsExactly("warden:bucket:fleet:jira::1-1-60000");
       assertThat(harness.outputs(run)).noneSatisfy(text -> assertThat(text).contains(REDIS_PASSWORD));
     }
   }
@@ -180,7 +181,7 @@ class FleetThrottleIT {
       assertThat(run.wardenLog()).filteredOn(l -> l.contains("cannot be reached")).singleElement()
           .satisfies(l -> assertThat(l).contains("redis://127.0.0.1:" + redis.port()).contains("local buckets"));
       assertThat(run.wardenLog()).filteredOn(l -> l.contains("reachable again")).hasSize(1);
-      assertThat(redis.cli("--scan", "--pattern", "warden:bucket:*").lines()).containsExactly("warden:bucket:fleet:jira:");
+      assertThat(redis.cli("--scan", "--pattern", "warden:bucket:*").lines()).containsExactly("warden:bucket:fleet:jira::2-2-60000");
     }
   }
 }

@@ -48,6 +48,14 @@ public interface ClientCall<N> {
     return true;
   }
 
+  /**
+   * Whether this client's responses can be read whole ({@link WardenResponse#body()}) and made again
+   * from bytes ({@link #answer}), so that identical GETs can share one ({@code coalesce: true}).
+   */
+  default boolean sharesResponses() {
+    return false;
+  }
+
   /** Tells a hook, from a response's status and header fields, that Warden will discard it. */
   @FunctionalInterface
   interface Discarded {

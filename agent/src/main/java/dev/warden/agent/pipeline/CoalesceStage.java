@@ -9,6 +9,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.io.InterruptedIOException;
 
 /**
  * {@code coalesce: true} (CONTRACT section 3): concurrent GETs an allow rule lets through with the
@@ -23,8 +28,14 @@ final class CoalesceStage implements Stage {
   /** The fields that make two GETs different requests, besides the URL. */
   static final List<String> VARY = List.of("Accept", "Accept-Encoding", "Accept-Language", "Range", "If-None-Match");
 
-  /** Fields not copied to a follower: its client frames the shared body itself. */
-  private static final List<String> FRAMING = List.of("Content-Length", "Transfer-Encoding", "Content-Encoding", "Connection");
+  /** Fields not copied to a shared response: its client frames the body itself. (The body's encoding stays as the client's layer gave it.) */
+  private static final List<String> FRAMING = List.of("Content-Length", "Transfer-Encoding", "Connection");
+
+  /** The largest body shared; a larger one (by its Content-Length) is the leader's alone. */
+  static final long MAX_SHARED_BYTES = 1 << 20;
+
+  /** How long a follower waits for the leader before it goes on by itself. */
+  static final long FOLLOW_NANOS = 30_000_000_000L;
 
   private record Key(String site, String uri, String credential, List<String> vary) {}
 
@@ -35,7 +46,13 @@ final class CoalesceStage implements Stage {
     }
   }
 
-  private final ConcurrentHashMap<Key, CompletableFuture<Shared>> flights = new ConcurrentHashMap<>();
+  /** One request in flight to Jira, and how many callers wait for it. */
+  private static final class Flight {
+    final CompletableFuture<Shared> shared = new CompletableFuture<>();
+    final AtomicInteger followers = new AtomicInteger();
+  }
+
+  private final ConcurrentHashMap<Key, Flight> flights = new ConcurrentHashMap<>();
 
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
@@ -43,59 +60,91 @@ final class CoalesceStage implements Stage {
       return next.proceed(hop);
     }
     Key key = key(hop);
-    CompletableFuture<Shared> mine = new CompletableFuture<>();
-    CompletableFuture<Shared> flight = flights.putIfAbsent(key, mine);
-    if (flight != null) {
-      return follow(hop, next, flight);
+    Flight existing = flights.get(key);
+    if (existing != null) {
+      existing.followers.incrementAndGet();
+      return follow(hop, next, existing.shared);
+    }
+    if (!hop.exchange.call().sharesResponses()) {
+      // It cannot share what it gets: it goes alone, and leads no one.
+      return next.proceed(hop);
+    }
+    Flight mine = new Flight();
+    Flight raced = flights.putIfAbsent(key, mine);
+    if (raced != null) {
+      raced.followers.incrementAndGet();
+      return follow(hop, next, raced.shared);
     }
     CompletableFuture<Outcome> led;
     try {
       led = next.proceed(hop);
-    } catch (RuntimeException e) {
-      led = CompletableFuture.failedFuture(e);
+    } catch (RuntimeException | Error e) {
+      flights.remove(key, mine);
+      mine.shared.complete(null);
+      throw e;
     }
-    return led.handle((outcome, error) -> {
-      if (error != null || !(outcome instanceof Outcome.Sent sent) || sent.response().body() == null) {
-        land(key, mine, null);
-        if (error != null) {
-          throw error instanceof CompletionException ce ? ce : new CompletionException(error);
-        }
-        return outcome;
-      }
-      WardenResponse response = sent.response();
-      Shared shared;
-      try {
-        shared = new Shared(response.status(), sharedHeaders(response.headers()), response.body().read());
-      } catch (IOException | RuntimeException e) {
-        land(key, mine, null);
-        throw new CompletionException(e instanceof IOException ? e : new IOException(e));
-      }
-      land(key, mine, shared);
-      return new Outcome.Answered(shared.answer());
-    });
+    return led.handle((outcome, error) -> lead(key, mine, outcome, error));
   }
 
-  /** Waits for the leader's response, or goes on alone when it has none to share. */
+  /** The leader's outcome: shared with its followers when there are any and it can be. */
+  private Outcome lead(Key key, Flight flight, Outcome outcome, Throwable error) {
+    // Out of the map first: a caller that comes now leads a flight of its own.
+    flights.remove(key, flight);
+    if (error != null || !(outcome instanceof Outcome.Sent sent) || flight.followers.get() == 0 || !shareable(sent.response())) {
+      flight.shared.complete(null);
+      if (error != null) {
+        throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+      }
+      return outcome;
+    }
+    WardenResponse response = sent.response();
+    Shared shared;
+    try {
+      shared = new Shared(response.status(), sharedHeaders(response.headers()), response.body().read());
+    } catch (IOException | RuntimeException e) {
+      flight.shared.complete(null);
+      throw new CompletionException(e instanceof IOException ? e : new IOException(e));
+    }
+    flight.shared.complete(shared);
+    return new Outcome.Answered(shared.answer());
+  }
+
+  /** Whether followers may have a copy: a body Warden can read, not too large, and no redirect the client would follow. */
+  private static boolean shareable(WardenResponse response) {
+    if (response.body() == null || (response.status() >= 300 && response.status() < 400 && response.status() != 304)) {
+      return false;
+    }
+    String length = response.headers().first("Content-Length");
+    try {
+      return length == null || Long.parseLong(length.trim()) <= MAX_SHARED_BYTES;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** Waits for the leader's response, or goes on alone when it has none to share. Never on the leader's thread. */
   private static CompletableFuture<Outcome> follow(Hop hop, Chain next, CompletableFuture<Shared> flight) {
     if (hop.exchange.call().blocking()) {
       // The caller's own thread waits anyway; it goes on by itself there, never on the leader's.
-      Shared shared = flight.join();
+      Shared shared;
+      try {
+        shared = flight.get(FOLLOW_NANOS, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return CompletableFuture.failedFuture(new InterruptedIOException("warden: interrupted while waiting for an identical request's response"));
+      } catch (ExecutionException | TimeoutException e) {
+        shared = null;
+      }
       return shared == null ? next.proceed(hop) : shared(hop, shared);
     }
-    return flight.thenCompose(shared -> shared == null
-        ? hop.exchange.waiter().delay(1).thenCompose(ignored -> next.proceed(hop))
-        : shared(hop, shared));
+    return flight.thenCompose(shared -> hop.exchange.waiter().delay(1)
+        .thenCompose(ignored -> shared == null ? next.proceed(hop) : shared(hop, shared)));
   }
 
   private static CompletableFuture<Outcome> shared(Hop hop, Shared shared) {
     hop.audit.put(AuditAttributes.WARDEN_COALESCED, true);
     hop.audit.put(AuditAttributes.WARDEN_CREDENTIAL, hop.site.credential());
     return CompletableFuture.completedFuture(new Outcome.Answered(shared.answer()));
-  }
-
-  private void land(Key key, CompletableFuture<Shared> flight, Shared shared) {
-    flights.remove(key, flight);
-    flight.complete(shared);
   }
 
   private static Key key(Hop hop) {

@@ -32,6 +32,8 @@ final class Hop {
   boolean transportFailed;
   /** The attempt being sent (a retry of Jira's 429 is another), or {@code null} before {@link RetryStage}. */
   RetryStage.Attempt attempt;
+  /** Redirects followed before this hop. */
+  int redirects;
   /** Time spent waiting for pauses and throttle tokens, across attempts. */
   private long waitedNanos;
 

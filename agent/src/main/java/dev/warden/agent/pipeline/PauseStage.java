@@ -60,7 +60,8 @@ final class PauseStage implements Stage {
     }
     Throttle throttle = hop.decision.throttle().orElse(null);
     Duration maxWait = throttle != null ? throttle.maxWait() : Throttle.DEFAULT_MAX_WAIT;
-    if (waitNanos > maxWait.toNanos()) {
+    long allowed = maxWait.toNanos() + (hop.attempt == null ? 0 : hop.attempt.extraWaitNanos());
+    if (waitNanos > allowed) {
       hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.THROTTLED);
       return CompletableFuture.completedFuture(new Outcome.Answered(Answers.paused(
           hop.request.method(), hop.rawPath(), hop.classification.operation().id(),

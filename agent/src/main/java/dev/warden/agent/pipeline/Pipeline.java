@@ -63,7 +63,7 @@ final class Pipeline {
   }
 
   private CompletableFuture<Outcome> hop(Exchange exchange, WardenRequest request, int redirects) {
-    CompletableFuture<Outcome> sent = sendOne(exchange, request, redirects > 0);
+    CompletableFuture<Outcome> sent = sendOne(exchange, request, redirects);
     RedirectPolicy policy = exchange.call().redirects();
     if (policy == RedirectPolicy.NONE) {
       return sent;
@@ -79,12 +79,13 @@ final class Pipeline {
   }
 
   /** One request: through the stages when it is for a site, else sent as it is (without credentials when it is a redirect hop). */
-  private CompletableFuture<Outcome> sendOne(Exchange exchange, WardenRequest request, boolean redirected) {
+  private CompletableFuture<Outcome> sendOne(Exchange exchange, WardenRequest request, int redirects) {
+    boolean redirected = redirects > 0;
     PathSegments path = PathSegments.parse(request.uri().getRawPath());
     Optional<Site> site = exchange.snapshot().siteFor(request.uri(), path);
     if (site.isEmpty()) {
       WardenRequest plain = redirected ? SiteRequests.anonymous(request) : request;
-      return transport(exchange.call(), plain, managed, null).thenApply(response -> new Outcome.Sent(response, plain));
+      return transport(exchange.call(), plain, managed, null, redirects).thenApply(response -> new Outcome.Sent(response, plain));
     }
     Site target = site.get();
     AuditRecord.Builder audit = AuditRecord.builder(request.method(), clock.epochNanos()).traceparent(exchange.traceparent());
@@ -93,6 +94,7 @@ final class Pipeline {
         .put(AuditAttributes.SERVER_ADDRESS, uri.getHost())
         .put(AuditAttributes.SERVER_PORT, (long) (uri.getPort() >= 0 ? uri.getPort() : SiteUrl.defaultPort(uri.getScheme())));
     Hop hop = new Hop(exchange, request, target, path.drop(target.url().contextPath().size()), audit);
+    hop.redirects = redirects;
     return proceed(hop, 0);
   }
 
@@ -100,7 +102,7 @@ final class Pipeline {
     if (index < stages.size()) {
       return stages.get(index).handle(hop, next -> proceed(next, index + 1));
     }
-    return transport(hop.exchange.call(), hop.request, managed, hop.attempt)
+    return transport(hop.exchange.call(), hop.request, managed, hop.attempt, hop.redirects)
         .handle((response, error) -> {
           if (error != null) {
             // The client's own failures (checked exceptions: I/O, protocol) reach the application as they are;
@@ -115,13 +117,13 @@ final class Pipeline {
 
   /** Sends through the client; while it does, a connection to the request's host and port is the client's (unmanaged-egress). */
   private static CompletableFuture<WardenResponse> transport(
-      ClientCall<?> call, WardenRequest request, ManagedConnections managed, RetryStage.Attempt attempt) {
+      ClientCall<?> call, WardenRequest request, ManagedConnections managed, RetryStage.Attempt attempt, int redirects) {
     RedirectPolicy policy = call.redirects();
     ClientCall.Discarded discarded;
     if (policy == RedirectPolicy.NONE) {
       discarded = attempt == null ? ClientCall.Discarded.NONE : attempt::discards;
     } else {
-      discarded = (status, headers) -> (policy.follows(status, request.method()) && headers.has("Location"))
+      discarded = (status, headers) -> Redirects.follows(status, headers, request, policy, redirects)
           || (attempt != null && attempt.discards(status, headers));
     }
     String key = managed.begin(request.uri());

@@ -122,6 +122,14 @@ final class RetryStage implements Stage {
       this.number = number;
     }
 
+    /**
+     * How long past its {@code max-wait} this attempt may wait for a pause: a retry may wait until
+     * {@code retry.max-elapsed} is up (it was promised one), the first attempt not at all.
+     */
+    long extraWaitNanos() {
+      return number == 1 ? 0 : Math.max(0, startNanos + retry.maxElapsed().toNanos() - clock.nanoTime());
+    }
+
     /** Whether Warden will discard this response to retry the request; asked by hooks as header fields arrive. */
     boolean discards(int status, Headers headers) {
       return verdict(status, headers) != NO_RETRY;
@@ -172,7 +180,8 @@ final class RetryStage implements Stage {
       Pauses.Scope scope;
       if (RateLimitSignal.PER_ISSUE_ON_WRITE.equals(signal.reason()) && issue != null && Pauses.isWrite(hop.request.method())) {
         scope = Pauses.Scope.issueWrites(site, issue);
-      } else if (RateLimitSignal.BURST.equals(signal.reason())) {
+      } else if (RateLimitSignal.BURST.equals(signal.reason()) || RateLimitSignal.PER_ISSUE_ON_WRITE.equals(signal.reason())) {
+        // An issue's write limit on a request that names no issue (a link, a bulk edit): that endpoint, not the site.
         scope = Pauses.Scope.endpoint(site, hop.request.method(), hop.classification.routeTemplate());
       } else {
         scope = Pauses.Scope.site(site);

@@ -118,6 +118,11 @@ final class RedisStore {
     upkeep.scheduleWithFixedDelay(this::upkeep, 1, 1, TimeUnit.SECONDS);
   }
 
+  /** Whether the store answers now. */
+  boolean isUp() {
+    return up;
+  }
+
   /** How many JVMs used the store in the last minute (at least 1), as last seen. */
   int fleetSize() {
     return fleetSize;

@@ -37,6 +37,12 @@ final class Stores {
     return store == UNUSABLE ? null : (RedisStore) store;
   }
 
+  /** The store if it was opened and can be used, without opening it. */
+  RedisStore peek(StoreUri uri) {
+    Object store = stores.get(uri);
+    return store instanceof RedisStore redis ? redis : null;
+  }
+
   /** Whether the store was opened (it may be unreachable: then it keeps trying). */
   boolean isOpen(StoreUri uri) {
     return stores.containsKey(uri);

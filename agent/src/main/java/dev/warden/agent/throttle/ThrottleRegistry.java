@@ -117,13 +117,16 @@ public final class ThrottleRegistry {
   public Permit acquire(Throttle throttle, String site, String callerClass, String ruleId) {
     String scope =
         throttle.per() == Per.CALLER ? String.valueOf(callerClass) : throttle.per() == Per.RULE ? ruleId : "";
-    long tokens = isSlowed(site) ? 2 : 1;
+    // Slowed, a request takes two tokens: the bucket runs at half rate (a bucket of one token cannot).
+    long tokens = isSlowed(site) && throttle.capacity() >= 2 * fleetShare(throttle) ? 2 : 1;
     long maxWait = throttle.maxWait().toNanos();
     if (throttle.store().isPresent()) {
       StoreUri uri = throttle.store().get();
       RedisStore store = stores.get(uri);
       if (store != null) {
-        String key = "warden:bucket:" + throttle.name() + ":" + site + ":" + scope;
+        // The limits are part of the key: a fleet that changes them starts a new bucket (the old one expires).
+        String key = "warden:bucket:" + throttle.name() + ":" + site + ":" + scope + ":" + throttle.capacity() + "-"
+            + throttle.refillTokens() + "-" + throttle.refillPeriod().toMillis();
         Permit permit = store.acquire(key, configuration(throttle, 1), tokens, maxWait);
         if (permit != null) {
           return permit;
@@ -134,6 +137,15 @@ public final class ThrottleRegistry {
       return consume(local(throttle, site, scope, true, 1), tokens, maxWait).asLocal();
     }
     return consume(local(throttle, site, scope, false, 1), tokens, maxWait);
+  }
+
+  /** The fleet size a local share of this throttle divides by now (1 without a store or while it is up). */
+  private int fleetShare(Throttle throttle) {
+    if (throttle.store().isEmpty()) {
+      return 1;
+    }
+    RedisStore store = stores.peek(throttle.store().get());
+    return store == null || store.isUp() ? 1 : store.fleetSize();
   }
 
   private boolean isSlowed(String site) {

@@ -117,7 +117,7 @@ class CoalesceTest {
     // The rule's one token is the leader's: a request that is not a follower is throttled.
     assertThat(((Answer) gateway.handle(other).get()).status()).isEqualTo(429);
     network.complete(shareable(200, "{}"));
-    assertThat(first.get()).isInstanceOf(Answer.class);
+    assertThat(first.get()).as("no one followed: the leader's own response, untouched").isEqualTo("native 200");
   }
 
   @Test
@@ -137,6 +137,21 @@ class CoalesceTest {
     // not failed with the leader's error.
     assertThat(((Answer) followed.get()).status()).isEqualTo(429);
     assertThat(follower.sent).isEmpty();
+  }
+
+  @Test
+  void aRedirectOrAnUnreadableResponseIsNotShared() throws Exception {
+    CompletableFuture<WardenResponse> network = new CompletableFuture<>();
+    FakeCall leader = get(SITE + "/rest/api/2/issue/OPS-1");
+    leader.network = r -> network;
+    CompletableFuture<Object> led = gateway.handle(leader);
+    FakeCall follower = get(SITE + "/rest/api/2/issue/OPS-1");
+    CompletableFuture<Object> followed = gateway.handle(follower);
+
+    network.complete(new WardenResponse(302, Headers.of("Location", "/elsewhere"), "native 302", () -> {}, () -> new byte[0]));
+
+    assertThat(led.get()).isEqualTo("native 302");
+    assertThat(((Answer) followed.get()).status()).as("went alone, and met the throttle").isEqualTo(429);
   }
 
   @Test

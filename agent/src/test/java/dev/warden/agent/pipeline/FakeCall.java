@@ -22,6 +22,7 @@ class FakeCall implements ClientCall<Object> {
   RedirectPolicy redirects = RedirectPolicy.NONE;
   boolean blocking = true;
   boolean resendable = true;
+  boolean shares = true;
   final List<String> discarded = new ArrayList<>();
 
   FakeCall(String method, String url, Headers headers, byte[] body) {
@@ -79,5 +80,10 @@ class FakeCall implements ClientCall<Object> {
   @Override
   public boolean resendable() {
     return resendable;
+  }
+
+  @Override
+  public boolean sharesResponses() {
+    return shares;
   }
 }

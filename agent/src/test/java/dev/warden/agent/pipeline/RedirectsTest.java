@@ -53,6 +53,14 @@ class RedirectsTest {
     assertThat(Redirects.next(sent("GET", "https://a.net/x", 304, "/y"), NORMAL, 0)).isNull();
     assertThat(Redirects.next(sent("GET", "https://a.net/x", 302, "/y"), NORMAL, 5)).isNull();
     assertThat(Redirects.next(sent("GET", "https://a.net/x", 302, "/y"), RedirectPolicy.NONE, 0)).isNull();
+    // What a hook is told as the fields arrive agrees: a response Warden will not follow is the application's, body and all.
+    for (String[] c : new String[][] {{"302", "http://a.net/y", "0"}, {"302", null, "0"}, {"304", "/y", "0"}, {"302", "/y", "5"}}) {
+      Outcome.Sent out = (Outcome.Sent) sent("GET", "https://a.net/x", Integer.parseInt(c[0]), c[1]);
+      assertThat(Redirects.follows(out.status(), out.response().headers(), out.request(), NORMAL, Integer.parseInt(c[2])))
+          .as(String.join(" ", java.util.Arrays.asList(c))).isFalse();
+    }
+    Outcome.Sent followed = (Outcome.Sent) sent("GET", "https://a.net/x", 302, "/y");
+    assertThat(Redirects.follows(302, followed.response().headers(), followed.request(), NORMAL, 0)).isTrue();
     RedirectPolicy sameScheme = new RedirectPolicy(Set.of(302), 20, false, false, Set.of(302));
     assertThat(Redirects.next(sent("GET", "http://a.net/x", 302, "https://a.net/y"), sameScheme, 0)).isNull();
   }

@@ -152,6 +152,11 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
   }
 
   @Override
+  public boolean sharesResponses() {
+    return true;
+  }
+
+  @Override
   public boolean blocking() {
     return true;
   }

@@ -179,6 +179,8 @@ public final class AsyncConnectExecHook implements MethodHook {
     private final class Relay implements AsyncExecCallback {
       private final CompletableFuture<WardenResponse> response;
       private volatile boolean delivered;
+      /** Warden discarded the response (a redirect it follows, a 429 it retries): what becomes of it is not the application's. */
+      private volatile boolean discarded;
 
       Relay(CompletableFuture<WardenResponse> response) {
         this.response = response;
@@ -190,7 +192,8 @@ public final class AsyncConnectExecHook implements MethodHook {
         response.complete(new WardenResponse(received.getCode(), ConnectExecHook.headers(received.getHeaders()), delivery,
             () -> delivery.consumer.complete(DISCARD)));
         AsyncDataConsumer consumer = HookSupport.decisionFor(delivery.consumer);
-        delivered = consumer != DISCARD;
+        discarded = consumer == DISCARD;
+        delivered = !discarded;
         return consumer == DISCARD ? null : consumer;
       }
 
@@ -210,7 +213,7 @@ public final class AsyncConnectExecHook implements MethodHook {
       public void failed(Exception cause) {
         // After the head arrived, a failure matters to the application only if it got this response
         // (a discarded one, a 429 Warden retries, may fail while it drains).
-        if (!response.completeExceptionally(cause) && delivered && finished.compareAndSet(false, true)) {
+        if (!response.completeExceptionally(cause) && !discarded && finished.compareAndSet(false, true)) {
           callback.failed(cause);
         }
       }

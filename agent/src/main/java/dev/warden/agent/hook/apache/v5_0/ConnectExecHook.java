@@ -188,6 +188,11 @@ public final class ConnectExecHook implements MethodHook {
     }
 
     @Override
+    public boolean sharesResponses() {
+      return true;
+    }
+
+    @Override
     public boolean blocking() {
       return true;
     }

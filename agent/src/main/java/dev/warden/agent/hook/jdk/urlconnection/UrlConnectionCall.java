@@ -161,6 +161,11 @@ final class UrlConnectionCall implements ClientCall<UrlConnectionCall.Result> {
   }
 
   @Override
+  public boolean sharesResponses() {
+    return true;
+  }
+
+  @Override
   public boolean blocking() {
     return true;
   }

@@ -136,6 +136,11 @@ final class OkHttpCall implements ClientCall<Response> {
     return true;
   }
 
+  @Override
+  public boolean sharesResponses() {
+    return canAnswer;
+  }
+
   /** A network interceptor must call {@code proceed} exactly once (a redirect hop to another host is seen there). */
   @Override
   public boolean resendable() {
