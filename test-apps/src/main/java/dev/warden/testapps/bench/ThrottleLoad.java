@@ -48,7 +48,7 @@ public final class ThrottleLoad {
       throttles:
         budget: {%s}
       rules:
-        - {id: reads, effect: allow, operations: [read:jira-work], throttle: budget}
+        - {id: reads, effect: allow, operations: [read:jira-work, read:jira-user, unscoped], throttle: budget}
       """;
 
   private ThrottleLoad() {}
