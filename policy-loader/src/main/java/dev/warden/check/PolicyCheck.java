@@ -44,6 +44,44 @@ public final class PolicyCheck {
     return new CheckReport(load, load.policy().map(this::warnings).orElse(List.of()));
   }
 
+  /** The files a credential's secrets are read from (and, for a refresh token, written back to). */
+  private static List<java.nio.file.Path> secretFiles(dev.warden.policy.Credential credential) {
+    List<dev.warden.policy.secret.Template> templates = new ArrayList<>();
+    if (credential instanceof dev.warden.policy.Credential.Basic b) {
+      templates.add(b.password());
+    } else if (credential instanceof dev.warden.policy.Credential.Bearer b) {
+      templates.add(b.token());
+    } else if (credential instanceof dev.warden.policy.Credential.OAuth2Refresh r) {
+      templates.add(r.clientSecret());
+      templates.add(r.refreshToken());
+    } else if (credential instanceof dev.warden.policy.Credential.OAuth2ClientCredentials c) {
+      templates.add(c.clientSecret());
+    }
+    List<java.nio.file.Path> files = new ArrayList<>();
+    for (dev.warden.policy.secret.Template template : templates) {
+      for (dev.warden.policy.secret.SecretRef ref : template.references()) {
+        if (ref instanceof dev.warden.policy.secret.SecretRef.File file) {
+          files.add(file.path());
+        }
+      }
+    }
+    return files;
+  }
+
+  /** The file's mode when group or others may read it (Kubernetes mounts secrets 0644 by default). */
+  private static java.util.Optional<String> openToOthers(java.nio.file.Path file) {
+    try {
+      Set<java.nio.file.attribute.PosixFilePermission> permissions = java.nio.file.Files.getPosixFilePermissions(file);
+      if (permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+          || permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+        return java.util.Optional.of(java.nio.file.attribute.PosixFilePermissions.toString(permissions));
+      }
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      // Missing (reported when it is read) or not a POSIX file system: nothing to say here.
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The warnings about a valid policy. */
   public List<Problem> warnings(Policy policy) {
     List<Problem> warnings = new ArrayList<>();
@@ -59,6 +97,13 @@ public final class PolicyCheck {
         .filter(c -> !used.contains(c.name()))
         .forEach(c -> warnings.add(new Problem(policy.file(), c.mark(), "credential '" + c.name()
             + "' is used by no site; remove it or name it in a site's 'credential'")));
+    for (dev.warden.policy.Credential credential : policy.credentials().values()) {
+      for (java.nio.file.Path file : secretFiles(credential)) {
+        openToOthers(file).ifPresent(mode -> warnings.add(new Problem(policy.file(), credential.mark(), "credential '"
+            + credential.name() + "' reads a secret from " + file + ", which group or others can read (" + mode + "); make it"
+            + " readable by this service's user only (chmod 600; on Kubernetes, defaultMode: 0400 on the secret's volume)")));
+      }
+    }
     DecisionEngine engine = new DecisionEngine(policy);
     for (Rule rule : policy.rules()) {
       if (rule.effect() == Effect.DENY && !rule.projects().isEmpty()) {

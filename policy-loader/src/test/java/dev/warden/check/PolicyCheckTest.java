@@ -37,6 +37,19 @@ class PolicyCheckTest {
   }
 
   @Test
+  void warnsAboutSecretFilesGroupOrOthersCanRead(@TempDir Path dir) throws Exception {
+    Path open = java.nio.file.Files.writeString(dir.resolve("token"), "secret\n");
+    java.nio.file.Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    String policy = PolicyFixtures.minimal("  - {id: r, effect: allow, operations: [read:jira-work, read:jira-user, unscoped]}\n")
+        .replace("${env:JIRA_TOKEN}", "${file:" + open + "}");
+    assertThat(warnings(policy)).singleElement().asString()
+        .contains("credential 'bot' reads a secret from " + open + ", which group or others can read (rw-r--r--)")
+        .doesNotContain("secret\n");
+    java.nio.file.Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(warnings(policy)).isEmpty();
+  }
+
+  @Test
   void warnsAboutProjectsOnDenyRules() {
     assertThat(warnings(PolicyFixtures.minimal("  - {id: no-hr, effect: deny, projects: HR}\n")))
         .singleElement().asString().contains("deny rule 'no-hr' names projects, but numeric issue ids and JQL");

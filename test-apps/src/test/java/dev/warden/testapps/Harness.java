@@ -35,6 +35,8 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
   public final String token = "tok-" + UUID.randomUUID();
   public EchoServer echo;
   public FakeJira jira;
+  /** Atlassian's token endpoint, faked: the fake Jira accepts the access tokens it issues. */
+  public dev.warden.testapps.fakejira.FakeOAuth oauth;
   public OtlpReceiver otlp;
   public Tls tls;
   public Path dir;
@@ -48,7 +50,8 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
     this.dir = Files.createDirectories(work.resolve(context.getRequiredTestClass().getSimpleName() + "-" + System.nanoTime()));
     this.tls = Tls.in(work.resolve("tls"));
     this.echo = EchoServer.start();
-    this.jira = FakeJira.builder().basicUser(USER, token).mediaHost(echo.url()).tls(tls).start();
+    this.oauth = dev.warden.testapps.fakejira.FakeOAuth.start();
+    this.jira = FakeJira.builder().basicUser(USER, token).mediaHost(echo.url()).tls(tls).oauth(oauth).start();
     this.otlp = OtlpReceiver.start();
   }
 
@@ -61,6 +64,7 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
   public void afterAll(ExtensionContext context) {
     otlp.close();
     jira.close();
+    oauth.close();
     echo.close();
   }
 
@@ -78,7 +82,8 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
   public Path write(Path file, String text) throws IOException {
     String filled = text.replace("{jira}", jira.url().toString())
         .replace("{jira-tls}", jira.httpsUrl().toString())
-        .replace("{echo}", echo.url().toString());
+        .replace("{echo}", echo.url().toString())
+        .replace("{oauth}", oauth.tokenUrl().toString());
     Files.writeString(file, filled);
     return file;
   }

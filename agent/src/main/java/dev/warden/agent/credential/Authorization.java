@@ -15,4 +15,17 @@ public interface Authorization {
    *     which and why
    */
   String headerValue() throws SecretUnavailableException;
+
+  /** Whether {@link #headerValue()} answers now, without asking anything over the network. */
+  default boolean ready() {
+    return true;
+  }
+
+  /** Whether a new header value can be had (a token renewed) when Jira answers 401 to this one. */
+  default boolean refreshable() {
+    return false;
+  }
+
+  /** Jira answered 401 to this header value: do not send it again. */
+  default void invalidate(String headerValue) {}
 }

@@ -26,17 +26,7 @@ public final class CredentialStore {
     if (credential instanceof Credential.Basic || credential instanceof Credential.Bearer) {
       return new StaticAuthorization(credential, resolver, nanoTime);
     }
-    return new Authorization() {
-      @Override
-      public String name() {
-        return credential.name();
-      }
-
-      @Override
-      public String headerValue() throws SecretUnavailableException {
-        throw new SecretUnavailableException("type " + credential.type() + " is not supported by this Warden yet");
-      }
-    };
+    return OAuthAuthorization.of(credential, resolver, nanoTime);
   }
 
   /** The credential named {@code name}; the policy loader guarantees it exists. */

@@ -32,6 +32,11 @@ final class Hop {
   boolean transportFailed;
   /** The attempt being sent (a retry of Jira's 429 is another), or {@code null} before {@link RetryStage}. */
   RetryStage.Attempt attempt;
+  /** The credential that authenticated the last attempt, and the value it sent (for a 401: renew it once). */
+  dev.warden.agent.credential.Authorization credential;
+  String sentAuthorization;
+  /** Whether Jira's 401 was already answered by renewing the credential. */
+  boolean reauthenticated;
   /** Redirects followed before this hop. */
   int redirects;
   /** Time spent waiting for pauses and throttle tokens, across attempts. */

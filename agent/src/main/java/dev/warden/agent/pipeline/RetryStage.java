@@ -144,6 +144,13 @@ final class RetryStage implements Stage {
         return delayNanos;
       }
       decided = true;
+      if (status == 401 && !hop.dryRun() && !hop.reauthenticated && replayable && hop.credential != null && hop.credential.refreshable()) {
+        // Jira refused the token (revoked, or expired early): renew it and send once more, at once.
+        hop.reauthenticated = true;
+        hop.credential.invalidate(hop.sentAuthorization);
+        delayNanos = 0;
+        return delayNanos;
+      }
       boolean limited = status == 429;
       boolean unavailable = status == 503 && (headers.has("Retry-After") || headers.has("Beta-Retry-After"));
       if (!(limited || unavailable) || hop.dryRun()) {

@@ -150,9 +150,9 @@ public final class PolicyHolder {
   static java.util.List<String> notYetEnforced(Policy policy) {
     java.util.List<String> out = new java.util.ArrayList<>();
     policy.credentials().values().stream()
-        .filter(c -> c instanceof dev.warden.policy.Credential.OAuth2Refresh || c instanceof dev.warden.policy.Credential.OAuth2ClientCredentials)
-        .forEach(c -> out.add("credential '" + c.name() + "' is of type " + c.type() + ", which this Warden cannot use yet: its site's"
-            + " requests are answered 503"));
+        .filter(c -> c instanceof dev.warden.policy.Credential.OAuth2Refresh r && r.store().isPresent())
+        .forEach(c -> out.add("credential '" + c.name() + "' keeps its token state in a store, which this Warden cannot do yet:"
+            + " its site's requests are answered 503"));
     return out;
   }
 }

@@ -50,6 +50,7 @@ public final class FakeJira implements AutoCloseable {
   private final ConcurrentLinkedQueue<Scripted> scripted = new ConcurrentLinkedQueue<>();
   private final JiraApi api;
   private final RateLimiter limiter;
+  private final FakeOAuth oauth;
   private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicLong windowSecond = new AtomicLong();
   private final AtomicLong windowCount = new AtomicLong();
@@ -59,6 +60,7 @@ public final class FakeJira implements AutoCloseable {
     this.basicUsers = Map.copyOf(builder.basicUsers);
     this.bearerTokens = Map.copyOf(builder.bearerTokens);
     this.limiter = builder.limiter;
+    this.oauth = builder.oauth;
     this.api = new JiraApi(contextPath, builder.mediaHost == null ? URI.create("http://localhost:9/") : builder.mediaHost);
     this.server = Servers.start("fake-jira", new Handler.Abstract() {
       @Override
@@ -81,6 +83,13 @@ public final class FakeJira implements AutoCloseable {
     private URI mediaHost;
     private Tls tls;
     private RateLimiter limiter;
+    private FakeOAuth oauth;
+
+    /** Accepts {@code Authorization: Bearer} access tokens this OAuth server issued and that have not expired. */
+    public Builder oauth(FakeOAuth server) {
+      this.oauth = server;
+      return this;
+    }
 
     /**
      * Enforces Jira Cloud's rate limits: the burst limit per endpoint and method ({@code reads} a
@@ -253,7 +262,12 @@ public final class FakeJira implements AutoCloseable {
       return null;
     }
     if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      String name = bearerTokens.get(authorization.substring(7).trim());
+      String token = authorization.substring(7).trim();
+      String name = bearerTokens.get(token);
+      if (name == null && oauth != null) {
+        String principal = oauth.principal(token);
+        return principal == null ? null : "oauth:" + principal;
+      }
       return name == null ? null : "bearer:" + name;
     }
     return null;

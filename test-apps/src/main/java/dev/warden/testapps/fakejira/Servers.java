@@ -20,6 +20,11 @@ public final class Servers {
 
   /** A started server; {@code tls} adds an HTTPS connector (the second connector). */
   static Server start(String name, Handler handler, Tls tls) throws Exception {
+    return start(name, handler, tls, 0);
+  }
+
+  /** A started server whose clear connector listens on {@code port} (0: a free one). */
+  static Server start(String name, Handler handler, Tls tls, int port) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName(name);
     threads.setDaemon(true);
@@ -28,7 +33,7 @@ public final class Servers {
     config.setSendServerVersion(false);
     ServerConnector clear = new ServerConnector(server, new HttpConnectionFactory(config), new HTTP2CServerConnectionFactory(config));
     clear.setHost("127.0.0.1");
-    clear.setPort(0);
+    clear.setPort(port);
     server.addConnector(clear);
     if (tls != null) {
       HttpConfiguration secure = new HttpConfiguration(config);

@@ -1,0 +1,288 @@
+package dev.warden.agent.credential;
+
+import dev.warden.agent.log.Log;
+import dev.warden.policy.Credential;
+import dev.warden.policy.secret.SecretRef;
+import dev.warden.policy.secret.SecretResolver;
+import dev.warden.policy.secret.SecretUnavailableException;
+import dev.warden.policy.secret.Template;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code oauth2-refresh} and {@code oauth2-client-credentials} (CONTRACT section 3): an access token
+ * fetched at first use and renewed before it expires, one request to the token endpoint at a time
+ * however many threads wait. For a refresh grant, the rotated refresh token is written back to the
+ * {@code ${file:}} it came from, atomically (a temporary file beside it, the same permissions, then
+ * a rename), before the new access token is used; a refresh token the endpoint refuses
+ * ({@code invalid_grant}) stops all refreshing, with one log line, until the file holds another.
+ * While the endpoint cannot be reached the cached token serves until it expires, and the endpoint is
+ * asked again at most every few seconds.
+ *
+ * <p>Its state outlives policy reloads: a reload that keeps the credential keeps its tokens.
+ */
+final class OAuthAuthorization implements Authorization {
+
+  /** A token is renewed when less than this part of its life is left (a fifth), and at most a minute before it ends. */
+  private static final long MAX_SKEW_NANOS = 60_000_000_000L;
+
+  private static final long FIRST_BACKOFF_NANOS = 1_000_000_000L;
+  private static final long MAX_BACKOFF_NANOS = 30_000_000_000L;
+
+  private static final ConcurrentHashMap<String, OAuthAuthorization> SHARED = new ConcurrentHashMap<>();
+
+  private final Credential credential;
+  private final SecretResolver resolver;
+  private final LongSupplier nanoTime;
+  private final TokenEndpoint endpoint;
+
+  private record Token(String headerValue, long expiresAtNanos, long renewAtNanos) {}
+
+  private volatile Token token;
+  /** The refresh token in use (after a rotation, the new one, also when it could not be written back). */
+  private String refreshToken;
+  /** What the file held when Warden last read or wrote it: a different content is an operator's new consent. */
+  private String fileContent;
+  /** The refresh token the endpoint refused, while it is still the one in the file; {@code null} when none was. */
+  private String refused;
+  private String failure;
+  private long retryAtNanos;
+  private long backoffNanos = FIRST_BACKOFF_NANOS;
+
+  private OAuthAuthorization(Credential credential, SecretResolver resolver, LongSupplier nanoTime, TokenEndpoint endpoint) {
+    this.credential = credential;
+    this.resolver = resolver;
+    this.nanoTime = nanoTime;
+    this.endpoint = endpoint;
+  }
+
+  /** The credential's authorization, the same across policy reloads while its definition stays the same. */
+  static OAuthAuthorization of(Credential credential, SecretResolver resolver, LongSupplier nanoTime) {
+    return SHARED.compute(identity(credential), (k, old) -> old != null ? old
+        : new OAuthAuthorization(credential, resolver, nanoTime, new TokenEndpoint()));
+  }
+
+  /** For tests: a fresh authorization on an injected clock. */
+  static OAuthAuthorization fresh(Credential credential, SecretResolver resolver, LongSupplier nanoTime) {
+    return new OAuthAuthorization(credential, resolver, nanoTime, new TokenEndpoint());
+  }
+
+  private static String identity(Credential credential) {
+    if (credential instanceof Credential.OAuth2Refresh r) {
+      return String.join("\n", r.name(), r.type(), r.tokenUrl().text(), r.clientId().text(), r.clientSecret().text(),
+          r.refreshToken().text(), String.valueOf(r.store()));
+    }
+    Credential.OAuth2ClientCredentials c = (Credential.OAuth2ClientCredentials) credential;
+    return String.join("\n", c.name(), c.type(), c.tokenUrl().text(), c.clientId().text(), c.clientSecret().text(),
+        c.scope().orElse(""));
+  }
+
+  @Override
+  public String name() {
+    return credential.name();
+  }
+
+  @Override
+  public boolean ready() {
+    Token current = token;
+    return current != null && nanoTime.getAsLong() < current.renewAtNanos;
+  }
+
+  @Override
+  public boolean refreshable() {
+    return true;
+  }
+
+  @Override
+  public void invalidate(String headerValue) {
+    synchronized (this) {
+      Token current = token;
+      if (current != null && current.headerValue.equals(headerValue)) {
+        // Jira said 401 to it: renew now, whatever its expiry says.
+        token = new Token(current.headerValue, current.expiresAtNanos, nanoTime.getAsLong());
+      }
+    }
+  }
+
+  @Override
+  public String headerValue() throws SecretUnavailableException {
+    Token current = token;
+    long now = nanoTime.getAsLong();
+    if (current != null && now < current.renewAtNanos) {
+      return current.headerValue;
+    }
+    synchronized (this) {
+      // One renewal at a time: whoever waited here finds the token the first one fetched.
+      current = token;
+      now = nanoTime.getAsLong();
+      if (current != null && now < current.renewAtNanos) {
+        return current.headerValue;
+      }
+      if (now < retryAtNanos || (refused != null && refused.equals(readRefreshTokenIfChanged()))) {
+        return stale(current, now);
+      }
+      try {
+        Token fresh = renew();
+        token = fresh;
+        failure = null;
+        refused = null;
+        backoffNanos = FIRST_BACKOFF_NANOS;
+        retryAtNanos = 0;
+        return fresh.headerValue;
+      } catch (TokenEndpoint.Refused e) {
+        if ("invalid_grant".equals(e.error) && credential instanceof Credential.OAuth2Refresh) {
+          refused = refreshToken;
+          // Said once by the credential stage (a repeated line at most once a minute); nothing asks the endpoint again
+          // until the refresh token's source holds another one.
+          failure = "the token endpoint refused its refresh token (invalid_grant): consent must be renewed, and the new refresh token put in "
+              + describeRefreshSource();
+          token = null;
+          throw new SecretUnavailableException(failure);
+        }
+        failed(e.getMessage(), now);
+      } catch (IOException e) {
+        failed(e.getMessage(), now);
+      } catch (SecretUnavailableException e) {
+        failed(e.getMessage(), now);
+      }
+      return stale(token, now);
+    }
+  }
+
+  /** The cached token while it lasts; past it, why there is none. */
+  private String stale(Token current, long now) throws SecretUnavailableException {
+    if (current != null && now < current.expiresAtNanos) {
+      return current.headerValue;
+    }
+    throw new SecretUnavailableException(failure != null ? failure : "no access token yet");
+  }
+
+  private void failed(String message, long now) {
+    failure = message;
+    retryAtNanos = now + backoffNanos;
+    backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+    Log.get().warn("credential '" + name() + "': cannot renew its access token: " + message
+        + (token != null && now < token.expiresAtNanos ? "; the current one serves until it expires" : ""));
+  }
+
+  private Token renew() throws IOException, SecretUnavailableException {
+    Map<String, String> fields = new LinkedHashMap<>();
+    URI url;
+    if (credential instanceof Credential.OAuth2Refresh r) {
+      if (r.store().isPresent()) {
+        throw new SecretUnavailableException("oauth2-refresh kept in a store is not supported by this Warden yet");
+      }
+      url = uri(r.tokenUrl());
+      String current = readRefreshTokenIfChanged();
+      fields.put("grant_type", "refresh_token");
+      fields.put("client_id", r.clientId().resolve(resolver).reveal());
+      fields.put("client_secret", r.clientSecret().resolve(resolver).reveal());
+      fields.put("refresh_token", current);
+      long asked = nanoTime.getAsLong();
+      TokenEndpoint.Tokens tokens = endpoint.request(url, fields);
+      if (tokens.refreshToken() != null && !tokens.refreshToken().equals(current)) {
+        // Rotated: the old one stops working, so the new one is kept before anything else happens.
+        refreshToken = tokens.refreshToken();
+        writeBack(r.refreshToken(), tokens.refreshToken());
+      }
+      return token(tokens, asked);
+    }
+    Credential.OAuth2ClientCredentials c = (Credential.OAuth2ClientCredentials) credential;
+    url = uri(c.tokenUrl());
+    fields.put("grant_type", "client_credentials");
+    fields.put("client_id", c.clientId().resolve(resolver).reveal());
+    fields.put("client_secret", c.clientSecret().resolve(resolver).reveal());
+    c.scope().ifPresent(scope -> fields.put("scope", scope));
+    long asked = nanoTime.getAsLong();
+    return token(endpoint.request(url, fields), asked);
+  }
+
+  private Token token(TokenEndpoint.Tokens tokens, long askedAtNanos) {
+    long life = Math.max(1, tokens.expiresInSeconds()) * 1_000_000_000L;
+    long skew = Math.min(MAX_SKEW_NANOS, life / 5);
+    return new Token("Bearer " + tokens.accessToken(), askedAtNanos + life, askedAtNanos + life - skew);
+  }
+
+  private URI uri(Template template) throws SecretUnavailableException {
+    try {
+      return URI.create(template.resolve(resolver).reveal());
+    } catch (IllegalArgumentException e) {
+      throw new SecretUnavailableException("token-url is not a URL");
+    }
+  }
+
+  /**
+   * The refresh token to present: the one in memory, unless its file now holds something Warden did
+   * not write there (an operator's new consent).
+   */
+  private String readRefreshTokenIfChanged() throws SecretUnavailableException {
+    Credential.OAuth2Refresh r = (Credential.OAuth2Refresh) credential;
+    String inFile = r.refreshToken().resolve(resolver).reveal();
+    if (refreshToken == null || !inFile.equals(fileContent)) {
+      refreshToken = inFile;
+      fileContent = inFile;
+    }
+    return refreshToken;
+  }
+
+  /** Writes the rotated refresh token where it came from: a temporary file beside it, the same permissions, an atomic rename. */
+  private void writeBack(Template source, String value) {
+    Path file = fileOf(source);
+    if (file == null) {
+      Log.get().error("credential '" + name() + "': its refresh token rotated but " + source.text()
+          + " is not a file Warden can write; the new one is kept in memory only");
+      return;
+    }
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".warden");
+      try {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (view != null && Files.exists(file)) {
+          Set<PosixFilePermission> permissions = view.readAttributes().permissions();
+          Files.setPosixFilePermissions(temp, permissions);
+        }
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+          channel.write(java.nio.ByteBuffer.wrap((value + "\n").getBytes(StandardCharsets.UTF_8)));
+          channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fileContent = value;
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException | RuntimeException e) {
+      Log.get().error("credential '" + name() + "': cannot write its rotated refresh token back to " + file + " ("
+          + e.getClass().getSimpleName() + "); the new one is kept in memory only, and is lost if this JVM stops");
+    }
+  }
+
+  private static Path fileOf(Template template) {
+    if (template.isSingleReference() && template.references().get(0) instanceof SecretRef.File file) {
+      return file.path();
+    }
+    return null;
+  }
+
+  private String describeRefreshSource() {
+    return credential instanceof Credential.OAuth2Refresh r ? r.refreshToken().text() : "its configuration";
+  }
+
+  @Override
+  public String toString() {
+    return "OAuthAuthorization[" + name() + "]";
+  }
+}
