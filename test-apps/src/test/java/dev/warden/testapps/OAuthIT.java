@@ -65,7 +65,9 @@ class OAuthIT {
   }
 
   AppLauncher.Running start(Path policy, List<Map<String, Object>> steps) throws Exception {
-    return harness.app(policy).env("OAUTH_CLIENT_SECRET", CLIENT_SECRET).args(harness.steps(steps).toString()).start();
+    // At debug level, the most Warden ever writes: still no secret (each test checks its output).
+    return harness.app(policy).agentArgument("log.level", "debug").env("OAUTH_CLIENT_SECRET", CLIENT_SECRET)
+        .args(harness.steps(steps).toString()).start();
   }
 
   FakeOAuth oauth() {
@@ -115,6 +117,33 @@ class OAuthIT {
       assertThat(siblings.filter(p -> p.getFileName().toString().endsWith(".warden"))).as("no temporary file left").isEmpty();
     }
     noSecretIn(run);
+  }
+
+  @Test
+  void aCrashBetweenRefreshAndWriteBackLosesNoToken() throws Exception {
+    FakeOAuth oauth = oauth();
+    String consent = oauth.consent("dave");
+    Path file = refreshFile(consent);
+    Path policy = policy(refreshCredential(file));
+    int before = refreshes().size();
+
+    // The token endpoint rotates the refresh token, and the JVM dies before writing the new one back.
+    AppRun crashed = harness.app(policy).env("OAUTH_CLIENT_SECRET", CLIENT_SECRET)
+        .javaOption("-Dwarden.test.crash-before-write-back=true")
+        .args(harness.steps(List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"))).toString()).run();
+    assertThat(crashed.exitCode()).as(crashed.toString()).isEqualTo(137);
+    assertThat(Files.readString(file).strip()).as("the file still holds the token that was rotated").isEqualTo(consent);
+
+    // The next start presents it again, within Atlassian's grace: accepted, rotated, written back, family intact.
+    AppRun next = run(policy, List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
+    assertThat(next.step(1).path("status").asInt()).as(next.toString()).isEqualTo(200);
+    List<FakeOAuth.Exchange> refreshes = refreshes().subList(before, refreshes().size());
+    assertThat(refreshes).extracting(FakeOAuth.Exchange::refreshToken).containsExactly(consent, consent);
+    assertThat(refreshes).allSatisfy(e -> assertThat(e.status()).isEqualTo(200));
+    String written = Files.readString(file).strip();
+    assertThat(written).isNotEqualTo(consent);
+    assertThat(oauth.revoked(written)).isFalse();
+    noSecretIn(next);
   }
 
   @Test

@@ -44,6 +44,12 @@ final class OAuthAuthorization implements Authorization {
 
   private static final ConcurrentHashMap<String, OAuthAuthorization> SHARED = new ConcurrentHashMap<>();
 
+  /** How long Atlassian still accepts a rotated refresh token. */
+  static final long ROTATED_GRACE_MILLIS = 10 * 60_000;
+
+  /** A fault the end-to-end tests inject ({@code -Dwarden.test.crash-before-write-back=true}): never set in production. */
+  private static final boolean CRASH_BEFORE_WRITE_BACK = Boolean.getBoolean("warden.test.crash-before-write-back");
+
   private final Credential credential;
   private final SecretResolver resolver;
   private final LongSupplier nanoTime;
@@ -58,6 +64,8 @@ final class OAuthAuthorization implements Authorization {
   private String fileContent;
   /** The refresh token the endpoint refused, while it is still the one in the file; {@code null} when none was. */
   private String refused;
+  /** When the refresh token last rotated: the one before is still accepted for {@link #ROTATED_GRACE_MILLIS} after. */
+  private long rotatedAtMillis;
   private String failure;
   private long retryAtNanos;
   private long backoffNanos = FIRST_BACKOFF_NANOS;
@@ -194,7 +202,12 @@ final class OAuthAuthorization implements Authorization {
       long asked = nanoTime.getAsLong();
       TokenEndpoint.Tokens tokens = endpoint.request(url, fields);
       if (tokens.refreshToken() != null && !tokens.refreshToken().equals(current)) {
+        if (CRASH_BEFORE_WRITE_BACK) {
+          // A fault injected by the tests: the JVM dies between the refresh and its write-back.
+          Runtime.getRuntime().halt(137);
+        }
         // Rotated: the old one stops working, so the new one is kept before anything else happens.
+        rotatedAtMillis = System.currentTimeMillis();
         refreshToken = tokens.refreshToken();
         writeBack(r.refreshToken(), tokens.refreshToken());
       }
@@ -266,7 +279,9 @@ final class OAuthAuthorization implements Authorization {
       }
     } catch (IOException | RuntimeException e) {
       Log.get().error("credential '" + name() + "': cannot write its rotated refresh token back to " + file + " ("
-          + e.getClass().getSimpleName() + "); the new one is kept in memory only, and is lost if this JVM stops");
+          + e.getClass().getSimpleName() + "); the new one is kept in memory only. If this JVM stops, the token still in the file"
+          + " is accepted until " + java.time.Instant.ofEpochMilli(rotatedAtMillis + ROTATED_GRACE_MILLIS)
+          + "; after that, consent must be renewed");
     }
   }
 
