@@ -39,6 +39,8 @@ final class OAuthAuthorization implements Authorization {
   /** A token is renewed when less than this part of its life is left (a fifth), and at most a minute before it ends. */
   private static final long MAX_SKEW_NANOS = 60_000_000_000L;
 
+  private static final String REFUSED = "the token endpoint refused its refresh token (invalid_grant): ";
+
   private static final long FIRST_BACKOFF_NANOS = 1_000_000_000L;
   private static final long MAX_BACKOFF_NANOS = 30_000_000_000L;
 
@@ -48,7 +50,7 @@ final class OAuthAuthorization implements Authorization {
   static final long ROTATED_GRACE_MILLIS = 10 * 60_000;
 
   /** A fault the end-to-end tests inject ({@code -Dwarden.test.crash-before-write-back=true}): never set in production. */
-  private static final boolean CRASH_BEFORE_WRITE_BACK = Boolean.getBoolean("warden.test.crash-before-write-back");
+  static final boolean CRASH_BEFORE_WRITE_BACK = Boolean.getBoolean("warden.test.crash-before-write-back");
 
   private final Credential credential;
   private final SecretResolver resolver;
@@ -58,6 +60,10 @@ final class OAuthAuthorization implements Authorization {
   private record Token(String headerValue, long expiresAtNanos, long renewAtNanos) {}
 
   private volatile Token token;
+  /** The header value Jira last answered 401 to: never taken from a store again. */
+  private String invalidated;
+  /** For a refresh grant kept in a store: the fleet's shared state; else {@code null}. */
+  private final SharedGrant shared;
   /** The refresh token in use (after a rotation, the new one, also when it could not be written back). */
   private String refreshToken;
   /** What the file held when Warden last read or wrote it: a different content is an operator's new consent. */
@@ -75,6 +81,8 @@ final class OAuthAuthorization implements Authorization {
     this.resolver = resolver;
     this.nanoTime = nanoTime;
     this.endpoint = endpoint;
+    this.shared = credential instanceof Credential.OAuth2Refresh r && r.store().isPresent()
+        ? new SharedGrant(r, resolver, endpoint) : null;
   }
 
   /** The credential's authorization, the same across policy reloads while its definition stays the same. */
@@ -121,6 +129,7 @@ final class OAuthAuthorization implements Authorization {
       if (current != null && current.headerValue.equals(headerValue)) {
         // Jira said 401 to it: renew now, whatever its expiry says.
         token = new Token(current.headerValue, current.expiresAtNanos, nanoTime.getAsLong());
+        invalidated = headerValue;
       }
     }
   }
@@ -139,12 +148,15 @@ final class OAuthAuthorization implements Authorization {
       if (current != null && now < current.renewAtNanos) {
         return current.headerValue;
       }
-      if (now < retryAtNanos || (refused != null && refused.equals(readRefreshTokenIfChanged()))) {
+      if (now < retryAtNanos || (shared == null && refused != null && refused.equals(readRefreshTokenIfChanged()))) {
         return stale(current, now);
       }
       try {
         Token fresh = renew();
         token = fresh;
+        if (failure != null) {
+          Log.get().info("credential '" + name() + "': its access token is renewed again");
+        }
         failure = null;
         refused = null;
         backoffNanos = FIRST_BACKOFF_NANOS;
@@ -152,11 +164,15 @@ final class OAuthAuthorization implements Authorization {
         return fresh.headerValue;
       } catch (TokenEndpoint.Refused e) {
         if ("invalid_grant".equals(e.error) && credential instanceof Credential.OAuth2Refresh) {
-          refused = refreshToken;
+          if (shared == null) {
+            refused = refreshToken;
+          } else {
+            // The store says whether a new consent arrived: asked again in a second, the endpoint is not.
+            retryAtNanos = now + FIRST_BACKOFF_NANOS;
+          }
           // Said once by the credential stage (a repeated line at most once a minute); nothing asks the endpoint again
           // until the refresh token's source holds another one.
-          failure = "the token endpoint refused its refresh token (invalid_grant): consent must be renewed, and the new refresh token put in "
-              + describeRefreshSource();
+          failure = REFUSED + "consent must be renewed, and the new refresh token put in " + describeRefreshSource();
           token = null;
           throw new SecretUnavailableException(failure);
         }
@@ -190,10 +206,16 @@ final class OAuthAuthorization implements Authorization {
     Map<String, String> fields = new LinkedHashMap<>();
     URI url;
     if (credential instanceof Credential.OAuth2Refresh r) {
-      if (r.store().isPresent()) {
-        throw new SecretUnavailableException("oauth2-refresh kept in a store is not supported by this Warden yet");
+      if (shared != null) {
+        long askedNanos = nanoTime.getAsLong();
+        long askedMillis = System.currentTimeMillis();
+        Token current = token;
+        String invalidatedToken = current != null && current.headerValue.equals(invalidated) ? invalidated.substring("Bearer ".length()) : null;
+        SharedGrant.Issued issued = shared.obtain(invalidatedToken);
+        return new Token("Bearer " + issued.accessToken(), askedNanos + (issued.expiresAt() - askedMillis) * 1_000_000L,
+            askedNanos + (issued.renewAt() - askedMillis) * 1_000_000L);
       }
-      url = uri(r.tokenUrl());
+      url = uri(r.tokenUrl(), resolver);
       String current = readRefreshTokenIfChanged();
       fields.put("grant_type", "refresh_token");
       fields.put("client_id", r.clientId().resolve(resolver).reveal());
@@ -214,7 +236,7 @@ final class OAuthAuthorization implements Authorization {
       return token(tokens, asked);
     }
     Credential.OAuth2ClientCredentials c = (Credential.OAuth2ClientCredentials) credential;
-    url = uri(c.tokenUrl());
+    url = uri(c.tokenUrl(), resolver);
     fields.put("grant_type", "client_credentials");
     fields.put("client_id", c.clientId().resolve(resolver).reveal());
     fields.put("client_secret", c.clientSecret().resolve(resolver).reveal());
@@ -229,7 +251,7 @@ final class OAuthAuthorization implements Authorization {
     return new Token("Bearer " + tokens.accessToken(), askedAtNanos + life, askedAtNanos + life - skew);
   }
 
-  private URI uri(Template template) throws SecretUnavailableException {
+  static URI uri(Template template, SecretResolver resolver) throws SecretUnavailableException {
     try {
       return URI.create(template.resolve(resolver).reveal());
     } catch (IllegalArgumentException e) {
@@ -293,6 +315,10 @@ final class OAuthAuthorization implements Authorization {
   }
 
   private String describeRefreshSource() {
+    if (shared != null) {
+      return ((Credential.OAuth2Refresh) credential).refreshToken().text() + " (the " + shared.where()
+          + " starts from it when it has not seen it before)";
+    }
     return credential instanceof Credential.OAuth2Refresh r ? r.refreshToken().text() : "its configuration";
   }
 

@@ -23,6 +23,8 @@ final class TokenEndpoint {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonFactory FACTORY = new JsonFactory();
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** Connecting and answering together stay under the shared refresh lock's {@link SharedGrant#LOCK_TTL_MILLIS}. */
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   /** What a token request returned. */
@@ -45,7 +47,7 @@ final class TokenEndpoint {
     }
   }
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
 
   /**
    * Asks for tokens.

@@ -143,16 +143,5 @@ public final class PolicyHolder {
     for (Problem warning : new PolicyCheck(catalog).warnings(policy)) {
       log.warn(warning.toString());
     }
-    notYetEnforced(policy).forEach(log::warn);
-  }
-
-  /** What this Warden reads in a policy but does not enforce yet: said, never silently ignored. */
-  static java.util.List<String> notYetEnforced(Policy policy) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    policy.credentials().values().stream()
-        .filter(c -> c instanceof dev.warden.policy.Credential.OAuth2Refresh r && r.store().isPresent())
-        .forEach(c -> out.add("credential '" + c.name() + "' keeps its token state in a store, which this Warden cannot do yet:"
-            + " its site's requests are answered 503"));
-    return out;
   }
 }

@@ -1,6 +1,7 @@
 package dev.warden.agent.throttle;
 
 import dev.warden.agent.log.Log;
+import dev.warden.agent.store.RedisClients;
 import dev.warden.policy.StoreUri;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
@@ -8,22 +9,16 @@ import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
@@ -48,7 +43,6 @@ final class RedisStore {
   static final String PAUSE_PREFIX = "warden:pause:";
   static final String ROLL = "warden:jvms";
 
-  private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
   private static final long ROLL_WINDOW_MILLIS = 60_000;
 
   /**
@@ -85,27 +79,7 @@ final class RedisStore {
   RedisStore(StoreUri uri, String password, Pauses pauses) {
     this.uri = uri;
     this.pauses = pauses;
-    RedisURI.Builder target = RedisURI.builder()
-        .withHost(uri.host())
-        .withPort(uri.port())
-        .withDatabase(uri.database())
-        .withSsl(uri.tls())
-        .withTimeout(COMMAND_TIMEOUT);
-    if (password != null) {
-      if (uri.username().isPresent()) {
-        target.withAuthentication(uri.username().get(), password.toCharArray());
-      } else {
-        target.withPassword(password.toCharArray());
-      }
-    }
-    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-    this.client = RedisClient.create(resources, target.build());
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).build())
-        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-        .build());
+    this.client = RedisClients.create(uri, password);
     this.upkeep = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "warden-store-upkeep");
       thread.setDaemon(true);

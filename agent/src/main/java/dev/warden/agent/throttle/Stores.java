@@ -71,8 +71,6 @@ final class Stores {
       }
     }
     try {
-      // The Redis client logs through java.util.logging: its warnings become Warden's, nothing reaches the application's log.
-      dev.warden.agent.log.JulBridge.install();
       return new RedisStore(uri, password, pauses);
     } catch (RuntimeException | LinkageError e) {
       Log.get().error("store " + uri + " cannot be used (" + e.getClass().getName()

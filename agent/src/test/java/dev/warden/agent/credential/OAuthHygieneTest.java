@@ -53,4 +53,26 @@ class OAuthHygieneTest {
     assertThat(new TokenEndpoint.Refused(URI.create(url), 403, "invalid_grant").getMessage())
         .isEqualTo("token endpoint " + url + " answered 403 invalid_grant");
   }
+
+  @Test
+  void anUnreachableTokenStoreIsNamedWithoutItsPasswordAndTheSharedStatePrintsNoToken() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String password = "redis-password-value-44";
+    Credential credential = new Credential.OAuth2Refresh("fleet", Template.parse("https://auth.example/oauth/token"),
+        Template.parse("app-client"), Template.parse("${env:SECRET}"), Template.parse("${env:REFRESH}"),
+        Optional.of(dev.warden.policy.StoreUri.parse("redis://:${env:REDIS_PASSWORD}@127.0.0.1:" + port)), Mark.NONE);
+    OAuthAuthorization authorization = OAuthAuthorization.fresh(credential,
+        new SecretResolver(Map.of("SECRET", CLIENT_SECRET, "REFRESH", REFRESH, "REDIS_PASSWORD", password)::get), System::nanoTime);
+
+    assertThatThrownBy(authorization::headerValue)
+        .isInstanceOf(SecretUnavailableException.class)
+        .hasMessageContaining("store redis://:${env:REDIS_PASSWORD}@127.0.0.1:" + port + "/0 cannot be reached")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(CLIENT_SECRET).doesNotContain(REFRESH).doesNotContain(password));
+    SharedGrant.State state = new SharedGrant.State(REFRESH, REFRESH + "-old", 1, ACCESS, 2, 1, java.util.List.of(), null);
+    assertThat(state.toString()).doesNotContain(REFRESH).doesNotContain(ACCESS);
+    assertThat(new SharedGrant.Issued(ACCESS, 1, 2).toString()).doesNotContain(ACCESS);
+  }
 }

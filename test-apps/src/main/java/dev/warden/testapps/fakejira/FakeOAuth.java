@@ -45,6 +45,8 @@ public final class FakeOAuth implements AutoCloseable {
   private volatile long accessTtlSeconds = 3600;
   private volatile long graceMillis = 10 * 60_000;
   private volatile int failWith;
+  private volatile long delayMillis;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private Server server;
   private int port;
 
@@ -125,6 +127,16 @@ public final class FakeOAuth implements AutoCloseable {
     this.failWith = status;
   }
 
+  /** Answers every token request this much later (a slow endpoint), until {@code 0}. */
+  public void delayMillis(long millis) {
+    this.delayMillis = millis;
+  }
+
+  /** How many token requests are being answered right now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
   /** Stops listening (connections refused) until {@link #restart()}. */
   public synchronized void stop() {
     Servers.stop(server);
@@ -171,6 +183,18 @@ public final class FakeOAuth implements AutoCloseable {
   }
 
   private void handle(Request request, Response response, Callback callback) throws Exception {
+    inFlight.incrementAndGet();
+    try {
+      if (delayMillis > 0) {
+        Thread.sleep(delayMillis);
+      }
+      answer(request, response, callback);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void answer(Request request, Response response, Callback callback) throws Exception {
     ByteBuffer buffer = Content.Source.asByteBuffer(request);
     byte[] bytes = new byte[buffer.remaining()];
     buffer.get(bytes);
