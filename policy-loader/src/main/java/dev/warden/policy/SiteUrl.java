@@ -31,20 +31,20 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
     try {
       uri = new URI(text.trim());
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a URL; write scheme://host[:port][/context-path], such as https://acme.atlassian.net");
+      throw new IllegalArgumentException("'" + Redaction.url(text) + "' is not a URL; write scheme://host[:port][/context-path], such as https://acme.atlassian.net");
     }
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!"https".equals(scheme) && !"http".equals(scheme)) {
-      throw new IllegalArgumentException("'" + text + "' must start with https:// (or http://), such as https://acme.atlassian.net");
+      throw new IllegalArgumentException("'" + Redaction.url(text) + "' must start with https:// (or http://), such as https://acme.atlassian.net");
     }
     if (uri.getHost() == null) {
-      throw new IllegalArgumentException("'" + text + "' names no host; write scheme://host[:port][/context-path]");
+      throw new IllegalArgumentException("'" + Redaction.url(text) + "' names no host; write scheme://host[:port][/context-path]");
     }
     if (uri.getRawUserInfo() != null) {
-      throw new IllegalArgumentException("'" + text + "' must not hold user information; credentials go under 'credentials'");
+      throw new IllegalArgumentException("'" + Redaction.url(text) + "' must not hold user information; credentials go under 'credentials'");
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException("'" + text + "' must not have a query or fragment; write scheme://host[:port][/context-path]");
+      throw new IllegalArgumentException("'" + Redaction.url(text) + "' must not have a query or fragment; write scheme://host[:port][/context-path]");
     }
     int port = uri.getPort() >= 0 ? uri.getPort() : defaultPort(scheme);
     List<String> context = PathSegments.parse(uri.getRawPath()).segments();

@@ -33,7 +33,7 @@ public record StoreUri(
       tls = true;
       rest = text.substring("rediss://".length());
     } else {
-      throw new IllegalArgumentException("store '" + text + "' must start with redis:// or rediss://; " + example);
+      throw new IllegalArgumentException("store '" + Redaction.url(text) + "' must start with redis:// or rediss://; " + example);
     }
     Optional<String> username = Optional.empty();
     Optional<Template> password = Optional.empty();

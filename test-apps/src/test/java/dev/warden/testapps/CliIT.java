@@ -95,6 +95,35 @@ class CliIT {
   }
 
   @Test
+  void noSecretReachesTheCommandsOutput() throws Exception {
+    String secret = "cli-secret-" + java.util.UUID.randomUUID();
+    Path file = dir.resolve("jira-token");
+    Files.writeString(file, secret + "\n");
+    Path policy = dir.resolve("secret-file.yaml");
+    Files.writeString(policy, """
+        version: 1
+        sites:
+          - {id: jira, url: 'https://acme.atlassian.net', credential: bot}
+        credentials:
+          bot: {type: basic, username: bot@acme.example, password: '${file:%s}'}
+        rules:
+          - {id: r, effect: allow, operations: [read:jira-work, read:jira-user, unscoped]}
+        """.formatted(file));
+    List<AppRun> runs = List.of(
+        // The file is readable by others: check warns, naming the file and never its content.
+        cli("check", policy.toString()),
+        cli("explain", policy.toString(), "GET", "https://bot:" + secret + "@acme.atlassian.net/rest/api/2/issue/OPS-1?os_password=" + secret),
+        cli("explain", policy.toString(), "--json", "GET", "https://acme.atlassian.net/rest/api/2/issue/OPS-1?os_username=bot&os_password=" + secret),
+        cli("explain", policy.toString(), "GET", "https://bot:" + secret + "@acme atlassian net/"),
+        cli("explain", policy.toString(), "GET", "//bot:" + secret + "@acme.atlassian.net/rest"));
+    assertThat(runs.get(0).stdout()).anyMatch(l -> l.contains("group or others can read"));
+    assertThat(runs.get(1).stdout()).contains("url:        https://REDACTED:REDACTED@acme.atlassian.net/rest/api/2/issue/OPS-1?os_password=REDACTED");
+    assertThat(runs.get(3).exitCode()).isEqualTo(2);
+    assertThat(runs.get(4).exitCode()).isEqualTo(2);
+    assertThat(runs).allSatisfy(run -> assertThat(run.all()).doesNotContain(secret));
+  }
+
+  @Test
   void usageErrorsExitTwoAndHelpAndVersionExitZero() throws Exception {
     assertThat(cli("explain", example.toString(), "GET").exitCode()).isEqualTo(2);
     assertThat(cli("frobnicate").exitCode()).isEqualTo(2);

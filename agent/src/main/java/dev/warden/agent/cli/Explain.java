@@ -3,6 +3,7 @@ package dev.warden.agent.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.warden.agent.caller.CallerFinder;
+import dev.warden.agent.pipeline.SiteRequests;
 import dev.warden.decision.CallFacts;
 import dev.warden.decision.Decision;
 import dev.warden.decision.DecisionEngine;
@@ -13,6 +14,7 @@ import dev.warden.jira.RouteCatalog;
 import dev.warden.policy.LoadResult;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyLoader;
+import dev.warden.policy.Redaction;
 import dev.warden.policy.Site;
 import dev.warden.policy.SiteUrl;
 import dev.warden.policy.Throttle;
@@ -69,10 +71,10 @@ final class Explain {
     try {
       uri = URI.create(positional.get(2));
     } catch (IllegalArgumentException e) {
-      return usage("'" + positional.get(2) + "' is not a URL");
+      return usage("'" + Redaction.url(positional.get(2)) + "' is not a URL");
     }
     if (uri.getScheme() == null || uri.getHost() == null) {
-      return usage("'" + positional.get(2) + "' is not an absolute URL such as https://acme.atlassian.net/rest/api/3/myself");
+      return usage("'" + Redaction.url(positional.get(2)) + "' is not an absolute URL such as https://acme.atlassian.net/rest/api/3/myself");
     }
     byte[] body = null;
     if (positional.size() == 4) {
@@ -93,7 +95,8 @@ final class Explain {
   private int explain(Policy policy, String method, URI uri, byte[] body, String callerText, boolean json) {
     Map<String, Object> facts = new LinkedHashMap<>();
     facts.put("method", method);
-    facts.put("url", uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath());
+    // As url.full shows it: no user information, no credential parameter.
+    facts.put("url", SiteRequests.redacted(uri));
     PathSegments path = PathSegments.parse(uri.getRawPath());
     int port = uri.getPort() >= 0 ? uri.getPort() : SiteUrl.defaultPort(uri.getScheme());
     Optional<Site> found = policy.siteFor(uri.getScheme(), uri.getHost(), port, path);

@@ -57,7 +57,12 @@ final class OAuthAuthorization implements Authorization {
   private final LongSupplier nanoTime;
   private final TokenEndpoint endpoint;
 
-  private record Token(String headerValue, long expiresAtNanos, long renewAtNanos) {}
+  private record Token(String headerValue, long expiresAtNanos, long renewAtNanos) {
+    @Override
+    public String toString() {
+      return "Token[expiresAtNanos=" + expiresAtNanos + "]";
+    }
+  }
 
   private volatile Token token;
   /** The header value Jira last answered 401 to: never taken from a store again. */

@@ -30,7 +30,17 @@ final class StaticAuthorization implements Authorization {
     this.nanoTime = nanoTime;
   }
 
-  private record Cached(String value, long at) {}
+  private record Cached(String value, long at) {
+    @Override
+    public String toString() {
+      return "Cached[at=" + at + "]";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "StaticAuthorization[" + name() + "]";
+  }
 
   @Override
   public String name() {

@@ -82,7 +82,7 @@ public final class SiteRequests {
   }
 
   /** {@code url.full} as the audit shows it: user information and credential parameters redacted. */
-  static String redacted(URI uri) {
+  public static String redacted(URI uri) {
     String query = uri.getRawQuery();
     return rebuild(uri, query == null ? null : filterQuery(query, REDACTED_PARAMETERS, true), true);
   }

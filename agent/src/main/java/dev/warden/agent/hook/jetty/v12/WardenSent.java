@@ -16,4 +16,10 @@ record WardenSent(List<String> authorization, List<String> cookies) {
 
   /** The conversation attribute. */
   static final String KEY = "dev.warden.jetty.sent";
+
+  /** Never the values: Jetty may print a conversation's attributes. */
+  @Override
+  public String toString() {
+    return "WardenSent[" + authorization.size() + " authorization, " + cookies.size() + " cookie]";
+  }
 }
