@@ -59,7 +59,8 @@ public final class Apache4AsyncJiraHttp implements JiraHttp {
       request.setEntity(new ByteArrayEntity(step.body.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_JSON));
     }
     CompletableFuture<Result> seen = new CompletableFuture<>();
-    client.execute(request, new FutureCallback<HttpResponse>() {
+    org.apache.http.protocol.HttpContext context = new org.apache.http.protocol.BasicHttpContext();
+    client.execute(request, context, new FutureCallback<HttpResponse>() {
       @Override
       public void completed(HttpResponse response) {
         try {
@@ -96,6 +97,7 @@ public final class Apache4AsyncJiraHttp implements JiraHttp {
     }
     Header own = request.getFirstHeader("Authorization");
     result.visibleAuthorization = own == null ? null : own.getValue();
+    result.contextAuthorization = Apache4JiraHttp.contextAuthorization(context);
     return result;
   }
 }

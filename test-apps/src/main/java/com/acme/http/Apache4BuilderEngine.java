@@ -24,7 +24,7 @@ public final class Apache4BuilderEngine implements Apache4JiraHttp.Engine {
   }
 
   @Override
-  public HttpResponse execute(HttpRequestBase request) throws Exception {
-    return client.execute(request);
+  public HttpResponse execute(HttpRequestBase request, org.apache.http.protocol.HttpContext context) throws Exception {
+    return client.execute(request, context);
   }
 }

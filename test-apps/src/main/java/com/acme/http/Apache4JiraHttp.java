@@ -20,7 +20,7 @@ public final class Apache4JiraHttp implements JiraHttp {
 
   /** Executes a request with one of HttpClient 4's clients. */
   interface Engine {
-    HttpResponse execute(HttpRequestBase request) throws Exception;
+    HttpResponse execute(HttpRequestBase request, org.apache.http.protocol.HttpContext context) throws Exception;
   }
 
   private final Engine engine;
@@ -40,6 +40,13 @@ public final class Apache4JiraHttp implements JiraHttp {
     }
   }
 
+  /** The request the context holds after the exchange ({@code http.request}, as 4.x names it), and its {@code Authorization}. */
+  static String contextAuthorization(org.apache.http.protocol.HttpContext context) {
+    Object held = context.getAttribute("http.request");
+    Header header = held instanceof org.apache.http.HttpRequest sent ? sent.getFirstHeader("Authorization") : null;
+    return header == null ? null : header.getValue();
+  }
+
   @Override
   public Result send(Step step) throws Exception {
     HttpRequestBase request = new HttpEntityEnclosingRequestBase() {
@@ -55,7 +62,8 @@ public final class Apache4JiraHttp implements JiraHttp {
     if (step.body != null) {
       ((HttpEntityEnclosingRequestBase) request).setEntity(new ByteArrayEntity(step.body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
-    HttpResponse response = engine.execute(request);
+    org.apache.http.protocol.HttpContext context = new org.apache.http.protocol.BasicHttpContext();
+    HttpResponse response = engine.execute(request, context);
     Result result = new Result();
     result.status = response.getStatusLine().getStatusCode();
     Map<String, List<String>> fields = new LinkedHashMap<>();
@@ -66,6 +74,7 @@ public final class Apache4JiraHttp implements JiraHttp {
     result.body = response.getEntity() == null ? null : EntityUtils.toString(response.getEntity());
     Header own = request.getFirstHeader("Authorization");
     result.visibleAuthorization = own == null ? null : own.getValue();
+    result.contextAuthorization = contextAuthorization(context);
     result.version = "HTTP_1_1";
     return result;
   }

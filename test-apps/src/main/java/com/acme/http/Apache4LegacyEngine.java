@@ -24,8 +24,8 @@ public final class Apache4LegacyEngine implements Apache4JiraHttp.Engine {
   }
 
   @Override
-  public HttpResponse execute(HttpRequestBase request) throws Exception {
+  public HttpResponse execute(HttpRequestBase request, org.apache.http.protocol.HttpContext context) throws Exception {
     // Through the interface: 4.2's DefaultHttpClient has no execute returning a CloseableHttpResponse.
-    return ((org.apache.http.client.HttpClient) client).execute(request);
+    return ((org.apache.http.client.HttpClient) client).execute(request, context);
   }
 }

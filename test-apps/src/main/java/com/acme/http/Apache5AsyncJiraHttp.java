@@ -54,7 +54,8 @@ public final class Apache5AsyncJiraHttp implements JiraHttp {
       request.setBody(step.body.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_JSON);
     }
     CompletableFuture<Result> seen = new CompletableFuture<>();
-    client.execute(request, new FutureCallback<SimpleHttpResponse>() {
+    org.apache.hc.client5.http.protocol.HttpClientContext context = org.apache.hc.client5.http.protocol.HttpClientContext.create();
+    client.execute(request, context, new FutureCallback<SimpleHttpResponse>() {
       @Override
       public void completed(SimpleHttpResponse response) {
         Result result = new Result();
@@ -87,6 +88,7 @@ public final class Apache5AsyncJiraHttp implements JiraHttp {
     }
     Header own = request.getFirstHeader("Authorization");
     result.visibleAuthorization = own == null ? null : own.getValue();
+    result.contextAuthorization = Apache5JiraHttp.contextAuthorization(context);
     return result;
   }
 }

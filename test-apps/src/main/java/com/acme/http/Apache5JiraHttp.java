@@ -37,6 +37,13 @@ public final class Apache5JiraHttp implements JiraHttp {
         .build();
   }
 
+  /** The request the context holds after the exchange, and its {@code Authorization}. */
+  static String contextAuthorization(org.apache.hc.core5.http.protocol.HttpCoreContext context) {
+    org.apache.hc.core5.http.HttpRequest held = context.getRequest();
+    Header header = held == null ? null : held.getFirstHeader("Authorization");
+    return header == null ? null : header.getValue();
+  }
+
   @Override
   public Result send(Step step) throws Exception {
     BasicClassicHttpRequest request = new BasicClassicHttpRequest(step.method, URI.create(step.url));
@@ -46,7 +53,8 @@ public final class Apache5JiraHttp implements JiraHttp {
     if (step.body != null) {
       request.setEntity(new ByteArrayEntity(step.body.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_JSON));
     }
-    Result result = client.execute(request, response -> {
+    org.apache.hc.client5.http.protocol.HttpClientContext context = org.apache.hc.client5.http.protocol.HttpClientContext.create();
+    Result result = client.execute(request, context, response -> {
       Result seen = new Result();
       seen.status = response.getCode();
       Map<String, List<String>> fields = new LinkedHashMap<>();
@@ -60,6 +68,7 @@ public final class Apache5JiraHttp implements JiraHttp {
     });
     Header own = request.getFirstHeader("Authorization");
     result.visibleAuthorization = own == null ? null : own.getValue();
+    result.contextAuthorization = contextAuthorization(context);
     return result;
   }
 }

@@ -56,6 +56,8 @@ public final class JdkJiraHttp implements JiraHttp {
     result.headers = JiraHttp.interesting(response.headers().map());
     result.body = response.body();
     result.visibleAuthorization = response.request().headers().firstValue("Authorization").orElse(null);
+    result.contextAuthorization = response.previousResponse().map(r -> r.request().headers().firstValue("Authorization").orElse(null))
+        .orElse(null);
     result.version = response.version().name();
     return result;
   }

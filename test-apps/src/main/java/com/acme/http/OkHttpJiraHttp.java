@@ -77,6 +77,8 @@ public final class OkHttpJiraHttp implements JiraHttp {
     result.headers = JiraHttp.interesting(response.headers().toMultimap());
     result.body = response.body() == null ? null : response.body().string();
     result.visibleAuthorization = response.request().header("Authorization");
+    // The request as OkHttp sent it on the network (after the application interceptors, Warden's among them).
+    result.contextAuthorization = response.networkResponse() == null ? null : response.networkResponse().request().header("Authorization");
     result.version = response.protocol().toString().equals("h2") ? "HTTP_2" : "HTTP_1_1";
     return result;
   }

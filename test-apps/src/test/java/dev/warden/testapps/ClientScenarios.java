@@ -171,6 +171,19 @@ abstract class ClientScenarios {
     String visible = run.step(1).path("visibleAuthorization").asText(null);
     assertThat(visible).isNotEqualTo(harness.expectedAuthorization()).satisfiesAnyOf(
         v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(bogus));
+    // Apache HttpClient's execution context holds the request the client last worked on: not Warden's either.
+    String inContext = run.step(1).path("contextAuthorization").asText(null);
+    assertThat(inContext).isNotEqualTo(harness.expectedAuthorization()).satisfiesAnyOf(
+        v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(bogus));
+  }
+
+  @Test
+  void theSiteCredentialCannotBeReadBackWhenTheApplicationSentNone() throws Exception {
+    AppRun run = run(List.of(call("sync", "GET", "{jira}/rest/api/3/myself")));
+
+    assertThat(run.step(1).path("status").asInt()).as(run.toString()).isEqualTo(200);
+    assertThat(run.step(1).path("visibleAuthorization").asText(null)).isNull();
+    assertThat(run.step(1).path("contextAuthorization").asText(null)).isNull();
   }
 
   @Test

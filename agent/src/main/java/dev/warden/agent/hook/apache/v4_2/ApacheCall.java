@@ -59,6 +59,32 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
     this.redirects = redirects;
   }
 
+  /**
+   * After a hop: the request objects the application can reach once the call returns (the
+   * context's {@code http.request}, which the client points at the request it sent, and any named)
+   * carry the application's own {@code Authorization} again, never Warden's.
+   *
+   * @param own the {@code Authorization} fields of the application's request
+   */
+  public static void scrub(org.apache.http.protocol.HttpContext context, Header[] own, HttpRequest... held) {
+    Object inContext = context == null ? null : context.getAttribute("http.request");
+    if (inContext instanceof HttpRequest sent) {
+      restore(sent, own);
+    }
+    for (HttpRequest request : held) {
+      if (request != null && request != inContext) {
+        restore(request, own);
+      }
+    }
+  }
+
+  private static void restore(HttpRequest request, Header[] own) {
+    request.removeHeaders("Authorization");
+    for (Header field : own) {
+      request.addHeader(field);
+    }
+  }
+
   public static Headers headers(Header[] fields) {
     Map<String, List<String>> map = new LinkedHashMap<>();
     for (Header field : fields) {

@@ -59,6 +59,7 @@ public final class ExecChainHook implements MethodHook {
   private static CloseableHttpResponse send(
       Object exec, HttpRoute route, HttpRequestWrapper request, HttpClientContext context, HttpExecutionAware aware,
       WardenRequest outgoing) throws IOException, HttpException {
+    org.apache.http.Header[] own = request.getHeaders("Authorization");
     request.setHeaders(ApacheCall.fields(outgoing.headers()));
     URI target = ApacheCall.relative(outgoing.uri());
     if (!target.equals(ApacheCall.relative(request.getURI()))) {
@@ -66,6 +67,9 @@ public final class ExecChainHook implements MethodHook {
     }
     try (Bypass.Scope bypass = Bypass.open()) {
       return ((ClientExecChain) exec).execute(route, request, context, aware);
+    } finally {
+      // Sent: what the application can reach of it shows its own Authorization again.
+      ApacheCall.scrub(context, own, request);
     }
   }
 

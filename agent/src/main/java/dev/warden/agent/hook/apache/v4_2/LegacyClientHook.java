@@ -98,6 +98,9 @@ public final class LegacyClientHook implements MethodHook {
     copy.setParams(new DefaultedHttpParams(params, original.getParams()));
     try (Bypass.Scope bypass = Bypass.open()) {
       return client.execute(host, copy, context);
+    } finally {
+      // Sent: the context's request (the client's wrapper of Warden's copy) shows the application's own Authorization.
+      ApacheCall.scrub(context, original.getHeaders("Authorization"));
     }
   }
 }

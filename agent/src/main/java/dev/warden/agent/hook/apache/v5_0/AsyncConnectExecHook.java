@@ -110,7 +110,7 @@ public final class AsyncConnectExecHook implements MethodHook {
           : body != null ? new BasicAsyncEntityProducer(body, contentType(producer)) : producer;
       CompletableFuture<WardenResponse> response = new CompletableFuture<>();
       try (Bypass.Scope bypass = Bypass.open()) {
-        exec.execute(copy, entity, scope, chain, new Relay(response));
+        exec.execute(copy, entity, scope, chain, new Relay(response, () -> ConnectExecHook.scrub(scope.clientContext, original, copy)));
       } catch (IOException | HttpException | RuntimeException e) {
         response.completeExceptionally(e);
       }
@@ -182,12 +182,17 @@ public final class AsyncConnectExecHook implements MethodHook {
       /** Warden discarded the response (a redirect it follows, a 429 it retries): what becomes of it is not the application's. */
       private volatile boolean discarded;
 
-      Relay(CompletableFuture<WardenResponse> response) {
+      /** Runs once the request is sent, before the application hears of the response: see {@link ConnectExecHook#scrub}. */
+      private final Runnable sent;
+
+      Relay(CompletableFuture<WardenResponse> response, Runnable sent) {
         this.response = response;
+        this.sent = sent;
       }
 
       @Override
       public AsyncDataConsumer handleResponse(HttpResponse received, EntityDetails details) throws HttpException, IOException {
+        sent.run();
         Delivery delivery = new Delivery(received, details);
         response.complete(new WardenResponse(received.getCode(), ConnectExecHook.headers(received.getHeaders()), delivery,
             () -> delivery.consumer.complete(DISCARD)));
@@ -211,6 +216,7 @@ public final class AsyncConnectExecHook implements MethodHook {
 
       @Override
       public void failed(Exception cause) {
+        sent.run();
         // After the head arrived, a failure matters to the application only if it got this response
         // (a discarded one, a 429 Warden retries, may fail while it drains).
         if (!response.completeExceptionally(cause) && !discarded && finished.compareAndSet(false, true)) {

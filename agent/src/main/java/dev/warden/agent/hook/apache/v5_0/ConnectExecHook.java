@@ -99,6 +99,23 @@ public final class ConnectExecHook implements MethodHook {
     return URI.create(host.getSchemeName().toLowerCase(Locale.ROOT) + "://" + host.getHostName() + ":" + port + relative);
   }
 
+  /**
+   * After a hop: Warden's copy, and the request the context holds (the client points it at the
+   * request it sent), carry the application's own {@code Authorization} again, never Warden's.
+   */
+  static void scrub(org.apache.hc.core5.http.protocol.HttpContext context, HttpRequest original, HttpRequest copy) {
+    Header[] own = original.getHeaders("Authorization");
+    HttpRequest inContext = context == null ? null : org.apache.hc.core5.http.protocol.HttpCoreContext.adapt(context).getRequest();
+    for (HttpRequest request : new HttpRequest[] {copy, inContext == copy ? null : inContext}) {
+      if (request != null) {
+        request.removeHeaders("Authorization");
+        for (Header field : own) {
+          request.addHeader(field);
+        }
+      }
+    }
+  }
+
   static Headers headers(Header[] fields) {
     Map<String, List<String>> map = new LinkedHashMap<>();
     for (Header field : fields) {
@@ -166,6 +183,8 @@ public final class ConnectExecHook implements MethodHook {
         }, () -> entity == null ? new byte[0] : EntityUtils.toByteArray(entity)));
       } catch (IOException | HttpException | RuntimeException e) {
         return CompletableFuture.failedFuture(e);
+      } finally {
+        scrub(scope.clientContext, original, copy);
       }
     }
 

@@ -104,11 +104,37 @@ final class OkHttpCall implements ClientCall<Response> {
     return original.body();
   }
 
-  /** Jira's response, with the request as the application made it: the one sent carries the site's credential. */
+  /**
+   * Jira's response, with the request as the application made it: the one sent carries the site's
+   * credential. So do the requests of the responses it links to (the network response's, a prior
+   * response's): they show the application's own {@code Authorization} instead.
+   */
   @Override
   public CompletableFuture<Response> toNative(WardenResponse response, WardenRequest sent) {
     Response network = (Response) response.nativeResponse();
-    return CompletableFuture.completedFuture(network.newBuilder().request(original).build());
+    return CompletableFuture.completedFuture(network.newBuilder()
+        .request(original)
+        .networkResponse(asSeen(network.networkResponse()))
+        .cacheResponse(asSeen(network.cacheResponse()))
+        .priorResponse(asSeen(network.priorResponse()))
+        .build());
+  }
+
+  /** A linked response (no body), its request carrying the application's own {@code Authorization}, and so on down. */
+  private Response asSeen(Response hop) {
+    if (hop == null) {
+      return null;
+    }
+    Request.Builder request = hop.request().newBuilder().removeHeader("Authorization");
+    for (String value : original.headers("Authorization")) {
+      request.addHeader("Authorization", value);
+    }
+    return hop.newBuilder()
+        .request(request.build())
+        .networkResponse(asSeen(hop.networkResponse()))
+        .cacheResponse(asSeen(hop.cacheResponse()))
+        .priorResponse(asSeen(hop.priorResponse()))
+        .build();
   }
 
   @Override

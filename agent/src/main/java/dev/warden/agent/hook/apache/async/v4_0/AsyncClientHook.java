@@ -164,7 +164,7 @@ public final class AsyncClientHook implements MethodHook {
       }
       copy.setHeaders(ApacheCall.fields(outgoing.headers()));
       CompletableFuture<WardenResponse> response = new CompletableFuture<>();
-      Relay relay = new Relay(response);
+      Relay relay = new Relay(response, () -> ApacheCall.scrub(context, original.getHeaders("Authorization")));
       try (Bypass.Scope bypass = Bypass.open()) {
         client.execute(HttpAsyncMethods.create(host, copy), relay, context, relay.verdict);
       } catch (RuntimeException e) {
@@ -222,12 +222,17 @@ public final class AsyncClientHook implements MethodHook {
     private volatile HttpAsyncResponseConsumer<Object> target;
     private volatile boolean done;
 
-    Relay(CompletableFuture<WardenResponse> response) {
+    /** Runs once the request is sent, before the application hears of the response: see {@link ApacheCall#scrub}. */
+    private final Runnable sent;
+
+    Relay(CompletableFuture<WardenResponse> response, Runnable sent) {
       this.response = response;
+      this.sent = sent;
     }
 
     @Override
     public void responseReceived(HttpResponse received) throws IOException, HttpException {
+      sent.run();
       response.complete(new WardenResponse(received.getStatusLine().getStatusCode(), ApacheCall.headers(received.getAllHeaders()),
           this, () -> decision.complete(null)));
       target = HookSupport.decisionFor(decision);
@@ -259,6 +264,7 @@ public final class AsyncClientHook implements MethodHook {
 
     @Override
     public void failed(Exception cause) {
+      sent.run();
       if (!response.completeExceptionally(cause) && target != null) {
         target.failed(cause);
       }
