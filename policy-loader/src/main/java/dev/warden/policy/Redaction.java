@@ -6,28 +6,27 @@ public final class Redaction {
   private Redaction() {}
 
   /**
-   * The URL with any user information ({@code user:password@}) and query replaced by {@code ***}:
-   * an error about a URL never repeats a password or token written into it.
+   * The URL with any user information ({@code user:password@}), query and fragment replaced by
+   * {@code ***}: an error about a URL never repeats a password or token written into it. Everything
+   * up to the last {@code @} counts as user information, since a password that makes a URL
+   * unparsable may hold {@code /}, {@code ?} or {@code #}.
    */
   public static String url(String text) {
     String out = text;
-    int query = out.indexOf('?');
-    if (query >= 0) {
-      out = out.substring(0, query) + "?***";
-    }
     int slashes = out.indexOf("//");
     int start = slashes >= 0 ? slashes + 2 : 0;
-    int end = out.length();
-    for (char stop : new char[] {'/', '?', '#'}) {
-      int at = out.indexOf(stop, start);
-      if (at >= 0 && at < end) {
-        end = at;
-      }
-    }
-    int at = out.lastIndexOf('@', end - 1);
+    int at = out.lastIndexOf('@');
     if (at >= start) {
       out = out.substring(0, start) + "***@" + out.substring(at + 1);
     }
-    return out;
+    int cut = -1;
+    for (int i = start; i < out.length(); i++) {
+      char c = out.charAt(i);
+      if (c == '?' || c == '#') {
+        cut = i;
+        break;
+      }
+    }
+    return cut < 0 ? out : out.substring(0, cut + 1) + "***";
   }
 }

@@ -71,6 +71,21 @@ class PolicyErrorHygieneTest {
 
   @ParameterizedTest
   @ValueSource(strings = {
+      "https://bot:%s#x@acme.atlassian.net",
+      "https://bot:%s/x@acme.atlassian.net",
+      "https://bot:x?%s@acme.atlassian.net",
+      "https://bot:%s@acme atlassian net",
+      "https://acme.atlassian.net/#%s",
+      "bot:%s@acme.atlassian.net",
+  })
+  void aSiteUrlThatCannotBeParsedIsNotQuotedWithItsSecret(String url) {
+    assertThat(errors(policy(url.formatted(SECRET), BASIC, THROTTLE))).anyMatch(e -> e.contains("'url' of site 'jira'"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "redis://redis:6379?password=%s",
+      "redis://redis:6379/0?password=%s",
       "redis://:%s@redis:6379",
       "http://:%s@redis:6379",
       "redis://user:%s@redis:6379/x",

@@ -326,7 +326,7 @@ abstract class ClientScenarios {
     assertThat(paused.path("headers").path("retry-after").asInt()).isBetween(20, 30);
     assertThat(paused.path("body").asText()).contains("Jira asked to pause");
     assertThat(jiraReceived("GET", "/issue/OPS-1")).as("the paused read never reached Jira").hasSize(1);
-    assertThat(run.step(4).path("status").asInt()).as("another site is not paused").isEqualTo(200);
+    assertThat(run.step(4).path("status").asInt()).as("another site is not paused: %s", run).isEqualTo(200);
     assertThat(run.wardenLog()).anySatisfy(line -> assertThat(line).contains("pausing site jira as it asked"));
   }
 

@@ -32,8 +32,8 @@ class OAuthFleetIT {
   static final String CLIENT_SECRET = "client-secret-" + java.util.UUID.randomUUID();
   static final String REDIS_PASSWORD = "redis-pw-" + java.util.UUID.randomUUID();
 
-  /** How long the four JVMs run: {@code -Dwarden.it.oauth-fleet-seconds}, ninety seconds by default. */
-  static final int FLEET_SECONDS = Integer.getInteger("warden.it.oauth-fleet-seconds", 90);
+  /** How long the four JVMs run: {@code -Dwarden.it.oauth-fleet-seconds}, sixty seconds by default. */
+  static final int FLEET_SECONDS = Integer.getInteger("warden.it.oauth-fleet-seconds", 60);
 
   @RegisterExtension static final Harness harness = new Harness();
 
@@ -257,19 +257,16 @@ class OAuthFleetIT {
       oauth.delayMillis(0);
       Thread.sleep(2_500);
       redis.start();
-      // The JVM that rotated the token puts its state into the empty store within a second or so.
-      deadline = System.currentTimeMillis() + 10_000;
-      while (redis.cli("--scan", "--pattern", "warden:oauth:*").isBlank() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(100);
-      }
-      // A JVM that knows nothing but the store: Jira refuses the token it finds, so it refreshes with the store's.
+      // The store is back, empty. A JVM that knows nothing starts at once: it finds the store empty and waits, rather
+      // than presenting its long-rotated seed; the JVM that rotated the token puts its state back within a second or so.
+      // Jira refuses the access token the new JVM then finds, so it refreshes with the store's refresh token.
       oauth.revokeAccessTokens();
       AppRun fresh = steps(policy, consent, List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"))).run();
       Files.createFile(back);
       AppRun run = app.await();
 
       assertThat(run.steps()).extracting(s -> s.path("status").asInt()).as(run.toString()).containsExactly(200, 200);
-      assertThat(run.wardenLog()).anyMatch(l -> l.contains("refresh token rotated but store"));
+      assertThat(run.wardenLog()).anyMatch(l -> l.contains("refresh token rotated but store")).anyMatch(l -> l.contains("had lost token state"));
       assertThat(fresh.step(1).path("status").asInt()).as(fresh.toString()).isEqualTo(200);
       assertThat(oauth.revoked(consent)).as("no rotated token was presented").isFalse();
       noSecretIn(List.of(run.all(), fresh.all()), redis, stateKey(redis));
@@ -277,6 +274,68 @@ class OAuthFleetIT {
       harness.oauth.graceMillis(10 * 60_000);
       harness.oauth.delayMillis(0);
     }
+  }
+
+  @Test
+  void anOperatorsResetStartsOverFromTheSettingAndAnOldSeedIsNeverPresented() throws Exception {
+    FakeOAuth oauth = oauth(30);
+    try (RedisServer redis = RedisServer.start(harness.dir.resolve("redis-reset"), REDIS_PASSWORD)) {
+      Path policy = policy(redis, "");
+      int before = harness.oauth.exchanges().size();
+      String first = oauth.consent("ivan");
+      AppRun one = steps(policy, first, List.of(get())).run();
+      assertThat(one.step(1).path("status").asInt()).as(one.toString()).isEqualTo(200);
+
+      // A new consent, and the operator starts over: the key says reset.
+      String second = oauth.consent("judy");
+      redis.cli("SET", stateKey(redis), "reset");
+      AppRun two = steps(policy, second, List.of(get())).run();
+      assertThat(two.step(1).path("status").asInt()).as(two.toString()).isEqualTo(200);
+      // A JVM still holding the first seed takes the store's state; Jira refusing its access token, it refreshes the
+      // store's refresh token, never the old seed.
+      oauth.revokeAccessTokens();
+      AppRun three = steps(policy, first, List.of(get())).run();
+      assertThat(three.step(1).path("status").asInt()).as(three.toString()).isEqualTo(200);
+
+      List<FakeOAuth.Exchange> refreshes = refreshesSince(before);
+      assertThat(refreshes).extracting(FakeOAuth.Exchange::refreshToken).hasSize(3).startsWith(first, second).doesNotHaveDuplicates();
+      assertThat(harness.jira.journal().all()).extracting(Received::principal).containsExactly("oauth:ivan", "oauth:judy", null, "oauth:judy");
+      noSecretIn(List.of(one.all(), two.all(), three.all()), redis, stateKey(redis));
+    }
+  }
+
+  @Test
+  void aSlowRefreshKeepsItsLockWhileTheOtherJvmsWait() throws Exception {
+    FakeOAuth oauth = oauth(30).graceMillis(0);
+    try (RedisServer redis = RedisServer.start(harness.dir.resolve("redis-slow"), REDIS_PASSWORD)) {
+      String consent = oauth.consent("ken");
+      Path policy = policy(redis, "");
+      int before = harness.oauth.exchanges().size();
+      AppRun first = steps(policy, consent, List.of(get())).run();
+      assertThat(first.step(1).path("status").asInt()).as(first.toString()).isEqualTo(200);
+
+      // Jira refuses the access token both JVMs find; the refresh one of them makes takes longer than the lock's 5 s.
+      oauth.revokeAccessTokens();
+      oauth.delayMillis(7_000);
+      AppLauncher.Running a = steps(policy, consent, List.of(get())).start();
+      AppLauncher.Running b = steps(policy, consent, List.of(get())).start();
+      AppRun runA = a.await();
+      AppRun runB = b.await();
+
+      assertThat(runA.step(1).path("status").asInt()).as(runA.toString()).isEqualTo(200);
+      assertThat(runB.step(1).path("status").asInt()).as(runB.toString()).isEqualTo(200);
+      List<FakeOAuth.Exchange> refreshes = refreshesSince(before);
+      assertThat(refreshes).as("one refresh for both").hasSize(2).allSatisfy(e -> assertThat(e.status()).isEqualTo(200));
+      assertThat(oauth.revoked(consent)).isFalse();
+      noSecretIn(List.of(first.all(), runA.all(), runB.all()), redis, stateKey(redis));
+    } finally {
+      harness.oauth.graceMillis(10 * 60_000);
+      harness.oauth.delayMillis(0);
+    }
+  }
+
+  static Map<String, Object> get() {
+    return call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1");
   }
 
   @Test

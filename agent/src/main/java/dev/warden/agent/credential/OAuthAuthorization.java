@@ -41,6 +41,9 @@ final class OAuthAuthorization implements Authorization {
 
   private static final String REFUSED = "the token endpoint refused its refresh token (invalid_grant): ";
 
+  /** How soon a JVM asks the store again while another JVM renews the token and its own still serves. */
+  private static final long BUSY_RETRY_NANOS = 100_000_000L;
+
   private static final long FIRST_BACKOFF_NANOS = 1_000_000_000L;
   private static final long MAX_BACKOFF_NANOS = 30_000_000_000L;
 
@@ -158,6 +161,11 @@ final class OAuthAuthorization implements Authorization {
       }
       try {
         Token fresh = renew();
+        if (fresh == null) {
+          // Another JVM of the fleet is renewing it, and the current one still serves: asked again shortly.
+          retryAtNanos = now + BUSY_RETRY_NANOS;
+          return stale(current, now);
+        }
         token = fresh;
         if (failure != null) {
           Log.get().info("credential '" + name() + "': its access token is renewed again");
@@ -178,7 +186,11 @@ final class OAuthAuthorization implements Authorization {
           // Said once by the credential stage (a repeated line at most once a minute); nothing asks the endpoint again
           // until the refresh token's source holds another one.
           failure = REFUSED + "consent must be renewed, and the new refresh token put in " + describeRefreshSource();
-          token = null;
+          if (servable(current, now)) {
+            // The access token still serves until it expires; then the caller's 503 says why.
+            Log.get().error("credential '" + name() + "': " + failure);
+            return current.headerValue;
+          }
           throw new SecretUnavailableException(failure);
         }
         failed(e.getMessage(), now);
@@ -191,12 +203,16 @@ final class OAuthAuthorization implements Authorization {
     }
   }
 
-  /** The cached token while it lasts; past it, why there is none. */
+  /** The cached token while it lasts (and Jira has not refused it); past it, why there is none. */
   private String stale(Token current, long now) throws SecretUnavailableException {
-    if (current != null && now < current.expiresAtNanos) {
+    if (servable(current, now)) {
       return current.headerValue;
     }
     throw new SecretUnavailableException(failure != null ? failure : "no access token yet");
+  }
+
+  private boolean servable(Token current, long now) {
+    return current != null && now < current.expiresAtNanos && !current.headerValue.equals(invalidated);
   }
 
   private void failed(String message, long now) {
@@ -207,6 +223,7 @@ final class OAuthAuthorization implements Authorization {
         + (token != null && now < token.expiresAtNanos ? "; the current one serves until it expires" : ""));
   }
 
+  /** A new token; {@code null} when another JVM of the fleet is renewing it and the current one still serves. */
   private Token renew() throws IOException, SecretUnavailableException {
     Map<String, String> fields = new LinkedHashMap<>();
     URI url;
@@ -216,7 +233,10 @@ final class OAuthAuthorization implements Authorization {
         long askedMillis = System.currentTimeMillis();
         Token current = token;
         String invalidatedToken = current != null && current.headerValue.equals(invalidated) ? invalidated.substring("Bearer ".length()) : null;
-        SharedGrant.Issued issued = shared.obtain(invalidatedToken);
+        SharedGrant.Issued issued = shared.obtain(invalidatedToken, !servable(current, askedNanos));
+        if (issued == null) {
+          return null;
+        }
         return new Token("Bearer " + issued.accessToken(), askedNanos + (issued.expiresAt() - askedMillis) * 1_000_000L,
             askedNanos + (issued.renewAt() - askedMillis) * 1_000_000L);
       }

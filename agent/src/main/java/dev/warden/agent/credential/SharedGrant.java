@@ -20,37 +20,59 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * An {@code oauth2-refresh} grant whose token state a fleet keeps in Redis ({@code store}): the
- * refresh token, the access token and when it expires, the refresh token before it and when it
- * rotated. A JVM whose access token is due first takes what the store holds; only when that is due
- * too does it take the store's lock, read again, and refresh, writing the rotated state back, over
- * exactly the state it read, before the new access token is used. So the JVMs take turns and none
- * presents a refresh token another has rotated.
+ * refresh token, the access token and when it is due. A JVM whose access token is due first takes
+ * what the store holds; only when that is due too does it take the store's lock, read again, and
+ * refresh, writing the rotated state back, over exactly the state it read, before the new access
+ * token is used. So the JVMs take turns and none presents a refresh token another has rotated.
  *
  * <p>The state is sealed (AES-GCM, a key derived from the client secret every JVM of the fleet holds,
- * bound to its key name and generation): whoever reads the store without the client secret gets no
- * token. Each JVM remembers the newest state it has seen, and puts it back when the store lost it
- * (a Redis restarted without persistence) or holds an older one.
+ * bound to its key name, lineage and generation): whoever reads the store without the client secret
+ * gets no token. A lineage starts at each consent; its generation grows by one at every write. Each
+ * JVM remembers the newest state it has read or written, and puts it back (within seconds, from a
+ * background check) when the store lost it (a Redis restarted without persistence) or holds an older
+ * generation of the same lineage; a JVM that finds the store empty and knows nothing waits a moment
+ * for that before it seeds.
  *
  * <p>The policy's {@code refresh-token} seeds the state: it is presented only while the store holds
- * none and this JVM knows none, or after the store's token was refused ({@code invalid_grant}) and the seed is one the store
+ * none, or after the store's token was refused ({@code invalid_grant}) and the seed is one the store
  * has not started from before (an operator's new consent). A JVM still holding an old seed never
- * presents it.
+ * presents it. An operator starts over on purpose by setting the key to {@code reset}.
  */
 final class SharedGrant {
 
-  /** How long the refresh lock lasts: longer than a token request can take (connect and answer timeouts). */
-  static final long LOCK_TTL_MILLIS = 20_000;
+  /**
+   * How long the refresh lock lasts unless its holder extends it, which it does every
+   * {@link #LOCK_EXTEND_MILLIS} while it refreshes: a JVM that dies holding it delays the fleet this
+   * long at most.
+   */
+  static final long LOCK_TTL_MILLIS = 5_000;
+
+  private static final long LOCK_EXTEND_MILLIS = 1_500;
 
   /** How long a JVM waits for another to finish refreshing before it answers that it cannot. */
-  private static final long LOCK_WAIT_MILLIS = 25_000;
+  private static final long LOCK_WAIT_NANOS = 25_000_000_000L;
+
+  /** How often a JVM checks that the store still holds the newest state it knows. */
+  private static final long CHECK_MILLIS = 1_000;
+
+  /** How long a JVM that knows no state waits on an empty store for another to put one back, before it seeds. */
+  private static final long EMPTY_WAIT_NANOS = 4_000_000_000L;
+
+  /** What an operator writes under the key to start over from the policy's {@code refresh-token}. */
+  static final String RESET = "reset";
 
   private static final int SEEDS_KEPT = 16;
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -58,17 +80,23 @@ final class SharedGrant {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** Checks, for every shared grant of this JVM, that the store holds the newest state the JVM knows. */
+  private static final ScheduledExecutorService CHECKER = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "warden-token-state");
+    thread.setDaemon(true);
+    return thread;
+  });
+
   /**
    * What the store keeps, sealed. Times are epoch milliseconds (the JVMs share the wall clock).
    *
    * @param refresh the refresh token to present next
-   * @param previous the one it replaced, still accepted for a while after {@code rotatedAt}
+   * @param rotatedAt when it replaced the one before (which the endpoint accepts for a while after)
    * @param access the current access token
    * @param seeds fingerprints of the policy seeds this state has started from
    * @param refused the fingerprint of a refresh token the endpoint refused, while it is the current one
    */
-  record State(String refresh, String previous, long rotatedAt, String access, long expiresAt, long renewAt,
-      List<String> seeds, String refused) {
+  record State(String refresh, long rotatedAt, String access, long expiresAt, long renewAt, List<String> seeds, String refused) {
     @Override
     public String toString() {
       return "State[expiresAt=" + expiresAt + "]";
@@ -83,34 +111,27 @@ final class SharedGrant {
     }
   }
 
-  /** A state as the store keeps it: sealed, with its generation (one more at every write) in the clear. */
-  private record Sealed(String key, long generation, String text) {
+  /** A state as the store keeps it: its lineage and generation in the clear, the rest sealed. */
+  private record Sealed(String key, String lineage, long generation, String text) {
     @Override
     public String toString() {
-      return "Sealed[" + key + " #" + generation + "]";
+      return "Sealed[" + key + " " + lineage + "#" + generation + "]";
     }
   }
 
-  /** Writes a state this JVM knows to be newer than the store's, while the store is away, so that it lands the second it is back. */
-  private static final java.util.concurrent.ScheduledExecutorService WRITER =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "warden-token-state");
-        thread.setDaemon(true);
-        return thread;
-      });
+  /** A state read and opened. */
+  private record Opened(Sealed sealed, State state) {}
 
   private final Credential.OAuth2Refresh credential;
   private final SecretResolver resolver;
   private final TokenEndpoint endpoint;
   private final TokenStateStore store;
   private final String owner = UUID.randomUUID() + "@" + ProcessHandle.current().pid();
-  /**
-   * The newest state this JVM has read or written. A store that lost its state (a Redis restarted
-   * without persistence) or holds an older one gets it back, rather than anyone presenting the seed
-   * or a rotated token.
-   */
+  /** Fingerprints of refresh tokens the endpoint refused to this JVM: never presented again, even if the store missed it. */
+  private final Set<String> refusedHere = ConcurrentHashMap.newKeySet();
+  /** The newest state this JVM has opened or written. */
   private Sealed known;
-  private boolean writerScheduled;
+  private boolean checking;
 
   SharedGrant(Credential.OAuth2Refresh credential, SecretResolver resolver, TokenEndpoint endpoint) {
     this.credential = credential;
@@ -128,22 +149,24 @@ final class SharedGrant {
    * A usable access token: the store's if it is not due, else a refreshed one.
    *
    * @param invalidated an access token Jira refused, never to be taken again, or {@code null}
+   * @param mayWait whether to wait while another JVM refreshes; if not, {@code null} answers that one does
    * @throws TokenEndpoint.Refused with {@code invalid_grant} when the store's refresh token was refused and no new seed is at hand
    * @throws IOException when the store or the token endpoint cannot be reached, or another JVM holds the lock too long
    */
-  Issued obtain(String invalidated) throws IOException, SecretUnavailableException {
+  Issued obtain(String invalidated, boolean mayWait) throws IOException, SecretUnavailableException {
     String clientSecret = credential.clientSecret().resolve(resolver).reveal();
-    String clientId = credential.clientId().resolve(resolver).reveal();
-    String key = "warden:oauth:" + credential.name() + ":" + fingerprint(clientId).substring(0, 12);
+    String key = key();
     String lock = key + ":lock";
     byte[] sealKey = sealKey(clientSecret);
-    long deadline = System.currentTimeMillis() + LOCK_WAIT_MILLIS;
+    long began = System.nanoTime();
     while (true) {
-      Sealed raw = read(key);
-      if (restore(raw)) {
+      String text = store.get(key);
+      if (restore(key, text)) {
         continue;
       }
-      State state = open(sealKey, raw);
+      Opened current = open(sealKey, key, text);
+      remember(current == null ? null : current.sealed);
+      State state = current == null ? null : current.state;
       Issued usable = usable(state, invalidated);
       if (usable != null) {
         Log.get().debug("credential '" + credential.name() + "': access token taken from " + where());
@@ -152,16 +175,23 @@ final class SharedGrant {
       if (state != null && isRefused(state) && newSeed(state) == null) {
         throw refused();
       }
-      if (store.tryLock(lock, owner, LOCK_TTL_MILLIS)) {
+      boolean waitForRestore = text == null && knownFor(key) == null && System.nanoTime() - began < EMPTY_WAIT_NANOS;
+      if (!waitForRestore && store.tryLock(lock, owner, LOCK_TTL_MILLIS)) {
+        java.util.concurrent.ScheduledFuture<?> extending = CHECKER.scheduleWithFixedDelay(
+            () -> store.extend(lock, owner, LOCK_TTL_MILLIS), LOCK_EXTEND_MILLIS, LOCK_EXTEND_MILLIS, TimeUnit.MILLISECONDS);
         try {
-          return refreshHoldingLock(key, sealKey, clientId, clientSecret, invalidated);
+          return refreshHoldingLock(key, sealKey, clientSecret, invalidated);
         } finally {
+          extending.cancel(false);
           store.unlock(lock, owner);
         }
       }
-      if (System.currentTimeMillis() > deadline) {
+      if (!mayWait) {
+        return null;
+      }
+      if (System.nanoTime() - began > LOCK_WAIT_NANOS) {
         throw new IOException("another JVM has held the refresh lock in " + where() + " for over "
-            + LOCK_WAIT_MILLIS / 1000 + " s");
+            + LOCK_WAIT_NANOS / 1_000_000_000L + " s");
       }
       try {
         Thread.sleep(40 + ThreadLocalRandom.current().nextInt(40));
@@ -172,13 +202,25 @@ final class SharedGrant {
     }
   }
 
-  private Issued refreshHoldingLock(String key, byte[] sealKey, String clientId, String clientSecret, String invalidated)
+  /**
+   * The key of this grant's state: the credential's name, and a fingerprint of its client and token
+   * endpoint. Fleets that hold different consents of one client must use different names (or stores).
+   */
+  private String key() throws SecretUnavailableException {
+    String clientId = credential.clientId().resolve(resolver).reveal();
+    String tokenUrl = credential.tokenUrl().resolve(resolver).reveal();
+    return "warden:oauth:" + credential.name() + ":" + fingerprint(clientId + "\n" + tokenUrl).substring(0, 12);
+  }
+
+  private Issued refreshHoldingLock(String key, byte[] sealKey, String clientSecret, String invalidated)
       throws IOException, SecretUnavailableException {
-    Sealed raw = read(key);
-    if (restore(raw)) {
-      raw = read(key);
+    String text = store.get(key);
+    if (restore(key, text)) {
+      text = store.get(key);
     }
-    State state = open(sealKey, raw);
+    Opened current = open(sealKey, key, text);
+    remember(current == null ? null : current.sealed);
+    State state = current == null ? null : current.state;
     Issued usable = usable(state, invalidated);
     if (usable != null) {
       return usable;
@@ -192,6 +234,9 @@ final class SharedGrant {
     } else {
       present = state.refresh;
     }
+    if (refusedHere.contains(fingerprint(present))) {
+      throw refused();
+    }
     boolean fromSeed = state == null || !present.equals(state.refresh);
     List<String> seeds = new ArrayList<>(state == null || state.seeds == null ? List.of() : state.seeds);
     if (fromSeed) {
@@ -200,10 +245,12 @@ final class SharedGrant {
         seeds.remove(0);
       }
     }
-    long generation = (raw == null ? 0 : raw.generation) + 1;
+    // A consent starts a lineage: a JVM that remembers another never writes it over this one.
+    String lineage = fromSeed || current == null ? newLineage() : current.sealed.lineage;
+    long generation = fromSeed || current == null ? 1 : current.sealed.generation + 1;
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("grant_type", "refresh_token");
-    fields.put("client_id", clientId);
+    fields.put("client_id", credential.clientId().resolve(resolver).reveal());
     fields.put("client_secret", clientSecret);
     fields.put("refresh_token", present);
     URI url = OAuthAuthorization.uri(credential.tokenUrl(), resolver);
@@ -213,10 +260,14 @@ final class SharedGrant {
       tokens = endpoint.request(url, fields);
     } catch (TokenEndpoint.Refused e) {
       if ("invalid_grant".equals(e.error)) {
+        refusedHere.add(fingerprint(present));
         // The fleet stops here: every JVM reads that this token was refused and asks nothing until a new consent.
-        State marked = new State(present, state == null ? null : state.previous, state == null ? 0 : state.rotatedAt,
-            null, 0, 0, seeds, fingerprint(present));
-        write(raw, seal(sealKey, key, generation, marked));
+        State marked = new State(present, state == null ? 0 : state.rotatedAt, null, 0, 0, seeds, fingerprint(present));
+        try {
+          write(text, seal(sealKey, key, lineage, generation, marked));
+        } catch (IOException notMarked) {
+          e.addSuppressed(notMarked);
+        }
       }
       throw e;
     }
@@ -227,24 +278,23 @@ final class SharedGrant {
     }
     long life = Math.max(1, tokens.expiresInSeconds()) * 1000;
     long expiresAt = asked + life;
-    State next = new State(rotated ? tokens.refreshToken() : present,
-        rotated ? present : state == null ? null : state.previous,
-        rotated ? System.currentTimeMillis() : state == null ? 0 : state.rotatedAt,
-        tokens.accessToken(), expiresAt, expiresAt - Math.min(60_000, life / 5), seeds, null);
-    Sealed sealed = seal(sealKey, key, generation, next);
+    long rotatedAt = rotated ? System.currentTimeMillis() : state == null ? 0 : state.rotatedAt;
+    State next = new State(rotated ? tokens.refreshToken() : present, rotatedAt, tokens.accessToken(), expiresAt,
+        expiresAt - Math.min(60_000, life / 5), seeds, null);
+    Sealed sealed = seal(sealKey, key, lineage, generation, next);
     try {
-      if (!write(raw, sealed)) {
+      if (!write(text, sealed)) {
         // Only when this JVM's lock ran out mid-refresh and another refreshed meanwhile: the store's state stands.
         Log.get().warn("credential '" + credential.name() + "': the token state in " + where()
             + " changed while this JVM refreshed (its lock ran out); the state another JVM wrote is kept");
       }
     } catch (IOException e) {
       if (rotated) {
+        // Kept here, and put into the store by the background check the moment the store is back.
         remember(sealed);
-        writeWhenBack();
         Log.get().error("credential '" + credential.name() + "': its refresh token rotated but " + e.getMessage()
-            + "; the new one is kept in this JVM and written the second the store is back. The one the store holds is accepted until "
-            + java.time.Instant.ofEpochMilli(next.rotatedAt + OAuthAuthorization.ROTATED_GRACE_MILLIS)
+            + "; the new one is kept in this JVM and written the moment the store is back. The one the store holds is accepted until "
+            + java.time.Instant.ofEpochMilli(rotatedAt + OAuthAuthorization.ROTATED_GRACE_MILLIS)
             + "; after that, consent must be renewed");
       }
     }
@@ -253,88 +303,85 @@ final class SharedGrant {
     return new Issued(next.access, next.renewAt, next.expiresAt);
   }
 
-  /** The store's state, remembered when it is the newest this JVM has seen. */
-  private Sealed read(String key) throws IOException {
-    String text = store.get(key);
-    if (text == null) {
-      return null;
-    }
-    long generation = -1;
-    int dot = text.indexOf('.', 3);
-    if (text.startsWith("v1.") && dot > 3) {
-      try {
-        generation = Long.parseLong(text.substring(3, dot));
-      } catch (NumberFormatException e) {
-        generation = -1;
-      }
-    }
-    Sealed sealed = new Sealed(key, generation, text);
-    if (generation >= 0) {
-      remember(sealed);
-    }
-    return sealed;
-  }
-
   /** Writes {@code next} over {@code current} if the store still holds it. */
-  private boolean write(Sealed current, Sealed next) throws IOException {
-    boolean written = store.compareAndSet(next.key, current == null ? null : current.text, next.text);
+  private boolean write(String current, Sealed next) throws IOException {
+    boolean written = store.compareAndSet(next.key, current, next.text);
     if (written) {
       remember(next);
     }
     return written;
   }
 
-  private synchronized void remember(Sealed state) {
-    if (known == null || !known.key.equals(state.key) || state.generation > known.generation) {
-      known = state;
+  /** Keeps a state this JVM opened or wrote when it is newer than what it knew, or of another lineage (a new consent). */
+  private void remember(Sealed state) {
+    if (state == null) {
+      return;
+    }
+    boolean start;
+    synchronized (this) {
+      if (known == null || !known.key.equals(state.key) || !known.lineage.equals(state.lineage)
+          || state.generation > known.generation) {
+        known = state;
+      }
+      start = !checking;
+      checking = true;
+    }
+    if (start) {
+      CHECKER.scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
+  private synchronized Sealed knownFor(String key) {
+    return known != null && known.key.equals(key) ? known : null;
+  }
+
   /**
-   * Puts back the newest state this JVM knows when the store has none or an older one.
+   * Puts back the newest state this JVM knows when the store holds none, or an older generation of
+   * the same lineage. A {@link #RESET} makes this JVM forget it.
    *
-   * @return whether the store changed (read it again)
+   * @return whether the store was written (read it again)
    */
-  private boolean restore(Sealed inStore) throws IOException {
+  private boolean restore(String key, String inStore) throws IOException {
+    Sealed mine = knownFor(key);
+    if (mine == null) {
+      return false;
+    }
+    if (RESET.equals(inStore)) {
+      synchronized (this) {
+        if (known == mine) {
+          known = null;
+        }
+      }
+      return false;
+    }
+    Sealed there = parse(key, inStore);
+    boolean older = there != null && there.lineage.equals(mine.lineage) && there.generation < mine.generation;
+    if (inStore != null && !older) {
+      return false;
+    }
+    boolean written = store.compareAndSet(key, inStore, mine.text);
+    if (written) {
+      Log.get().warn("credential '" + credential.name() + "': " + where() + (inStore == null ? " had lost" : " held an older")
+          + " token state; it holds the newest this JVM knows again");
+    }
+    return written;
+  }
+
+  /** The background check: the store holds the newest state this JVM knows. */
+  private void check() {
     Sealed mine;
     synchronized (this) {
       mine = known;
     }
-    if (mine == null || (inStore != null && (!inStore.key.equals(mine.key) || inStore.generation >= mine.generation))) {
-      return false;
-    }
-    if (store.compareAndSet(mine.key, inStore == null ? null : inStore.text, mine.text)) {
-      Log.get().warn("credential '" + credential.name() + "': " + where() + (inStore == null ? " had lost" : " held an older")
-          + " token state; it has the newest this JVM knows again");
-    }
-    return true;
-  }
-
-  /** Called when the store went away holding an older state than this JVM knows: writes it once the store is back. */
-  private synchronized void writeWhenBack() {
-    if (writerScheduled) {
+    if (mine == null) {
       return;
     }
-    writerScheduled = true;
-    WRITER.schedule(this::retryWrite, 1, java.util.concurrent.TimeUnit.SECONDS);
-  }
-
-  private void retryWrite() {
-    synchronized (this) {
-      writerScheduled = false;
-    }
     try {
-      Sealed mine;
-      synchronized (this) {
-        mine = known;
-      }
-      if (mine != null) {
-        restore(read(mine.key));
-      }
+      restore(mine.key, store.get(mine.key));
     } catch (IOException e) {
-      writeWhenBack();
+      // The store is away: the next check tries again.
     } catch (RuntimeException e) {
-      Log.get().error("credential '" + credential.name() + "': cannot write its token state (" + e.getClass().getName() + ")");
+      Log.get().error("credential '" + credential.name() + "': cannot check its token state (" + e.getClass().getName() + ")");
     }
   }
 
@@ -350,7 +397,7 @@ final class SharedGrant {
     return state.refused != null && state.refused.equals(fingerprint(state.refresh));
   }
 
-  /** The policy's refresh token when the state has never started from it, else {@code null}. */
+  /** The policy's refresh token when the state has never started from it and it was never refused here, else {@code null}. */
   private String newSeed(State state) {
     String seed;
     try {
@@ -358,10 +405,13 @@ final class SharedGrant {
     } catch (SecretUnavailableException e) {
       return null;
     }
+    String print = fingerprint(seed);
+    if (refusedHere.contains(print)) {
+      return null;
+    }
     if (state == null) {
       return seed;
     }
-    String print = fingerprint(seed);
     boolean seen = (state.seeds != null && state.seeds.contains(print)) || print.equals(state.refused);
     return seen ? null : seed;
   }
@@ -371,49 +421,71 @@ final class SharedGrant {
     return new TokenEndpoint.Refused(url, 403, "invalid_grant");
   }
 
-  /** Reads a sealed state; {@code null} when there is none. */
-  private State open(byte[] sealKey, Sealed sealed) throws SecretUnavailableException {
-    if (sealed == null) {
+  /** {@code v1.<lineage>.<generation>.<sealed>}, or {@code null} when the text is none (or not one). */
+  private static Sealed parse(String key, String text) {
+    if (text == null || !text.startsWith("v1.")) {
+      return null;
+    }
+    String[] parts = text.split("\\.", 4);
+    if (parts.length != 4 || parts[1].isEmpty()) {
       return null;
     }
     try {
-      if (sealed.generation < 0) {
-        throw new GeneralSecurityException("not a Warden token state");
-      }
-      String text = sealed.text;
-      byte[] bytes = Base64.getDecoder().decode(text.substring(text.indexOf('.', 3) + 1));
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(sealKey, "AES"), new GCMParameterSpec(128, bytes, 0, 12));
-      cipher.updateAAD(associated(sealed.key, sealed.generation));
-      byte[] plain = cipher.doFinal(bytes, 12, bytes.length - 12);
-      return JSON.readValue(plain, State.class);
-    } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
-      throw new SecretUnavailableException("the token state in " + where() + " under " + sealed.key
-          + " cannot be read with this client secret (written with another, or not by Warden); delete that key and"
-          + " put a refresh token from a new consent in " + credential.refreshToken().text());
+      return new Sealed(key, parts[1], Long.parseLong(parts[2]), text);
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 
-  private static Sealed seal(byte[] sealKey, String key, long generation, State state) throws IOException {
+  /** Opens the state under {@code key}; {@code null} when there is none (or a {@link #RESET}). */
+  private Opened open(byte[] sealKey, String key, String text) throws SecretUnavailableException {
+    if (text == null || RESET.equals(text)) {
+      return null;
+    }
+    Sealed sealed = parse(key, text);
+    try {
+      if (sealed == null) {
+        throw new GeneralSecurityException("not a Warden token state");
+      }
+      byte[] bytes = Base64.getDecoder().decode(text.substring(text.lastIndexOf('.') + 1));
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(sealKey, "AES"), new GCMParameterSpec(128, bytes, 0, 12));
+      cipher.updateAAD(associated(key, sealed.lineage, sealed.generation));
+      byte[] plain = cipher.doFinal(bytes, 12, bytes.length - 12);
+      return new Opened(sealed, JSON.readValue(plain, State.class));
+    } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
+      throw new SecretUnavailableException("the token state in " + where() + " under " + key
+          + " cannot be read with this client secret (written with another, or not by Warden); set that key to '" + RESET
+          + "' and put a refresh token from a new consent in " + credential.refreshToken().text());
+    }
+  }
+
+  private static Sealed seal(byte[] sealKey, String key, String lineage, long generation, State state) throws IOException {
     try {
       byte[] iv = new byte[12];
       RANDOM.nextBytes(iv);
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sealKey, "AES"), new GCMParameterSpec(128, iv));
-      cipher.updateAAD(associated(key, generation));
+      cipher.updateAAD(associated(key, lineage, generation));
       byte[] sealed = cipher.doFinal(JSON.writeValueAsBytes(state));
       byte[] out = new byte[iv.length + sealed.length];
       System.arraycopy(iv, 0, out, 0, iv.length);
       System.arraycopy(sealed, 0, out, iv.length, sealed.length);
-      return new Sealed(key, generation, "v1." + generation + "." + Base64.getEncoder().encodeToString(out));
+      return new Sealed(key, lineage, generation, "v1." + lineage + "." + generation + "." + Base64.getEncoder().encodeToString(out));
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot seal the token state (" + e.getClass().getSimpleName() + ")");
     }
   }
 
-  /** What a sealed state is bound to: its key and generation, so that neither can be changed unseen. */
-  private static byte[] associated(String key, long generation) {
-    return (key + "#" + generation).getBytes(StandardCharsets.UTF_8);
+  /** What a sealed state is bound to: its key, lineage and generation, so that none can be changed unseen. */
+  private static byte[] associated(String key, String lineage, long generation) {
+    return (key + "#" + lineage + "#" + generation).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String newLineage() {
+    byte[] bytes = new byte[8];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   private static byte[] sealKey(String clientSecret) {

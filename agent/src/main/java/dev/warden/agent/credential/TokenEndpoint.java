@@ -24,7 +24,6 @@ final class TokenEndpoint {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonFactory FACTORY = new JsonFactory();
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  /** Connecting and answering together stay under the shared refresh lock's {@link SharedGrant#LOCK_TTL_MILLIS}. */
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   /** What a token request returned. */

@@ -24,6 +24,8 @@ final class TokenStateStore {
 
   private static final String UNLOCK =
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+  private static final String EXTEND =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
   private static final String COMPARE_AND_SET =
       "local v = redis.call('get', KEYS[1]) "
           + "if (v == false and ARGV[1] == '') or v == ARGV[1] then redis.call('set', KEYS[1], ARGV[2]) return 1 else return 0 end";
@@ -59,6 +61,15 @@ final class TokenStateStore {
       return "OK".equals(commands().set(key, owner, SetArgs.Builder.nx().px(ttlMillis)));
     } catch (RuntimeException e) {
       throw unreachable(e);
+    }
+  }
+
+  /** Makes the lock last {@code ttlMillis} more if {@code owner} still holds it (best effort). */
+  void extend(String key, String owner, long ttlMillis) {
+    try {
+      commands().eval(EXTEND, ScriptOutputType.INTEGER, new String[] {key}, owner, Long.toString(ttlMillis));
+    } catch (RuntimeException | IOException e) {
+      // It lapses: the compare-and-set of the write still keeps the state whole.
     }
   }
 

@@ -87,11 +87,23 @@ public final class SiteRequests {
     return rebuild(uri, query == null ? null : filterQuery(query, REDACTED_PARAMETERS, true), true);
   }
 
+  /** A parameter name as the server reads it ({@code os%5Fpassword} is {@code os_password}). */
+  private static String decoded(String name) {
+    if (name.indexOf('%') < 0 && name.indexOf('+') < 0) {
+      return name;
+    }
+    try {
+      return java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return name;
+    }
+  }
+
   private static String filterQuery(String query, Set<String> names, boolean redact) {
     StringBuilder out = new StringBuilder(query.length());
     for (String pair : query.split("&")) {
       int eq = pair.indexOf('=');
-      String name = (eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
+      String name = decoded(eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
       String kept = pair;
       if (names.contains(name)) {
         if (!redact) {

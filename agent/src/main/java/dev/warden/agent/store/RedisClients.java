@@ -9,7 +9,9 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Redis clients for the stores a policy names (throttles' buckets and pauses, OAuth token state),
@@ -30,7 +32,10 @@ public final class RedisClients {
     if (resources == null) {
       // The Redis client logs through java.util.logging: its warnings become Warden's, nothing reaches the application's log.
       JulBridge.install();
-      resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+      // Reconnection attempts at most a second apart: a store that is back is used again within a second or two.
+      resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+          .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+          .build();
     }
     return resources;
   }

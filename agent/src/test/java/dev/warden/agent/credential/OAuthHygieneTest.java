@@ -71,7 +71,7 @@ class OAuthHygieneTest {
         .isInstanceOf(SecretUnavailableException.class)
         .hasMessageContaining("store redis://:${env:REDIS_PASSWORD}@127.0.0.1:" + port + "/0 cannot be reached")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(CLIENT_SECRET).doesNotContain(REFRESH).doesNotContain(password));
-    SharedGrant.State state = new SharedGrant.State(REFRESH, REFRESH + "-old", 1, ACCESS, 2, 1, java.util.List.of(), null);
+    SharedGrant.State state = new SharedGrant.State(REFRESH, 1, ACCESS, 2, 1, java.util.List.of(), null);
     assertThat(state.toString()).doesNotContain(REFRESH).doesNotContain(ACCESS);
     assertThat(new SharedGrant.Issued(ACCESS, 1, 2).toString()).doesNotContain(ACCESS);
   }

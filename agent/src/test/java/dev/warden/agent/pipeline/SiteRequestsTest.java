@@ -35,6 +35,13 @@ class SiteRequestsTest {
   }
 
   @Test
+  void encodedParameterNamesAreTheParametersJiraReads() {
+    URI uri = URI.create("https://acme.atlassian.net/rest/api/2/myself?os%5Fpassword=x&OS_USER%4eAME=u&os_x=y");
+    assertThat(SiteRequests.withoutCredentials(uri).toString()).isEqualTo("https://acme.atlassian.net/rest/api/2/myself?os_x=y");
+    assertThat(SiteRequests.redacted(uri)).doesNotContain("=x").doesNotContain("=u");
+  }
+
+  @Test
   void anonymousHopsCarryNoAuthorizationOrCookie() {
     WardenRequest hop = new WardenRequest("GET", URI.create("https://media.example.com/f"),
         Headers.of("Authorization", "Basic x", "Cookie", "a=1", "Accept", "*/*"), Body.NONE);

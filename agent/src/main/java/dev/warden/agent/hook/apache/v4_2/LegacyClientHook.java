@@ -100,7 +100,8 @@ public final class LegacyClientHook implements MethodHook {
       return client.execute(host, copy, context);
     } finally {
       // Sent: the context's request (the client's wrapper of Warden's copy) shows the application's own Authorization.
-      ApacheCall.scrub(context, original.getHeaders("Authorization"));
+      // (The wrapper's getOriginal() is Warden's copy: it is scrubbed too.)
+      ApacheCall.scrub(context, original.getHeaders("Authorization"), copy);
     }
   }
 }

@@ -125,12 +125,17 @@ final class OkHttpCall implements ClientCall<Response> {
     if (hop == null) {
       return null;
     }
-    Request.Builder request = hop.request().newBuilder().removeHeader("Authorization");
-    for (String value : original.headers("Authorization")) {
-      request.addHeader("Authorization", value);
+    Request seen = hop.request();
+    if (seen.header("Authorization") != null) {
+      // A hop that carried a credential: it shows the application's own instead (a hop OkHttp stripped stays without).
+      Request.Builder request = seen.newBuilder().removeHeader("Authorization");
+      for (String value : original.headers("Authorization")) {
+        request.addHeader("Authorization", value);
+      }
+      seen = request.build();
     }
     return hop.newBuilder()
-        .request(request.build())
+        .request(seen)
         .networkResponse(asSeen(hop.networkResponse()))
         .cacheResponse(asSeen(hop.cacheResponse()))
         .priorResponse(asSeen(hop.priorResponse()))

@@ -164,7 +164,9 @@ public final class AsyncClientHook implements MethodHook {
       }
       copy.setHeaders(ApacheCall.fields(outgoing.headers()));
       CompletableFuture<WardenResponse> response = new CompletableFuture<>();
-      Relay relay = new Relay(response, () -> ApacheCall.scrub(context, original.getHeaders("Authorization")));
+      HttpRequest sent = copy;
+      // The context's request wraps Warden's copy (getOriginal()): both are scrubbed.
+      Relay relay = new Relay(response, () -> ApacheCall.scrub(context, original.getHeaders("Authorization"), sent));
       try (Bypass.Scope bypass = Bypass.open()) {
         client.execute(HttpAsyncMethods.create(host, copy), relay, context, relay.verdict);
       } catch (RuntimeException e) {
@@ -294,6 +296,7 @@ public final class AsyncClientHook implements MethodHook {
 
     @Override
     public boolean cancel() {
+      sent.run();
       return target != null && target.cancel();
     }
 
