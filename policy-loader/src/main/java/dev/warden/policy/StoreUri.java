@@ -65,7 +65,7 @@ public record StoreUri(
       rest = rest.substring(0, slash);
       if (!db.isEmpty()) {
         if (!db.matches("[0-9]{1,2}")) {
-          throw new IllegalArgumentException("database '" + Redaction.url(db) + "' of store URI must be a number such as 0 or 2");
+          throw new IllegalArgumentException("the database of store URI must be a number such as 0 or 2");
         }
         database = Integer.parseInt(db);
       }
@@ -76,7 +76,7 @@ public record StoreUri(
     if (colon >= 0) {
       String portText = rest.substring(colon + 1);
       if (!portText.matches("[0-9]{1,5}") || Integer.parseInt(portText) == 0 || Integer.parseInt(portText) > 65535) {
-        throw new IllegalArgumentException("port '" + Redaction.url(portText) + "' of store URI is not a port number; " + example);
+        throw new IllegalArgumentException("the port of store URI is not a port number (a password goes after ':' and before '@', as a secret reference); " + example);
       }
       port = Integer.parseInt(portText);
     }

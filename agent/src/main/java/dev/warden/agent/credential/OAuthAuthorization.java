@@ -46,6 +46,7 @@ final class OAuthAuthorization implements Authorization {
 
   private static final long FIRST_BACKOFF_NANOS = 1_000_000_000L;
   private static final long MAX_BACKOFF_NANOS = 30_000_000_000L;
+  private static final long MAX_STORE_BACKOFF_NANOS = 5_000_000_000L;
 
   private static final ConcurrentHashMap<String, OAuthAuthorization> SHARED = new ConcurrentHashMap<>();
 
@@ -68,8 +69,10 @@ final class OAuthAuthorization implements Authorization {
   }
 
   private volatile Token token;
+  /** Held by the one thread renewing the token; the others wait only when they have no token that still serves. */
+  private final java.util.concurrent.locks.ReentrantLock renewing = new java.util.concurrent.locks.ReentrantLock();
   /** The header value Jira last answered 401 to: never taken from a store again. */
-  private String invalidated;
+  private volatile String invalidated;
   /** For a refresh grant kept in a store: the fleet's shared state; else {@code null}. */
   private final SharedGrant shared;
   /** The refresh token in use (after a rotation, the new one, also when it could not be written back). */
@@ -132,13 +135,16 @@ final class OAuthAuthorization implements Authorization {
 
   @Override
   public void invalidate(String headerValue) {
-    synchronized (this) {
+    renewing.lock();
+    try {
       Token current = token;
       if (current != null && current.headerValue.equals(headerValue)) {
         // Jira said 401 to it: renew now, whatever its expiry says.
         token = new Token(current.headerValue, current.expiresAtNanos, nanoTime.getAsLong());
         invalidated = headerValue;
       }
+    } finally {
+      renewing.unlock();
     }
   }
 
@@ -149,7 +155,15 @@ final class OAuthAuthorization implements Authorization {
     if (current != null && now < current.renewAtNanos) {
       return current.headerValue;
     }
-    synchronized (this) {
+    if (servable(current, now)) {
+      if (!renewing.tryLock()) {
+        // Due, but another thread renews it and it still serves: nobody waits for the renewal.
+        return current.headerValue;
+      }
+    } else {
+      renewing.lock();
+    }
+    try {
       // One renewal at a time: whoever waited here finds the token the first one fetched.
       current = token;
       now = nanoTime.getAsLong();
@@ -164,7 +178,7 @@ final class OAuthAuthorization implements Authorization {
         if (fresh == null) {
           // Another JVM of the fleet is renewing it, and the current one still serves: asked again shortly.
           retryAtNanos = now + BUSY_RETRY_NANOS;
-          return stale(current, now);
+          return stale(current, nanoTime.getAsLong());
         }
         token = fresh;
         if (failure != null) {
@@ -198,8 +212,13 @@ final class OAuthAuthorization implements Authorization {
         failed(e.getMessage(), now);
       } catch (SecretUnavailableException e) {
         failed(e.getMessage(), now);
+      } catch (RuntimeException e) {
+        // A defect or an unexpected answer (the store's client, a state that does not parse): backed off like any failure.
+        failed("an internal error (" + e.getClass().getName() + ")", now);
       }
-      return stale(token, now);
+      return stale(token, nanoTime.getAsLong());
+    } finally {
+      renewing.unlock();
     }
   }
 
@@ -218,9 +237,10 @@ final class OAuthAuthorization implements Authorization {
   private void failed(String message, long now) {
     failure = message;
     retryAtNanos = now + backoffNanos;
-    backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+    // A store is asked again sooner than a token endpoint: reading it costs Atlassian nothing.
+    backoffNanos = Math.min(shared != null ? MAX_STORE_BACKOFF_NANOS : MAX_BACKOFF_NANOS, backoffNanos * 2);
     Log.get().warn("credential '" + name() + "': cannot renew its access token: " + message
-        + (token != null && now < token.expiresAtNanos ? "; the current one serves until it expires" : ""));
+        + (servable(token, now) ? "; the current one serves until it expires" : ""));
   }
 
   /** A new token; {@code null} when another JVM of the fleet is renewing it and the current one still serves. */

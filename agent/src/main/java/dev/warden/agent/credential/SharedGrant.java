@@ -40,11 +40,13 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>The state is sealed (AES-GCM, a key derived from the client secret every JVM of the fleet holds,
  * bound to its key name, lineage and generation): whoever reads the store without the client secret
- * gets no token. A lineage starts at each consent; its generation grows by one at every write. Each
- * JVM remembers the newest state it has read or written, and puts it back (within seconds, from a
- * background check) when the store lost it (a Redis restarted without persistence) or holds an older
- * generation of the same lineage; a JVM that finds the store empty and knows nothing waits a moment
- * for that before it seeds.
+ * gets no token. A lineage starts at each consent; the generation grows at every write, across
+ * lineages too (it follows the clock). Each JVM keeps the newest state it has seen (a background
+ * check reads the store every second) and puts it back when the store lost it (a Redis restarted
+ * without persistence) or holds an older one; a JVM that finds the store empty and knows nothing
+ * waits a moment for that before it seeds, and never presents a seed it has seen a state start from.
+ * The refresh lock lasts a few seconds and its holder extends it from a thread of its own while it
+ * works, checking that it still holds it just before it presents the refresh token.
  *
  * <p>The policy's {@code refresh-token} seeds the state: it is presented only while the store holds
  * none, or after the store's token was refused ({@code invalid_grant}) and the seed is one the store
@@ -58,9 +60,9 @@ final class SharedGrant {
    * {@link #LOCK_EXTEND_MILLIS} while it refreshes: a JVM that dies holding it delays the fleet this
    * long at most.
    */
-  static final long LOCK_TTL_MILLIS = 5_000;
+  static final long LOCK_TTL_MILLIS = 8_000;
 
-  private static final long LOCK_EXTEND_MILLIS = 1_500;
+  private static final long LOCK_EXTEND_MILLIS = 2_000;
 
   /** How long a JVM waits for another to finish refreshing before it answers that it cannot. */
   private static final long LOCK_WAIT_NANOS = 25_000_000_000L;
@@ -79,6 +81,13 @@ final class SharedGrant {
       .setSerializationInclusion(JsonInclude.Include.NON_NULL)
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Extends the refresh locks this JVM holds: a thread of its own, so that nothing delays it. */
+  private static final ScheduledExecutorService EXTENDER = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "warden-token-lock");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   /** Checks, for every shared grant of this JVM, that the store holds the newest state the JVM knows. */
   private static final ScheduledExecutorService CHECKER = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -129,8 +138,12 @@ final class SharedGrant {
   private final String owner = UUID.randomUUID() + "@" + ProcessHandle.current().pid();
   /** Fingerprints of refresh tokens the endpoint refused to this JVM: never presented again, even if the store missed it. */
   private final Set<String> refusedHere = ConcurrentHashMap.newKeySet();
-  /** The newest state this JVM has opened or written. */
+  /** The newest state (highest generation) this JVM has opened or written. */
   private Sealed known;
+  /** Fingerprints of the seeds every state this JVM opened had started from: a seed once used has rotated since. */
+  private final Set<String> seenSeeds = ConcurrentHashMap.newKeySet();
+  /** The key states are sealed with, for the background check to open what it reads. */
+  private volatile byte[] lastSealKey;
   private boolean checking;
 
   SharedGrant(Credential.OAuth2Refresh credential, SecretResolver resolver, TokenEndpoint endpoint) {
@@ -158,14 +171,20 @@ final class SharedGrant {
     String key = key();
     String lock = key + ":lock";
     byte[] sealKey = sealKey(clientSecret);
+    lastSealKey = sealKey;
     long began = System.nanoTime();
+    long emptySince = -1;
     while (true) {
+      if (System.nanoTime() - began > LOCK_WAIT_NANOS) {
+        throw new IOException("another JVM has held the refresh lock in " + where() + " for over "
+            + LOCK_WAIT_NANOS / 1_000_000_000L + " s");
+      }
       String text = store.get(key);
       if (restore(key, text)) {
         continue;
       }
       Opened current = open(sealKey, key, text);
-      remember(current == null ? null : current.sealed);
+      remember(current);
       State state = current == null ? null : current.state;
       Issued usable = usable(state, invalidated);
       if (usable != null) {
@@ -175,12 +194,18 @@ final class SharedGrant {
       if (state != null && isRefused(state) && newSeed(state) == null) {
         throw refused();
       }
-      boolean waitForRestore = text == null && knownFor(key) == null && System.nanoTime() - began < EMPTY_WAIT_NANOS;
+      boolean waitForRestore = false;
+      if (text == null && knownFor(key) == null) {
+        // Empty, and this JVM knows nothing: if Redis lost the state, a JVM that knows it puts it back within seconds.
+        long now = System.nanoTime();
+        emptySince = emptySince < 0 ? now : emptySince;
+        waitForRestore = now - emptySince < EMPTY_WAIT_NANOS;
+      }
       if (!waitForRestore && store.tryLock(lock, owner, LOCK_TTL_MILLIS)) {
-        java.util.concurrent.ScheduledFuture<?> extending = CHECKER.scheduleWithFixedDelay(
+        java.util.concurrent.ScheduledFuture<?> extending = EXTENDER.scheduleWithFixedDelay(
             () -> store.extend(lock, owner, LOCK_TTL_MILLIS), LOCK_EXTEND_MILLIS, LOCK_EXTEND_MILLIS, TimeUnit.MILLISECONDS);
         try {
-          return refreshHoldingLock(key, sealKey, clientSecret, invalidated);
+          return refreshHoldingLock(key, lock, sealKey, clientSecret, invalidated);
         } finally {
           extending.cancel(false);
           store.unlock(lock, owner);
@@ -188,10 +213,6 @@ final class SharedGrant {
       }
       if (!mayWait) {
         return null;
-      }
-      if (System.nanoTime() - began > LOCK_WAIT_NANOS) {
-        throw new IOException("another JVM has held the refresh lock in " + where() + " for over "
-            + LOCK_WAIT_NANOS / 1_000_000_000L + " s");
       }
       try {
         Thread.sleep(40 + ThreadLocalRandom.current().nextInt(40));
@@ -212,14 +233,14 @@ final class SharedGrant {
     return "warden:oauth:" + credential.name() + ":" + fingerprint(clientId + "\n" + tokenUrl).substring(0, 12);
   }
 
-  private Issued refreshHoldingLock(String key, byte[] sealKey, String clientSecret, String invalidated)
+  private Issued refreshHoldingLock(String key, String lock, byte[] sealKey, String clientSecret, String invalidated)
       throws IOException, SecretUnavailableException {
     String text = store.get(key);
     if (restore(key, text)) {
       text = store.get(key);
     }
     Opened current = open(sealKey, key, text);
-    remember(current == null ? null : current.sealed);
+    remember(current);
     State state = current == null ? null : current.state;
     Issued usable = usable(state, invalidated);
     if (usable != null) {
@@ -227,8 +248,12 @@ final class SharedGrant {
     }
     String seed = newSeed(state);
     String present;
-    if (state == null || (isRefused(state) && seed != null)) {
-      present = seed != null ? seed : credential.refreshToken().resolve(resolver).reveal();
+    if (state == null && seed == null) {
+      credential.refreshToken().resolve(resolver);
+      throw new SecretUnavailableException("the " + where() + " holds no token state and " + credential.refreshToken().text()
+          + " holds a refresh token this fleet has already used (it has rotated since): put one from a new consent there");
+    } else if (state == null || (isRefused(state) && seed != null)) {
+      present = seed;
     } else if (isRefused(state)) {
       throw refused();
     } else {
@@ -245,9 +270,13 @@ final class SharedGrant {
         seeds.remove(0);
       }
     }
-    // A consent starts a lineage: a JVM that remembers another never writes it over this one.
+    // A consent starts a lineage. Generations grow with every write, across lineages too (they follow the clock), so the
+    // newest state is the one with the highest: a JVM that remembers an older one never writes it over it.
     String lineage = fromSeed || current == null ? newLineage() : current.sealed.lineage;
-    long generation = fromSeed || current == null ? 1 : current.sealed.generation + 1;
+    long generation = Math.max(current == null ? 0 : current.sealed.generation + 1, System.currentTimeMillis());
+    if (!store.holds(lock, owner)) {
+      throw new IOException("this JVM lost the refresh lock in " + where() + " before it could refresh");
+    }
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("grant_type", "refresh_token");
     fields.put("client_id", credential.clientId().resolve(resolver).reveal());
@@ -264,7 +293,10 @@ final class SharedGrant {
         // The fleet stops here: every JVM reads that this token was refused and asks nothing until a new consent.
         State marked = new State(present, state == null ? 0 : state.rotatedAt, null, 0, 0, seeds, fingerprint(present));
         try {
-          write(text, seal(sealKey, key, lineage, generation, marked));
+          Sealed sealedMark = seal(sealKey, key, lineage, generation, marked);
+          if (write(text, sealedMark)) {
+            remember(new Opened(sealedMark, marked));
+          }
         } catch (IOException notMarked) {
           e.addSuppressed(notMarked);
         }
@@ -283,15 +315,20 @@ final class SharedGrant {
         expiresAt - Math.min(60_000, life / 5), seeds, null);
     Sealed sealed = seal(sealKey, key, lineage, generation, next);
     try {
-      if (!write(text, sealed)) {
-        // Only when this JVM's lock ran out mid-refresh and another refreshed meanwhile: the store's state stands.
+      if (write(text, sealed)) {
+        remember(new Opened(sealed, next));
+      } else if (rotated) {
+        // The store moved while this JVM refreshed (Redis lost its state, or the lock ran out): the rotated token is kept
+        // here and put back over anything older.
+        remember(new Opened(sealed, next));
+        restore(key, store.get(key));
         Log.get().warn("credential '" + credential.name() + "': the token state in " + where()
-            + " changed while this JVM refreshed (its lock ran out); the state another JVM wrote is kept");
+            + " changed while this JVM refreshed; the newest state is kept there");
       }
     } catch (IOException e) {
       if (rotated) {
         // Kept here, and put into the store by the background check the moment the store is back.
-        remember(sealed);
+        remember(new Opened(sealed, next));
         Log.get().error("credential '" + credential.name() + "': its refresh token rotated but " + e.getMessage()
             + "; the new one is kept in this JVM and written the moment the store is back. The one the store holds is accepted until "
             + java.time.Instant.ofEpochMilli(rotatedAt + OAuthAuthorization.ROTATED_GRACE_MILLIS)
@@ -305,22 +342,21 @@ final class SharedGrant {
 
   /** Writes {@code next} over {@code current} if the store still holds it. */
   private boolean write(String current, Sealed next) throws IOException {
-    boolean written = store.compareAndSet(next.key, current, next.text);
-    if (written) {
-      remember(next);
-    }
-    return written;
+    return store.compareAndSet(next.key, current, next.text);
   }
 
-  /** Keeps a state this JVM opened or wrote when it is newer than what it knew, or of another lineage (a new consent). */
-  private void remember(Sealed state) {
-    if (state == null) {
+  /** Keeps a state this JVM opened or wrote when it is newer (a higher generation) than what it knew, and its seeds. */
+  private void remember(Opened opened) {
+    if (opened == null) {
       return;
+    }
+    Sealed state = opened.sealed;
+    if (opened.state.seeds != null && seenSeeds.size() < 1024) {
+      seenSeeds.addAll(opened.state.seeds);
     }
     boolean start;
     synchronized (this) {
-      if (known == null || !known.key.equals(state.key) || !known.lineage.equals(state.lineage)
-          || state.generation > known.generation) {
+      if (known == null || !known.key.equals(state.key) || state.generation > known.generation) {
         known = state;
       }
       start = !checking;
@@ -336,8 +372,8 @@ final class SharedGrant {
   }
 
   /**
-   * Puts back the newest state this JVM knows when the store holds none, or an older generation of
-   * the same lineage. A {@link #RESET} makes this JVM forget it.
+   * Puts back the newest state this JVM knows when the store holds none, or an older generation. A
+   * {@link #RESET} makes this JVM forget it.
    *
    * @return whether the store was written (read it again)
    */
@@ -355,7 +391,7 @@ final class SharedGrant {
       return false;
     }
     Sealed there = parse(key, inStore);
-    boolean older = there != null && there.lineage.equals(mine.lineage) && there.generation < mine.generation;
+    boolean older = there != null && there.generation < mine.generation;
     if (inStore != null && !older) {
       return false;
     }
@@ -377,8 +413,16 @@ final class SharedGrant {
       return;
     }
     try {
-      restore(mine.key, store.get(mine.key));
-    } catch (IOException e) {
+      String text = store.get(mine.key);
+      byte[] sealKey = lastSealKey;
+      if (!restore(mine.key, text) && sealKey != null && text != null && !RESET.equals(text)) {
+        // Kept current even while this JVM makes no calls, so that what it would put back is the newest.
+        Sealed there = parse(mine.key, text);
+        if (there != null && there.generation > mine.generation) {
+          remember(open(sealKey, mine.key, text));
+        }
+      }
+    } catch (IOException | SecretUnavailableException e) {
       // The store is away: the next check tries again.
     } catch (RuntimeException e) {
       Log.get().error("credential '" + credential.name() + "': cannot check its token state (" + e.getClass().getName() + ")");
@@ -406,7 +450,7 @@ final class SharedGrant {
       return null;
     }
     String print = fingerprint(seed);
-    if (refusedHere.contains(print)) {
+    if (refusedHere.contains(print) || seenSeeds.contains(print)) {
       return null;
     }
     if (state == null) {

@@ -64,6 +64,15 @@ final class TokenStateStore {
     }
   }
 
+  /** Whether {@code owner} holds the lock {@code key}. */
+  boolean holds(String key, String owner) throws IOException {
+    try {
+      return owner.equals(commands().get(key));
+    } catch (RuntimeException e) {
+      throw unreachable(e);
+    }
+  }
+
   /** Makes the lock last {@code ttlMillis} more if {@code owner} still holds it (best effort). */
   void extend(String key, String owner, long ttlMillis) {
     try {

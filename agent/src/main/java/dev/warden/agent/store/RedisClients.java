@@ -63,7 +63,7 @@ public final class RedisClients {
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).build())
+        .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true).build())
         .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
         .build());
     return client;

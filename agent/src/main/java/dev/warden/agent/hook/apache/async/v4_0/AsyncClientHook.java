@@ -296,7 +296,6 @@ public final class AsyncClientHook implements MethodHook {
 
     @Override
     public boolean cancel() {
-      sent.run();
       return target != null && target.cancel();
     }
 
