@@ -98,8 +98,13 @@ abstract class ClientScenarios {
     policy = harness.policy(POLICY);
   }
 
+  /** JVM options the client needs on this JDK, with or without the agent. */
+  List<String> clientJavaOptions() {
+    return List.of();
+  }
+
   AppLauncher app() {
-    AppLauncher app = harness.app(policy, client());
+    AppLauncher app = harness.app(policy, client()).javaOptions(clientJavaOptions());
     if (library() != null) {
       app.library(library());
     }
@@ -360,7 +365,8 @@ abstract class ClientScenarios {
 
   /** The same steps without the agent, to compare what the client does on its own. */
   AppRun runWithoutAgent(List<java.util.Map<String, Object>> steps, String... extraArgs) throws Exception {
-    AppLauncher app = callers(new AppLauncher().javaOptions(harness.tls.clientOptions()).args("--client", client()));
+    AppLauncher app = callers(new AppLauncher().javaOptions(harness.tls.clientOptions()).javaOptions(clientJavaOptions())
+        .args("--client", client()));
     if (library() != null) {
       app.library(library());
     }
