@@ -56,6 +56,16 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
     return "https".equalsIgnoreCase(scheme) ? 443 : 80;
   }
 
+  /** The port a request goes to: {@code port}, or the scheme's default when it is negative (none given). */
+  public static int effectivePort(String scheme, int port) {
+    return port >= 0 ? port : defaultPort(scheme);
+  }
+
+  /** The port a request to {@code uri} goes to. */
+  public static int effectivePort(URI uri) {
+    return effectivePort(uri.getScheme(), uri.getPort());
+  }
+
   /** Whether a request to this scheme, host and port could belong to this site. */
   public boolean sameOrigin(String scheme, String host, int port) {
     return this.port == port && this.host.equalsIgnoreCase(host) && this.scheme.equalsIgnoreCase(scheme);

@@ -105,6 +105,7 @@ public final class AuditRecord {
     private final List<Event> events = new ArrayList<>(0);
     private String route;
     private String traceparent;
+    private long waitedNanos;
 
     private Builder(String method, long startEpochNanos) {
       this.method = method;
@@ -120,6 +121,12 @@ public final class AuditRecord {
         attributes.put(key, value);
       }
       return this;
+    }
+
+    /** Adds a wait (for a throttle token, or a pause Jira asked for) to {@code warden.throttle.wait_ms}. */
+    public Builder waited(long nanos) {
+      waitedNanos += nanos;
+      return put(AuditAttributes.WARDEN_THROTTLE_WAIT_MS, Math.max(1, waitedNanos / 1_000_000));
     }
 
     /** An attribute already set, or {@code null}. */

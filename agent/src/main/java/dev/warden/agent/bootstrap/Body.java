@@ -8,6 +8,12 @@ import java.util.function.Supplier;
  */
 public final class Body {
 
+  /**
+   * The most of a request body Warden reads to decide the request (a create names its project
+   * there): a larger body is decided without it, and is not retried.
+   */
+  public static final int MAX_BYTES = 1 << 20;
+
   /** No body. */
   public static final Body NONE = new Body(null, new byte[0], true);
 

@@ -3,7 +3,7 @@ package dev.warden.agent.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.warden.agent.caller.CallerFinder;
-import dev.warden.agent.pipeline.SiteRequests;
+import dev.warden.agent.pipeline.RequestCredentials;
 import dev.warden.decision.CallFacts;
 import dev.warden.decision.Decision;
 import dev.warden.decision.DecisionEngine;
@@ -96,9 +96,9 @@ final class Explain {
     Map<String, Object> facts = new LinkedHashMap<>();
     facts.put("method", method);
     // As url.full shows it: no user information, no credential parameter.
-    facts.put("url", SiteRequests.redacted(uri));
+    facts.put("url", RequestCredentials.redacted(uri));
     PathSegments path = PathSegments.parse(uri.getRawPath());
-    int port = uri.getPort() >= 0 ? uri.getPort() : SiteUrl.defaultPort(uri.getScheme());
+    int port = SiteUrl.effectivePort(uri);
     Optional<Site> found = policy.siteFor(uri.getScheme(), uri.getHost(), port, path);
     if (found.isEmpty()) {
       facts.put("site", null);

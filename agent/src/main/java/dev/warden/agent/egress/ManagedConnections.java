@@ -36,7 +36,7 @@ public final class ManagedConnections {
   }
 
   private static int port(URI uri) {
-    return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    return dev.warden.policy.SiteUrl.effectivePort(uri);
   }
 
   private static String key(String host, int port) {

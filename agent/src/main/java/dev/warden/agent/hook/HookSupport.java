@@ -46,7 +46,7 @@ public final class HookSupport implements AsyncCalls {
   @Override
   public void issued(Object call, String scheme, String host, int port) {
     Gateway current = gateway;
-    if (current != null && current.isSiteOrigin(scheme, host, port >= 0 ? port : SiteUrl.defaultPort(scheme))) {
+    if (current != null && current.isSiteOrigin(scheme, host, SiteUrl.effectivePort(scheme, port))) {
       issued.put(call, current.capture());
     }
   }

@@ -19,6 +19,9 @@ public final class Answers {
   public static final String RULE_HEADER = "X-Warden-Rule";
   public static final String THROTTLE_HEADER = "X-Warden-Throttle";
 
+  /** How long a 503 tells the application to wait before asking again. */
+  static final long UNAVAILABLE_RETRY_NANOS = 10_000_000_000L;
+
   private static final JsonFactory JSON = new JsonFactory();
 
   private Answers() {}
@@ -63,8 +66,18 @@ public final class Answers {
     return new Answer(429, "Too Many Requests", headers, body(message), message);
   }
 
+  /** 503: an internal error of Warden's; the request was not sent (Jira-bound traffic fails closed). */
+  public static Answer internalError() {
+    return unavailable("internal error; the request was not sent");
+  }
+
   /** 503: a credential or the policy cannot be used; {@code reason} names which and why, never a secret. */
-  public static Answer unavailable(String reason, long retryAfterNanos) {
+  public static Answer unavailable(String reason) {
+    return unavailable(reason, UNAVAILABLE_RETRY_NANOS);
+  }
+
+  /** Like {@link #unavailable(String)}, asking the application to wait {@code retryAfterNanos}. */
+  static Answer unavailable(String reason, long retryAfterNanos) {
     String message = "warden: " + reason;
     Headers headers = Headers.of(
         "Content-Type", "application/json",

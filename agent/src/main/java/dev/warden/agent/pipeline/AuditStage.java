@@ -1,17 +1,17 @@
 package dev.warden.agent.pipeline;
 
 import dev.warden.agent.audit.AuditAttributes;
+import dev.warden.agent.audit.AuditRecord;
 import dev.warden.agent.audit.AuditSink;
-import dev.warden.agent.audit.Decisions;
+import dev.warden.agent.log.Level;
 import dev.warden.agent.log.Log;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
- * The outermost stage: records the hop (CONTRACT section 5) however it ends, and turns an internal
- * error into the 503 of CONTRACT section 4, so Jira-bound traffic fails closed and the application
- * gets an answer it can handle.
+ * The outermost stage: records the hop (CONTRACT section 5) however it ends, with the decision
+ * its outcome shows ({@link Verdicts}), and turns an internal error into the 503 of CONTRACT
+ * section 4, so Jira-bound traffic fails closed and the application gets an answer it can handle.
  */
 final class AuditStage implements Stage {
 
@@ -25,8 +25,11 @@ final class AuditStage implements Stage {
 
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
-    hop.audit.put(AuditAttributes.JIRA_SITE, hop.site.id())
-        .put(AuditAttributes.WARDEN_CALLER, (Supplier<String>) () -> hop.exchange.callsite().caller().qualifiedMethod());
+    hop.audit()
+        .put(AuditAttributes.JIRA_SITE, hop.site().id())
+        .put(
+            AuditAttributes.WARDEN_CALLER,
+            (Supplier<String>) () -> hop.exchange().callsite().caller().qualifiedMethod());
     CompletableFuture<Outcome> result;
     try {
       result = next.proceed(hop);
@@ -37,35 +40,48 @@ final class AuditStage implements Stage {
   }
 
   private Outcome finish(Hop hop, Outcome outcome, Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (cause != null && !hop.transportFailed) {
-      Log.get().error("internal error while handling " + hop.request + "; answered 503 (" + cause + ")");
-      hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.UNAVAILABLE);
-      outcome = new Outcome.Answered(Answers.unavailable("internal error; the request was not sent", CredentialStage.RETRY_AFTER_NANOS));
-      cause = null;
+    if (error != null) {
+      Log.get()
+          .error(
+              "internal error while handling "
+                  + hop.entered()
+                  + "; answered 503 ("
+                  + Gateway.cause(error)
+                  + ")");
+      outcome = new Outcome.Answered(Answers.internalError(), hop, false);
     }
-    if (cause != null) {
-      hop.audit.put(AuditAttributes.ERROR_TYPE, cause.getClass().getName());
+    AuditRecord.Builder audit = hop.audit();
+    String decision = Verdicts.of(outcome);
+    audit.put(AuditAttributes.WARDEN_DECISION, decision);
+    String ended;
+    if (outcome instanceof Outcome.Failed failed) {
+      ended = failed.error().getClass().getName();
+      audit.put(AuditAttributes.ERROR_TYPE, ended);
     } else {
-      hop.audit.put(AuditAttributes.HTTP_RESPONSE_STATUS_CODE, (long) outcome.status());
-      if (outcome.status() >= 400) {
-        hop.audit.put(AuditAttributes.ERROR_TYPE, Integer.toString(outcome.status()));
+      int status = status(outcome);
+      ended = "status " + status;
+      audit.put(AuditAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
+      if (status >= 400) {
+        audit.put(AuditAttributes.ERROR_TYPE, Integer.toString(status));
       }
     }
     Log log = Log.get();
-    if (log.enabled(dev.warden.agent.log.Level.DEBUG)) {
-      log.debug(hop.request.method() + " " + hop.rawPath() + " on site " + hop.site.id() + ": "
-          + hop.audit.get(AuditAttributes.WARDEN_DECISION) + " by rule " + hop.audit.get(AuditAttributes.WARDEN_RULE)
-          + ", " + (cause == null ? "status " + outcome.status() : cause.getClass().getName()));
+    if (log.enabled(Level.DEBUG)) {
+      log.debug(
+          hop.entered().method() + " " + hop.rawPath() + " on site " + hop.site().id() + ": "
+              + decision + " by rule " + audit.get(AuditAttributes.WARDEN_RULE) + ", " + ended);
     }
     try {
-      sink.record(hop.audit.end(clock.epochNanos()));
+      sink.record(audit.end(clock.epochNanos()));
     } catch (RuntimeException e) {
       Log.get().warn("cannot record an audit record: " + e);
     }
-    if (cause != null) {
-      throw cause instanceof CompletionException ce ? ce : new CompletionException(cause);
-    }
     return outcome;
+  }
+
+  private static int status(Outcome outcome) {
+    return outcome instanceof Outcome.Sent sent
+        ? sent.status()
+        : ((Outcome.Answered) outcome).answer().status();
   }
 }

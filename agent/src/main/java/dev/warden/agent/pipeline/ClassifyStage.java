@@ -12,16 +12,23 @@ final class ClassifyStage implements Stage {
 
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
-    Classification c = hop.exchange.snapshot().classifier()
-        .classify(hop.request.method(), hop.path, hop.site.dataCenter(), () -> hop.request.body().bytes());
-    hop.classification = c;
-    hop.audit.route(c.routeTemplate())
+    Classification c =
+        hop.exchange()
+            .snapshot()
+            .classifier()
+            .classify(
+                hop.request().method(),
+                hop.path(),
+                hop.site().dataCenter(),
+                () -> hop.request().body().bytes());
+    hop.audit()
+        .route(c.routeTemplate())
         .put(AuditAttributes.JIRA_OPERATION, c.operation().id())
         .put(AuditAttributes.JIRA_SCOPE, c.operation().isUnknown() ? null : c.operation().scopeText())
         .put(AuditAttributes.JIRA_ISSUE_KEY, c.issueKey())
         .put(AuditAttributes.JIRA_ISSUE_ID, c.issueId());
     putProjects(hop, c.projects());
-    return next.proceed(hop);
+    return next.proceed(hop.classified(c));
   }
 
   private static void putProjects(Hop hop, ProjectRefs projects) {
@@ -30,7 +37,8 @@ final class ClassifyStage implements Stage {
     for (String value : projects.values()) {
       (Character.isDigit(value.charAt(0)) ? ids : keys).add(value);
     }
-    hop.audit.put(AuditAttributes.JIRA_PROJECT_KEY, keys.isEmpty() ? null : String.join(",", keys))
+    hop.audit()
+        .put(AuditAttributes.JIRA_PROJECT_KEY, keys.isEmpty() ? null : String.join(",", keys))
         .put(AuditAttributes.JIRA_PROJECT_ID, ids.isEmpty() ? null : String.join(",", ids));
   }
 }

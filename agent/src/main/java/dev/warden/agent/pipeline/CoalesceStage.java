@@ -56,7 +56,10 @@ final class CoalesceStage implements Stage {
 
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
-    if (!hop.decision.coalesce() || !hop.request.method().equals("GET") || hop.dryRun() || !hop.decision.allowed()) {
+    if (!hop.decision().coalesce()
+        || !hop.request().method().equals("GET")
+        || hop.dryRun()
+        || !hop.decision().allowed()) {
       return next.proceed(hop);
     }
     Key key = key(hop);
@@ -65,7 +68,7 @@ final class CoalesceStage implements Stage {
       existing.followers.incrementAndGet();
       return follow(hop, next, existing.shared);
     }
-    if (!hop.exchange.call().sharesResponses()) {
+    if (!hop.exchange().call().sharesResponses()) {
       // It cannot share what it gets: it goes alone, and leads no one.
       return next.proceed(hop);
     }
@@ -106,7 +109,7 @@ final class CoalesceStage implements Stage {
       throw new CompletionException(e instanceof IOException ? e : new IOException(e));
     }
     flight.shared.complete(shared);
-    return new Outcome.Answered(shared.answer());
+    return new Outcome.Answered(shared.answer(), sent.hop(), true);
   }
 
   /** Whether followers may have a copy: a body Warden can read, not too large, and no redirect the client would follow. */
@@ -124,7 +127,7 @@ final class CoalesceStage implements Stage {
 
   /** Waits for the leader's response, or goes on alone when it has none to share. Never on the leader's thread. */
   private static CompletableFuture<Outcome> follow(Hop hop, Chain next, CompletableFuture<Shared> flight) {
-    if (hop.exchange.call().blocking()) {
+    if (hop.exchange().call().blocking()) {
       // The caller's own thread waits anyway; it goes on by itself there, never on the leader's.
       Shared shared;
       try {
@@ -137,24 +140,28 @@ final class CoalesceStage implements Stage {
       }
       return shared == null ? next.proceed(hop) : shared(hop, shared);
     }
-    return flight.thenCompose(shared -> hop.exchange.waiter().delay(1)
+    return flight.thenCompose(shared -> hop.exchange().waiter().delay(1)
         .thenCompose(ignored -> shared == null ? next.proceed(hop) : shared(hop, shared)));
   }
 
   private static CompletableFuture<Outcome> shared(Hop hop, Shared shared) {
-    hop.audit.put(AuditAttributes.WARDEN_COALESCED, true);
-    hop.audit.put(AuditAttributes.WARDEN_CREDENTIAL, hop.site.credential());
-    return CompletableFuture.completedFuture(new Outcome.Answered(shared.answer()));
+    hop.audit().put(AuditAttributes.WARDEN_COALESCED, true);
+    hop.audit().put(AuditAttributes.WARDEN_CREDENTIAL, hop.site().credential());
+    return CompletableFuture.completedFuture(new Outcome.Answered(shared.answer(), hop, true));
   }
 
   private static Key key(Hop hop) {
-    Headers headers = hop.request.headers();
+    Headers headers = hop.request().headers();
     String[] vary = new String[VARY.size()];
     for (int i = 0; i < vary.length; i++) {
       List<String> values = headers.all(VARY.get(i));
       vary[i] = values == null || values.isEmpty() ? null : String.join(",", values);
     }
-    return new Key(hop.site.id(), hop.request.uri().toString(), hop.site.credential(), java.util.Arrays.asList(vary));
+    return new Key(
+        hop.site().id(),
+        hop.request().uri().toString(),
+        hop.site().credential(),
+        java.util.Arrays.asList(vary));
   }
 
   private static Headers sharedHeaders(Headers headers) {

@@ -1,31 +1,41 @@
 package dev.warden.agent.pipeline;
 
 import dev.warden.agent.audit.AuditAttributes;
-import dev.warden.agent.audit.Decisions;
 import dev.warden.decision.CallFacts;
 import dev.warden.decision.Decision;
 import java.util.concurrent.CompletableFuture;
 
-/** Decides the hop by the policy's rules; a denial is answered here with the 403 of CONTRACT section 4. */
+/**
+ * Decides the hop by the policy's rules; a denial is answered here with the 403 of CONTRACT
+ * section 4. In dry-run a denied hop goes on (its outcome then says {@code would-deny}).
+ */
 final class DecideStage implements Stage {
 
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
-    Decision decision = hop.exchange.snapshot().engine()
-        .decide(new CallFacts(hop.site, hop.classification, hop.request.method(), hop.exchange.callsite().callerClass()));
-    hop.decision = decision;
-    hop.audit.put(AuditAttributes.WARDEN_RULE, decision.ruleId());
-    if (decision.allowed()) {
-      hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.ALLOW);
-      return next.proceed(hop);
+    Decision decision =
+        hop.exchange()
+            .snapshot()
+            .engine()
+            .decide(
+                new CallFacts(
+                    hop.site(),
+                    hop.classification(),
+                    hop.request().method(),
+                    hop.exchange().callsite().callerClass()));
+    hop.audit().put(AuditAttributes.WARDEN_RULE, decision.ruleId());
+    Hop decided = hop.decided(decision);
+    if (decision.allowed() || hop.dryRun()) {
+      return next.proceed(decided);
     }
-    if (hop.dryRun()) {
-      hop.wouldDeny = true;
-      hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.WOULD_DENY);
-      return next.proceed(hop);
-    }
-    hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.DENY);
-    return CompletableFuture.completedFuture(new Outcome.Answered(
-        Answers.denied(hop.request.method(), hop.rawPath(), hop.classification.operation().id(), decision.ruleId())));
+    return CompletableFuture.completedFuture(
+        new Outcome.Answered(
+            Answers.denied(
+                hop.request().method(),
+                hop.rawPath(),
+                hop.classification().operation().id(),
+                decision.ruleId()),
+            decided,
+            false));
   }
 }

@@ -4,7 +4,6 @@ import dev.warden.agent.audit.AuditAttributes;
 import dev.warden.agent.audit.AmbientTrace;
 import dev.warden.agent.audit.AuditRecord;
 import dev.warden.agent.audit.AuditSink;
-import dev.warden.agent.audit.Decisions;
 import dev.warden.agent.bootstrap.Answer;
 import dev.warden.agent.bootstrap.ClientCall;
 import dev.warden.agent.bootstrap.WardenRequest;
@@ -70,7 +69,7 @@ public final class Gateway {
   /** Whether a request to this URI may be for a Jira site. */
   public boolean isSiteOrigin(URI uri) {
     String scheme = uri.getScheme();
-    return scheme != null && isSiteOrigin(scheme, uri.getHost(), uri.getPort() >= 0 ? uri.getPort() : SiteUrl.defaultPort(scheme));
+    return scheme != null && isSiteOrigin(scheme, uri.getHost(), SiteUrl.effectivePort(uri));
   }
 
   /**
@@ -111,13 +110,16 @@ public final class Gateway {
       return pipeline.send(exchange, request).thenCompose(outcome -> toNative(call, outcome));
     } catch (RuntimeException e) {
       Log.get().error("internal error before a Jira request was sent; answered 503 (" + e + ")");
-      return call.answer(Answers.unavailable("internal error; the request was not sent", CredentialStage.RETRY_AFTER_NANOS));
+      return call.answer(Answers.internalError());
     }
   }
 
   private static <N> CompletableFuture<N> toNative(ClientCall<N> call, Outcome outcome) {
     if (outcome instanceof Outcome.Answered answered) {
       return call.answer(answered.answer());
+    }
+    if (outcome instanceof Outcome.Failed failed) {
+      return CompletableFuture.failedFuture(failed.error());
     }
     Outcome.Sent sent = (Outcome.Sent) outcome;
     return call.toNative(sent.response(), sent.request());
@@ -131,14 +133,14 @@ public final class Gateway {
   private <N> CompletableFuture<N> refuse(ClientCall<N> call, PolicyState.Unusable unusable) {
     WardenRequest request = call.request();
     URI uri = request.uri();
-    Answer answer = Answers.unavailable(unusable.reason(), CredentialStage.RETRY_AFTER_NANOS);
+    Answer answer = Answers.unavailable(unusable.reason());
     AuditRecord.Builder record = AuditRecord.builder(request.method(), clock.epochNanos())
         .traceparent(request.headers().first("traceparent") != null ? request.headers().first("traceparent") : AmbientTrace.traceparent())
-        .put(AuditAttributes.URL_FULL, SiteRequests.redacted(uri))
+        .put(AuditAttributes.URL_FULL, RequestCredentials.redacted(uri))
         .put(AuditAttributes.SERVER_ADDRESS, uri.getHost())
-        .put(AuditAttributes.SERVER_PORT, (long) (uri.getPort() >= 0 ? uri.getPort() : SiteUrl.defaultPort(uri.getScheme())))
+        .put(AuditAttributes.SERVER_PORT, (long) SiteUrl.effectivePort(uri))
         .put(AuditAttributes.JIRA_OPERATION, "unknown")
-        .put(AuditAttributes.WARDEN_DECISION, Decisions.UNAVAILABLE)
+        .put(AuditAttributes.WARDEN_DECISION, Verdicts.of(answer))
         .put(AuditAttributes.HTTP_RESPONSE_STATUS_CODE, (long) answer.status())
         .put(AuditAttributes.ERROR_TYPE, Integer.toString(answer.status()));
     audit.record(record.end(clock.epochNanos()));

@@ -1,7 +1,5 @@
 package dev.warden.agent.pipeline;
 
-import dev.warden.agent.audit.AuditAttributes;
-import dev.warden.agent.audit.Decisions;
 import dev.warden.agent.throttle.Pauses;
 import dev.warden.agent.throttle.ThrottleRegistry;
 import dev.warden.policy.Policy;
@@ -13,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * Holds a request while Jira has asked its scope to pause (CONTRACT section 4): it waits until the
  * pause ends when that is within its throttle's {@code max-wait} (5 s without a throttle), and is
  * answered with Warden's 429 otherwise, never reaching Jira. In dry-run nothing waits: the request
- * is audited as {@code would-throttle}.
+ * goes on, marked as one that would have been throttled.
  */
 final class PauseStage implements Stage {
 
@@ -29,13 +27,14 @@ final class PauseStage implements Stage {
 
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
-    Policy policy = hop.exchange.snapshot().policy();
+    Policy policy = hop.exchange().snapshot().policy();
     if (!throttles.storesOpen(policy)) {
       // The first request under a policy with stores opens them, to learn the pauses the fleet knows.
-      if (hop.exchange.call().blocking()) {
+      if (hop.exchange().call().blocking()) {
         throttles.openStores(policy);
       } else {
-        return CompletableFuture.runAsync(() -> throttles.openStores(policy), throttles.storeExecutor())
+        return CompletableFuture.runAsync(
+                () -> throttles.openStores(policy), throttles.storeExecutor())
             .thenCompose(ignored -> check(hop, next));
       }
     }
@@ -43,31 +42,36 @@ final class PauseStage implements Stage {
   }
 
   private CompletableFuture<Outcome> check(Hop hop, Chain next) {
-    String issue = hop.classification.issueKey() != null ? hop.classification.issueKey() : hop.classification.issueId();
-    long until = pauses.pausedUntil(hop.site.id(), hop.request.method(), hop.classification.routeTemplate(), issue);
-    if (until == 0) {
-      return next.proceed(hop);
-    }
-    long waitNanos = (until - clock.epochNanos() / 1_000_000) * 1_000_000L;
+    long until =
+        pauses.pausedUntil(
+            hop.site().id(),
+            hop.request().method(),
+            hop.classification().routeTemplate(),
+            hop.issue());
+    long waitNanos = until == 0 ? 0 : (until - clock.epochNanos() / 1_000_000) * 1_000_000L;
     if (waitNanos <= 0) {
       return next.proceed(hop);
     }
     if (hop.dryRun()) {
-      if (!hop.wouldDeny) {
-        hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.WOULD_THROTTLE);
-      }
-      return next.proceed(hop);
+      return next.proceed(hop.wouldThrottle());
     }
-    Throttle throttle = hop.decision.throttle().orElse(null);
+    Throttle throttle = hop.decision().throttle().orElse(null);
     Duration maxWait = throttle != null ? throttle.maxWait() : Throttle.DEFAULT_MAX_WAIT;
-    long allowed = maxWait.toNanos() + (hop.attempt == null ? 0 : hop.attempt.extraWaitNanos());
+    long allowed = maxWait.toNanos() + hop.attempt().extraWaitNanos(clock.nanoTime());
     if (waitNanos > allowed) {
-      hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.THROTTLED);
-      return CompletableFuture.completedFuture(new Outcome.Answered(Answers.paused(
-          hop.request.method(), hop.rawPath(), hop.classification.operation().id(),
-          throttle == null ? null : throttle.name(), maxWait, waitNanos)));
+      return CompletableFuture.completedFuture(
+          new Outcome.Answered(
+              Answers.paused(
+                  hop.request().method(),
+                  hop.rawPath(),
+                  hop.classification().operation().id(),
+                  throttle == null ? null : throttle.name(),
+                  maxWait,
+                  waitNanos),
+              hop,
+              false));
     }
-    hop.waited(waitNanos);
-    return hop.exchange.waiter().delay(waitNanos).thenCompose(ignored -> next.proceed(hop));
+    hop.audit().waited(waitNanos);
+    return hop.exchange().waiter().delay(waitNanos).thenCompose(ignored -> next.proceed(hop));
   }
 }

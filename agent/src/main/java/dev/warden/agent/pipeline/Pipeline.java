@@ -12,11 +12,15 @@ import dev.warden.agent.throttle.ThrottleRegistry;
 import dev.warden.jira.PathSegments;
 import dev.warden.policy.Site;
 import dev.warden.policy.SiteUrl;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The request path every hooked client shares. Each hop to a Jira site goes through these stages,
@@ -26,14 +30,17 @@ import java.util.concurrent.CompletionException;
  *   <li>{@link AuditStage}: records the hop, whatever happens below; internal errors fail closed;
  *   <li>{@link ClassifyStage}: operation, scope, issue and projects;
  *   <li>{@link DecideStage}: the policy's rules; a denial is answered here;
- *   <li>{@link CoalesceStage}: identical concurrent GETs a {@code coalesce} rule allows share one response;
- *   <li>{@link RetryStage}: Jira's 429s and 503s: the pause they ask for, and retries of the stages below;
+ *   <li>{@link CoalesceStage}: identical concurrent GETs a {@code coalesce} rule allows share one
+ *       response;
+ *   <li>{@link RetryStage}: the attempts, and what Jira's responses to them change ({@link
+ *       ResponseRules});
  *   <li>{@link PauseStage}: waits out a pause Jira asked for, or answers 429 past {@code max-wait};
  *   <li>{@link ThrottleStage}: a token, or a wait, or a 429;
- *   <li>{@link CredentialStage}: the site's {@code Authorization}, the application's credentials removed;
+ *   <li>{@link CredentialStage}: the site's {@code Authorization}, the application's credentials
+ *       removed;
  * </ol>
  *
- * and is then sent through the application's own client. A hop to a host that is not a site is
+ * <p>and is then sent through the application's own client. A hop to a host that is not a site is
  * sent with no credential at all. Redirects the client would follow unseen are followed here, each
  * hop decided anew.
  */
@@ -43,18 +50,31 @@ final class Pipeline {
   private final WardenClock clock;
   private final ManagedConnections managed;
 
-  Pipeline(AuditSink audit, ThrottleRegistry throttles, WardenClock clock, ManagedConnections managed) {
+  Pipeline(
+      AuditSink audit, ThrottleRegistry throttles, WardenClock clock, ManagedConnections managed) {
     this.managed = managed;
-    this.stages = List.of(
-        new AuditStage(audit, clock),
-        new ClassifyStage(),
-        new DecideStage(),
-        new CoalesceStage(),
-        new RetryStage(throttles, clock),
-        new PauseStage(throttles, clock),
-        new ThrottleStage(throttles),
-        new CredentialStage());
     this.clock = clock;
+    this.stages =
+        List.of(
+            new AuditStage(audit, clock),
+            new ClassifyStage(),
+            new DecideStage(),
+            new CoalesceStage(),
+            new RetryStage(
+                new ResponseEffects(throttles), clock, b -> ThreadLocalRandom.current().nextLong(b)),
+            new PauseStage(throttles, clock),
+            new ThrottleStage(throttles),
+            new CredentialStage(tokenFetches()));
+  }
+
+  /** Where tokens are fetched for asynchronous clients: threads made only when one is needed. */
+  private static ExecutorService tokenFetches() {
+    return Executors.newCachedThreadPool(
+        runnable -> {
+          Thread thread = new Thread(runnable, "warden-token");
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   /** Sends a call's request, following the redirects its client would, each hop through the stages. */
@@ -68,33 +88,44 @@ final class Pipeline {
     if (policy == RedirectPolicy.NONE) {
       return sent;
     }
-    return sent.thenCompose(outcome -> {
-      WardenRequest next = Redirects.next(outcome, policy, redirects);
-      if (next == null) {
-        return CompletableFuture.completedFuture(outcome);
-      }
-      ((Outcome.Sent) outcome).response().discard();
-      return hop(exchange, next, redirects + 1);
-    });
+    return sent.thenCompose(
+        outcome -> {
+          WardenRequest next = Redirects.next(outcome, policy, redirects);
+          if (next == null) {
+            return CompletableFuture.completedFuture(outcome);
+          }
+          ((Outcome.Sent) outcome).response().discard();
+          return hop(exchange, next, redirects + 1);
+        });
   }
 
-  /** One request: through the stages when it is for a site, else sent as it is (without credentials when it is a redirect hop). */
+  /**
+   * One request: through the stages when it is for a site, else sent as it is (without credentials
+   * when it is a redirect hop).
+   */
   private CompletableFuture<Outcome> sendOne(Exchange exchange, WardenRequest request, int redirects) {
-    boolean redirected = redirects > 0;
     PathSegments path = PathSegments.parse(request.uri().getRawPath());
     Optional<Site> site = exchange.snapshot().siteFor(request.uri(), path);
     if (site.isEmpty()) {
-      WardenRequest plain = redirected ? SiteRequests.anonymous(request) : request;
-      return transport(exchange.call(), plain, managed, null, redirects).thenApply(response -> new Outcome.Sent(response, plain));
+      WardenRequest plain = redirects > 0 ? RequestCredentials.offSite(request) : request;
+      return transport(exchange.call(), plain, null, redirects);
     }
-    Site target = site.get();
-    AuditRecord.Builder audit = AuditRecord.builder(request.method(), clock.epochNanos()).traceparent(exchange.traceparent());
     URI uri = request.uri();
-    audit.put(AuditAttributes.URL_FULL, SiteRequests.redacted(uri))
-        .put(AuditAttributes.SERVER_ADDRESS, uri.getHost())
-        .put(AuditAttributes.SERVER_PORT, (long) (uri.getPort() >= 0 ? uri.getPort() : SiteUrl.defaultPort(uri.getScheme())));
-    Hop hop = new Hop(exchange, request, target, path.drop(target.url().contextPath().size()), audit);
-    hop.redirects = redirects;
+    AuditRecord.Builder audit =
+        AuditRecord.builder(request.method(), clock.epochNanos())
+            .traceparent(exchange.traceparent())
+            .put(AuditAttributes.URL_FULL, RequestCredentials.redacted(uri))
+            .put(AuditAttributes.SERVER_ADDRESS, uri.getHost())
+            .put(AuditAttributes.SERVER_PORT, (long) SiteUrl.effectivePort(uri));
+    Site target = site.get();
+    Hop hop =
+        Hop.enter(
+            exchange,
+            request,
+            target,
+            path.drop(target.url().contextPath().size()),
+            audit,
+            redirects);
     return proceed(hop, 0);
   }
 
@@ -102,30 +133,33 @@ final class Pipeline {
     if (index < stages.size()) {
       return stages.get(index).handle(hop, next -> proceed(next, index + 1));
     }
-    return transport(hop.exchange.call(), hop.request, managed, hop.attempt, hop.redirects)
-        .handle((response, error) -> {
-          if (error != null) {
-            // The client's own failures (checked exceptions: I/O, protocol) reach the application as they are;
-            // an unchecked one is a bug, answered like any internal error.
-            Throwable cause = Gateway.cause(error);
-            hop.transportFailed = !(cause instanceof RuntimeException) || cause instanceof java.io.UncheckedIOException;
-            throw error instanceof CompletionException ce ? ce : new CompletionException(error);
-          }
-          return new Outcome.Sent(response, hop.entered);
-        });
+    return transport(hop.exchange().call(), hop.request(), hop, hop.redirects());
   }
 
-  /** Sends through the client; while it does, a connection to the request's host and port is the client's (unmanaged-egress). */
-  private static CompletableFuture<WardenResponse> transport(
-      ClientCall<?> call, WardenRequest request, ManagedConnections managed, RetryStage.Attempt attempt, int redirects) {
+  /**
+   * Sends through the client; while it does, a connection to the request's host and port is the
+   * client's (unmanaged-egress). The client's own failures (checked exceptions: I/O, protocol) are
+   * an {@link Outcome.Failed} the application gets as they are; an unchecked one is a bug, left to
+   * fail the future and be answered like any internal error.
+   *
+   * @param hop the hop to a site, or {@code null} for a request to another host
+   */
+  private CompletableFuture<Outcome> transport(
+      ClientCall<?> call, WardenRequest request, Hop hop, int redirects) {
     RedirectPolicy policy = call.redirects();
     ClientCall.Discarded discarded;
     if (policy == RedirectPolicy.NONE) {
-      discarded = attempt == null ? ClientCall.Discarded.NONE : attempt::discards;
+      discarded =
+          hop == null
+              ? ClientCall.Discarded.NONE
+              : (status, headers) -> hop.attempt().discards(hop, status, headers);
     } else {
-      discarded = (status, headers) -> Redirects.follows(status, headers, request, policy, redirects)
-          || (attempt != null && attempt.discards(status, headers));
+      discarded =
+          (status, headers) ->
+              Redirects.follows(status, headers, request, policy, redirects)
+                  || (hop != null && hop.attempt().discards(hop, status, headers));
     }
+    WardenRequest entered = hop == null ? request : hop.entered();
     String key = managed.begin(request.uri());
     CompletableFuture<WardenResponse> sent;
     try {
@@ -133,6 +167,17 @@ final class Pipeline {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    return sent.whenComplete((response, error) -> managed.end(key));
+    return sent.handle(
+        (response, error) -> {
+          managed.end(key);
+          if (error == null) {
+            return new Outcome.Sent(response, entered, hop);
+          }
+          Throwable cause = Gateway.cause(error);
+          if (cause instanceof RuntimeException && !(cause instanceof UncheckedIOException)) {
+            throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+          }
+          return new Outcome.Failed(cause, hop);
+        });
   }
 }

@@ -4,6 +4,7 @@ import dev.warden.agent.bootstrap.Body;
 import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
+import dev.warden.policy.SiteUrl;
 import java.net.URI;
 
 /** The next hop of a redirect, the way the application's client would make it. */
@@ -29,7 +30,7 @@ final class Redirects {
     }
     if (!sameOrigin(previous.uri(), target)) {
       // As browsers and the JDK's own clients do: credentials never follow a redirect to another origin.
-      next = SiteRequests.anonymous(next);
+      next = RequestCredentials.offSite(next);
     }
     return next;
   }
@@ -67,10 +68,6 @@ final class Redirects {
   static boolean sameOrigin(URI a, URI b) {
     return a.getScheme().equalsIgnoreCase(b.getScheme())
         && a.getHost().equalsIgnoreCase(b.getHost())
-        && port(a) == port(b);
-  }
-
-  private static int port(URI uri) {
-    return uri.getPort() >= 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+        && SiteUrl.effectivePort(a) == SiteUrl.effectivePort(b);
   }
 }

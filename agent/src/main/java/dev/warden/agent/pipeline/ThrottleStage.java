@@ -1,7 +1,6 @@
 package dev.warden.agent.pipeline;
 
 import dev.warden.agent.audit.AuditAttributes;
-import dev.warden.agent.audit.Decisions;
 import dev.warden.agent.throttle.Permit;
 import dev.warden.agent.throttle.ThrottleRegistry;
 import dev.warden.policy.Throttle;
@@ -9,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Takes a token from the hop's throttle, waiting up to its {@code max-wait}; past it, answers with
- * the 429 of CONTRACT section 4. In dry-run nothing waits and nothing is refused: a refusal is
- * audited as {@code would-throttle}.
+ * the 429 of CONTRACT section 4. In dry-run nothing waits and nothing is refused: a refused hop
+ * goes on, marked as one that would have been throttled.
  */
 final class ThrottleStage implements Stage {
 
@@ -22,42 +21,55 @@ final class ThrottleStage implements Stage {
 
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
-    if (hop.decision.throttle().isEmpty()) {
+    if (hop.decision().throttle().isEmpty()) {
       return next.proceed(hop);
     }
-    Throttle throttle = hop.decision.throttle().get();
-    hop.audit.put(AuditAttributes.WARDEN_THROTTLE, throttle.name());
-    if (throttle.store().isPresent() && !hop.exchange.call().blocking()) {
+    Throttle throttle = hop.decision().throttle().get();
+    hop.audit().put(AuditAttributes.WARDEN_THROTTLE, throttle.name());
+    if (throttle.store().isPresent() && !hop.exchange().call().blocking()) {
       // A store answers over the network: never on a client's own (I/O) thread.
-      return CompletableFuture.supplyAsync(() -> acquire(hop, throttle), throttles.storeExecutor(throttle))
+      return CompletableFuture.supplyAsync(
+              () -> acquire(hop, throttle), throttles.storeExecutor(throttle))
           .thenCompose(permit -> granted(hop, throttle, permit, next));
     }
     return granted(hop, throttle, acquire(hop, throttle), next);
   }
 
   private Permit acquire(Hop hop, Throttle throttle) {
-    return throttles.acquire(throttle, hop.site.id(), hop.exchange.callsite().callerClass(), hop.decision.ruleId());
+    return throttles.acquire(
+        throttle,
+        hop.site().id(),
+        hop.exchange().callsite().callerClass(),
+        hop.decision().ruleId());
   }
 
-  private static CompletableFuture<Outcome> granted(Hop hop, Throttle throttle, Permit permit, Chain next) {
+  private static CompletableFuture<Outcome> granted(
+      Hop hop, Throttle throttle, Permit permit, Chain next) {
     if (permit.local()) {
-      hop.audit.put(AuditAttributes.WARDEN_STORE, "local");
+      hop.audit().put(AuditAttributes.WARDEN_STORE, "local");
     }
     if (!permit.granted()) {
       if (hop.dryRun()) {
-        if (!hop.wouldDeny) {
-          hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.WOULD_THROTTLE);
-        }
-        return next.proceed(hop);
+        return next.proceed(hop.wouldThrottle());
       }
-      hop.audit.put(AuditAttributes.WARDEN_DECISION, Decisions.THROTTLED);
-      return CompletableFuture.completedFuture(new Outcome.Answered(Answers.throttled(
-          hop.request.method(), hop.rawPath(), hop.classification.operation().id(), throttle.name(), permit.retryAfterNanos())));
+      return CompletableFuture.completedFuture(
+          new Outcome.Answered(
+              Answers.throttled(
+                  hop.request().method(),
+                  hop.rawPath(),
+                  hop.classification().operation().id(),
+                  throttle.name(),
+                  permit.retryAfterNanos()),
+              hop,
+              false));
     }
     if (permit.waitNanos() == 0 || hop.dryRun()) {
       return next.proceed(hop);
     }
-    hop.waited(permit.waitNanos());
-    return hop.exchange.waiter().delay(permit.waitNanos()).thenCompose(ignored -> next.proceed(hop));
+    hop.audit().waited(permit.waitNanos());
+    return hop.exchange()
+        .waiter()
+        .delay(permit.waitNanos())
+        .thenCompose(ignored -> next.proceed(hop));
   }
 }

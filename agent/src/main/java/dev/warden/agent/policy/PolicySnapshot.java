@@ -39,7 +39,7 @@ public record PolicySnapshot(
     if (uri.getScheme() == null || uri.getHost() == null) {
       return Optional.empty();
     }
-    int port = uri.getPort() >= 0 ? uri.getPort() : SiteUrl.defaultPort(uri.getScheme());
+    int port = SiteUrl.effectivePort(uri);
     return policy.siteFor(uri.getScheme(), uri.getHost(), port, path);
   }
 }

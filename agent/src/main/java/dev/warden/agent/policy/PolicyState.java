@@ -53,7 +53,7 @@ public sealed interface PolicyState permits PolicyState.Active, PolicyState.Unus
       if (uri.getScheme() == null || uri.getHost() == null) {
         return false;
       }
-      int port = uri.getPort() >= 0 ? uri.getPort() : SiteUrl.defaultPort(uri.getScheme());
+      int port = SiteUrl.effectivePort(uri);
       PathSegments path = PathSegments.parse(uri.getRawPath());
       for (SiteUrl site : sites) {
         if (site.sameOrigin(uri.getScheme(), uri.getHost(), port) && site.contains(path)) {

@@ -57,9 +57,19 @@ public record RateLimitSignal(String reason, long retryAfterMillis, long resetEp
     String reason = field(headers, "RateLimit-Reason");
     long retryAfter = retryAfterMillis(field(headers, "Retry-After"), nowEpochMillis);
     long reset = resetEpochMillis(field(headers, "X-RateLimit-Reset"));
-    boolean near = "true".equalsIgnoreCase(trim(field(headers, "X-RateLimit-NearLimit")));
+    boolean near = nearLimit(headers);
     long token = tokenMillis(field(headers, "X-RateLimit-Interval-Seconds"), field(headers, "X-RateLimit-FillRate"));
     return new RateLimitSignal(reason == null ? null : reason.trim(), retryAfter, reset, near, token);
+  }
+
+  /** Whether Jira asks a request to wait and come back: a 429, or a 503 with {@code Retry-After}. */
+  public static boolean asksToWait(int status, Headers headers) {
+    return status == 429 || (status == 503 && field(headers, "Retry-After") != null);
+  }
+
+  /** Whether Jira says the limit is near ({@code X-RateLimit-NearLimit: true}), read without the rest. */
+  public static boolean nearLimit(Headers headers) {
+    return "true".equalsIgnoreCase(trim(field(headers, "X-RateLimit-NearLimit")));
   }
 
   /** How long until the limit lifts by what Jira said, at least 0; {@code -1} when it said nothing usable. */

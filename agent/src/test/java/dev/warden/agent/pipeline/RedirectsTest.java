@@ -19,7 +19,7 @@ class RedirectsTest {
     WardenRequest request = new WardenRequest(method, URI.create(url),
         Headers.of("Authorization", "Basic app", "Content-Type", "application/json", "Accept", "application/json"), Body.of("{}".getBytes()));
     Headers headers = location == null ? Headers.EMPTY : Headers.of("Location", location);
-    return new Outcome.Sent(new WardenResponse(status, headers, null, () -> {}), request);
+    return new Outcome.Sent(new WardenResponse(status, headers, null, () -> {}), request, null);
   }
 
   @Test

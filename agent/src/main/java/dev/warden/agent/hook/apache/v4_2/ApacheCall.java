@@ -7,6 +7,8 @@ import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
+import dev.warden.agent.pipeline.HeaderEdits;
+import dev.warden.agent.pipeline.RequestCredentials;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -33,12 +35,14 @@ import org.apache.http.util.EntityUtils;
  */
 public final class ApacheCall implements ClientCall<HttpResponse> {
 
-  public static final int MAX_BODY = 1 << 20;
-
   /** Sends a request through the client, Warden's changes applied. */
   @FunctionalInterface
   interface Sender {
-    HttpResponse send(WardenRequest request) throws IOException, HttpException;
+    /**
+     * @param request the request to send
+     * @param readBack what the request objects the application can reach must show afterwards
+     */
+    HttpResponse send(WardenRequest request, HeaderEdits readBack) throws IOException, HttpException;
   }
 
   /** Makes a response object of the type the hooked method returns. */
@@ -62,26 +66,17 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
   /**
    * After a hop: the request objects the application can reach once the call returns (the
    * context's {@code http.request}, which the client points at the request it sent, and any named)
-   * carry the application's own {@code Authorization} again, never Warden's.
-   *
-   * @param own the {@code Authorization} fields of the application's request
+   * show what {@link RequestCredentials#readBack} says, never Warden's credential.
    */
-  public static void scrub(org.apache.http.protocol.HttpContext context, Header[] own, HttpRequest... held) {
+  public static void scrub(org.apache.http.protocol.HttpContext context, HeaderEdits readBack, HttpRequest... held) {
     Object inContext = context == null ? null : context.getAttribute("http.request");
     if (inContext instanceof HttpRequest sent) {
-      restore(sent, own);
+      readBack.applyTo(sent::removeHeaders, sent::addHeader);
     }
     for (HttpRequest request : held) {
       if (request != null && request != inContext) {
-        restore(request, own);
+        readBack.applyTo(request::removeHeaders, request::addHeader);
       }
-    }
-  }
-
-  private static void restore(HttpRequest request, Header[] own) {
-    request.removeHeaders("Authorization");
-    for (Header field : own) {
-      request.addHeader(field);
     }
   }
 
@@ -106,7 +101,7 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
     }
     HttpEntity entity = enclosing.getEntity();
     return Body.lazy(() -> {
-      if (!entity.isRepeatable() || entity.getContentLength() < 0 || entity.getContentLength() > MAX_BODY) {
+      if (!entity.isRepeatable() || entity.getContentLength() < 0 || entity.getContentLength() > Body.MAX_BYTES) {
         return null;
       }
       // Written out as the client would send it: some entities cannot be read as a stream.
@@ -134,7 +129,7 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
   @Override
   public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
     try {
-      HttpResponse response = sender.send(outgoing);
+      HttpResponse response = sender.send(outgoing, RequestCredentials.readBack(request.headers()));
       HttpEntity entity = response.getEntity();
       return CompletableFuture.completedFuture(new WardenResponse(
           response.getStatusLine().getStatusCode(), headers(response.getAllHeaders()), response, () -> consume(entity),

@@ -6,6 +6,9 @@ import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.pipeline.Bypass;
 import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.HeaderEdits;
+import dev.warden.agent.pipeline.RequestCredentials;
+import dev.warden.policy.SiteUrl;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
@@ -44,13 +47,13 @@ public final class ExecChainHook implements MethodHook {
     if (!gateway.isSiteOrigin(uri)) {
       if (context.getAttribute(CHAIN) != null) {
         // A redirect of a Jira call to a host that is not the site's: no credential goes along.
-        request.removeHeaders("Authorization");
+        RequestCredentials.offSite().applyTo(request::removeHeaders, request::addHeader);
       }
       return null;
     }
     context.setAttribute(CHAIN, Boolean.TRUE);
     ApacheCall call = new ApacheCall(request, uri,
-        outgoing -> send(exec, route, request, context, aware, outgoing),
+        (outgoing, readBack) -> send(exec, route, request, context, aware, outgoing, readBack),
         Closeable::new,
         RedirectPolicy.NONE);
     return Calls.await(gateway, call);
@@ -58,8 +61,7 @@ public final class ExecChainHook implements MethodHook {
 
   private static CloseableHttpResponse send(
       Object exec, HttpRoute route, HttpRequestWrapper request, HttpClientContext context, HttpExecutionAware aware,
-      WardenRequest outgoing) throws IOException, HttpException {
-    org.apache.http.Header[] own = request.getHeaders("Authorization");
+      WardenRequest outgoing, HeaderEdits readBack) throws IOException, HttpException {
     request.setHeaders(ApacheCall.fields(outgoing.headers()));
     URI target = ApacheCall.relative(outgoing.uri());
     if (!target.equals(ApacheCall.relative(request.getURI()))) {
@@ -69,7 +71,7 @@ public final class ExecChainHook implements MethodHook {
       return ((ClientExecChain) exec).execute(route, request, context, aware);
     } finally {
       // Sent: what the application can reach of it shows its own Authorization again.
-      ApacheCall.scrub(context, own, request);
+      ApacheCall.scrub(context, readBack, request);
     }
   }
 
@@ -77,7 +79,7 @@ public final class ExecChainHook implements MethodHook {
     if (uri.isAbsolute()) {
       return uri;
     }
-    int port = host.getPort() >= 0 ? host.getPort() : "https".equalsIgnoreCase(host.getSchemeName()) ? 443 : 80;
+    int port = SiteUrl.effectivePort(host.getSchemeName(), host.getPort());
     return URI.create(host.getSchemeName().toLowerCase(Locale.ROOT) + "://" + host.getHostName() + ":" + port
         + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));

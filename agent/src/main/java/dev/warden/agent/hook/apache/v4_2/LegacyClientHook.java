@@ -7,6 +7,7 @@ import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.pipeline.Bypass;
 import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.HeaderEdits;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Set;
@@ -56,7 +57,7 @@ public final class LegacyClientHook implements MethodHook {
     }
     boolean follows = request.getParams().getBooleanParameter("http.protocol.handle-redirects", true);
     ApacheCall call = new ApacheCall(request, uri,
-        outgoing -> send((HttpClient) client, request, context, outgoing),
+        (outgoing, readBack) -> send((HttpClient) client, request, context, outgoing, readBack),
         response -> CLOSEABLE ? new ExecChainHook.Closeable(response) : response,
         follows ? DEFAULT_REDIRECTS : RedirectPolicy.NONE);
     return Calls.await(gateway, call);
@@ -79,7 +80,8 @@ public final class LegacyClientHook implements MethodHook {
     return target == null ? null : ExecChainHook.absolute(target, uri);
   }
 
-  private static HttpResponse send(HttpClient client, HttpRequest original, HttpContext context, WardenRequest outgoing)
+  private static HttpResponse send(
+      HttpClient client, HttpRequest original, HttpContext context, WardenRequest outgoing, HeaderEdits readBack)
       throws IOException, HttpException {
     URI uri = outgoing.uri();
     HttpHost host = new HttpHost(uri.getHost(), uri.getPort(), uri.getScheme());
@@ -99,9 +101,9 @@ public final class LegacyClientHook implements MethodHook {
     try (Bypass.Scope bypass = Bypass.open()) {
       return client.execute(host, copy, context);
     } finally {
-      // Sent: the context's request (the client's wrapper of Warden's copy) shows the application's own Authorization.
+      // Sent: the context's request (the client's wrapper of Warden's copy) shows what the application may read.
       // (The wrapper's getOriginal() is Warden's copy: it is scrubbed too.)
-      ApacheCall.scrub(context, original.getHeaders("Authorization"), copy);
+      ApacheCall.scrub(context, readBack, copy);
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.pipeline.Bypass;
 import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.RequestCredentials;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -58,7 +59,7 @@ public final class AsyncConnectExecHook implements MethodHook {
     if (!gateway.isSiteOrigin(uri)) {
       if (scope.clientContext.getAttribute(ConnectExecHook.CHAIN) != null) {
         // A redirect of a Jira call to a host that is not the site's: no credential goes along.
-        request.removeHeaders("Authorization");
+        RequestCredentials.offSite().applyTo(request::removeHeaders, request::addHeader);
       }
       return null;
     }
@@ -110,7 +111,7 @@ public final class AsyncConnectExecHook implements MethodHook {
           : body != null ? new BasicAsyncEntityProducer(body, contentType(producer)) : producer;
       CompletableFuture<WardenResponse> response = new CompletableFuture<>();
       try (Bypass.Scope bypass = Bypass.open()) {
-        exec.execute(copy, entity, scope, chain, new Relay(response, () -> ConnectExecHook.scrub(scope.clientContext, original, copy)));
+        exec.execute(copy, entity, scope, chain, new Relay(response, () -> ConnectExecHook.scrub(scope.clientContext, RequestCredentials.readBack(request.headers()), copy)));
       } catch (IOException | HttpException | RuntimeException e) {
         response.completeExceptionally(e);
       }
@@ -271,12 +272,12 @@ public final class AsyncConnectExecHook implements MethodHook {
     private boolean ended;
 
     static byte[] read(AsyncEntityProducer producer) {
-      if (!producer.isRepeatable() || producer.getContentLength() > ConnectExecHook.MAX_BODY) {
+      if (!producer.isRepeatable() || producer.getContentLength() > Body.MAX_BYTES) {
         return null;
       }
       ProducedBody channel = new ProducedBody();
       try {
-        for (int i = 0; i < 1000 && !channel.ended && channel.out.size() <= ConnectExecHook.MAX_BODY; i++) {
+        for (int i = 0; i < 1000 && !channel.ended && channel.out.size() <= Body.MAX_BYTES; i++) {
           producer.produce(channel);
         }
       } catch (IOException | RuntimeException e) {
@@ -284,7 +285,7 @@ public final class AsyncConnectExecHook implements MethodHook {
       } finally {
         producer.releaseResources();
       }
-      return channel.ended && channel.out.size() <= ConnectExecHook.MAX_BODY ? channel.out.toByteArray() : null;
+      return channel.ended && channel.out.size() <= Body.MAX_BYTES ? channel.out.toByteArray() : null;
     }
 
     @Override

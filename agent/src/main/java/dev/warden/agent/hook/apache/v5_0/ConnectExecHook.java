@@ -11,6 +11,9 @@ import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.pipeline.Bypass;
 import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.HeaderEdits;
+import dev.warden.agent.pipeline.RequestCredentials;
+import dev.warden.policy.SiteUrl;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -45,7 +48,6 @@ import org.apache.hc.core5.http.message.BasicHeader;
 public final class ConnectExecHook implements MethodHook {
 
   static final String CHAIN = "dev.warden.chain";
-  static final int MAX_BODY = 1 << 20;
 
   @Override
   public Object enter(Object exec, Object[] arguments) {
@@ -60,7 +62,7 @@ public final class ConnectExecHook implements MethodHook {
     if (!gateway.isSiteOrigin(uri)) {
       if (scope.clientContext.getAttribute(CHAIN) != null) {
         // A redirect of a Jira call to a host that is not the site's: no credential goes along.
-        request.removeHeaders("Authorization");
+        RequestCredentials.offSite().applyTo(request::removeHeaders, request::addHeader);
       }
       return null;
     }
@@ -91,7 +93,7 @@ public final class ConnectExecHook implements MethodHook {
   }
 
   static URI absolute(HttpHost host, String path) {
-    int port = host.getPort() >= 0 ? host.getPort() : "https".equalsIgnoreCase(host.getSchemeName()) ? 443 : 80;
+    int port = SiteUrl.effectivePort(host.getSchemeName(), host.getPort());
     String relative = path == null || path.isEmpty() ? "/" : path;
     if (relative.startsWith("http://") || relative.startsWith("https://")) {
       return URI.create(relative);
@@ -101,17 +103,13 @@ public final class ConnectExecHook implements MethodHook {
 
   /**
    * After a hop: Warden's copy, and the request the context holds (the client points it at the
-   * request it sent), carry the application's own {@code Authorization} again, never Warden's.
+   * request it sent), show what {@link RequestCredentials#readBack} says, never Warden's credential.
    */
-  static void scrub(org.apache.hc.core5.http.protocol.HttpContext context, HttpRequest original, HttpRequest copy) {
-    Header[] own = original.getHeaders("Authorization");
+  static void scrub(org.apache.hc.core5.http.protocol.HttpContext context, HeaderEdits readBack, HttpRequest copy) {
     HttpRequest inContext = context == null ? null : org.apache.hc.core5.http.protocol.HttpCoreContext.adapt(context).getRequest();
     for (HttpRequest request : new HttpRequest[] {copy, inContext == copy ? null : inContext}) {
       if (request != null) {
-        request.removeHeaders("Authorization");
-        for (Header field : own) {
-          request.addHeader(field);
-        }
+        readBack.applyTo(request::removeHeaders, request::addHeader);
       }
     }
   }
@@ -149,7 +147,7 @@ public final class ConnectExecHook implements MethodHook {
     }
 
     private static byte[] read(HttpEntity entity) {
-      if (!entity.isRepeatable() || entity.getContentLength() < 0 || entity.getContentLength() > MAX_BODY) {
+      if (!entity.isRepeatable() || entity.getContentLength() < 0 || entity.getContentLength() > Body.MAX_BYTES) {
         return null;
       }
       // Written out as the client would send it: some entities (Spring's) cannot be read as a stream.
@@ -184,7 +182,7 @@ public final class ConnectExecHook implements MethodHook {
       } catch (IOException | HttpException | RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       } finally {
-        scrub(scope.clientContext, original, copy);
+        scrub(scope.clientContext, RequestCredentials.readBack(request.headers()), copy);
       }
     }
 

@@ -1,5 +1,6 @@
 package dev.warden.agent.hook.jdk.httpclient;
 
+import dev.warden.agent.bootstrap.Body;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
@@ -15,13 +16,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class PublisherBytes {
 
-  static final int MAX_BYTES = 1 << 20;
-
   private PublisherBytes() {}
 
   /** The body's bytes, or {@code null} when it cannot be read here. */
   static byte[] read(HttpRequest.BodyPublisher publisher) {
-    if (publisher.contentLength() > MAX_BYTES) {
+    if (publisher.contentLength() > Body.MAX_BYTES) {
       return null;
     }
     Collector collector = new Collector();
@@ -51,7 +50,7 @@ final class PublisherBytes {
 
     @Override
     public void onNext(ByteBuffer item) {
-      if (bytes.size() + item.remaining() > MAX_BYTES) {
+      if (bytes.size() + item.remaining() > Body.MAX_BYTES) {
         cancel();
         result.complete(null);
         return;

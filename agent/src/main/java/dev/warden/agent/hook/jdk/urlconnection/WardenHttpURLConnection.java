@@ -5,6 +5,7 @@ import dev.warden.agent.bootstrap.Body;
 import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.RequestCredentials;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -42,7 +43,6 @@ import javax.net.ssl.SSLSocketFactory;
  */
 final class WardenHttpURLConnection extends HttpURLConnection {
 
-  private static final String[] HIDDEN_PROPERTIES = {"Authorization", "Proxy-Authorization"};
 
   private final HttpURLConnection first;
   private final Proxy proxy;
@@ -161,12 +161,7 @@ final class WardenHttpURLConnection extends HttpURLConnection {
   }
 
   private static boolean isHidden(String key) {
-    for (String hidden : HIDDEN_PROPERTIES) {
-      if (hidden.equalsIgnoreCase(key)) {
-        return true;
-      }
-    }
-    return false;
+    return !RequestCredentials.readable(key);
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.log.Log;
 import dev.warden.agent.pipeline.Bypass;
+import dev.warden.agent.pipeline.RequestCredentials;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -52,8 +53,6 @@ import org.eclipse.jetty.io.Content;
  * Its native "response" is the application's listeners having been served.
  */
 final class JettyCall implements ClientCall<Void> {
-
-  static final int MAX_BODY = 1 << 20;
 
   /** The statuses Jetty's {@code HttpRedirector} follows. */
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -110,7 +109,7 @@ final class JettyCall implements ClientCall<Void> {
       for (HttpCookie cookie : cookies) {
         pairs.append(pairs.length() == 0 ? "" : "; ").append(cookie.getName()).append('=').append(cookie.getValue());
       }
-      map.computeIfAbsent("Cookie", k -> new ArrayList<>(1)).add(pairs.toString());
+      map.computeIfAbsent(org.eclipse.jetty.http.HttpHeader.COOKIE.asString(), k -> new ArrayList<>(1)).add(pairs.toString());
     }
     return Headers.of(map);
   }
@@ -129,7 +128,7 @@ final class JettyCall implements ClientCall<Void> {
    * 1 MiB; it is rewound afterwards, so it could still be sent as it is.
    */
   static byte[] read(Request.Content body) {
-    if (body.getLength() > MAX_BODY || !body.rewind()) {
+    if (body.getLength() > Body.MAX_BYTES || !body.rewind()) {
       return null;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(body.getLength() > 0 ? (int) body.getLength() : 256);
@@ -148,7 +147,7 @@ final class JettyCall implements ClientCall<Void> {
         } finally {
           chunk.release();
         }
-        if (out.size() > MAX_BODY) {
+        if (out.size() > Body.MAX_BYTES) {
           return null;
         }
         if (chunk.isLast()) {
@@ -253,9 +252,9 @@ final class JettyCall implements ClientCall<Void> {
           .onRequestSuccess(r -> original.notifySuccess())
           .onRequestFailure((r, failure) -> original.notifyFailure(failure));
     }
-    List<String> authorization = outgoing.headers().all("Authorization");
-    if (!authorization.isEmpty()) {
-      copy.getConversation().setAttribute(WardenSent.KEY, new WardenSent(authorization, outgoing.headers().all("Cookie")));
+    Headers decided = RequestCredentials.decided(outgoing.headers());
+    if (RequestCredentials.authenticated(decided)) {
+      copy.getConversation().setAttribute(WardenSent.KEY, new WardenSent(decided));
     }
     return copy;
   }

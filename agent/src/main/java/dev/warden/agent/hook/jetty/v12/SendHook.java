@@ -1,5 +1,6 @@
 package dev.warden.agent.hook.jetty.v12;
 
+import dev.warden.agent.bootstrap.Body;
 import dev.warden.agent.bootstrap.MethodHook;
 import dev.warden.agent.caller.Callsite;
 import dev.warden.agent.hook.HookSupport;
@@ -57,7 +58,7 @@ public final class SendHook implements MethodHook {
     }
     // A body written as it is sent: read it (as it comes, the caller found now, on the caller's thread) before deciding.
     Callsite issued = gateway.capture();
-    StreamedContent.collect(body, JettyCall.MAX_BODY).whenComplete((streamed, error) -> {
+    StreamedContent.collect(body, Body.MAX_BYTES).whenComplete((streamed, error) -> {
       JettyCall call = new JettyCall(client, request, listener, uri, streamed);
       if (error != null) {
         call.fail(error);

@@ -7,6 +7,7 @@ import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
+import dev.warden.agent.pipeline.RequestCredentials;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,6 @@ import okio.Buffer;
  */
 final class OkHttpCall implements ClientCall<Response> {
 
-  static final int MAX_BODY = 1 << 20;
-
   private final Interceptor.Chain chain;
   private final Request original;
   private final boolean canAnswer;
@@ -47,7 +46,7 @@ final class OkHttpCall implements ClientCall<Response> {
   private static byte[] read(RequestBody body) {
     try {
       long length = body.contentLength();
-      if (length < 0 || length > MAX_BODY) {
+      if (length < 0 || length > Body.MAX_BYTES) {
         return null;
       }
       Buffer buffer = new Buffer();
@@ -126,12 +125,10 @@ final class OkHttpCall implements ClientCall<Response> {
       return null;
     }
     Request seen = hop.request();
-    if (seen.header("Authorization") != null) {
-      // A hop that carried a credential: it shows the application's own instead (a hop OkHttp stripped stays without).
-      Request.Builder request = seen.newBuilder().removeHeader("Authorization");
-      for (String value : original.headers("Authorization")) {
-        request.addHeader("Authorization", value);
-      }
+    if (RequestCredentials.carried(seen::header)) {
+      // A hop that carried a credential shows what the application may read instead (a hop OkHttp stripped stays without).
+      Request.Builder request = seen.newBuilder();
+      RequestCredentials.readBack(this.request.headers()).applyTo(request::removeHeader, request::addHeader);
       seen = request.build();
     }
     return hop.newBuilder()

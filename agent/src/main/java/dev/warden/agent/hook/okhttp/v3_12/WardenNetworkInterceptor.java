@@ -2,6 +2,7 @@ package dev.warden.agent.hook.okhttp.v3_12;
 
 import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.RequestCredentials;
 import java.io.IOException;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -28,6 +29,8 @@ public final class WardenNetworkInterceptor implements Interceptor {
     if (gateway.isSiteOrigin(url.scheme(), url.host(), url.port())) {
       return WardenInterceptor.await(gateway, new OkHttpCall(chain, false), chain);
     }
-    return chain.proceed(hop.newBuilder().removeHeader("Authorization").build());
+    Request.Builder offSite = hop.newBuilder();
+    RequestCredentials.offSite().applyTo(offSite::removeHeader, offSite::addHeader);
+    return chain.proceed(offSite.build());
   }
 }

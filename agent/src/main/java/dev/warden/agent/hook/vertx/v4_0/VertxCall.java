@@ -49,8 +49,6 @@ import java.util.concurrent.CompletableFuture;
  */
 final class VertxCall implements ClientCall<Void> {
 
-  static final int MAX_BODY = 1 << 20;
-
   private final HttpContext<?> ctx;
   private final RequestOptions options;
   private final WardenRequest request;
@@ -260,7 +258,7 @@ final class VertxCall implements ClientCall<Void> {
     try {
       byte[] bytes;
       if (body instanceof Buffer buffer) {
-        bytes = buffer.length() > MAX_BODY ? null : buffer.getBytes();
+        bytes = buffer.length() > Body.MAX_BYTES ? null : buffer.getBytes();
       } else if (body instanceof JsonObject json) {
         bytes = json.encode().getBytes(StandardCharsets.UTF_8);
       } else if (body instanceof JsonArray json) {
@@ -272,7 +270,7 @@ final class VertxCall implements ClientCall<Void> {
         // A POJO given to sendJson (4.x): WebClient encodes it the same way.
         bytes = Json.encode(body).getBytes(StandardCharsets.UTF_8);
       }
-      return bytes != null && bytes.length <= MAX_BODY ? bytes : null;
+      return bytes != null && bytes.length <= Body.MAX_BYTES ? bytes : null;
     } catch (RuntimeException e) {
       return null;
     }

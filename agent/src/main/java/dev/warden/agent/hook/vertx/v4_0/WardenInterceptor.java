@@ -4,6 +4,7 @@ import dev.warden.agent.bootstrap.Hooks;
 import dev.warden.agent.caller.Callsite;
 import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.RequestCredentials;
 import dev.warden.policy.SiteUrl;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -98,7 +99,7 @@ public final class WardenInterceptor implements Handler<HttpContext<?>> {
         MultiMap headers = options.getHeaders();
         if (ctx.get(CHAIN) != null && headers != null) {
           // A redirect of a Jira call to a host that is not the site's: no credential goes along.
-          headers.remove("Authorization");
+          RequestCredentials.offSite().applyTo(headers::remove, headers::add);
         }
         return false;
       }

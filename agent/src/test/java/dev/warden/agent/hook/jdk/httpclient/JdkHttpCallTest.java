@@ -133,7 +133,7 @@ class JdkHttpCallTest {
     assertThat(PublisherBytes.read(HttpRequest.BodyPublishers.ofByteArrays(List.of("ab".getBytes(), "cd".getBytes())))).isEqualTo("abcd".getBytes());
     assertThat(PublisherBytes.read(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream("xyz".getBytes()))))
         .isEqualTo("xyz".getBytes());
-    assertThat(PublisherBytes.read(HttpRequest.BodyPublishers.ofByteArray(new byte[PublisherBytes.MAX_BYTES + 1]))).isNull();
+    assertThat(PublisherBytes.read(HttpRequest.BodyPublishers.ofByteArray(new byte[dev.warden.agent.bootstrap.Body.MAX_BYTES + 1]))).isNull();
     assertThat(Body.lazy(() -> null).bytes()).isNull();
     assertThat(Headers.of("A", "1").toString()).isEqualTo("Headers[a]");
   }

@@ -13,6 +13,8 @@ import dev.warden.agent.hook.apache.v4_2.ExecChainHook;
 import dev.warden.agent.log.Log;
 import dev.warden.agent.pipeline.Bypass;
 import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.HeaderEdits;
+import dev.warden.agent.pipeline.RequestCredentials;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -166,7 +168,8 @@ public final class AsyncClientHook implements MethodHook {
       CompletableFuture<WardenResponse> response = new CompletableFuture<>();
       HttpRequest sent = copy;
       // The context's request wraps Warden's copy (getOriginal()): both are scrubbed.
-      Relay relay = new Relay(response, () -> ApacheCall.scrub(context, original.getHeaders("Authorization"), sent));
+      HeaderEdits readBack = RequestCredentials.readBack(request.headers());
+      Relay relay = new Relay(response, () -> ApacheCall.scrub(context, readBack, sent));
       try (Bypass.Scope bypass = Bypass.open()) {
         client.execute(HttpAsyncMethods.create(host, copy), relay, context, relay.verdict);
       } catch (RuntimeException e) {

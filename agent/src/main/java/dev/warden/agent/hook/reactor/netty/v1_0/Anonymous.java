@@ -1,16 +1,16 @@
 package dev.warden.agent.hook.reactor.netty.v1_0;
 
+import dev.warden.agent.pipeline.RequestCredentials;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
- * A hop of a Jira call that a redirect took to another host: its request goes without
- * {@code Authorization} and cookies, whatever the application's redirect callbacks put back
+ * A hop of a Jira call that a redirect took to another host: its request goes without any
+ * credential ({@link RequestCredentials#offSite()}), whatever the application's redirect callbacks put back
  * (Reactor Netty drops them itself for another address; this holds for any host that is not a site).
  */
 final class Anonymous extends ChannelOutboundHandlerAdapter {
@@ -24,7 +24,7 @@ final class Anonymous extends ChannelOutboundHandlerAdapter {
       return;
     }
     HttpHeaders headers = new DefaultHttpHeaders().set(head.headers());
-    headers.remove(HttpHeaderNames.AUTHORIZATION).remove(HttpHeaderNames.COOKIE);
+    RequestCredentials.offSite().applyTo(headers::remove, headers::add);
     ctx.write(NettyHeaders.copy(head, head.uri(), headers), promise);
     ctx.pipeline().remove(this);
   }

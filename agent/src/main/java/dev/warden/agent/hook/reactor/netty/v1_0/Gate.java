@@ -57,15 +57,13 @@ import reactor.netty.NettyPipeline;
  *
  * <p>Everything here runs on the channel's event loop; the pipeline's send and answer, which may
  * come from another thread (after a throttle wait), are moved onto it. A body larger than
- * {@value #MAX_BODY} bytes, or one written as a file, is not read: the hop is decided without it.
+ * {@value Body#MAX_BYTES} bytes, or one written as a file, is not read: the hop is decided without it.
  */
 final class Gate extends ChannelDuplexHandler {
 
   static final String NAME = "warden.gate";
-  static final int MAX_BODY = 1 << 20;
 
   private static final String H3_CODEC = "reactor.left.h3ToHttp11Codec";
-  private static final long RETRY_AFTER_NANOS = 10_000_000_000L;
 
   private enum Phase { CAPTURING, DECIDING, SENT, ANSWERED, CLOSED }
 
@@ -184,7 +182,7 @@ final class Gate extends ChannelDuplexHandler {
       return;
     }
     int length = buffer.readableBytes();
-    if (body.size() + length > MAX_BODY) {
+    if (body.size() + length > Body.MAX_BYTES) {
       bodyUnknown = true;
       body = null;
       return;
@@ -213,7 +211,7 @@ final class Gate extends ChannelDuplexHandler {
       gateway.handle(new Hop(request), state == null ? null : state.callsite);
     } catch (RuntimeException e) {
       Log.get().error("internal error before a Jira request was sent; answered 503 (" + e.getClass().getName() + ")");
-      onLoop(() -> answer(Answers.unavailable("internal error; the request was not sent", RETRY_AFTER_NANOS)));
+      onLoop(() -> answer(Answers.internalError()));
     }
   }
 
