@@ -174,6 +174,7 @@ public final class AppLauncher {
     if (agentJar != null) {
       String args = agentArguments.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
       command.add("-javaagent:" + agentJar + (args.isEmpty() ? "" : "=" + args));
+      command.add("-javaagent:" + probeJar());
     }
     command.addAll(javaOptions);
     command.add("-cp");
@@ -189,6 +190,35 @@ public final class AppLauncher {
     command.add(mainClass);
     command.addAll(arguments);
     return command;
+  }
+
+  private static Path probeJar;
+
+  /**
+   * The jar of {@link dev.warden.testapps.probe.SuppressedProbe}, made once per test run: attached
+   * beside Warden, it reports at the JVM's exit whether any of Warden's advice threw.
+   */
+  static synchronized Path probeJar() {
+    if (probeJar == null) {
+      try {
+        Path dir = java.nio.file.Files.createDirectories(Path.of(System.getProperty("warden.work.dir", "target/it-work")));
+        Path jar = java.nio.file.Files.createTempFile(dir, "suppressed-probe-", ".jar");
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", dev.warden.testapps.probe.SuppressedProbe.class.getName());
+        String entry = dev.warden.testapps.probe.SuppressedProbe.class.getName().replace('.', '/') + ".class";
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar), manifest);
+            InputStream in = AppLauncher.class.getClassLoader().getResourceAsStream(entry)) {
+          out.putNextEntry(new java.util.jar.JarEntry(entry));
+          in.transferTo(out);
+          out.closeEntry();
+        }
+        probeJar = jar;
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot make the suppressed-errors probe's jar", e);
+      }
+    }
+    return probeJar;
   }
 
   /** Starts the JVM; the caller waits for it with {@link Running#await()}. */
@@ -228,6 +258,13 @@ public final class AppLauncher {
       });
     }
 
+    /** Kills the JVM at once, as {@code kill -9} would (exit code 137): a crash. */
+    public AppRun kill() throws Exception {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+      return AppRun.of(process.exitValue(), stdout.get(10, TimeUnit.SECONDS), stderr.get(10, TimeUnit.SECONDS));
+    }
+
     /** Waits for the JVM to end (killing it past the timeout). */
     public AppRun await() throws Exception {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -235,7 +272,11 @@ public final class AppLauncher {
         throw new AssertionError("the application did not finish within " + timeout + "\n--- stdout\n"
             + String.join("\n", stdout.get(5, TimeUnit.SECONDS)) + "\n--- stderr\n" + String.join("\n", stderr.get(5, TimeUnit.SECONDS)));
       }
-      return new AppRun(process.exitValue(), stdout.get(10, TimeUnit.SECONDS), stderr.get(10, TimeUnit.SECONDS));
+      AppRun run = AppRun.of(process.exitValue(), stdout.get(10, TimeUnit.SECONDS), stderr.get(10, TimeUnit.SECONDS));
+      if (run.suppressed() != null && !run.suppressed().equals("0")) {
+        throw new AssertionError("Warden's advice suppressed errors (Hooks.suppressedCount() is " + run.suppressed() + ")\n" + run);
+      }
+      return run;
     }
   }
 }

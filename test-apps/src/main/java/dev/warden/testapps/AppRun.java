@@ -11,10 +11,31 @@ import java.util.List;
  * @param exitCode its exit code
  * @param stdout its standard output, line by line
  * @param stderr its standard error, line by line (Warden logs here)
+ * @param suppressed what {@code Hooks.suppressedCount()} was at the JVM's exit, as the test probe
+ *     reported it; {@code null} when it did not (no Warden, or the JVM was killed)
  */
-public record AppRun(int exitCode, List<String> stdout, List<String> stderr) {
+public record AppRun(int exitCode, List<String> stdout, List<String> stderr, String suppressed) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A run without the probe's report. */
+  public AppRun(int exitCode, List<String> stdout, List<String> stderr) {
+    this(exitCode, stdout, stderr, null);
+  }
+
+  /** A run whose standard error may end with the probe's report, which is taken out of it. */
+  static AppRun of(int exitCode, List<String> stdout, List<String> stderr) {
+    String suppressed = null;
+    List<String> rest = new ArrayList<>(stderr.size());
+    for (String line : stderr) {
+      if (line.startsWith(dev.warden.testapps.probe.SuppressedProbe.PREFIX)) {
+        suppressed = line.substring(dev.warden.testapps.probe.SuppressedProbe.PREFIX.length()).trim();
+      } else {
+        rest.add(line);
+      }
+    }
+    return new AppRun(exitCode, stdout, List.copyOf(rest), suppressed);
+  }
 
   /** The result lines of the sample application, in order: {@code {"step":n,...}}. */
   public List<JsonNode> steps() {

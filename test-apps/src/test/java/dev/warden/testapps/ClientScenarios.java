@@ -122,6 +122,7 @@ abstract class ClientScenarios {
     app.args(harness.steps(steps).toString());
     AppRun run = app.run();
     assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.suppressed()).as("Hooks.suppressedCount() at exit, as the probe reported it").isEqualTo("0");
     return run;
   }
 
