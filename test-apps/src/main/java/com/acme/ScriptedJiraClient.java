@@ -24,8 +24,8 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * The sample application: a Jira integration that knows nothing of Warden. It makes the calls a
- * steps file lists, through the client chosen on the command line, from the part of the
- * application each step names, and prints what it saw of each as one JSON line.
+ * steps file lists, through the client chosen on the command line, from the part of the application
+ * each step names, and prints what it saw of each as one JSON line.
  *
  * <pre>
  * java -cp ... com.acme.ScriptedJiraClient --client NAME [--http2] [--follow-redirects] [--read-timeout-ms N]
@@ -78,7 +78,8 @@ public final class ScriptedJiraClient {
         runStep(http, step, n);
       }
     }
-    // Client libraries keep non-daemon pool threads alive for a while (OkHttp's dispatcher: a minute).
+    // Client libraries keep non-daemon pool threads alive for a while (OkHttp's dispatcher: a
+    // minute).
     System.exit(0);
   }
 
@@ -96,7 +97,8 @@ public final class ScriptedJiraClient {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < step.parallel; t++) {
       int thread = t;
-      JiraHttp client = step.clients == null ? http : other(step.clients.get(t % step.clients.size()));
+      JiraHttp client =
+          step.clients == null ? http : other(step.clients.get(t % step.clients.size()));
       threads.add(newThread(() -> print(n, thread, run(client, step))));
     }
     threads.forEach(Thread::start);
@@ -106,13 +108,15 @@ public final class ScriptedJiraClient {
   }
 
   private static JiraHttp other(String name) {
-    return OTHER_CLIENTS.computeIfAbsent(name, key -> {
-      try {
-        return Clients.create(key, options);
-      } catch (Exception e) {
-        throw new IllegalArgumentException("cannot create client " + key, e);
-      }
-    });
+    return OTHER_CLIENTS.computeIfAbsent(
+        name,
+        key -> {
+          try {
+            return Clients.create(key, options);
+          } catch (Exception e) {
+            throw new IllegalArgumentException("cannot create client " + key, e);
+          }
+        });
   }
 
   private static boolean isVirtual(Thread thread) {
@@ -128,7 +132,10 @@ public final class ScriptedJiraClient {
     if (virtualThreads) {
       try {
         Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-        return (Thread) Class.forName("java.lang.Thread$Builder").getMethod("unstarted", Runnable.class).invoke(builder, task);
+        return (Thread)
+            Class.forName("java.lang.Thread$Builder")
+                .getMethod("unstarted", Runnable.class)
+                .invoke(builder, task);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("--virtual-threads needs Java 21 or newer", e);
       }
@@ -140,8 +147,12 @@ public final class ScriptedJiraClient {
     if (!traced) {
       return call(http, step);
     }
-    // The application's own span around each call (real with the OpenTelemetry agent, a no-op without).
-    Span span = GlobalOpenTelemetry.getTracer("com.acme").spanBuilder("acme " + (step.as == null ? "main" : step.as)).startSpan();
+    // The application's own span around each call (real with the OpenTelemetry agent, a no-op
+    // without).
+    Span span =
+        GlobalOpenTelemetry.getTracer("com.acme")
+            .spanBuilder("acme " + (step.as == null ? "main" : step.as))
+            .startSpan();
     try (Scope scope = span.makeCurrent()) {
       return call(http, step);
     } finally {
@@ -205,5 +216,4 @@ public final class ScriptedJiraClient {
       Thread.sleep(50);
     }
   }
-
 }

@@ -51,39 +51,60 @@ public final class AgentInstaller {
     Log.set(new Log(System.err, level == null ? Level.INFO : level, System::nanoTime));
     Log log = Log.get();
     if (level == null) {
-      log.warn("setting log.level is '" + levelText + "'; write error, warn, info or debug. Using info");
+      log.warn(
+          "setting log.level is '" + levelText + "'; write error, warn, info or debug. Using info");
     }
     for (String key : settings.arguments().keySet()) {
       if (!SETTINGS.contains(key) && !key.startsWith("otel.")) {
-        log.warn("unknown agent argument '" + key + "'; Warden reads " + String.join(", ", SETTINGS) + " and otel.*");
+        log.warn(
+            "unknown agent argument '"
+                + key
+                + "'; Warden reads "
+                + String.join(", ", SETTINGS)
+                + " and otel.*");
       }
     }
     String policy = settings.get("policy");
     if (policy == null || policy.isBlank()) {
-      log.error("no policy: Warden intercepts nothing. Attach it with -javaagent:warden-agent.jar=policy=/path/policy.yaml"
-          + " (or set warden.policy or WARDEN_POLICY)");
+      log.error(
+          "no policy: Warden intercepts nothing. Attach it with -javaagent:warden-agent.jar=policy=/path/policy.yaml"
+              + " (or set warden.policy or WARDEN_POLICY)");
       return;
     }
-    // Start-up's two big parts at once: the policy (and the route catalog) loads on a thread of its own
+    // Start-up's two big parts at once: the policy (and the route catalog) loads on a thread of its
+    // own
     // while Byte Buddy weaves the hooks on this one. Both are done before the application's main.
     ScheduledExecutorService scheduler = scheduler();
-    PolicyHolder holder = new PolicyHolder(Path.of(policy), RouteCatalog::bundled, SecretResolver.system(), System::nanoTime);
+    PolicyHolder holder =
+        new PolicyHolder(
+            Path.of(policy), RouteCatalog::bundled, SecretResolver.system(), System::nanoTime);
     Thread loading = new Thread(holder::loadInitial, "warden-policy-load");
     loading.setDaemon(true);
     loading.start();
-    Auditor auditor = new Auditor(() -> {
-      JulBridge.install();
-      return OtelSpans.create(settings, Version.get());
-    }, auditFile(settings.get("audit.file")));
+    Auditor auditor =
+        new Auditor(
+            () -> {
+              JulBridge.install();
+              return OtelSpans.create(settings, Version.get());
+            },
+            auditFile(settings.get("audit.file")));
     ManagedConnections managed = new ManagedConnections();
-    Gateway gateway = new Gateway(holder, auditor, new ThrottleRegistry(), WardenClock.SYSTEM, scheduler, managed);
-    Hooks.onSuppressed(error -> Log.get().error("internal error in a hook, suppressed so the application carries on: " + error));
+    Gateway gateway =
+        new Gateway(
+            holder, auditor, new ThrottleRegistry(), WardenClock.SYSTEM, scheduler, managed);
+    Hooks.onSuppressed(
+        error ->
+            Log.get()
+                .error(
+                    "internal error in a hook, suppressed so the application carries on: "
+                        + error));
     HookSupport.install(gateway);
     Hooks.javaNetHttp = new JdkHttpClientHook(gateway);
     Hooks.urlConnection = new UrlConnectionHookImpl(gateway);
     Hooks.asyncCalls = HookSupport.asyncCalls();
     Hooks.egress = new UnmanagedEgress(holder, managed, auditor, WardenClock.SYSTEM);
-    Hooks.adapters = new HookAdapters(AgentInstaller.class.getClassLoader(), Instrumentations.adapterPackages());
+    Hooks.adapters =
+        new HookAdapters(AgentInstaller.class.getClassLoader(), Instrumentations.adapterPackages());
     Instrumentations.install(instrumentation);
     try {
       loading.join();
@@ -102,17 +123,26 @@ public final class AgentInstaller {
     try {
       return AuditFile.open(Path.of(path));
     } catch (IOException | RuntimeException e) {
-      Log.get().error("cannot open audit file " + path + " (" + e + "); audit records go to OpenTelemetry only");
+      Log.get()
+          .error(
+              "cannot open audit file "
+                  + path
+                  + " ("
+                  + e
+                  + "); audit records go to OpenTelemetry only");
       return null;
     }
   }
 
   private static ScheduledExecutorService scheduler() {
-    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "warden-scheduler");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread thread = new Thread(runnable, "warden-scheduler");
+              thread.setDaemon(true);
+              return thread;
+            });
     scheduler.setRemoveOnCancelPolicy(true);
     return scheduler;
   }

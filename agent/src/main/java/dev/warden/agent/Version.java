@@ -16,7 +16,8 @@ public final class Version {
   }
 
   private static String read() {
-    try (InputStream in = Version.class.getResourceAsStream("/dev/warden/agent/version.properties")) {
+    try (InputStream in =
+        Version.class.getResourceAsStream("/dev/warden/agent/version.properties")) {
       if (in == null) {
         return "unknown";
       }

@@ -26,10 +26,16 @@ public record CheckReport(LoadResult load, List<Problem> warnings) {
   /** The one-line summary of a valid policy. */
   public String summary() {
     Policy policy = load.policy().orElseThrow();
-    return policy.file() + ": valid policy (" + policy.mode().word() + "): "
-        + count(policy.sites().size(), "site") + ", "
-        + count(policy.credentials().size(), "credential") + ", "
-        + count(policy.throttles().size(), "throttle") + ", "
+    return policy.file()
+        + ": valid policy ("
+        + policy.mode().word()
+        + "): "
+        + count(policy.sites().size(), "site")
+        + ", "
+        + count(policy.credentials().size(), "credential")
+        + ", "
+        + count(policy.throttles().size(), "throttle")
+        + ", "
         + count(policy.rules().size(), "rule")
         + (warnings.isEmpty() ? "" : ", " + count(warnings.size(), "warning"));
   }

@@ -28,7 +28,9 @@ public final class PolicyCheck {
 
   /** The calls Jira clients make at start-up, by operation and path. */
   private static final List<String[]> START_UP_CALLS =
-      List.of(new String[] {"getServerInfo", "/rest/api/3/serverInfo"}, new String[] {"getCurrentUser", "/rest/api/3/myself"});
+      List.of(
+          new String[] {"getServerInfo", "/rest/api/3/serverInfo"},
+          new String[] {"getCurrentUser", "/rest/api/3/myself"});
 
   private final PolicyLoader loader;
   private final Classifier classifier;
@@ -68,13 +70,17 @@ public final class PolicyCheck {
     return files;
   }
 
-  /** The file's mode when group or others may read it (Kubernetes mounts secrets 0644 by default). */
+  /**
+   * The file's mode when group or others may read it (Kubernetes mounts secrets 0644 by default).
+   */
   private static java.util.Optional<String> openToOthers(java.nio.file.Path file) {
     try {
-      Set<java.nio.file.attribute.PosixFilePermission> permissions = java.nio.file.Files.getPosixFilePermissions(file);
+      Set<java.nio.file.attribute.PosixFilePermission> permissions =
+          java.nio.file.Files.getPosixFilePermissions(file);
       if (permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
           || permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
-        return java.util.Optional.of(java.nio.file.attribute.PosixFilePermissions.toString(permissions));
+        return java.util.Optional.of(
+            java.nio.file.attribute.PosixFilePermissions.toString(permissions));
       }
     } catch (java.io.IOException | UnsupportedOperationException e) {
       // Missing (reported when it is read) or not a POSIX file system: nothing to say here.
@@ -89,27 +95,58 @@ public final class PolicyCheck {
     for (Site site : policy.sites()) {
       used.add(site.credential());
       if (site.url().scheme().equals("http")) {
-        warnings.add(new Problem(policy.file(), site.mark(), "site '" + site.id() + "' uses plain http://: its credential"
-            + " and every issue travel unencrypted; use https:// unless this is a test instance"));
+        warnings.add(
+            new Problem(
+                policy.file(),
+                site.mark(),
+                "site '"
+                    + site.id()
+                    + "' uses plain http://: its credential"
+                    + " and every issue travel unencrypted; use https:// unless this is a test instance"));
       }
     }
     policy.credentials().values().stream()
         .filter(c -> !used.contains(c.name()))
-        .forEach(c -> warnings.add(new Problem(policy.file(), c.mark(), "credential '" + c.name()
-            + "' is used by no site; remove it or name it in a site's 'credential'")));
+        .forEach(
+            c ->
+                warnings.add(
+                    new Problem(
+                        policy.file(),
+                        c.mark(),
+                        "credential '"
+                            + c.name()
+                            + "' is used by no site; remove it or name it in a site's 'credential'")));
     for (dev.warden.policy.Credential credential : policy.credentials().values()) {
       for (java.nio.file.Path file : secretFiles(credential)) {
-        openToOthers(file).ifPresent(mode -> warnings.add(new Problem(policy.file(), credential.mark(), "credential '"
-            + credential.name() + "' reads a secret from " + file + ", which group or others can read (" + mode + "); make it"
-            + " readable by this service's user only (chmod 600; on Kubernetes, defaultMode: 0400 on the secret's volume)")));
+        openToOthers(file)
+            .ifPresent(
+                mode ->
+                    warnings.add(
+                        new Problem(
+                            policy.file(),
+                            credential.mark(),
+                            "credential '"
+                                + credential.name()
+                                + "' reads a secret from "
+                                + file
+                                + ", which group or others can read ("
+                                + mode
+                                + "); make it"
+                                + " readable by this service's user only (chmod 600; on Kubernetes, defaultMode: 0400 on the secret's volume)")));
       }
     }
     DecisionEngine engine = new DecisionEngine(policy);
     for (Rule rule : policy.rules()) {
       if (rule.effect() == Effect.DENY && !rule.projects().isEmpty()) {
-        warnings.add(new Problem(policy.file(), rule.mark(), "deny rule '" + rule.id() + "' names projects, but numeric issue"
-            + " ids and JQL searches can reach a project without naming its key, so this rule will not stop them; deny by"
-            + " operation instead, or allow only the projects you mean"));
+        warnings.add(
+            new Problem(
+                policy.file(),
+                rule.mark(),
+                "deny rule '"
+                    + rule.id()
+                    + "' names projects, but numeric issue"
+                    + " ids and JQL searches can reach a project without naming its key, so this rule will not stop them; deny by"
+                    + " operation instead, or allow only the projects you mean"));
       }
       if (rule.effect() == Effect.ALLOW && rule.operations().equals(List.of("read:jira-work"))) {
         startUpCallsDenied(policy, engine, rule).ifPresent(warnings::add);
@@ -118,7 +155,8 @@ public final class PolicyCheck {
     return warnings;
   }
 
-  private java.util.Optional<Problem> startUpCallsDenied(Policy policy, DecisionEngine engine, Rule rule) {
+  private java.util.Optional<Problem> startUpCallsDenied(
+      Policy policy, DecisionEngine engine, Rule rule) {
     if (!rule.methods().isEmpty() && !rule.methods().contains("GET")) {
       return java.util.Optional.empty();
     }
@@ -129,7 +167,8 @@ public final class PolicyCheck {
         continue;
       }
       for (String[] call : START_UP_CALLS) {
-        var classification = classifier.classify("GET", PathSegments.parse(call[1]), site.dataCenter(), null);
+        var classification =
+            classifier.classify("GET", PathSegments.parse(call[1]), site.dataCenter(), null);
         if (!engine.decide(new CallFacts(site, classification, "GET", caller)).allowed()) {
           denied.add(call[0] + " (" + classification.operation().scopeText() + ")");
         }
@@ -138,9 +177,17 @@ public final class PolicyCheck {
     if (denied.isEmpty()) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(new Problem(policy.file(), rule.mark(), "rule '" + rule.id() + "' allows read:jira-work alone,"
-        + " which leaves " + String.join(" and ", denied) + " denied for its callers; most Jira clients call them at start-up."
-        + " Add them to its operations if this service's client does"));
+    return java.util.Optional.of(
+        new Problem(
+            policy.file(),
+            rule.mark(),
+            "rule '"
+                + rule.id()
+                + "' allows read:jira-work alone,"
+                + " which leaves "
+                + String.join(" and ", denied)
+                + " denied for its callers; most Jira clients call them at start-up."
+                + " Add them to its operations if this service's client does"));
   }
 
   /** A class a caller glob matches, to ask the policy about that caller. */

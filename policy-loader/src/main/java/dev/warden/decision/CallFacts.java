@@ -10,10 +10,11 @@ import java.util.Locale;
  * @param site the site it is for
  * @param classification its operation, issue and projects
  * @param method the HTTP method, upper case
- * @param callerClass the calling class (nested classes folded into their outer class), or
- *     {@code null} when it cannot be found
+ * @param callerClass the calling class (nested classes folded into their outer class), or {@code
+ *     null} when it cannot be found
  */
-public record CallFacts(Site site, Classification classification, String method, String callerClass) {
+public record CallFacts(
+    Site site, Classification classification, String method, String callerClass) {
 
   public CallFacts {
     method = method.toUpperCase(Locale.ROOT);

@@ -13,10 +13,12 @@ import java.util.Optional;
  * @param throttle the throttle that applies to an allowed request, if any
  * @param coalesce whether identical concurrent GETs are sent once
  */
-public record Decision(String ruleId, Effect effect, Optional<Throttle> throttle, boolean coalesce) {
+public record Decision(
+    String ruleId, Effect effect, Optional<Throttle> throttle, boolean coalesce) {
 
   /** The decision when no rule matched. */
-  public static final Decision DEFAULT_DENY = new Decision(Rule.DEFAULT_DENY, Effect.DENY, Optional.empty(), false);
+  public static final Decision DEFAULT_DENY =
+      new Decision(Rule.DEFAULT_DENY, Effect.DENY, Optional.empty(), false);
 
   /** Whether the request is allowed. */
   public boolean allowed() {

@@ -30,7 +30,9 @@ public final class DecisionEngine {
       if (rule.effect() == Effect.ALLOW) {
         throttle = rule.throttle().map(policy.throttles()::get).or(() -> fallback);
       }
-      compiled.add(new CompiledRule(rule, new Decision(rule.id(), rule.effect(), throttle, rule.coalesce())));
+      compiled.add(
+          new CompiledRule(
+              rule, new Decision(rule.id(), rule.effect(), throttle, rule.coalesce())));
     }
     this.rules = List.copyOf(compiled);
   }
@@ -97,8 +99,8 @@ public final class DecisionEngine {
     }
 
     /**
-     * An allow rule covers a request only if every project it touches is listed; a deny rule
-     * fires if any is. Either way an unknown project matches nothing.
+     * An allow rule covers a request only if every project it touches is listed; a deny rule fires
+     * if any is. Either way an unknown project matches nothing.
      */
     private boolean projectsMatch(ProjectRefs refs) {
       return deny ? refs.anyIn(projects) : refs.allIn(projects);

@@ -8,10 +8,10 @@ import java.util.function.Supplier;
 /**
  * Classifies a request to a Jira site: which operation, which issue, which projects.
  *
- * <p>The issue comes from an {@code {issueIdOrKey}} path parameter; the project from that issue
- * key ({@code OPS-12} is project {@code OPS}), from a project path parameter, or from the body of
- * a single or bulk create. Nothing else is guessed: a request whose project cannot be known says
- * so, and rules that name projects do not match it.
+ * <p>The issue comes from an {@code {issueIdOrKey}} path parameter; the project from that issue key
+ * ({@code OPS-12} is project {@code OPS}), from a project path parameter, or from the body of a
+ * single or bulk create. Nothing else is guessed: a request whose project cannot be known says so,
+ * and rules that name projects do not match it.
  */
 public final class Classifier {
 
@@ -39,7 +39,8 @@ public final class Classifier {
    * @param body the request body when the operation needs it (a create), {@code null} when it
    *     cannot be read; called at most once, and only for creates
    */
-  public Classification classify(String method, PathSegments path, boolean dataCenter, Supplier<byte[]> body) {
+  public Classification classify(
+      String method, PathSegments path, boolean dataCenter, Supplier<byte[]> body) {
     RouteMatch match = catalog.match(method, path, dataCenter);
     Operation operation = match.operation();
     String issueKey = null;

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the project out of a create-issue body: {@code fields.project.key} or
- * {@code fields.project.id}, and for a bulk create the same in every {@code issueUpdates[i]}.
- * Streaming, so a large body costs no tree.
+ * Reads the project out of a create-issue body: {@code fields.project.key} or {@code
+ * fields.project.id}, and for a bulk create the same in every {@code issueUpdates[i]}. Streaming,
+ * so a large body costs no tree.
  */
 final class CreateBodies {
 
@@ -78,7 +78,9 @@ final class CreateBodies {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       JsonToken value = parser.nextToken();
-      if (value.isScalarValue() && value != JsonToken.VALUE_NULL && ("key".equals(name) || "id".equals(name))) {
+      if (value.isScalarValue()
+          && value != JsonToken.VALUE_NULL
+          && ("key".equals(name) || "id".equals(name))) {
         String text = parser.getText();
         if (!text.isBlank()) {
           if ("key".equals(name)) {
@@ -94,7 +96,9 @@ final class CreateBodies {
     return key != null ? key : id;
   }
 
-  /** Reads a bulk body (parser inside the top-level object); whether every issue named a project. */
+  /**
+   * Reads a bulk body (parser inside the top-level object); whether every issue named a project.
+   */
   private static boolean readBulk(JsonParser parser, List<String> found) throws IOException {
     boolean complete = false;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {

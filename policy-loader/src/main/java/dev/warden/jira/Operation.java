@@ -34,7 +34,10 @@ public record Operation(String id, Set<String> scopes, boolean deprecated, boole
     return !isUnknown() && scopes.isEmpty();
   }
 
-  /** The scopes as the {@code jira.scope} span attribute writes them: space-separated, or {@code unscoped}. */
+  /**
+   * The scopes as the {@code jira.scope} span attribute writes them: space-separated, or {@code
+   * unscoped}.
+   */
   public String scopeText() {
     if (scopes.isEmpty()) {
       return UNSCOPED;

@@ -12,8 +12,8 @@ import java.util.List;
  * <p>Decisions must see what Jira will see, so the reduction is deliberately generous with tricks
  * meant to slip past a matcher: {@code ;parameters} are dropped from every segment (as servlet
  * containers do), percent-encoding is decoded, an encoded or literal {@code /} or {@code \} splits
- * a segment, empty segments ({@code //}, a trailing {@code /}) and {@code .} disappear, and
- * {@code ..} removes the segment before it. The result never climbs above the root.
+ * a segment, empty segments ({@code //}, a trailing {@code /}) and {@code .} disappear, and {@code
+ * ..} removes the segment before it. The result never climbs above the root.
  */
 public final class PathSegments {
 
@@ -46,7 +46,8 @@ public final class PathSegments {
     int semicolon = raw.indexOf(';');
     String withoutParameters = semicolon < 0 ? raw : raw.substring(0, semicolon);
     String decoded = decode(withoutParameters);
-    // A decoded separator is a separator: some servers and proxies decode %2F and %5C before routing.
+    // A decoded separator is a separator: some servers and proxies decode %2F and %5C before
+    // routing.
     int from = 0;
     for (int i = 0; i <= decoded.length(); i++) {
       if (i == decoded.length() || decoded.charAt(i) == '/' || decoded.charAt(i) == '\\') {

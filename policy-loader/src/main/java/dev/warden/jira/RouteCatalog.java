@@ -3,7 +3,6 @@ package dev.warden.jira;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +18,8 @@ import java.util.TreeSet;
 
 /**
  * Jira's REST routes and the operations they are, generated from Atlassian's OpenAPI description
- * (see {@code RouteCatalogGenerator}) and shipped as the resource {@code dev/warden/jira/routes.tsv}.
+ * (see {@code RouteCatalogGenerator}) and shipped as the resource {@code
+ * dev/warden/jira/routes.tsv}.
  *
  * <p>Matching works like Jira's own router: path first, a literal segment before a parameter
  * ({@code /issue/bulk} is not an issue key), then the method; a path that exists but not for the
@@ -61,7 +61,8 @@ public final class RouteCatalog {
         if (catalog == null) {
           try (InputStream in = RouteCatalog.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-              throw new IllegalStateException("Warden's route catalog " + RESOURCE + " is missing from the classpath");
+              throw new IllegalStateException(
+                  "Warden's route catalog " + RESOURCE + " is missing from the classpath");
             }
             catalog = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
           } catch (IOException e) {
@@ -74,7 +75,10 @@ public final class RouteCatalog {
     return catalog;
   }
 
-  /** Parses catalog text: tab-separated method, path, operationId, scopes and flags; {@code #} comments. */
+  /**
+   * Parses catalog text: tab-separated method, path, operationId, scopes and flags; {@code #}
+   * comments.
+   */
   public static RouteCatalog parse(String text) {
     List<Route> routes = new ArrayList<>();
     String source = "";
@@ -94,7 +98,8 @@ public final class RouteCatalog {
         Set<String> scopes = cells[3].equals("-") ? Set.of() : Set.of(cells[3].split(" "));
         String flags = cells.length > 4 ? cells[4] : "";
         Operation operation =
-            new Operation(cells[2], scopes, flags.contains("deprecated"), flags.contains("data-center"));
+            new Operation(
+                cells[2], scopes, flags.contains("deprecated"), flags.contains("data-center"));
         routes.add(new Route(cells[0], cells[1], operation));
       }
     } catch (IOException e) {
@@ -158,7 +163,10 @@ public final class RouteCatalog {
         parameters.put(bound.parameters[i], path.get(i));
       }
     }
-    String template = bound.templates.length == 1 ? bound.templates[0] : bound.templates[versionIndex(path.get(2))];
+    String template =
+        bound.templates.length == 1
+            ? bound.templates[0]
+            : bound.templates[versionIndex(path.get(2))];
     return new RouteMatch(bound.route.operation(), template, parameters);
   }
 
@@ -189,9 +197,13 @@ public final class RouteCatalog {
           parameters[i] = segments.get(i).substring(1, segments.get(i).length() - 1);
         }
       }
-      boolean versioned = segments.size() >= 3 && segments.subList(0, 3).equals(Route.VERSIONED_API);
+      boolean versioned =
+          segments.size() >= 3 && segments.subList(0, 3).equals(Route.VERSIONED_API);
       if (versioned) {
-        templates = Route.API_VERSIONS.stream().map(v -> "/rest/api/" + v + route.template().substring("/rest/api/3".length())).toArray(String[]::new);
+        templates =
+            Route.API_VERSIONS.stream()
+                .map(v -> "/rest/api/" + v + route.template().substring("/rest/api/3".length()))
+                .toArray(String[]::new);
       } else {
         templates = new String[] {route.template()};
       }

@@ -10,7 +10,8 @@ import java.util.Map;
  *     {@code /rest/api/2/issue/{issueIdOrKey}}; {@code null} when nothing matched
  * @param parameters the path parameters by template name, decoded
  */
-public record RouteMatch(Operation operation, String templateAsCalled, Map<String, String> parameters) {
+public record RouteMatch(
+    Operation operation, String templateAsCalled, Map<String, String> parameters) {
 
   /** The match of a path no route knows. */
   public static final RouteMatch UNKNOWN = new RouteMatch(Operation.UNKNOWN, null, Map.of());

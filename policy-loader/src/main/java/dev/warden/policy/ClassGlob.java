@@ -1,9 +1,9 @@
 package dev.warden.policy;
 
 /**
- * A class or package glob as {@code callers} and {@code caller-skip} write them:
- * {@code com.acme.sync.SyncJob} (that class), {@code com.acme.sync.*} (classes in that package) or
- * {@code com.acme.**} (that package and every package below).
+ * A class or package glob as {@code callers} and {@code caller-skip} write them: {@code
+ * com.acme.sync.SyncJob} (that class), {@code com.acme.sync.*} (classes in that package) or {@code
+ * com.acme.**} (that package and every package below).
  */
 public final class ClassGlob {
 
@@ -34,7 +34,10 @@ public final class ClassGlob {
     return new ClassGlob(glob, Kind.CLASS, glob);
   }
 
-  /** Whether a class (its binary name, nested classes already folded into their outer class) matches. */
+  /**
+   * Whether a class (its binary name, nested classes already folded into their outer class)
+   * matches.
+   */
   public boolean matches(String className) {
     return switch (kind) {
       case CLASS -> className.equals(stem);

@@ -9,7 +9,10 @@ import java.util.Optional;
  * or carry references in a store URI); no record here holds a secret value.
  */
 public sealed interface Credential
-    permits Credential.Basic, Credential.Bearer, Credential.OAuth2Refresh, Credential.OAuth2ClientCredentials {
+    permits Credential.Basic,
+        Credential.Bearer,
+        Credential.OAuth2Refresh,
+        Credential.OAuth2ClientCredentials {
 
   /** The credential's name under {@code credentials}. */
   String name();
@@ -87,7 +90,12 @@ public sealed interface Credential
    * @param mark where it is written
    */
   record OAuth2ClientCredentials(
-      String name, Template tokenUrl, Template clientId, Template clientSecret, Optional<String> scope, Mark mark)
+      String name,
+      Template tokenUrl,
+      Template clientId,
+      Template clientSecret,
+      Optional<String> scope,
+      Mark mark)
       implements Credential {
     @Override
     public String type() {

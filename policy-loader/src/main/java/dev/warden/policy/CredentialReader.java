@@ -11,13 +11,16 @@ import java.util.Optional;
 /** Reads the {@code credentials} section. */
 final class CredentialReader {
 
-  private static final List<String> TYPES = List.of("basic", "bearer", "oauth2-refresh", "oauth2-client-credentials");
+  private static final List<String> TYPES =
+      List.of("basic", "bearer", "oauth2-refresh", "oauth2-client-credentials");
   private static final Map<String, List<String>> KEYS =
       Map.of(
           "basic", List.of("type", "username", "password"),
           "bearer", List.of("type", "token"),
-          "oauth2-refresh", List.of("type", "token-url", "client-id", "client-secret", "refresh-token", "store"),
-          "oauth2-client-credentials", List.of("type", "token-url", "client-id", "client-secret", "scope"));
+          "oauth2-refresh",
+              List.of("type", "token-url", "client-id", "client-secret", "refresh-token", "store"),
+          "oauth2-client-credentials",
+              List.of("type", "token-url", "client-id", "client-secret", "scope"));
 
   private CredentialReader() {}
 
@@ -26,10 +29,19 @@ final class CredentialReader {
     String where = "credential '" + name + "'";
     String type = typeOf(node);
     if (type == null || !TYPES.contains(type)) {
-      Mark mark = node instanceof Node.MapNode map && map.entry("type") != null ? map.entry("type").value().mark() : node.mark();
-      problems.add(mark, where + (type == null ? " has no 'type'" : " has unknown type '" + type + "'")
-          + "; write type: " + String.join(", ", TYPES.subList(0, 3)) + " or " + TYPES.get(3)
-          + (type == null ? "" : Suggestions.didYouMean(type, TYPES)));
+      Mark mark =
+          node instanceof Node.MapNode map && map.entry("type") != null
+              ? map.entry("type").value().mark()
+              : node.mark();
+      problems.add(
+          mark,
+          where
+              + (type == null ? " has no 'type'" : " has unknown type '" + type + "'")
+              + "; write type: "
+              + String.join(", ", TYPES.subList(0, 3))
+              + " or "
+              + TYPES.get(3)
+              + (type == null ? "" : Suggestions.didYouMean(type, TYPES)));
       return null;
     }
     Section section = Section.of(node, where, problems, KEYS.get(type));
@@ -44,7 +56,9 @@ final class CredentialReader {
   }
 
   private static String typeOf(Node node) {
-    if (node instanceof Node.MapNode map && map.entry("type") != null && map.entry("type").value() instanceof Node.ScalarNode s) {
+    if (node instanceof Node.MapNode map
+        && map.entry("type") != null
+        && map.entry("type").value() instanceof Node.ScalarNode s) {
       return s.text();
     }
     return null;
@@ -53,7 +67,9 @@ final class CredentialReader {
   private static Credential basic(String name, Section section) {
     Template username = plain(section, "username", "jira-bot@example.com");
     Template password = secret(section, "password");
-    return username == null || password == null ? null : new Credential.Basic(name, username, password, section.mark());
+    return username == null || password == null
+        ? null
+        : new Credential.Basic(name, username, password, section.mark());
   }
 
   private static Credential bearer(String name, Section section) {
@@ -67,19 +83,29 @@ final class CredentialReader {
     Template clientSecret = secret(section, "client-secret");
     Template refreshToken = secret(section, "refresh-token");
     Optional<StoreUri> store = store(section);
-    if (refreshToken != null && store != null && store.isEmpty()
+    if (refreshToken != null
+        && store != null
+        && store.isEmpty()
         && !(refreshToken.references().get(0) instanceof SecretRef.File)) {
-      section.problems().add(
-          section.markOf("refresh-token"),
-          "'refresh-token' of " + section.where()
-              + " must be a ${file:/path} reference (Warden writes each rotated refresh token back there)"
-              + " or be kept in a store: add store: redis://host:6379");
+      section
+          .problems()
+          .add(
+              section.markOf("refresh-token"),
+              "'refresh-token' of "
+                  + section.where()
+                  + " must be a ${file:/path} reference (Warden writes each rotated refresh token back there)"
+                  + " or be kept in a store: add store: redis://host:6379");
       return null;
     }
-    if (tokenUrl == null || clientId == null || clientSecret == null || refreshToken == null || store == null) {
+    if (tokenUrl == null
+        || clientId == null
+        || clientSecret == null
+        || refreshToken == null
+        || store == null) {
       return null;
     }
-    return new Credential.OAuth2Refresh(name, tokenUrl, clientId, clientSecret, refreshToken, store, section.mark());
+    return new Credential.OAuth2Refresh(
+        name, tokenUrl, clientId, clientSecret, refreshToken, store, section.mark());
   }
 
   private static Credential clientCredentials(String name, Section section) {
@@ -91,7 +117,12 @@ final class CredentialReader {
       return null;
     }
     return new Credential.OAuth2ClientCredentials(
-        name, tokenUrl, clientId, clientSecret, Optional.ofNullable(scope).map(Section.Scalar::text), section.mark());
+        name,
+        tokenUrl,
+        clientId,
+        clientSecret,
+        Optional.ofNullable(scope).map(Section.Scalar::text),
+        section.mark());
   }
 
   /** A field that may be a literal or hold references. */
@@ -103,7 +134,9 @@ final class CredentialReader {
     try {
       return Template.parse(scalar.text());
     } catch (IllegalArgumentException e) {
-      section.problems().add(scalar.mark(), "'" + key + "' of " + section.where() + ": " + e.getMessage());
+      section
+          .problems()
+          .add(scalar.mark(), "'" + key + "' of " + section.where() + ": " + e.getMessage());
       return null;
     }
   }
@@ -113,7 +146,16 @@ final class CredentialReader {
     Section.Scalar scalar = section.text(key);
     if (scalar == null) {
       if (!section.has(key)) {
-        section.problems().add(section.mark(), section.where() + " has no '" + key + "'; add " + key + ": ${env:NAME} (or ${file:/path}, ${pkcs12:/path#alias})");
+        section
+            .problems()
+            .add(
+                section.mark(),
+                section.where()
+                    + " has no '"
+                    + key
+                    + "'; add "
+                    + key
+                    + ": ${env:NAME} (or ${file:/path}, ${pkcs12:/path#alias})");
       }
       return null;
     }
@@ -121,14 +163,22 @@ final class CredentialReader {
     try {
       template = Template.parse(scalar.text());
     } catch (IllegalArgumentException e) {
-      section.problems().add(scalar.mark(), "'" + key + "' of " + section.where() + ": " + e.getMessage());
+      section
+          .problems()
+          .add(scalar.mark(), "'" + key + "' of " + section.where() + ": " + e.getMessage());
       return null;
     }
     if (!template.isSingleReference()) {
-      section.problems().add(
-          scalar.mark(),
-          "'" + key + "' of " + section.where() + " is a literal secret; a policy names where a secret lives, never the secret: write "
-              + Template.forms());
+      section
+          .problems()
+          .add(
+              scalar.mark(),
+              "'"
+                  + key
+                  + "' of "
+                  + section.where()
+                  + " is a literal secret; a policy names where a secret lives, never the secret: write "
+                  + Template.forms());
       return null;
     }
     return template;
@@ -143,7 +193,9 @@ final class CredentialReader {
     try {
       return Optional.of(StoreUri.parse(scalar.text()));
     } catch (IllegalArgumentException e) {
-      section.problems().add(scalar.mark(), "'store' of " + section.where() + ": " + e.getMessage());
+      section
+          .problems()
+          .add(scalar.mark(), "'store' of " + section.where() + ": " + e.getMessage());
       return null;
     }
   }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param errors every problem; empty exactly when {@code policy} is present
  * @param readableSites the site URLs the file names, as far as they can be read
  */
-public record LoadResult(Optional<Policy> policy, List<Problem> errors, List<SiteUrl> readableSites) {
+public record LoadResult(
+    Optional<Policy> policy, List<Problem> errors, List<SiteUrl> readableSites) {
 
   public LoadResult {
     errors = List.copyOf(errors);

@@ -25,19 +25,31 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads and validates a policy file (CONTRACT section 3). Every problem is reported, each as
- * {@code FILE:LINE:COLUMN: message}; a policy is built only when there are none.
+ * Reads and validates a policy file (CONTRACT section 3). Every problem is reported, each as {@code
+ * FILE:LINE:COLUMN: message}; a policy is built only when there are none.
  */
 public final class PolicyLoader {
 
   static final List<String> TOP_KEYS =
-      List.of("version", "mode", "unmanaged-egress", "caller-skip", "sites", "credentials", "throttles", "retry", "rules");
+      List.of(
+          "version",
+          "mode",
+          "unmanaged-egress",
+          "caller-skip",
+          "sites",
+          "credentials",
+          "throttles",
+          "retry",
+          "rules");
   private static final List<String> SITE_KEYS = List.of("id", "url", "credential", "flavor");
-  private static final List<String> THROTTLE_KEYS = List.of("capacity", "refill", "max-wait", "per", "store");
-  private static final List<String> RETRY_KEYS = List.of("max-attempts", "max-elapsed", "base-delay");
+  private static final List<String> THROTTLE_KEYS =
+      List.of("capacity", "refill", "max-wait", "per", "store");
+  private static final List<String> RETRY_KEYS =
+      List.of("max-attempts", "max-elapsed", "base-delay");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern REFILL = Pattern.compile("([0-9]{1,12})/([0-9]{1,9}(?:ms|s|m|h))");
-  private static final Pattern URL_LINE = Pattern.compile("^\\s*(?:-\\s*)?url\\s*:\\s*['\"]?([^'\"#\\s]+)");
+  private static final Pattern URL_LINE =
+      Pattern.compile("^\\s*(?:-\\s*)?url\\s*:\\s*['\"]?([^'\"#\\s]+)");
 
   private final RouteCatalog catalog;
 
@@ -69,7 +81,8 @@ public final class PolicyLoader {
   }
 
   private static LoadResult failed(String name, String message) {
-    return new LoadResult(Optional.empty(), List.of(new Problem(name, new Mark(1, 1), message)), List.of());
+    return new LoadResult(
+        Optional.empty(), List.of(new Problem(name, new Mark(1, 1), message)), List.of());
   }
 
   /** Validates policy text; {@code name} is how problems name the file. */
@@ -83,7 +96,9 @@ public final class PolicyLoader {
       return new LoadResult(Optional.empty(), problems.list(), scanSiteUrls(text));
     }
     if (root == null) {
-      problems.add(new Mark(1, 1), "the policy file is empty; it needs at least version: 1, sites, credentials and rules");
+      problems.add(
+          new Mark(1, 1),
+          "the policy file is empty; it needs at least version: 1, sites, credentials and rules");
       return new LoadResult(Optional.empty(), problems.list(), List.of());
     }
     Policy policy = read(root, name, problems);
@@ -100,10 +115,13 @@ public final class PolicyLoader {
     if (!top.has("version")) {
       problems.add(top.mark(), "the policy has no 'version'; add version: 1 as its first line");
     } else if (version != null && version != 1) {
-      problems.add(top.markOf("version"), "version " + version + " is not one this Warden reads; write version: 1");
+      problems.add(
+          top.markOf("version"),
+          "version " + version + " is not one this Warden reads; write version: 1");
     }
     Mode mode = top.word("mode", Mode.class, Mode.ENFORCE);
-    UnmanagedEgress egress = top.word("unmanaged-egress", UnmanagedEgress.class, UnmanagedEgress.AUDIT);
+    UnmanagedEgress egress =
+        top.word("unmanaged-egress", UnmanagedEgress.class, UnmanagedEgress.AUDIT);
     List<String> callerSkip = callerSkip(top);
     Map<String, Credential> credentials = credentials(top);
     List<Site> sites = sites(top, credentials);
@@ -122,8 +140,12 @@ public final class PolicyLoader {
       if (RuleReader.CALLER_GLOB.matcher(glob.text()).matches()) {
         out.add(glob.text());
       } else {
-        top.problems().add(glob.mark(), "caller-skip entry '" + glob.text()
-            + "' is not a package glob; write com.acme.platform.jira.** (a package and below) or com.acme.util.* (one package)");
+        top.problems()
+            .add(
+                glob.mark(),
+                "caller-skip entry '"
+                    + glob.text()
+                    + "' is not a package glob; write com.acme.platform.jira.** (a package and below) or com.acme.util.* (one package)");
       }
     }
     return out;
@@ -136,12 +158,21 @@ public final class PolicyLoader {
       return out;
     }
     if (!(node instanceof Node.MapNode map)) {
-      top.problems().add(node.mark(), "'credentials' must map credential names to their settings; found " + node.kindName());
+      top.problems()
+          .add(
+              node.mark(),
+              "'credentials' must map credential names to their settings; found "
+                  + node.kindName());
       return out;
     }
     for (Node.Entry entry : map.entries()) {
       if (!ID.matcher(entry.key()).matches()) {
-        top.problems().add(entry.keyMark(), "credential name '" + entry.key() + "' may hold only letters, digits, '.', '_' and '-'");
+        top.problems()
+            .add(
+                entry.keyMark(),
+                "credential name '"
+                    + entry.key()
+                    + "' may hold only letters, digits, '.', '_' and '-'");
         continue;
       }
       Credential credential = CredentialReader.read(entry.key(), entry.value(), top.problems());
@@ -158,8 +189,11 @@ public final class PolicyLoader {
     List<Site> out = new ArrayList<>();
     Node node = top.node("sites");
     if (node == null) {
-      top.problems().add(top.mark(), "the policy has no 'sites'; add the Jira sites this service calls, such as"
-          + " sites: [{id: acme, url: https://acme.atlassian.net, credential: acme-bot}]");
+      top.problems()
+          .add(
+              top.mark(),
+              "the policy has no 'sites'; add the Jira sites this service calls, such as"
+                  + " sites: [{id: acme, url: https://acme.atlassian.net, credential: acme-bot}]");
       return out;
     }
     if (!(node instanceof Node.ListNode list)) {
@@ -174,10 +208,14 @@ public final class PolicyLoader {
       Section.Scalar id = section.requiredText("id", "acme");
       String where = id == null ? "site #" + (i + 1) : "site '" + id.text() + "'";
       if (id != null && !ID.matcher(id.text()).matches()) {
-        top.problems().add(id.mark(), "site id '" + id.text() + "' may hold only letters, digits, '.', '_' and '-'");
+        top.problems()
+            .add(
+                id.mark(),
+                "site id '" + id.text() + "' may hold only letters, digits, '.', '_' and '-'");
         id = null;
       } else if (id != null && !ids.add(id.text())) {
-        top.problems().add(id.mark(), "site id '" + id.text() + "' is used twice; give each site its own id");
+        top.problems()
+            .add(id.mark(), "site id '" + id.text() + "' is used twice; give each site its own id");
         id = null;
       }
       SiteUrl url = null;
@@ -189,10 +227,17 @@ public final class PolicyLoader {
           top.problems().add(urlText.mark(), "'url' of " + where + ": " + e.getMessage());
         }
       }
-      Section.Scalar credential = section.requiredText("credential", "the name of an entry under credentials");
+      Section.Scalar credential =
+          section.requiredText("credential", "the name of an entry under credentials");
       if (credential != null && !credentials.containsKey(credential.text())) {
-        top.problems().add(credential.mark(), where + " names credential '" + credential.text() + "', which is not under 'credentials'"
-            + Suggestions.didYouMean(credential.text(), credentials.keySet()));
+        top.problems()
+            .add(
+                credential.mark(),
+                where
+                    + " names credential '"
+                    + credential.text()
+                    + "', which is not under 'credentials'"
+                    + Suggestions.didYouMean(credential.text(), credentials.keySet()));
         credential = null;
       }
       Flavor flavor = section.word("flavor", Flavor.class, Flavor.CLOUD);
@@ -202,7 +247,10 @@ public final class PolicyLoader {
       Site site = new Site(id.text(), url, credential.text(), flavor, section.mark());
       Site twin = byUrl.putIfAbsent(url.toString(), site);
       if (twin != null) {
-        top.problems().add(urlText.mark(), where + " has the same url as site '" + twin.id() + "'; a URL belongs to one site");
+        top.problems()
+            .add(
+                urlText.mark(),
+                where + " has the same url as site '" + twin.id() + "'; a URL belongs to one site");
         continue;
       }
       out.add(site);
@@ -217,7 +265,10 @@ public final class PolicyLoader {
       return out;
     }
     if (!(node instanceof Node.MapNode map)) {
-      top.problems().add(node.mark(), "'throttles' must map throttle names to their settings; found " + node.kindName());
+      top.problems()
+          .add(
+              node.mark(),
+              "'throttles' must map throttle names to their settings; found " + node.kindName());
       return out;
     }
     for (Node.Entry entry : map.entries()) {
@@ -225,7 +276,10 @@ public final class PolicyLoader {
       Section section = Section.of(entry.value(), where, top.problems(), THROTTLE_KEYS);
       Long capacity = section.wholeNumber("capacity", 1, "50");
       if (!section.has("capacity")) {
-        top.problems().add(section.mark(), where + " has no 'capacity'; add capacity: 50 (the most tokens the bucket holds)");
+        top.problems()
+            .add(
+                section.mark(),
+                where + " has no 'capacity'; add capacity: 50 (the most tokens the bucket holds)");
       }
       long[] refill = refill(section);
       var maxWait = section.duration("max-wait", Throttle.DEFAULT_MAX_WAIT);
@@ -235,7 +289,17 @@ public final class PolicyLoader {
         out.put(entry.key(), null);
         continue;
       }
-      out.put(entry.key(), new Throttle(entry.key(), capacity, refill[0], java.time.Duration.ofMillis(refill[1]), maxWait, per, store, section.mark()));
+      out.put(
+          entry.key(),
+          new Throttle(
+              entry.key(),
+              capacity,
+              refill[0],
+              java.time.Duration.ofMillis(refill[1]),
+              maxWait,
+              per,
+              store,
+              section.mark()));
     }
     return out;
   }
@@ -254,7 +318,15 @@ public final class PolicyLoader {
         return new long[] {tokens, millis};
       }
     }
-    section.problems().add(text.mark(), "'refill' of " + section.where() + " must be N/DURATION with N and DURATION above 0, such as 100/1m or 10/1s; found '" + text.text() + "'");
+    section
+        .problems()
+        .add(
+            text.mark(),
+            "'refill' of "
+                + section.where()
+                + " must be N/DURATION with N and DURATION above 0, such as 100/1m or 10/1s; found '"
+                + text.text()
+                + "'");
     return null;
   }
 
@@ -269,15 +341,19 @@ public final class PolicyLoader {
     if ((attempts == null && section.has("max-attempts")) || elapsed == null || base == null) {
       return null;
     }
-    return new Retry(attempts == null ? Retry.DEFAULT.maxAttempts() : attempts.intValue(), elapsed, base);
+    return new Retry(
+        attempts == null ? Retry.DEFAULT.maxAttempts() : attempts.intValue(), elapsed, base);
   }
 
   private List<Rule> rules(Section top, List<Site> sites, Map<String, Throttle> throttles) {
     List<Rule> out = new ArrayList<>();
     Node node = top.node("rules");
     if (node == null) {
-      top.problems().add(top.mark(), "the policy has no 'rules'; without rules every Jira call is denied."
-          + " Add rules, such as rules: [{id: reads, effect: allow, operations: [read:jira-work]}]");
+      top.problems()
+          .add(
+              top.mark(),
+              "the policy has no 'rules'; without rules every Jira call is denied."
+                  + " Add rules, such as rules: [{id: reads, effect: allow, operations: [read:jira-work]}]");
       return out;
     }
     if (!(node instanceof Node.ListNode list)) {
@@ -294,7 +370,10 @@ public final class PolicyLoader {
         continue;
       }
       if (!ids.add(rule.id())) {
-        top.problems().add(rule.mark(), "rule id '" + rule.id() + "' is used twice; give each rule its own id");
+        top.problems()
+            .add(
+                rule.mark(),
+                "rule id '" + rule.id() + "' is used twice; give each rule its own id");
       }
       out.add(rule);
     }
@@ -304,9 +383,13 @@ public final class PolicyLoader {
   /** The URLs of the sites a parsed (if invalid) policy names. */
   private static List<SiteUrl> readableSiteUrls(Node root) {
     List<SiteUrl> out = new ArrayList<>();
-    if (root instanceof Node.MapNode map && map.entry("sites") != null && map.entry("sites").value() instanceof Node.ListNode list) {
+    if (root instanceof Node.MapNode map
+        && map.entry("sites") != null
+        && map.entry("sites").value() instanceof Node.ListNode list) {
       for (Node item : list.items()) {
-        if (item instanceof Node.MapNode site && site.entry("url") != null && site.entry("url").value() instanceof Node.ScalarNode url) {
+        if (item instanceof Node.MapNode site
+            && site.entry("url") != null
+            && site.entry("url").value() instanceof Node.ScalarNode url) {
           addIfUrl(url.text(), out);
         }
       }

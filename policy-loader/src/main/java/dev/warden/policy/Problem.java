@@ -3,8 +3,8 @@ package dev.warden.policy;
 import dev.warden.policy.yaml.Mark;
 
 /**
- * One thing wrong (or, as a warning, likely wrong) with a policy file, printed
- * {@code FILE:LINE:COLUMN: message}.
+ * One thing wrong (or, as a warning, likely wrong) with a policy file, printed {@code
+ * FILE:LINE:COLUMN: message}.
  *
  * @param file the file as given
  * @param mark where in it

@@ -16,7 +16,16 @@ import java.util.regex.Pattern;
 final class RuleReader {
 
   static final List<String> KEYS =
-      List.of("id", "effect", "throttle", "coalesce", "sites", "callers", "operations", "projects", "methods");
+      List.of(
+          "id",
+          "effect",
+          "throttle",
+          "coalesce",
+          "sites",
+          "callers",
+          "operations",
+          "projects",
+          "methods");
 
   /** A class, {@code pkg.*} or {@code pkg.**}. */
   static final Pattern CALLER_GLOB =
@@ -41,13 +50,20 @@ final class RuleReader {
   /** One rule, or {@code null} when it has problems (reported). */
   Rule read(Node node, int index) {
     String where = "rule #" + (index + 1);
-    if (node instanceof Node.MapNode map && map.entry("id") != null && map.entry("id").value() instanceof Node.ScalarNode s && s.text() != null) {
+    if (node instanceof Node.MapNode map
+        && map.entry("id") != null
+        && map.entry("id").value() instanceof Node.ScalarNode s
+        && s.text() != null) {
       where = "rule '" + s.text() + "'";
     }
     Section section = Section.of(node, where, problems, KEYS);
     Section.Scalar id = section.requiredText("id", "allow-issue-reads");
     if (id != null && id.text().equals(Rule.DEFAULT_DENY)) {
-      problems.add(id.mark(), "rule id '" + Rule.DEFAULT_DENY + "' is Warden's name for \"no rule matched\"; choose another id");
+      problems.add(
+          id.mark(),
+          "rule id '"
+              + Rule.DEFAULT_DENY
+              + "' is Warden's name for \"no rule matched\"; choose another id");
       id = null;
     }
     Effect effect = section.word("effect", Effect.class, null);
@@ -56,23 +72,42 @@ final class RuleReader {
     }
     Section.Scalar throttle = section.text("throttle");
     if (throttle != null && !throttles.contains(throttle.text())) {
-      problems.add(throttle.mark(), where + " names throttle '" + throttle.text() + "', which is not under 'throttles'"
-          + Suggestions.didYouMean(throttle.text(), throttles));
+      problems.add(
+          throttle.mark(),
+          where
+              + " names throttle '"
+              + throttle.text()
+              + "', which is not under 'throttles'"
+              + Suggestions.didYouMean(throttle.text(), throttles));
       throttle = null;
     }
     Boolean coalesce = section.bool("coalesce");
     if (Boolean.TRUE.equals(coalesce) && effect == Effect.DENY) {
-      problems.add(section.markOf("coalesce"), "'coalesce' of " + where + " applies to requests a rule allows; remove it from this deny rule");
+      problems.add(
+          section.markOf("coalesce"),
+          "'coalesce' of "
+              + where
+              + " applies to requests a rule allows; remove it from this deny rule");
     }
     if (throttle != null && effect == Effect.DENY) {
-      problems.add(section.markOf("throttle"), "'throttle' of " + where + " applies to requests a rule allows; remove it from this deny rule");
+      problems.add(
+          section.markOf("throttle"),
+          "'throttle' of "
+              + where
+              + " applies to requests a rule allows; remove it from this deny rule");
     }
     List<String> callers = callers(section);
     List<String> operations = operations(section);
     List<String> projects = projects(section);
     List<String> methods = methods(section);
     List<String> sites = sites(section);
-    if (id == null || effect == null || sites == null || callers == null || operations == null || projects == null || methods == null) {
+    if (id == null
+        || effect == null
+        || sites == null
+        || callers == null
+        || operations == null
+        || projects == null
+        || methods == null) {
       return null;
     }
     return new Rule(
@@ -96,8 +131,13 @@ final class RuleReader {
         out.add(site.text());
       } else {
         ok = false;
-        problems.add(site.mark(), section.where() + " names site '" + site.text() + "', which is not under 'sites'"
-            + Suggestions.didYouMean(site.text(), siteIds));
+        problems.add(
+            site.mark(),
+            section.where()
+                + " names site '"
+                + site.text()
+                + "', which is not under 'sites'"
+                + Suggestions.didYouMean(site.text(), siteIds));
       }
     }
     return ok ? out : null;
@@ -111,8 +151,13 @@ final class RuleReader {
         out.add(caller.text());
       } else {
         ok = false;
-        problems.add(caller.mark(), "caller '" + caller.text() + "' of " + section.where()
-            + " is not a class or package glob; write com.acme.sync.SyncJob, com.acme.sync.* or com.acme.**");
+        problems.add(
+            caller.mark(),
+            "caller '"
+                + caller.text()
+                + "' of "
+                + section.where()
+                + " is not a class or package glob; write com.acme.sync.SyncJob, com.acme.sync.* or com.acme.**");
       }
     }
     return ok ? out : null;
@@ -134,9 +179,14 @@ final class RuleReader {
       List<String> known = new ArrayList<>(catalog.operationIds());
       known.addAll(catalog.scopes());
       List<String> nearest = Suggestions.nearest(name, known, 3);
-      problems.add(operation.mark(), "unknown operation '" + name + "' in " + section.where()
-          + (nearest.isEmpty() ? "" : "; did you mean " + String.join(", ", nearest) + "?")
-          + " Operations are Atlassian operationIds (getIssue, createIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown");
+      problems.add(
+          operation.mark(),
+          "unknown operation '"
+              + name
+              + "' in "
+              + section.where()
+              + (nearest.isEmpty() ? "" : "; did you mean " + String.join(", ", nearest) + "?")
+              + " Operations are Atlassian operationIds (getIssue, createIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown");
     }
     return ok ? List.copyOf(out) : null;
   }
@@ -149,8 +199,13 @@ final class RuleReader {
         out.add(project.text().toUpperCase(Locale.ROOT));
       } else {
         ok = false;
-        problems.add(project.mark(), "project '" + project.text() + "' of " + section.where()
-            + " is not a project key or id; write a key such as OPS (letters, digits, _) or a numeric id");
+        problems.add(
+            project.mark(),
+            "project '"
+                + project.text()
+                + "' of "
+                + section.where()
+                + " is not a project key or id; write a key such as OPS (letters, digits, _) or a numeric id");
       }
     }
     return ok ? out : null;
@@ -165,8 +220,13 @@ final class RuleReader {
         out.add(upper);
       } else {
         ok = false;
-        problems.add(method.mark(), "method '" + method.text() + "' of " + section.where()
-            + " is not an HTTP method; write GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS");
+        problems.add(
+            method.mark(),
+            "method '"
+                + method.text()
+                + "' of "
+                + section.where()
+                + " is not an HTTP method; write GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS");
       }
     }
     return ok ? out : null;

@@ -34,14 +34,25 @@ final class Section {
    */
   static Section of(Node node, String where, Problems problems, List<String> keys) {
     if (!(node instanceof Node.MapNode map)) {
-      problems.add(node.mark(), where + " must be a mapping of keys (" + String.join(", ", keys) + "); found " + node.kindName());
+      problems.add(
+          node.mark(),
+          where
+              + " must be a mapping of keys ("
+              + String.join(", ", keys)
+              + "); found "
+              + node.kindName());
       return new Section(new Node.MapNode(node.mark(), List.of()), node.mark(), where, problems);
     }
     for (Node.Entry entry : map.entries()) {
       if (!keys.contains(entry.key())) {
         problems.add(
             entry.keyMark(),
-            "unknown key '" + entry.key() + "' in " + where + "; expected one of " + String.join(", ", keys)
+            "unknown key '"
+                + entry.key()
+                + "' in "
+                + where
+                + "; expected one of "
+                + String.join(", ", keys)
                 + Suggestions.didYouMean(entry.key(), keys));
       }
     }
@@ -87,7 +98,9 @@ final class Section {
     if (node instanceof Node.ScalarNode scalar) {
       return new Scalar(scalar.text(), scalar.mark());
     }
-    problems.add(node.mark(), "'" + key + "' of " + where + " must be a single value; found " + node.kindName());
+    problems.add(
+        node.mark(),
+        "'" + key + "' of " + where + " must be a single value; found " + node.kindName());
     return null;
   }
 
@@ -116,7 +129,20 @@ final class Section {
         // reported below
       }
     }
-    problems.add(node.mark(), "'" + key + "' of " + where + " must be a whole number of at least " + min + ", such as " + key + ": " + example + "; found " + describe(node));
+    problems.add(
+        node.mark(),
+        "'"
+            + key
+            + "' of "
+            + where
+            + " must be a whole number of at least "
+            + min
+            + ", such as "
+            + key
+            + ": "
+            + example
+            + "; found "
+            + describe(node));
     return null;
   }
 
@@ -129,11 +155,15 @@ final class Section {
     if (node instanceof Node.ScalarNode s && s.type() == Node.ScalarType.BOOLEAN) {
       return Boolean.parseBoolean(s.text());
     }
-    problems.add(node.mark(), "'" + key + "' of " + where + " must be true or false; found " + describe(node));
+    problems.add(
+        node.mark(),
+        "'" + key + "' of " + where + " must be true or false; found " + describe(node));
     return null;
   }
 
-  /** A duration ({@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}); {@code fallback} when absent. */
+  /**
+   * A duration ({@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}); {@code fallback} when absent.
+   */
   Duration duration(String key, Duration fallback) {
     Scalar scalar = text(key);
     if (scalar == null) {
@@ -141,7 +171,17 @@ final class Section {
     }
     Duration duration = Durations.parse(scalar.text());
     if (duration == null) {
-      problems.add(scalar.mark(), "'" + key + "' of " + where + " must be " + Durations.FORMS + "; found '" + scalar.text() + "'");
+      problems.add(
+          scalar.mark(),
+          "'"
+              + key
+              + "' of "
+              + where
+              + " must be "
+              + Durations.FORMS
+              + "; found '"
+              + scalar.text()
+              + "'");
     }
     return duration;
   }
@@ -154,7 +194,17 @@ final class Section {
     }
     E value = Words.parse(type, scalar.text());
     if (value == null) {
-      problems.add(scalar.mark(), "'" + key + "' of " + where + " must be " + Words.choices(type) + "; found '" + scalar.text() + "'");
+      problems.add(
+          scalar.mark(),
+          "'"
+              + key
+              + "' of "
+              + where
+              + " must be "
+              + Words.choices(type)
+              + "; found '"
+              + scalar.text()
+              + "'");
     }
     return value;
   }
@@ -173,11 +223,25 @@ final class Section {
         if (item instanceof Node.ScalarNode scalar && scalar.type() != Node.ScalarType.NULL) {
           out.add(new Scalar(scalar.text(), scalar.mark()));
         } else {
-          problems.add(item.mark(), "each entry of '" + key + "' in " + where + " must be a single value; found " + item.kindName());
+          problems.add(
+              item.mark(),
+              "each entry of '"
+                  + key
+                  + "' in "
+                  + where
+                  + " must be a single value; found "
+                  + item.kindName());
         }
       }
     } else {
-      problems.add(node.mark(), "'" + key + "' of " + where + " must be a value or a list of values; found " + node.kindName());
+      problems.add(
+          node.mark(),
+          "'"
+              + key
+              + "' of "
+              + where
+              + " must be a value or a list of values; found "
+              + node.kindName());
     }
     return out;
   }

@@ -31,20 +31,33 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
     try {
       uri = new URI(text.trim());
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("'" + Redaction.url(text) + "' is not a URL; write scheme://host[:port][/context-path], such as https://acme.atlassian.net");
+      throw new IllegalArgumentException(
+          "'"
+              + Redaction.url(text)
+              + "' is not a URL; write scheme://host[:port][/context-path], such as https://acme.atlassian.net");
     }
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!"https".equals(scheme) && !"http".equals(scheme)) {
-      throw new IllegalArgumentException("'" + Redaction.url(text) + "' must start with https:// (or http://), such as https://acme.atlassian.net");
+      throw new IllegalArgumentException(
+          "'"
+              + Redaction.url(text)
+              + "' must start with https:// (or http://), such as https://acme.atlassian.net");
     }
     if (uri.getHost() == null) {
-      throw new IllegalArgumentException("'" + Redaction.url(text) + "' names no host; write scheme://host[:port][/context-path]");
+      throw new IllegalArgumentException(
+          "'" + Redaction.url(text) + "' names no host; write scheme://host[:port][/context-path]");
     }
     if (uri.getRawUserInfo() != null) {
-      throw new IllegalArgumentException("'" + Redaction.url(text) + "' must not hold user information; credentials go under 'credentials'");
+      throw new IllegalArgumentException(
+          "'"
+              + Redaction.url(text)
+              + "' must not hold user information; credentials go under 'credentials'");
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException("'" + Redaction.url(text) + "' must not have a query or fragment; write scheme://host[:port][/context-path]");
+      throw new IllegalArgumentException(
+          "'"
+              + Redaction.url(text)
+              + "' must not have a query or fragment; write scheme://host[:port][/context-path]");
     }
     int port = uri.getPort() >= 0 ? uri.getPort() : defaultPort(scheme);
     List<String> context = PathSegments.parse(uri.getRawPath()).segments();
@@ -56,7 +69,10 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
     return "https".equalsIgnoreCase(scheme) ? 443 : 80;
   }
 
-  /** The port a request goes to: {@code port}, or the scheme's default when it is negative (none given). */
+  /**
+   * The port a request goes to: {@code port}, or the scheme's default when it is negative (none
+   * given).
+   */
   public static int effectivePort(String scheme, int port) {
     return port >= 0 ? port : defaultPort(scheme);
   }
@@ -68,7 +84,9 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
 
   /** Whether a request to this scheme, host and port could belong to this site. */
   public boolean sameOrigin(String scheme, String host, int port) {
-    return this.port == port && this.host.equalsIgnoreCase(host) && this.scheme.equalsIgnoreCase(scheme);
+    return this.port == port
+        && this.host.equalsIgnoreCase(host)
+        && this.scheme.equalsIgnoreCase(scheme);
   }
 
   /** Whether a path (already reduced) lies under the context path. */

@@ -15,7 +15,12 @@ import java.util.Optional;
  * @param database the database number
  */
 public record StoreUri(
-    boolean tls, Optional<String> username, Optional<Template> password, String host, int port, int database) {
+    boolean tls,
+    Optional<String> username,
+    Optional<Template> password,
+    String host,
+    int port,
+    int database) {
 
   /**
    * Parses a store URI.
@@ -23,7 +28,8 @@ public record StoreUri(
    * @throws IllegalArgumentException saying what is wrong and what to write instead
    */
   public static StoreUri parse(String text) {
-    String example = "write redis://host:6379[/db], or redis://:${env:REDIS_PASSWORD}@host:6379 with a password";
+    String example =
+        "write redis://host:6379[/db], or redis://:${env:REDIS_PASSWORD}@host:6379 with a password";
     boolean tls;
     String rest;
     if (text.startsWith("redis://")) {
@@ -33,7 +39,8 @@ public record StoreUri(
       tls = true;
       rest = text.substring("rediss://".length());
     } else {
-      throw new IllegalArgumentException("store '" + Redaction.url(text) + "' must start with redis:// or rediss://; " + example);
+      throw new IllegalArgumentException(
+          "store '" + Redaction.url(text) + "' must start with redis:// or rediss://; " + example);
     }
     Optional<String> username = Optional.empty();
     Optional<Template> password = Optional.empty();
@@ -56,7 +63,8 @@ public record StoreUri(
       }
     }
     if (rest.contains("${")) {
-      throw new IllegalArgumentException("only the password of a store URI may be a secret reference; " + example);
+      throw new IllegalArgumentException(
+          "only the password of a store URI may be a secret reference; " + example);
     }
     int database = 0;
     int slash = rest.indexOf('/');
@@ -65,7 +73,8 @@ public record StoreUri(
       rest = rest.substring(0, slash);
       if (!db.isEmpty()) {
         if (!db.matches("[0-9]{1,2}")) {
-          throw new IllegalArgumentException("the database of store URI must be a number such as 0 or 2");
+          throw new IllegalArgumentException(
+              "the database of store URI must be a number such as 0 or 2");
         }
         database = Integer.parseInt(db);
       }
@@ -75,8 +84,12 @@ public record StoreUri(
     int port = 6379;
     if (colon >= 0) {
       String portText = rest.substring(colon + 1);
-      if (!portText.matches("[0-9]{1,5}") || Integer.parseInt(portText) == 0 || Integer.parseInt(portText) > 65535) {
-        throw new IllegalArgumentException("the port of store URI is not a port number (a password goes after ':' and before '@', as a secret reference); " + example);
+      if (!portText.matches("[0-9]{1,5}")
+          || Integer.parseInt(portText) == 0
+          || Integer.parseInt(portText) > 65535) {
+        throw new IllegalArgumentException(
+            "the port of store URI is not a port number (a password goes after ':' and before '@', as a secret reference); "
+                + example);
       }
       port = Integer.parseInt(portText);
     }

@@ -11,7 +11,10 @@ final class Suggestions {
 
   private Suggestions() {}
 
-  /** Up to {@code limit} known names closest to {@code word}, closest first; none when nothing is close. */
+  /**
+   * Up to {@code limit} known names closest to {@code word}, closest first; none when nothing is
+   * close.
+   */
   static List<String> nearest(String word, Collection<String> known, int limit) {
     String lower = word.toLowerCase(Locale.ROOT);
     int threshold = Math.max(2, lower.length() / 3);
@@ -26,7 +29,8 @@ final class Suggestions {
         scored.add(new String[] {candidate, Integer.toString(distance)});
       }
     }
-    scored.sort(Comparator.<String[]>comparingInt(s -> Integer.parseInt(s[1])).thenComparing(s -> s[0]));
+    scored.sort(
+        Comparator.<String[]>comparingInt(s -> Integer.parseInt(s[1])).thenComparing(s -> s[0]));
     return scored.stream().limit(limit).map(s -> s[0]).toList();
   }
 
@@ -36,7 +40,9 @@ final class Suggestions {
     if (nearest.isEmpty()) {
       return "";
     }
-    return "; did you mean " + String.join(", ", nearest.stream().map(n -> "'" + n + "'").toList()) + "?";
+    return "; did you mean "
+        + String.join(", ", nearest.stream().map(n -> "'" + n + "'").toList())
+        + "?";
   }
 
   /** Levenshtein distance. */
@@ -50,7 +56,8 @@ final class Suggestions {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;

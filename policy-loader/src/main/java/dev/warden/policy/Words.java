@@ -88,10 +88,13 @@ public final class Words {
 
   /** The words of an enumeration, for messages: {@code enforce or dry-run}. */
   static String choices(Class<? extends Enum<?>> type) {
-    String[] words = Arrays.stream(type.getEnumConstants()).map(Words::wordOf).toArray(String[]::new);
+    String[] words =
+        Arrays.stream(type.getEnumConstants()).map(Words::wordOf).toArray(String[]::new);
     if (words.length == 2) {
       return words[0] + " or " + words[1];
     }
-    return String.join(", ", Arrays.copyOf(words, words.length - 1)) + " or " + words[words.length - 1];
+    return String.join(", ", Arrays.copyOf(words, words.length - 1))
+        + " or "
+        + words[words.length - 1];
   }
 }

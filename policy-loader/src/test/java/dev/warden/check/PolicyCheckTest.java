@@ -21,55 +21,93 @@ class PolicyCheckTest {
 
   @Test
   void cleanPolicyHasNoWarnings() {
-    assertThat(warnings(PolicyFixtures.minimal("  - {id: r, effect: allow, operations: [read:jira-work, read:jira-user, unscoped]}\n"))).isEmpty();
+    assertThat(
+            warnings(
+                PolicyFixtures.minimal(
+                    "  - {id: r, effect: allow, operations: [read:jira-work, read:jira-user, unscoped]}\n")))
+        .isEmpty();
   }
 
   @Test
   void warnsAboutPlainHttpSites() {
-    assertThat(warnings(PolicyFixtures.minimal("  - {id: r, effect: deny}\n").replace("https://", "http://")))
-        .singleElement().asString().startsWith("policy.yaml:3:5: site 'acme' uses plain http://");
+    assertThat(
+            warnings(
+                PolicyFixtures.minimal("  - {id: r, effect: deny}\n")
+                    .replace("https://", "http://")))
+        .singleElement()
+        .asString()
+        .startsWith("policy.yaml:3:5: site 'acme' uses plain http://");
   }
 
   @Test
   void warnsAboutUnusedCredentials() {
-    assertThat(warnings(PolicyFixtures.minimal("  - {id: r, effect: deny}\n").replace("credentials:\n", "credentials:\n  spare: {type: bearer, token: '${env:X}'}\n")))
-        .singleElement().asString().contains("credential 'spare' is used by no site");
+    assertThat(
+            warnings(
+                PolicyFixtures.minimal("  - {id: r, effect: deny}\n")
+                    .replace(
+                        "credentials:\n",
+                        "credentials:\n  spare: {type: bearer, token: '${env:X}'}\n")))
+        .singleElement()
+        .asString()
+        .contains("credential 'spare' is used by no site");
   }
 
   @Test
   void warnsAboutSecretFilesGroupOrOthersCanRead(@TempDir Path dir) throws Exception {
     Path open = java.nio.file.Files.writeString(dir.resolve("token"), "secret\n");
-    java.nio.file.Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-    String policy = PolicyFixtures.minimal("  - {id: r, effect: allow, operations: [read:jira-work, read:jira-user, unscoped]}\n")
-        .replace("${env:JIRA_TOKEN}", "${file:" + open + "}");
-    assertThat(warnings(policy)).singleElement().asString()
-        .contains("credential 'bot' reads a secret from " + open + ", which group or others can read (rw-r--r--)")
+    java.nio.file.Files.setPosixFilePermissions(
+        open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    String policy =
+        PolicyFixtures.minimal(
+                "  - {id: r, effect: allow, operations: [read:jira-work, read:jira-user, unscoped]}\n")
+            .replace("${env:JIRA_TOKEN}", "${file:" + open + "}");
+    assertThat(warnings(policy))
+        .singleElement()
+        .asString()
+        .contains(
+            "credential 'bot' reads a secret from "
+                + open
+                + ", which group or others can read (rw-r--r--)")
         .doesNotContain("secret\n");
-    java.nio.file.Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    java.nio.file.Files.setPosixFilePermissions(
+        open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     assertThat(warnings(policy)).isEmpty();
   }
 
   @Test
   void warnsAboutProjectsOnDenyRules() {
     assertThat(warnings(PolicyFixtures.minimal("  - {id: no-hr, effect: deny, projects: HR}\n")))
-        .singleElement().asString().contains("deny rule 'no-hr' names projects, but numeric issue ids and JQL");
+        .singleElement()
+        .asString()
+        .contains("deny rule 'no-hr' names projects, but numeric issue ids and JQL");
   }
 
   @Test
   void warnsWhenReadJiraWorkAloneLeavesStartUpCallsDenied() {
-    assertThat(warnings(PolicyFixtures.minimal("  - {id: reads, effect: allow, callers: com.acme.**, operations: read:jira-work}\n")))
-        .singleElement().asString()
-        .contains("rule 'reads' allows read:jira-work alone, which leaves getCurrentUser (read:jira-user) and getServerInfo (unscoped) denied");
+    assertThat(
+            warnings(
+                PolicyFixtures.minimal(
+                    "  - {id: reads, effect: allow, callers: com.acme.**, operations: read:jira-work}\n")))
+        .singleElement()
+        .asString()
+        .contains(
+            "rule 'reads' allows read:jira-work alone, which leaves getCurrentUser (read:jira-user) and getServerInfo (unscoped) denied");
     // Not when another rule already allows them.
-    assertThat(warnings(PolicyFixtures.minimal("""
+    assertThat(
+            warnings(
+                PolicyFixtures.minimal(
+                    """
           - {id: start-up, effect: allow, operations: [getServerInfo, getCurrentUser]}
           - {id: reads, effect: allow, operations: read:jira-work}
-        """))).isEmpty();
+        """)))
+        .isEmpty();
   }
 
   @Test
   void contractExampleWarnsOnlyAboutWhatIsLikelyWrong() {
-    assertThat(warnings(PolicyFixtures.example())).singleElement().asString()
+    assertThat(warnings(PolicyFixtures.example()))
+        .singleElement()
+        .asString()
         .contains("rule 'sync-reads' allows read:jira-work alone");
   }
 
@@ -78,6 +116,8 @@ class PolicyCheckTest {
     Path file = dir.resolve("policy.yaml");
     Files.writeString(file, PolicyFixtures.example());
     CheckReport report = check.check(file, "policy.yaml");
-    assertThat(report.summary()).isEqualTo("policy.yaml: valid policy (enforce): 4 sites, 4 credentials, 3 throttles, 5 rules, 1 warning");
+    assertThat(report.summary())
+        .isEqualTo(
+            "policy.yaml: valid policy (enforce): 4 sites, 4 credentials, 3 throttles, 5 rules, 1 warning");
   }
 }

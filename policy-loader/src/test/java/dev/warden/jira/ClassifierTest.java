@@ -44,7 +44,8 @@ class ClassifierTest {
     "GET, /rest/api/3/serverInfo, getServerInfo, /rest/api/3/serverInfo",
     "GET, /rest/api/3/search/jql, searchAndReconsileIssuesUsingJql, /rest/api/3/search/jql",
   })
-  void recognisesOperationsWhateverTheSpelling(String method, String path, String operation, String template) {
+  void recognisesOperationsWhateverTheSpelling(
+      String method, String path, String operation, String template) {
     Classification c = classify(method, path);
     assertThat(c.operation().id()).isEqualTo(operation);
     assertThat(c.routeTemplate()).isEqualTo(template);
@@ -52,7 +53,8 @@ class ClassifierTest {
 
   @Test
   void dotDotCannotClimbAboveTheRoot() {
-    assertThat(classify("DELETE", "/../../rest/api/2/issue/OPS-1").operation().id()).isEqualTo("deleteIssue");
+    assertThat(classify("DELETE", "/../../rest/api/2/issue/OPS-1").operation().id())
+        .isEqualTo("deleteIssue");
   }
 
   @Test
@@ -81,46 +83,80 @@ class ClassifierTest {
 
   @Test
   void projectPathSegmentNamesTheProject() {
-    assertThat(classify("GET", "/rest/api/3/project/sup").projects().values()).containsExactly("SUP");
-    assertThat(classify("GET", "/rest/api/3/project/10000/statuses").projects().values()).containsExactly("10000");
+    assertThat(classify("GET", "/rest/api/3/project/sup").projects().values())
+        .containsExactly("SUP");
+    assertThat(classify("GET", "/rest/api/3/project/10000/statuses").projects().values())
+        .containsExactly("10000");
   }
 
   @Test
   void createBodyNamesTheProjectByKeyOrId() {
-    assertThat(classify("POST", "/rest/api/2/issue", "{\"fields\":{\"summary\":\"x\",\"project\":{\"key\":\"ops\"}}}")
-        .projects().values()).containsExactly("OPS");
-    assertThat(classify("POST", "/rest/api/2/issue", "{\"update\":{},\"fields\":{\"project\":{\"id\":\"10000\"}}}")
-        .projects().values()).containsExactly("10000");
+    assertThat(
+            classify(
+                    "POST",
+                    "/rest/api/2/issue",
+                    "{\"fields\":{\"summary\":\"x\",\"project\":{\"key\":\"ops\"}}}")
+                .projects()
+                .values())
+        .containsExactly("OPS");
+    assertThat(
+            classify(
+                    "POST",
+                    "/rest/api/2/issue",
+                    "{\"update\":{},\"fields\":{\"project\":{\"id\":\"10000\"}}}")
+                .projects()
+                .values())
+        .containsExactly("10000");
   }
 
   @Test
   void bulkCreateNamesEveryProjectAndSaysWhenOneIsMissing() {
-    ProjectRefs both = classify("POST", "/rest/api/3/issue/bulk",
-        "{\"issueUpdates\":[{\"fields\":{\"project\":{\"key\":\"OPS\"}}},{\"fields\":{\"project\":{\"key\":\"HR\"}}}]}").projects();
+    ProjectRefs both =
+        classify(
+                "POST",
+                "/rest/api/3/issue/bulk",
+                "{\"issueUpdates\":[{\"fields\":{\"project\":{\"key\":\"OPS\"}}},{\"fields\":{\"project\":{\"key\":\"HR\"}}}]}")
+            .projects();
     assertThat(both.values()).containsExactlyInAnyOrder("OPS", "HR");
     assertThat(both.complete()).isTrue();
 
-    ProjectRefs partial = classify("POST", "/rest/api/3/issue/bulk",
-        "{\"issueUpdates\":[{\"fields\":{\"project\":{\"key\":\"OPS\"}}},{\"fields\":{\"summary\":\"no project\"}}]}").projects();
+    ProjectRefs partial =
+        classify(
+                "POST",
+                "/rest/api/3/issue/bulk",
+                "{\"issueUpdates\":[{\"fields\":{\"project\":{\"key\":\"OPS\"}}},{\"fields\":{\"summary\":\"no project\"}}]}")
+            .projects();
     assertThat(partial.values()).containsExactly("OPS");
     assertThat(partial.complete()).isFalse();
   }
 
   @Test
   void unreadableCreateBodyLeavesTheProjectUnknown() {
-    assertThat(classify("POST", "/rest/api/2/issue", "not json").projects()).isEqualTo(ProjectRefs.UNKNOWN);
-    assertThat(classify("POST", "/rest/api/2/issue", "{\"fields\":{\"project\":\"OPS\"}}").projects().isEmpty()).isTrue();
-    assertThat(classifier.classify("POST", PathSegments.parse("/rest/api/2/issue"), false, null).projects())
+    assertThat(classify("POST", "/rest/api/2/issue", "not json").projects())
+        .isEqualTo(ProjectRefs.UNKNOWN);
+    assertThat(
+            classify("POST", "/rest/api/2/issue", "{\"fields\":{\"project\":\"OPS\"}}")
+                .projects()
+                .isEmpty())
+        .isTrue();
+    assertThat(
+            classifier
+                .classify("POST", PathSegments.parse("/rest/api/2/issue"), false, null)
+                .projects())
         .isEqualTo(ProjectRefs.UNKNOWN);
   }
 
   @Test
   void bodyIsReadOnlyForCreates() {
     int[] reads = {0};
-    classifier.classify("PUT", PathSegments.parse("/rest/api/2/issue/OPS-1"), false, () -> {
-      reads[0]++;
-      return new byte[0];
-    });
+    classifier.classify(
+        "PUT",
+        PathSegments.parse("/rest/api/2/issue/OPS-1"),
+        false,
+        () -> {
+          reads[0]++;
+          return new byte[0];
+        });
     assertThat(reads[0]).isZero();
   }
 }

@@ -13,7 +13,8 @@ class PathSegmentsTest {
 
   @Test
   void decodesPercentEscapesAndSplitsOnDecodedSeparators() {
-    assertThat(PathSegments.parse("/a%2Fb%5Cc/%7Bx%7D").segments()).containsExactly("a", "b", "c", "{x}");
+    assertThat(PathSegments.parse("/a%2Fb%5Cc/%7Bx%7D").segments())
+        .containsExactly("a", "b", "c", "{x}");
     assertThat(PathSegments.parse("/a/%2e%2e/b").segments()).containsExactly("b");
     assertThat(PathSegments.parse("/caf%C3%A9").segments()).containsExactly("café");
   }
@@ -25,6 +26,7 @@ class PathSegmentsTest {
 
   @Test
   void encodedSemicolonStartsAParameterToo() {
-    assertThat(PathSegments.parse("/issue%3Bx=1/OPS-1").segments()).containsExactly("issue", "OPS-1");
+    assertThat(PathSegments.parse("/issue%3Bx=1/OPS-1").segments())
+        .containsExactly("issue", "OPS-1");
   }
 }

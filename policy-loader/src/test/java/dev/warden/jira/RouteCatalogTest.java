@@ -18,7 +18,9 @@ class RouteCatalogTest {
   private static final RouteCatalog CATALOG = RouteCatalog.bundled();
 
   private static Path openApi() {
-    String configured = System.getProperty("warden.jira.openapi", "../../shared/jira/jira-cloud-platform-openapi-v3.json");
+    String configured =
+        System.getProperty(
+            "warden.jira.openapi", "../../shared/jira/jira-cloud-platform-openapi-v3.json");
     return Path.of(configured);
   }
 
@@ -31,22 +33,28 @@ class RouteCatalogTest {
   @Test
   void committedCatalogIsWhatTheGeneratorWritesFromAtlassiansDescription() throws IOException {
     Path description = openApi();
-    assumeTrue(Files.isRegularFile(description), "Atlassian's description is not in this checkout: " + description);
+    assumeTrue(
+        Files.isRegularFile(description),
+        "Atlassian's description is not in this checkout: " + description);
     assertThat(committed()).isEqualTo(RouteCatalogGenerator.generate(description));
   }
 
   @Test
   void committedCatalogAgreesWithTheSharedRouteTable() throws IOException {
     Path table = openApi().resolveSibling("routes-v3.tsv");
-    assumeTrue(Files.isRegularFile(table), "the shared route table is not in this checkout: " + table);
-    Set<String> shared = Files.readAllLines(table).stream()
-        .filter(l -> !l.startsWith("#") && !l.isBlank())
-        .collect(Collectors.toSet());
-    Set<String> ours = committed().lines()
-        .filter(l -> !l.startsWith("#") && !l.isBlank() && !l.endsWith("data-center"))
-        .map(l -> l.split("\t", -1))
-        .map(c -> String.join("\t", c[1], c[0], c[2], c[3], c[4]))
-        .collect(Collectors.toSet());
+    assumeTrue(
+        Files.isRegularFile(table), "the shared route table is not in this checkout: " + table);
+    Set<String> shared =
+        Files.readAllLines(table).stream()
+            .filter(l -> !l.startsWith("#") && !l.isBlank())
+            .collect(Collectors.toSet());
+    Set<String> ours =
+        committed()
+            .lines()
+            .filter(l -> !l.startsWith("#") && !l.isBlank() && !l.endsWith("data-center"))
+            .map(l -> l.split("\t", -1))
+            .map(c -> String.join("\t", c[1], c[0], c[2], c[3], c[4]))
+            .collect(Collectors.toSet());
     assertThat(ours).isEqualTo(shared);
   }
 
@@ -61,8 +69,11 @@ class RouteCatalogTest {
       for (String version : List.of("2", "3", "latest")) {
         String path = concrete.replaceFirst("^/rest/api/3/", "/rest/api/" + version + "/");
         RouteMatch match = CATALOG.match(route.method(), PathSegments.parse(path), false);
-        assertThat(match.operation().id()).as(route.method() + " " + path).isEqualTo(route.operation().id());
-        assertThat(match.templateAsCalled()).isEqualTo(route.template().replaceFirst("/3/", "/" + version + "/"));
+        assertThat(match.operation().id())
+            .as(route.method() + " " + path)
+            .isEqualTo(route.operation().id());
+        assertThat(match.templateAsCalled())
+            .isEqualTo(route.template().replaceFirst("/3/", "/" + version + "/"));
       }
       checked++;
     }
@@ -71,11 +82,19 @@ class RouteCatalogTest {
 
   @Test
   void knowsScopesFromBothTheSecurityBlockAndTheOauthExtension() {
-    assertThat(CATALOG.operation("getIssue").orElseThrow().scopes()).containsExactly("read:jira-work");
+    assertThat(CATALOG.operation("getIssue").orElseThrow().scopes())
+        .containsExactly("read:jira-work");
     assertThat(CATALOG.operation("getServerInfo").orElseThrow().isUnscoped()).isTrue();
-    assertThat(CATALOG.operation("getCurrentUser").orElseThrow().scopes()).containsExactly("read:jira-user");
-    assertThat(CATALOG.scopes()).contains(
-        "read:jira-work", "write:jira-work", "read:jira-user", "manage:jira-project", "manage:jira-configuration", "manage:jira-webhook");
+    assertThat(CATALOG.operation("getCurrentUser").orElseThrow().scopes())
+        .containsExactly("read:jira-user");
+    assertThat(CATALOG.scopes())
+        .contains(
+            "read:jira-work",
+            "write:jira-work",
+            "read:jira-user",
+            "manage:jira-project",
+            "manage:jira-configuration",
+            "manage:jira-webhook");
   }
 
   @Test
@@ -88,12 +107,24 @@ class RouteCatalogTest {
   @Test
   void aPathThatExistsForAnotherMethodIsUnknownNotTheParameterRoute() {
     // GET /issue/bulk is not getIssue with key "bulk": Jira answers 405.
-    assertThat(CATALOG.match("GET", PathSegments.parse("/rest/api/3/issue/bulk"), false).operation()).isEqualTo(Operation.UNKNOWN);
-    assertThat(CATALOG.match("POST", PathSegments.parse("/rest/api/3/issue/bulk"), false).operation().id()).isEqualTo("createIssues");
+    assertThat(
+            CATALOG.match("GET", PathSegments.parse("/rest/api/3/issue/bulk"), false).operation())
+        .isEqualTo(Operation.UNKNOWN);
+    assertThat(
+            CATALOG
+                .match("POST", PathSegments.parse("/rest/api/3/issue/bulk"), false)
+                .operation()
+                .id())
+        .isEqualTo("createIssues");
   }
 
   @Test
   void headFallsBackToGet() {
-    assertThat(CATALOG.match("HEAD", PathSegments.parse("/rest/api/2/issue/OPS-1"), false).operation().id()).isEqualTo("getIssue");
+    assertThat(
+            CATALOG
+                .match("HEAD", PathSegments.parse("/rest/api/2/issue/OPS-1"), false)
+                .operation()
+                .id())
+        .isEqualTo("getIssue");
   }
 }

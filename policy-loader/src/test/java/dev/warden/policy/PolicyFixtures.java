@@ -33,7 +33,8 @@ public final class PolicyFixtures {
             username: bot@acme.example
             password: ${env:JIRA_TOKEN}
         rules:
-        """ + rules;
+        """
+        + rules;
   }
 
   /** Parses policy text that must be valid. */

@@ -32,7 +32,9 @@ class PolicyLoaderTest {
     assertThat(policy.mode()).isEqualTo(Mode.ENFORCE);
     assertThat(policy.unmanagedEgress()).isEqualTo(UnmanagedEgress.BLOCK);
     assertThat(policy.callerSkip()).containsExactly("com.acme.platform.jira.**");
-    assertThat(policy.sites()).extracting(Site::id).containsExactly("acme", "acme-oauth", "acme-reports", "onprem");
+    assertThat(policy.sites())
+        .extracting(Site::id)
+        .containsExactly("acme", "acme-oauth", "acme-reports", "onprem");
     Site onprem = policy.site("onprem").orElseThrow();
     assertThat(onprem.flavor()).isEqualTo(Flavor.DATA_CENTER);
     assertThat(onprem.url().contextPath()).containsExactly("jira");
@@ -40,7 +42,8 @@ class PolicyLoaderTest {
     Credential.OAuth2Refresh app = (Credential.OAuth2Refresh) policy.credentials().get("acme-app");
     assertThat(app.refreshToken().references().get(0)).isInstanceOf(SecretRef.File.class);
     assertThat(app.store().orElseThrow().database()).isEqualTo(2);
-    assertThat(app.store().orElseThrow().password().orElseThrow().text()).isEqualTo("${env:REDIS_PASSWORD}");
+    assertThat(app.store().orElseThrow().password().orElseThrow().text())
+        .isEqualTo("${env:REDIS_PASSWORD}");
     assertThat(policy.credentials().get("onprem-pat")).isInstanceOf(Credential.Bearer.class);
     Throttle bulk = policy.throttles().get("bulk-sync");
     assertThat(bulk.capacity()).isEqualTo(600);
@@ -50,9 +53,12 @@ class PolicyLoaderTest {
     assertThat(bulk.store().orElseThrow().tls()).isTrue();
     assertThat(policy.throttles().get("per-caller").per()).isEqualTo(Per.CALLER);
     assertThat(policy.throttles().get("per-caller").maxWait()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(policy.retry()).isEqualTo(new Retry(4, Duration.ofSeconds(60), Duration.ofSeconds(1)));
-    assertThat(policy.rules()).extracting(Rule::id)
-        .containsExactly("no-admin", "sync-reads", "triage-writes", "reports-read", "onprem-read-only");
+    assertThat(policy.retry())
+        .isEqualTo(new Retry(4, Duration.ofSeconds(60), Duration.ofSeconds(1)));
+    assertThat(policy.rules())
+        .extracting(Rule::id)
+        .containsExactly(
+            "no-admin", "sync-reads", "triage-writes", "reports-read", "onprem-read-only");
     Rule sync = policy.rules().get(1);
     assertThat(sync.coalesce()).isTrue();
     assertThat(sync.callers()).containsExactly("com.acme.sync.**");
@@ -61,25 +67,34 @@ class PolicyLoaderTest {
 
   @Test
   void committedExampleIsTheContractsExample() throws IOException {
-    Path shared = Path.of(System.getProperty("warden.jira.openapi", "../../shared/jira/x")).getParent().resolveSibling("spec/example-policy.yaml");
+    Path shared =
+        Path.of(System.getProperty("warden.jira.openapi", "../../shared/jira/x"))
+            .getParent()
+            .resolveSibling("spec/example-policy.yaml");
     assumeTrue(Files.isRegularFile(shared), "the shared contract is not in this checkout");
     assertThat(PolicyFixtures.example()).isEqualTo(Files.readString(shared));
   }
 
   @Test
   void booleanLikeWordsStayStrings() {
-    Policy policy = PolicyFixtures.valid(PolicyFixtures.minimal("""
+    Policy policy =
+        PolicyFixtures.valid(
+            PolicyFixtures.minimal(
+                    """
           - id: r
             effect: allow
             projects: [NO, ON, yes, off]
-        """).replace("version: 1", "version: 1\nunmanaged-egress: off"));
+        """)
+                .replace("version: 1", "version: 1\nunmanaged-egress: off"));
     assertThat(policy.unmanagedEgress()).isEqualTo(UnmanagedEgress.OFF);
     assertThat(policy.rules().get(0).projects()).containsExactly("NO", "ON", "YES", "OFF");
   }
 
   @Test
   void jsonIsYamlToo() {
-    Policy policy = PolicyFixtures.valid("""
+    Policy policy =
+        PolicyFixtures.valid(
+            """
         {"version": 1,
          "sites": [{"id": "acme", "url": "https://acme.atlassian.net/", "credential": "bot"}],
          "credentials": {"bot": {"type": "bearer", "token": "${file:/run/secrets/jira}"}},
@@ -91,17 +106,26 @@ class PolicyLoaderTest {
 
   @Test
   void unknownKeysAreErrorsWithTheNearestKey() {
-    assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow}\n").replace("version: 1", "version: 1\nsitez: []")))
-        .containsExactly("policy.yaml:2:1: unknown key 'sitez' in the policy; expected one of version, mode, unmanaged-egress,"
-            + " caller-skip, sites, credentials, throttles, retry, rules; did you mean 'sites'?");
+    assertThat(
+            errors(
+                PolicyFixtures.minimal("  - {id: r, effect: allow}\n")
+                    .replace("version: 1", "version: 1\nsitez: []")))
+        .containsExactly(
+            "policy.yaml:2:1: unknown key 'sitez' in the policy; expected one of version, mode, unmanaged-egress,"
+                + " caller-skip, sites, credentials, throttles, retry, rules; did you mean 'sites'?");
     assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow, operation: getIssue}\n")))
-        .singleElement().asString().isEqualTo("policy.yaml:12:28: unknown key 'operation' in rule 'r'; expected one of id, effect,"
-            + " throttle, coalesce, sites, callers, operations, projects, methods; did you mean 'operations'?");
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "policy.yaml:12:28: unknown key 'operation' in rule 'r'; expected one of id, effect,"
+                + " throttle, coalesce, sites, callers, operations, projects, methods; did you mean 'operations'?");
   }
 
   @Test
   void wrongTypesAndBadDurationsSayWhatToWrite() {
-    String text = PolicyFixtures.minimal("  - {id: r, effect: allow, throttle: t}\n") + """
+    String text =
+        PolicyFixtures.minimal("  - {id: r, effect: allow, throttle: t}\n")
+            + """
         throttles:
           t:
             capacity: fifty
@@ -111,43 +135,74 @@ class PolicyLoaderTest {
         retry:
           max-attempts: 0
         """;
-    assertThat(errors(text)).containsExactly(
-        "policy.yaml:15:15: 'capacity' of throttle 't' must be a whole number of at least 1, such as capacity: 50; found 'fifty'",
-        "policy.yaml:16:13: 'refill' of throttle 't' must be N/DURATION with N and DURATION above 0, such as 100/1m or 10/1s; found '10 per second'",
-        "policy.yaml:17:15: 'max-wait' of throttle 't' must be a duration such as 500ms, 2s, 1m or 1h; found '2 seconds'",
-        "policy.yaml:18:10: 'per' of throttle 't' must be site, caller or rule; found 'host'",
-        "policy.yaml:20:17: 'max-attempts' of 'retry' must be a whole number of at least 1, such as max-attempts: 4; found '0'");
+    assertThat(errors(text))
+        .containsExactly(
+            "policy.yaml:15:15: 'capacity' of throttle 't' must be a whole number of at least 1, such as capacity: 50; found 'fifty'",
+            "policy.yaml:16:13: 'refill' of throttle 't' must be N/DURATION with N and DURATION above 0, such as 100/1m or 10/1s; found '10 per second'",
+            "policy.yaml:17:15: 'max-wait' of throttle 't' must be a duration such as 500ms, 2s, 1m or 1h; found '2 seconds'",
+            "policy.yaml:18:10: 'per' of throttle 't' must be site, caller or rule; found 'host'",
+            "policy.yaml:20:17: 'max-attempts' of 'retry' must be a whole number of at least 1, such as max-attempts: 4; found '0'");
   }
 
   @Test
   void literalSecretsAreErrorsThatNeverRepeatTheSecret() {
-    List<String> errors = errors(PolicyFixtures.minimal("  - {id: r, effect: allow}\n").replace("${env:JIRA_TOKEN}", "hunter2-s3cret"));
-    assertThat(errors).singleElement().asString()
+    List<String> errors =
+        errors(
+            PolicyFixtures.minimal("  - {id: r, effect: allow}\n")
+                .replace("${env:JIRA_TOKEN}", "hunter2-s3cret"));
+    assertThat(errors)
+        .singleElement()
+        .asString()
         .startsWith("policy.yaml:10:15: 'password' of credential 'bot' is a literal secret")
         .contains("${env:NAME}")
         .doesNotContain("hunter2");
-    assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow}\n").replace("${env:JIRA_TOKEN}", "pre${env:X}")))
-        .singleElement().asString().contains("literal secret").doesNotContain("pre");
+    assertThat(
+            errors(
+                PolicyFixtures.minimal("  - {id: r, effect: allow}\n")
+                    .replace("${env:JIRA_TOKEN}", "pre${env:X}")))
+        .singleElement()
+        .asString()
+        .contains("literal secret")
+        .doesNotContain("pre");
   }
 
   @Test
   void malformedReferencesAreErrors() {
-    assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow}\n").replace("${env:JIRA_TOKEN}", "${vault:jira}")))
-        .singleElement().asString().contains("unknown secret reference ${vault:jira}");
-    assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow}\n").replace("${env:JIRA_TOKEN}", "${file:relative/path}")))
-        .singleElement().asString().contains("needs an absolute path");
-    assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow}\n").replace("${env:JIRA_TOKEN}", "${pkcs12:/etc/x.p12}")))
-        .singleElement().asString().contains("an alias");
+    assertThat(
+            errors(
+                PolicyFixtures.minimal("  - {id: r, effect: allow}\n")
+                    .replace("${env:JIRA_TOKEN}", "${vault:jira}")))
+        .singleElement()
+        .asString()
+        .contains("unknown secret reference ${vault:jira}");
+    assertThat(
+            errors(
+                PolicyFixtures.minimal("  - {id: r, effect: allow}\n")
+                    .replace("${env:JIRA_TOKEN}", "${file:relative/path}")))
+        .singleElement()
+        .asString()
+        .contains("needs an absolute path");
+    assertThat(
+            errors(
+                PolicyFixtures.minimal("  - {id: r, effect: allow}\n")
+                    .replace("${env:JIRA_TOKEN}", "${pkcs12:/etc/x.p12}")))
+        .singleElement()
+        .asString()
+        .contains("an alias");
   }
 
   @Test
   void refreshTokenMustHaveSomewhereToGo() {
-    String text = PolicyFixtures.minimal("  - {id: r, effect: allow}\n") .replace("""
+    String text =
+        PolicyFixtures.minimal("  - {id: r, effect: allow}\n")
+            .replace(
+                """
           bot:
             type: basic
             username: bot@acme.example
             password: ${env:JIRA_TOKEN}
-        """, """
+        """,
+                """
           bot:
             type: oauth2-refresh
             token-url: https://auth.atlassian.com/oauth/token
@@ -155,96 +210,162 @@ class PolicyLoaderTest {
             client-secret: ${env:SECRET}
             refresh-token: ${env:REFRESH}
         """);
-    assertThat(errors(text)).singleElement().asString().contains("'refresh-token' of credential 'bot' must be a ${file:/path} reference");
-    assertThat(loader.parse(text.replace("refresh-token: ${env:REFRESH}", "refresh-token: ${env:REFRESH}\n    store: redis://localhost:6379"), "p").valid()).isTrue();
+    assertThat(errors(text))
+        .singleElement()
+        .asString()
+        .contains("'refresh-token' of credential 'bot' must be a ${file:/path} reference");
+    assertThat(
+            loader
+                .parse(
+                    text.replace(
+                        "refresh-token: ${env:REFRESH}",
+                        "refresh-token: ${env:REFRESH}\n    store: redis://localhost:6379"),
+                    "p")
+                .valid())
+        .isTrue();
   }
 
   @Test
   void rulesNamingMissingThingsSayWhatExists() {
-    List<String> errors = errors(PolicyFixtures.minimal("""
+    List<String> errors =
+        errors(
+            PolicyFixtures.minimal(
+                """
           - id: r
             effect: allow
             sites: [acm]
             throttle: nope
             operations: [getIsue, read:jira-wrk]
         """));
-    assertThat(errors).containsExactly(
-        "policy.yaml:15:15: rule 'r' names throttle 'nope', which is not under 'throttles'",
-        "policy.yaml:16:18: unknown operation 'getIsue' in rule 'r'; did you mean getIssue? Operations are Atlassian operationIds"
-            + " (getIssue, createIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown",
-        "policy.yaml:16:27: unknown operation 'read:jira-wrk' in rule 'r'; did you mean read:jira-work, read:jira-user? Operations are"
-            + " Atlassian operationIds (getIssue, createIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown",
-        "policy.yaml:14:13: rule 'r' names site 'acm', which is not under 'sites'; did you mean 'acme'?");
+    assertThat(errors)
+        .containsExactly(
+            "policy.yaml:15:15: rule 'r' names throttle 'nope', which is not under 'throttles'",
+            "policy.yaml:16:18: unknown operation 'getIsue' in rule 'r'; did you mean getIssue? Operations are Atlassian operationIds"
+                + " (getIssue, createIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown",
+            "policy.yaml:16:27: unknown operation 'read:jira-wrk' in rule 'r'; did you mean read:jira-work, read:jira-user? Operations are"
+                + " Atlassian operationIds (getIssue, createIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown",
+            "policy.yaml:14:13: rule 'r' names site 'acm', which is not under 'sites'; did you mean 'acme'?");
   }
 
   @Test
   void siteNamingAMissingCredentialIsAnError() {
-    assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow}\n").replace("credential: bot", "credential: bto")))
-        .singleElement().asString().isEqualTo("policy.yaml:5:17: site 'acme' names credential 'bto', which is not under 'credentials'; did you mean 'bot'?");
+    assertThat(
+            errors(
+                PolicyFixtures.minimal("  - {id: r, effect: allow}\n")
+                    .replace("credential: bot", "credential: bto")))
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "policy.yaml:5:17: site 'acme' names credential 'bto', which is not under 'credentials'; did you mean 'bot'?");
   }
 
   @Test
   void defaultDenyIsReservedAndIdsAreUnique() {
     assertThat(errors(PolicyFixtures.minimal("  - {id: default-deny, effect: deny}\n")))
-        .singleElement().asString().contains("'default-deny' is Warden's name");
-    assertThat(errors(PolicyFixtures.minimal("  - {id: a, effect: deny}\n  - {id: a, effect: allow}\n")))
-        .singleElement().asString().contains("rule id 'a' is used twice");
+        .singleElement()
+        .asString()
+        .contains("'default-deny' is Warden's name");
+    assertThat(
+            errors(
+                PolicyFixtures.minimal("  - {id: a, effect: deny}\n  - {id: a, effect: allow}\n")))
+        .singleElement()
+        .asString()
+        .contains("rule id 'a' is used twice");
   }
 
   @Test
   void versionIsRequired() {
-    assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow}\n").replace("version: 1\n", "")))
-        .singleElement().asString().isEqualTo("policy.yaml:1:1: the policy has no 'version'; add version: 1 as its first line");
-    assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow}\n").replace("version: 1\n", "version: 2\n")))
-        .singleElement().asString().contains("version 2 is not one this Warden reads");
+    assertThat(
+            errors(
+                PolicyFixtures.minimal("  - {id: r, effect: allow}\n").replace("version: 1\n", "")))
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "policy.yaml:1:1: the policy has no 'version'; add version: 1 as its first line");
+    assertThat(
+            errors(
+                PolicyFixtures.minimal("  - {id: r, effect: allow}\n")
+                    .replace("version: 1\n", "version: 2\n")))
+        .singleElement()
+        .asString()
+        .contains("version 2 is not one this Warden reads");
   }
 
   @Test
   void badSiteUrlsAndGlobsAreErrors() {
-    assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow}\n").replace("https://acme.atlassian.net", "ftp://acme")))
-        .singleElement().asString().contains("must start with https://");
-    assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow, callers: 'com.acme..X'}\n")))
-        .singleElement().asString().contains("is not a class or package glob");
+    assertThat(
+            errors(
+                PolicyFixtures.minimal("  - {id: r, effect: allow}\n")
+                    .replace("https://acme.atlassian.net", "ftp://acme")))
+        .singleElement()
+        .asString()
+        .contains("must start with https://");
+    assertThat(
+            errors(PolicyFixtures.minimal("  - {id: r, effect: allow, callers: 'com.acme..X'}\n")))
+        .singleElement()
+        .asString()
+        .contains("is not a class or package glob");
     assertThat(errors(PolicyFixtures.minimal("  - {id: r, effect: allow, methods: [FETCH]}\n")))
-        .singleElement().asString().contains("is not an HTTP method");
+        .singleElement()
+        .asString()
+        .contains("is not an HTTP method");
   }
 
   @Test
   void syntaxErrorsHaveALocationAndSiteUrlsAreStillFound() {
-    LoadResult result = loader.parse("""
+    LoadResult result =
+        loader.parse(
+            """
         version: 1
         sites:
           - id: acme
             url: https://acme.atlassian.net
             credential: [unclosed
-        """, "policy.yaml");
+        """,
+            "policy.yaml");
     assertThat(result.valid()).isFalse();
-    assertThat(result.errors()).singleElement().asString().matches("policy\\.yaml:\\d+:\\d+: not valid YAML: .*");
-    assertThat(result.readableSites()).extracting(SiteUrl::toString).containsExactly("https://acme.atlassian.net");
+    assertThat(result.errors())
+        .singleElement()
+        .asString()
+        .matches("policy\\.yaml:\\d+:\\d+: not valid YAML: .*");
+    assertThat(result.readableSites())
+        .extracting(SiteUrl::toString)
+        .containsExactly("https://acme.atlassian.net");
   }
 
   @Test
   void invalidButParsablePolicyStillNamesItsSites() {
-    LoadResult result = loader.parse(PolicyFixtures.minimal("  - {id: r, effect: maybe}\n"), "policy.yaml");
+    LoadResult result =
+        loader.parse(PolicyFixtures.minimal("  - {id: r, effect: maybe}\n"), "policy.yaml");
     assertThat(result.valid()).isFalse();
-    assertThat(result.readableSites()).extracting(SiteUrl::host).containsExactly("acme.atlassian.net");
+    assertThat(result.readableSites())
+        .extracting(SiteUrl::host)
+        .containsExactly("acme.atlassian.net");
   }
 
   @Test
   void missingFileIsOneClearProblem(@TempDir Path dir) {
     LoadResult result = loader.load(dir.resolve("absent.yaml"), "absent.yaml");
-    assertThat(result.errors()).singleElement().asString().isEqualTo("absent.yaml:1:1: the policy file does not exist; check the 'policy' setting");
+    assertThat(result.errors())
+        .singleElement()
+        .asString()
+        .isEqualTo("absent.yaml:1:1: the policy file does not exist; check the 'policy' setting");
     assertThat(result.readableSites()).isEmpty();
   }
 
   @Test
   void duplicateKeysAndAliasesAreRejected() {
-    assertThat(errors("version: 1\nversion: 1\n")).singleElement().asString().contains("key 'version' appears twice");
+    assertThat(errors("version: 1\nversion: 1\n"))
+        .singleElement()
+        .asString()
+        .contains("key 'version' appears twice");
   }
 
   @Test
   void longestContextPathWinsAndOriginMustMatch() {
-    Policy policy = PolicyFixtures.valid("""
+    Policy policy =
+        PolicyFixtures.valid(
+            """
         version: 1
         sites:
           - {id: root, url: 'https://jira.corp:8443', credential: c}
@@ -253,9 +374,31 @@ class PolicyLoaderTest {
           c: {type: bearer, token: '${env:T}'}
         rules: []
         """);
-    assertThat(policy.siteFor("https", "JIRA.corp", 8443, dev.warden.jira.PathSegments.parse("/jira/rest/api/2/myself")).orElseThrow().id()).isEqualTo("ctx");
-    assertThat(policy.siteFor("https", "jira.corp", 8443, dev.warden.jira.PathSegments.parse("/rest/api/2/myself")).orElseThrow().id()).isEqualTo("root");
-    assertThat(policy.siteFor("http", "jira.corp", 8443, dev.warden.jira.PathSegments.parse("/rest"))).isEmpty();
-    assertThat(policy.siteFor("https", "jira.corp", 443, dev.warden.jira.PathSegments.parse("/rest"))).isEmpty();
+    assertThat(
+            policy
+                .siteFor(
+                    "https",
+                    "JIRA.corp",
+                    8443,
+                    dev.warden.jira.PathSegments.parse("/jira/rest/api/2/myself"))
+                .orElseThrow()
+                .id())
+        .isEqualTo("ctx");
+    assertThat(
+            policy
+                .siteFor(
+                    "https",
+                    "jira.corp",
+                    8443,
+                    dev.warden.jira.PathSegments.parse("/rest/api/2/myself"))
+                .orElseThrow()
+                .id())
+        .isEqualTo("root");
+    assertThat(
+            policy.siteFor("http", "jira.corp", 8443, dev.warden.jira.PathSegments.parse("/rest")))
+        .isEmpty();
+    assertThat(
+            policy.siteFor("https", "jira.corp", 443, dev.warden.jira.PathSegments.parse("/rest")))
+        .isEmpty();
   }
 }

@@ -31,64 +31,75 @@ public final class Apache4AsyncJiraHttp implements JiraHttp {
   private final CloseableHttpAsyncClient client;
 
   public Apache4AsyncJiraHttp(boolean async, Options options) {
-    this.client = HttpAsyncClients.custom()
-        .setMaxConnTotal(100)
-        .setMaxConnPerRoute(100)
-        .setDefaultRequestConfig(RequestConfig.custom()
-            .setConnectTimeout(options.connectTimeoutMillis)
-            .setSocketTimeout(options.readTimeoutMillis)
-            .setRedirectsEnabled(options.followRedirects)
-            .build())
-        .build();
+    this.client =
+        HttpAsyncClients.custom()
+            .setMaxConnTotal(100)
+            .setMaxConnPerRoute(100)
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setConnectTimeout(options.connectTimeoutMillis)
+                    .setSocketTimeout(options.readTimeoutMillis)
+                    .setRedirectsEnabled(options.followRedirects)
+                    .build())
+            .build();
     client.start();
   }
 
   @Override
   public Result send(Step step) throws Exception {
-    HttpEntityEnclosingRequestBase request = new HttpEntityEnclosingRequestBase() {
-      @Override
-      public String getMethod() {
-        return step.method;
-      }
-    };
+    HttpEntityEnclosingRequestBase request =
+        new HttpEntityEnclosingRequestBase() {
+          @Override
+          public String getMethod() {
+            return step.method;
+          }
+        };
     request.setURI(URI.create(step.url));
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
       request.setHeader(header.getKey(), header.getValue());
     }
     if (step.body != null) {
-      request.setEntity(new ByteArrayEntity(step.body.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_JSON));
+      request.setEntity(
+          new ByteArrayEntity(
+              step.body.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_JSON));
     }
     CompletableFuture<Result> seen = new CompletableFuture<>();
     org.apache.http.protocol.HttpContext context = new org.apache.http.protocol.BasicHttpContext();
-    client.execute(request, context, new FutureCallback<HttpResponse>() {
-      @Override
-      public void completed(HttpResponse response) {
-        try {
-          Result result = new Result();
-          result.status = response.getStatusLine().getStatusCode();
-          Map<String, List<String>> fields = new LinkedHashMap<>();
-          for (Header header : response.getAllHeaders()) {
-            fields.computeIfAbsent(header.getName(), k -> new ArrayList<>()).add(header.getValue());
+    client.execute(
+        request,
+        context,
+        new FutureCallback<HttpResponse>() {
+          @Override
+          public void completed(HttpResponse response) {
+            try {
+              Result result = new Result();
+              result.status = response.getStatusLine().getStatusCode();
+              Map<String, List<String>> fields = new LinkedHashMap<>();
+              for (Header header : response.getAllHeaders()) {
+                fields
+                    .computeIfAbsent(header.getName(), k -> new ArrayList<>())
+                    .add(header.getValue());
+              }
+              result.headers = JiraHttp.interesting(fields);
+              result.body =
+                  response.getEntity() == null ? null : EntityUtils.toString(response.getEntity());
+              result.version = "HTTP_1_1";
+              seen.complete(result);
+            } catch (Exception e) {
+              seen.completeExceptionally(e);
+            }
           }
-          result.headers = JiraHttp.interesting(fields);
-          result.body = response.getEntity() == null ? null : EntityUtils.toString(response.getEntity());
-          result.version = "HTTP_1_1";
-          seen.complete(result);
-        } catch (Exception e) {
-          seen.completeExceptionally(e);
-        }
-      }
 
-      @Override
-      public void failed(Exception e) {
-        seen.completeExceptionally(e);
-      }
+          @Override
+          public void failed(Exception e) {
+            seen.completeExceptionally(e);
+          }
 
-      @Override
-      public void cancelled() {
-        seen.cancel(false);
-      }
-    });
+          @Override
+          public void cancelled() {
+            seen.cancel(false);
+          }
+        });
     Result result;
     try {
       result = seen.get(60, TimeUnit.SECONDS);

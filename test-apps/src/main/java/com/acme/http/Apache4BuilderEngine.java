@@ -12,19 +12,22 @@ public final class Apache4BuilderEngine implements Apache4JiraHttp.Engine {
   private final CloseableHttpClient client;
 
   public Apache4BuilderEngine(Options options) {
-    this.client = HttpClients.custom()
-        .setMaxConnTotal(100)
-        .setMaxConnPerRoute(100)
-        .setDefaultRequestConfig(RequestConfig.custom()
-            .setConnectTimeout(options.connectTimeoutMillis)
-            .setSocketTimeout(options.readTimeoutMillis)
-            .setRedirectsEnabled(options.followRedirects)
-            .build())
-        .build();
+    this.client =
+        HttpClients.custom()
+            .setMaxConnTotal(100)
+            .setMaxConnPerRoute(100)
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setConnectTimeout(options.connectTimeoutMillis)
+                    .setSocketTimeout(options.readTimeoutMillis)
+                    .setRedirectsEnabled(options.followRedirects)
+                    .build())
+            .build();
   }
 
   @Override
-  public HttpResponse execute(HttpRequestBase request, org.apache.http.protocol.HttpContext context) throws Exception {
+  public HttpResponse execute(HttpRequestBase request, org.apache.http.protocol.HttpContext context)
+      throws Exception {
     return client.execute(request, context);
   }
 }

@@ -13,22 +13,30 @@ import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.util.EntityUtils;
 
 /**
- * Calls through Apache HttpClient 4: {@code HttpClients.custom()} (4.3 and newer) for {@code apache4},
- * {@code DefaultHttpClient} for {@code apache4-legacy} and on 4.2, which has nothing else.
+ * Calls through Apache HttpClient 4: {@code HttpClients.custom()} (4.3 and newer) for {@code
+ * apache4}, {@code DefaultHttpClient} for {@code apache4-legacy} and on 4.2, which has nothing
+ * else.
  */
 public final class Apache4JiraHttp implements JiraHttp {
 
   /** Executes a request with one of HttpClient 4's clients. */
   interface Engine {
-    HttpResponse execute(HttpRequestBase request, org.apache.http.protocol.HttpContext context) throws Exception;
+    HttpResponse execute(HttpRequestBase request, org.apache.http.protocol.HttpContext context)
+        throws Exception;
   }
 
   private final Engine engine;
 
   public Apache4JiraHttp(boolean legacy, Options options) throws Exception {
     boolean builder = !legacy && exists("org.apache.http.impl.client.HttpClientBuilder");
-    this.engine = (Engine) Class.forName(builder ? "com.acme.http.Apache4BuilderEngine" : "com.acme.http.Apache4LegacyEngine")
-        .getConstructor(Options.class).newInstance(options);
+    this.engine =
+        (Engine)
+            Class.forName(
+                    builder
+                        ? "com.acme.http.Apache4BuilderEngine"
+                        : "com.acme.http.Apache4LegacyEngine")
+                .getConstructor(Options.class)
+                .newInstance(options);
   }
 
   private static boolean exists(String name) {
@@ -40,27 +48,36 @@ public final class Apache4JiraHttp implements JiraHttp {
     }
   }
 
-  /** The request the context holds after the exchange ({@code http.request}, as 4.x names it), and its {@code Authorization}. */
+  /**
+   * The request the context holds after the exchange ({@code http.request}, as 4.x names it), and
+   * its {@code Authorization}.
+   */
   static String contextAuthorization(org.apache.http.protocol.HttpContext context) {
     Object held = context.getAttribute("http.request");
-    Header header = held instanceof org.apache.http.HttpRequest sent ? sent.getFirstHeader("Authorization") : null;
+    Header header =
+        held instanceof org.apache.http.HttpRequest sent
+            ? sent.getFirstHeader("Authorization")
+            : null;
     return header == null ? null : header.getValue();
   }
 
   @Override
   public Result send(Step step) throws Exception {
-    HttpRequestBase request = new HttpEntityEnclosingRequestBase() {
-      @Override
-      public String getMethod() {
-        return step.method;
-      }
-    };
+    HttpRequestBase request =
+        new HttpEntityEnclosingRequestBase() {
+          @Override
+          public String getMethod() {
+            return step.method;
+          }
+        };
     request.setURI(java.net.URI.create(step.url));
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
       request.setHeader(header.getKey(), header.getValue());
     }
     if (step.body != null) {
-      ((HttpEntityEnclosingRequestBase) request).setEntity(new ByteArrayEntity(step.body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      ((HttpEntityEnclosingRequestBase) request)
+          .setEntity(
+              new ByteArrayEntity(step.body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
     org.apache.http.protocol.HttpContext context = new org.apache.http.protocol.BasicHttpContext();
     HttpResponse response = engine.execute(request, context);

@@ -7,7 +7,10 @@ import org.apache.http.impl.client.DefaultHttpClient;
 import org.apache.http.impl.conn.PoolingClientConnectionManager;
 import org.apache.http.params.HttpConnectionParams;
 
-/** {@code DefaultHttpClient}, as HttpClient 4.2 (and older code on newer versions) builds it: the request director. */
+/**
+ * {@code DefaultHttpClient}, as HttpClient 4.2 (and older code on newer versions) builds it: the
+ * request director.
+ */
 @SuppressWarnings("deprecation")
 public final class Apache4LegacyEngine implements Apache4JiraHttp.Engine {
 
@@ -24,8 +27,10 @@ public final class Apache4LegacyEngine implements Apache4JiraHttp.Engine {
   }
 
   @Override
-  public HttpResponse execute(HttpRequestBase request, org.apache.http.protocol.HttpContext context) throws Exception {
-    // Through the interface: 4.2's DefaultHttpClient has no execute returning a CloseableHttpResponse.
+  public HttpResponse execute(HttpRequestBase request, org.apache.http.protocol.HttpContext context)
+      throws Exception {
+    // Through the interface: 4.2's DefaultHttpClient has no execute returning a
+    // CloseableHttpResponse.
     return ((org.apache.http.client.HttpClient) client).execute(request, context);
   }
 }

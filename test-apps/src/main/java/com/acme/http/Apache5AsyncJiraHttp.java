@@ -30,17 +30,25 @@ public final class Apache5AsyncJiraHttp implements JiraHttp {
   private final CloseableHttpAsyncClient client;
 
   public Apache5AsyncJiraHttp(boolean async, Options options) {
-    this.client = HttpAsyncClients.custom()
-        .disableAutomaticRetries()
-        // HTTP/2 over TLS only when asked: 5.0's negotiation fails against Jetty's h2 (with or without Warden).
-        .setVersionPolicy(options.http2 ? HttpVersionPolicy.NEGOTIATE : HttpVersionPolicy.FORCE_HTTP_1)
-        .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create().setMaxConnTotal(100).setMaxConnPerRoute(100).build())
-        .setDefaultRequestConfig(RequestConfig.custom()
-            .setConnectTimeout(options.connectTimeoutMillis, TimeUnit.MILLISECONDS)
-            .setResponseTimeout(options.readTimeoutMillis, TimeUnit.MILLISECONDS)
-            .setRedirectsEnabled(options.followRedirects)
-            .build())
-        .build();
+    this.client =
+        HttpAsyncClients.custom()
+            .disableAutomaticRetries()
+            // HTTP/2 over TLS only when asked: 5.0's negotiation fails against Jetty's h2 (with or
+            // without Warden).
+            .setVersionPolicy(
+                options.http2 ? HttpVersionPolicy.NEGOTIATE : HttpVersionPolicy.FORCE_HTTP_1)
+            .setConnectionManager(
+                PoolingAsyncClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(100)
+                    .setMaxConnPerRoute(100)
+                    .build())
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setConnectTimeout(options.connectTimeoutMillis, TimeUnit.MILLISECONDS)
+                    .setResponseTimeout(options.readTimeoutMillis, TimeUnit.MILLISECONDS)
+                    .setRedirectsEnabled(options.followRedirects)
+                    .build())
+            .build();
     client.start();
   }
 
@@ -54,32 +62,38 @@ public final class Apache5AsyncJiraHttp implements JiraHttp {
       request.setBody(step.body.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_JSON);
     }
     CompletableFuture<Result> seen = new CompletableFuture<>();
-    org.apache.hc.client5.http.protocol.HttpClientContext context = org.apache.hc.client5.http.protocol.HttpClientContext.create();
-    client.execute(request, context, new FutureCallback<SimpleHttpResponse>() {
-      @Override
-      public void completed(SimpleHttpResponse response) {
-        Result result = new Result();
-        result.status = response.getCode();
-        Map<String, List<String>> fields = new LinkedHashMap<>();
-        for (Header header : response.getHeaders()) {
-          fields.computeIfAbsent(header.getName(), k -> new ArrayList<>()).add(header.getValue());
-        }
-        result.headers = JiraHttp.interesting(fields);
-        result.body = response.getBodyText();
-        result.version = "HTTP_1_1";
-        seen.complete(result);
-      }
+    org.apache.hc.client5.http.protocol.HttpClientContext context =
+        org.apache.hc.client5.http.protocol.HttpClientContext.create();
+    client.execute(
+        request,
+        context,
+        new FutureCallback<SimpleHttpResponse>() {
+          @Override
+          public void completed(SimpleHttpResponse response) {
+            Result result = new Result();
+            result.status = response.getCode();
+            Map<String, List<String>> fields = new LinkedHashMap<>();
+            for (Header header : response.getHeaders()) {
+              fields
+                  .computeIfAbsent(header.getName(), k -> new ArrayList<>())
+                  .add(header.getValue());
+            }
+            result.headers = JiraHttp.interesting(fields);
+            result.body = response.getBodyText();
+            result.version = "HTTP_1_1";
+            seen.complete(result);
+          }
 
-      @Override
-      public void failed(Exception e) {
-        seen.completeExceptionally(e);
-      }
+          @Override
+          public void failed(Exception e) {
+            seen.completeExceptionally(e);
+          }
 
-      @Override
-      public void cancelled() {
-        seen.cancel(false);
-      }
-    });
+          @Override
+          public void cancelled() {
+            seen.cancel(false);
+          }
+        });
     Result result;
     try {
       result = seen.get(60, TimeUnit.SECONDS);

@@ -24,17 +24,24 @@ public final class Apache5JiraHttp implements JiraHttp {
   private final CloseableHttpClient client;
 
   public Apache5JiraHttp(boolean async, Options options) {
-    // Without automatic retries: HttpClient 5 would otherwise honour a 429's Retry-After and try again, and the
+    // Without automatic retries: HttpClient 5 would otherwise honour a 429's Retry-After and try
+    // again, and the
     // scenarios want to see each answer as it comes.
-    this.client = HttpClients.custom()
-        .disableAutomaticRetries()
-        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setMaxConnTotal(100).setMaxConnPerRoute(100).build())
-        .setDefaultRequestConfig(RequestConfig.custom()
-            .setConnectTimeout(options.connectTimeoutMillis, TimeUnit.MILLISECONDS)
-            .setResponseTimeout(options.readTimeoutMillis, TimeUnit.MILLISECONDS)
-            .setRedirectsEnabled(options.followRedirects)
-            .build())
-        .build();
+    this.client =
+        HttpClients.custom()
+            .disableAutomaticRetries()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(100)
+                    .setMaxConnPerRoute(100)
+                    .build())
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setConnectTimeout(options.connectTimeoutMillis, TimeUnit.MILLISECONDS)
+                    .setResponseTimeout(options.readTimeoutMillis, TimeUnit.MILLISECONDS)
+                    .setRedirectsEnabled(options.followRedirects)
+                    .build())
+            .build();
   }
 
   /** The request the context holds after the exchange, and its {@code Authorization}. */
@@ -46,26 +53,37 @@ public final class Apache5JiraHttp implements JiraHttp {
 
   @Override
   public Result send(Step step) throws Exception {
-    BasicClassicHttpRequest request = new BasicClassicHttpRequest(step.method, URI.create(step.url));
+    BasicClassicHttpRequest request =
+        new BasicClassicHttpRequest(step.method, URI.create(step.url));
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
       request.setHeader(header.getKey(), header.getValue());
     }
     if (step.body != null) {
-      request.setEntity(new ByteArrayEntity(step.body.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_JSON));
+      request.setEntity(
+          new ByteArrayEntity(
+              step.body.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_JSON));
     }
-    org.apache.hc.client5.http.protocol.HttpClientContext context = org.apache.hc.client5.http.protocol.HttpClientContext.create();
-    Result result = client.execute(request, context, response -> {
-      Result seen = new Result();
-      seen.status = response.getCode();
-      Map<String, List<String>> fields = new LinkedHashMap<>();
-      for (Header header : response.getHeaders()) {
-        fields.computeIfAbsent(header.getName(), k -> new ArrayList<>()).add(header.getValue());
-      }
-      seen.headers = JiraHttp.interesting(fields);
-      seen.body = response.getEntity() == null ? null : EntityUtils.toString(response.getEntity());
-      seen.version = "HTTP_1_1";
-      return seen;
-    });
+    org.apache.hc.client5.http.protocol.HttpClientContext context =
+        org.apache.hc.client5.http.protocol.HttpClientContext.create();
+    Result result =
+        client.execute(
+            request,
+            context,
+            response -> {
+              Result seen = new Result();
+              seen.status = response.getCode();
+              Map<String, List<String>> fields = new LinkedHashMap<>();
+              for (Header header : response.getHeaders()) {
+                fields
+                    .computeIfAbsent(header.getName(), k -> new ArrayList<>())
+                    .add(header.getValue());
+              }
+              seen.headers = JiraHttp.interesting(fields);
+              seen.body =
+                  response.getEntity() == null ? null : EntityUtils.toString(response.getEntity());
+              seen.version = "HTTP_1_1";
+              return seen;
+            });
     Header own = request.getFirstHeader("Authorization");
     result.visibleAuthorization = own == null ? null : own.getValue();
     result.contextAuthorization = contextAuthorization(context);

@@ -29,11 +29,11 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * Calls through Jetty's {@code HttpClient} 12: {@code request.send()} returning a
- * {@code ContentResponse}, or {@code request.send(listener)} with a {@code BufferingResponseListener}
+ * Calls through Jetty's {@code HttpClient} 12: {@code request.send()} returning a {@code
+ * ContentResponse}, or {@code request.send(listener)} with a {@code BufferingResponseListener}
  * (whose callback runs on Jetty's threads). With {@code --http2} over TLS, HTTP/2 or HTTP/1.1 is
- * negotiated by ALPN (which needs jetty-http2-client-transport and jetty-alpn-java-client on the class
- * path). Written to 12.0's API, which 12.1 keeps.
+ * negotiated by ALPN (which needs jetty-http2-client-transport and jetty-alpn-java-client on the
+ * class path). Written to 12.0's API, which 12.1 keeps.
  */
 public final class JettyJiraHttp implements JiraHttp {
 
@@ -47,11 +47,15 @@ public final class JettyJiraHttp implements JiraHttp {
     ClientConnector connector = new ClientConnector();
     connector.setConnectTimeout(Duration.ofMillis(options.connectTimeoutMillis));
     connector.setSslContextFactory(new SslContextFactory.Client());
-    HttpClientTransport transport = options.http2
-        // HTTP/1.1 first: a plain-text request then takes it (Jetty would otherwise try h2c); TLS negotiates by ALPN.
-        ? new HttpClientTransportDynamic(connector, HttpClientConnectionFactory.HTTP11,
-            new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector)))
-        : new HttpClientTransportOverHTTP(connector);
+    HttpClientTransport transport =
+        options.http2
+            // HTTP/1.1 first: a plain-text request then takes it (Jetty would otherwise try h2c);
+            // TLS negotiates by ALPN.
+            ? new HttpClientTransportDynamic(
+                connector,
+                HttpClientConnectionFactory.HTTP11,
+                new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector)))
+            : new HttpClientTransportOverHTTP(connector);
     this.client = new HttpClient(transport);
     client.setFollowRedirects(options.followRedirects);
     client.start();
@@ -59,27 +63,35 @@ public final class JettyJiraHttp implements JiraHttp {
 
   @Override
   public Result send(Step step) throws Exception {
-    Request request = client.newRequest(step.url).method(step.method).timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    Request request =
+        client
+            .newRequest(step.url)
+            .method(step.method)
+            .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     request.headers(fields -> step.headers.forEach(fields::put));
     if (step.body != null) {
-      request.body(new StringRequestContent(step.headers.getOrDefault("Content-Type", "application/json"), step.body,
-          StandardCharsets.UTF_8));
+      request.body(
+          new StringRequestContent(
+              step.headers.getOrDefault("Content-Type", "application/json"),
+              step.body,
+              StandardCharsets.UTF_8));
     }
     if (!async) {
       ContentResponse response = request.send();
       return result(response, response.getContentAsString());
     }
     CompletableFuture<Result> seen = new CompletableFuture<>();
-    request.send(new BufferingResponseListener() {
-      @Override
-      public void onComplete(org.eclipse.jetty.client.Result done) {
-        if (done.isFailed()) {
-          seen.completeExceptionally(done.getFailure());
-        } else {
-          seen.complete(result(done.getResponse(), getContentAsString()));
-        }
-      }
-    });
+    request.send(
+        new BufferingResponseListener() {
+          @Override
+          public void onComplete(org.eclipse.jetty.client.Result done) {
+            if (done.isFailed()) {
+              seen.completeExceptionally(done.getFailure());
+            } else {
+              seen.complete(result(done.getResponse(), getContentAsString()));
+            }
+          }
+        });
     try {
       return seen.get(60, TimeUnit.SECONDS);
     } catch (ExecutionException e) {

@@ -14,7 +14,10 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
-/** Calls through OkHttp: {@code execute()}, or {@code enqueue()} with a callback. Written to OkHttp 3.12's API, which 4 and 5 keep. */
+/**
+ * Calls through OkHttp: {@code execute()}, or {@code enqueue()} with a callback. Written to OkHttp
+ * 3.12's API, which 4 and 5 keep.
+ */
 public final class OkHttpJiraHttp implements JiraHttp {
 
   private final OkHttpClient client;
@@ -22,19 +25,24 @@ public final class OkHttpJiraHttp implements JiraHttp {
 
   public OkHttpJiraHttp(boolean async, Options options) {
     this.async = async;
-    this.client = new OkHttpClient.Builder()
-        .followRedirects(options.followRedirects)
-        .followSslRedirects(options.followRedirects)
-        .connectTimeout(options.connectTimeoutMillis, TimeUnit.MILLISECONDS)
-        .readTimeout(options.readTimeoutMillis, TimeUnit.MILLISECONDS)
-        .retryOnConnectionFailure(false)
-        .build();
+    this.client =
+        new OkHttpClient.Builder()
+            .followRedirects(options.followRedirects)
+            .followSslRedirects(options.followRedirects)
+            .connectTimeout(options.connectTimeoutMillis, TimeUnit.MILLISECONDS)
+            .readTimeout(options.readTimeoutMillis, TimeUnit.MILLISECONDS)
+            .retryOnConnectionFailure(false)
+            .build();
   }
 
   @Override
   public Result send(Step step) throws Exception {
-    RequestBody body = step.body == null ? null
-        : RequestBody.create(MediaType.parse(step.headers.getOrDefault("Content-Type", "application/json")), step.body);
+    RequestBody body =
+        step.body == null
+            ? null
+            : RequestBody.create(
+                MediaType.parse(step.headers.getOrDefault("Content-Type", "application/json")),
+                step.body);
     if (body == null && (step.method.equals("POST") || step.method.equals("PUT"))) {
       body = RequestBody.create(null, new byte[0]);
     }
@@ -49,21 +57,22 @@ public final class OkHttpJiraHttp implements JiraHttp {
       }
     }
     CompletableFuture<Result> seen = new CompletableFuture<>();
-    call.enqueue(new Callback() {
-      @Override
-      public void onFailure(Call failed, IOException e) {
-        seen.completeExceptionally(e);
-      }
+    call.enqueue(
+        new Callback() {
+          @Override
+          public void onFailure(Call failed, IOException e) {
+            seen.completeExceptionally(e);
+          }
 
-      @Override
-      public void onResponse(Call done, Response response) {
-        try (response) {
-          seen.complete(result(response));
-        } catch (IOException | RuntimeException e) {
-          seen.completeExceptionally(e);
-        }
-      }
-    });
+          @Override
+          public void onResponse(Call done, Response response) {
+            try (response) {
+              seen.complete(result(response));
+            } catch (IOException | RuntimeException e) {
+              seen.completeExceptionally(e);
+            }
+          }
+        });
     try {
       return seen.get();
     } catch (ExecutionException e) {
@@ -77,8 +86,12 @@ public final class OkHttpJiraHttp implements JiraHttp {
     result.headers = JiraHttp.interesting(response.headers().toMultimap());
     result.body = response.body() == null ? null : response.body().string();
     result.visibleAuthorization = response.request().header("Authorization");
-    // The request as OkHttp sent it on the network (after the application interceptors, Warden's among them).
-    result.contextAuthorization = response.networkResponse() == null ? null : response.networkResponse().request().header("Authorization");
+    // The request as OkHttp sent it on the network (after the application interceptors, Warden's
+    // among them).
+    result.contextAuthorization =
+        response.networkResponse() == null
+            ? null
+            : response.networkResponse().request().header("Authorization");
     result.version = response.protocol().toString().equals("h2") ? "HTTP_2" : "HTTP_1_1";
     return result;
   }

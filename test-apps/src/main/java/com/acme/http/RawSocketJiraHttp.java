@@ -18,9 +18,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A client Warden does not hook: HTTP/1.1 written by hand over a {@code java.net.Socket}
- * ({@code socket}) or a {@code SocketChannel} ({@code socket-channel}), as home-grown code and
- * unsupported libraries do. Plain HTTP only.
+ * A client Warden does not hook: HTTP/1.1 written by hand over a {@code java.net.Socket} ({@code
+ * socket}) or a {@code SocketChannel} ({@code socket-channel}), as home-grown code and unsupported
+ * libraries do. Plain HTTP only.
  */
 public final class RawSocketJiraHttp implements JiraHttp {
 
@@ -35,15 +35,26 @@ public final class RawSocketJiraHttp implements JiraHttp {
   @Override
   public Result send(Step step) throws Exception {
     URI uri = URI.create(step.url);
-    InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
+    InetSocketAddress address =
+        new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
     byte[] body = step.body == null ? new byte[0] : step.body.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head = new StringBuilder()
-        .append(step.method).append(' ').append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-        .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(uri.getHost()).append(uri.getPort() < 0 ? "" : ":" + uri.getPort()).append("\r\n")
-        .append("Connection: close\r\n")
-        .append("Content-Length: ").append(body.length).append("\r\n");
-    step.headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    StringBuilder head =
+        new StringBuilder()
+            .append(step.method)
+            .append(' ')
+            .append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+            .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(uri.getHost())
+            .append(uri.getPort() < 0 ? "" : ":" + uri.getPort())
+            .append("\r\n")
+            .append("Connection: close\r\n")
+            .append("Content-Length: ")
+            .append(body.length)
+            .append("\r\n");
+    step.headers.forEach(
+        (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
     head.append("\r\n");
     byte[] request = concat(head.toString().getBytes(StandardCharsets.ISO_8859_1), body);
     byte[] response;
@@ -83,7 +94,9 @@ public final class RawSocketJiraHttp implements JiraHttp {
       String name = lines[i].substring(0, colon).trim();
       String value = lines[i].substring(colon + 1).trim();
       fields.put(name, List.of(value));
-      chunked |= name.equalsIgnoreCase("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked");
+      chunked |=
+          name.equalsIgnoreCase("transfer-encoding")
+              && value.toLowerCase(Locale.ROOT).contains("chunked");
     }
     String rest = text.substring(end + 4);
     result.body = chunked ? unchunk(rest) : rest;

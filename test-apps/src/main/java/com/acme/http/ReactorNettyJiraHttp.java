@@ -35,27 +35,39 @@ public final class ReactorNettyJiraHttp implements JiraHttp {
   public ReactorNettyJiraHttp(boolean async, Options options) {
     this.async = async;
     // A pool of its own, large enough for the fifty calls at once the tests make.
-    ConnectionProvider pool = ConnectionProvider.builder("acme-jira").maxConnections(100).pendingAcquireMaxCount(-1).build();
-    HttpClient http = HttpClient.create(pool)
-        .followRedirect(options.followRedirects)
-        .responseTimeout(Duration.ofMillis(options.readTimeoutMillis))
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMillis);
+    ConnectionProvider pool =
+        ConnectionProvider.builder("acme-jira")
+            .maxConnections(100)
+            .pendingAcquireMaxCount(-1)
+            .build();
+    HttpClient http =
+        HttpClient.create(pool)
+            .followRedirect(options.followRedirects)
+            .responseTimeout(Duration.ofMillis(options.readTimeoutMillis))
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMillis);
     this.client = options.http2 ? http.protocol(HttpProtocol.H2, HttpProtocol.HTTP11) : http;
   }
 
   @Override
   public Result send(Step step) throws Exception {
-    HttpClient.ResponseReceiver<?> receiver = client
-        .headers(headers -> step.headers.forEach(headers::set))
-        .request(HttpMethod.valueOf(step.method))
-        .uri(step.url);
+    HttpClient.ResponseReceiver<?> receiver =
+        client
+            .headers(headers -> step.headers.forEach(headers::set))
+            .request(HttpMethod.valueOf(step.method))
+            .uri(step.url);
     if (step.body != null) {
       byte[] body = step.body.getBytes(StandardCharsets.UTF_8);
-      receiver = ((HttpClient.RequestSender) receiver).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+      receiver =
+          ((HttpClient.RequestSender) receiver)
+              .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
     }
-    Mono<Result> call = receiver.responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8)
-        .defaultIfEmpty("")
-        .map(text -> result(response, text)));
+    Mono<Result> call =
+        receiver.responseSingle(
+            (response, content) ->
+                content
+                    .asString(StandardCharsets.UTF_8)
+                    .defaultIfEmpty("")
+                    .map(text -> result(response, text)));
     if (!async) {
       try {
         return call.block(Duration.ofSeconds(60));

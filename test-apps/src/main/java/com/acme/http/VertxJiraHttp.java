@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Calls through Vert.x WebClient. Both modes call {@code send()} / {@code sendBuffer()} on the
  * application's thread and get a {@code Future}; {@code vertx} takes the response back to that
- * thread (blocking on a {@code CompletableFuture}), {@code vertx-async} reads it in the callback, on
- * the event loop. Written to 4.0's API, which 4.5 and 5.0 keep (the {@code Future}-returning sends,
- * {@code Future.onComplete}, {@code HttpRequest.timeout}, no pool-size option, which 5.0 moved).
+ * thread (blocking on a {@code CompletableFuture}), {@code vertx-async} reads it in the callback,
+ * on the event loop. Written to 4.0's API, which 4.5 and 5.0 keep (the {@code Future}-returning
+ * sends, {@code Future.onComplete}, {@code HttpRequest.timeout}, no pool-size option, which 5.0
+ * moved).
  */
 public final class VertxJiraHttp implements JiraHttp {
 
@@ -35,9 +36,10 @@ public final class VertxJiraHttp implements JiraHttp {
   public VertxJiraHttp(boolean async, Options options) {
     this.async = async;
     this.options = options;
-    WebClientOptions web = new WebClientOptions()
-        .setFollowRedirects(options.followRedirects)
-        .setConnectTimeout(options.connectTimeoutMillis);
+    WebClientOptions web =
+        new WebClientOptions()
+            .setFollowRedirects(options.followRedirects)
+            .setConnectTimeout(options.connectTimeoutMillis);
     if (options.http2) {
       web.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true);
     }
@@ -46,10 +48,13 @@ public final class VertxJiraHttp implements JiraHttp {
 
   @Override
   public Result send(Step step) throws Exception {
-    HttpRequest<Buffer> request = client.requestAbs(HttpMethod.valueOf(step.method), step.url)
-        .followRedirects(options.followRedirects)
-        // The time without a byte of the response: WebClient's read timeout, a TimeoutException when it passes.
-        .timeout(options.readTimeoutMillis);
+    HttpRequest<Buffer> request =
+        client
+            .requestAbs(HttpMethod.valueOf(step.method), step.url)
+            .followRedirects(options.followRedirects)
+            // The time without a byte of the response: WebClient's read timeout, a TimeoutException
+            // when it passes.
+            .timeout(options.readTimeoutMillis);
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
       request.putHeader(header.getKey(), header.getValue());
     }
@@ -65,23 +70,25 @@ public final class VertxJiraHttp implements JiraHttp {
     Result result;
     if (async) {
       CompletableFuture<Result> seen = new CompletableFuture<>();
-      sent.onComplete(done -> {
-        if (done.succeeded()) {
-          seen.complete(result(done.result()));
-        } else {
-          seen.completeExceptionally(done.cause());
-        }
-      });
+      sent.onComplete(
+          done -> {
+            if (done.succeeded()) {
+              seen.complete(result(done.result()));
+            } else {
+              seen.completeExceptionally(done.cause());
+            }
+          });
       result = await(seen);
     } else {
       CompletableFuture<HttpResponse<Buffer>> seen = new CompletableFuture<>();
-      sent.onComplete(done -> {
-        if (done.succeeded()) {
-          seen.complete(done.result());
-        } else {
-          seen.completeExceptionally(done.cause());
-        }
-      });
+      sent.onComplete(
+          done -> {
+            if (done.succeeded()) {
+              seen.complete(done.result());
+            } else {
+              seen.completeExceptionally(done.cause());
+            }
+          });
       result = result(await(seen));
     }
     result.visibleAuthorization = request.headers().get("Authorization");

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Starts the sample application in a JVM of its own, with or without
- * {@code -javaagent:agent/target/warden-agent.jar}, as a user would.
+ * Starts the sample application in a JVM of its own, with or without {@code
+ * -javaagent:agent/target/warden-agent.jar}, as a user would.
  */
 public final class AppLauncher {
 
@@ -33,7 +33,9 @@ public final class AppLauncher {
   /** The Java launcher: {@code warden.test.java}, else this JVM's. */
   public static String java() {
     String configured = System.getProperty("warden.test.java", System.getenv("WARDEN_TEST_JAVA"));
-    return configured != null && !configured.isBlank() ? configured : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return configured != null && !configured.isBlank()
+        ? configured
+        : Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   private static volatile int javaFeature;
@@ -45,8 +47,10 @@ public final class AppLauncher {
         Process process = new ProcessBuilder(java(), "-version").redirectErrorStream(true).start();
         String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
-        java.util.regex.Matcher version = java.util.regex.Pattern.compile("version \"(\\d+)").matcher(text);
-        javaFeature = version.find() ? Integer.parseInt(version.group(1)) : Runtime.version().feature();
+        java.util.regex.Matcher version =
+            java.util.regex.Pattern.compile("version \"(\\d+)").matcher(text);
+        javaFeature =
+            version.find() ? Integer.parseInt(version.group(1)) : Runtime.version().feature();
       } catch (IOException e) {
         throw new IllegalStateException("cannot run " + java() + " -version", e);
       } catch (InterruptedException e) {
@@ -70,14 +74,15 @@ public final class AppLauncher {
   private static String required(String property) {
     String value = System.getProperty(property);
     if (value == null) {
-      throw new IllegalStateException("system property " + property + " is not set: run through Maven (mvn verify)");
+      throw new IllegalStateException(
+          "system property " + property + " is not set: run through Maven (mvn verify)");
     }
     return value;
   }
 
   /**
-   * Puts a client library of the version matrix on the class path: {@code okhttp-4.12} is
-   * {@code test-apps/clients/okhttp-4.12/target/classpath.txt}.
+   * Puts a client library of the version matrix on the class path: {@code okhttp-4.12} is {@code
+   * test-apps/clients/okhttp-4.12/target/classpath.txt}.
    */
   public AppLauncher library(String name) {
     libraries.add(name);
@@ -98,7 +103,8 @@ public final class AppLauncher {
   public static Path libraryJar(String name) {
     String classpath = libraryClasspath(name);
     if (classpath.contains(java.io.File.pathSeparator)) {
-      throw new IllegalStateException("client library " + name + " resolves to more than one jar: " + classpath);
+      throw new IllegalStateException(
+          "client library " + name + " resolves to more than one jar: " + classpath);
     }
     return Path.of(classpath);
   }
@@ -109,7 +115,13 @@ public final class AppLauncher {
     try {
       return java.nio.file.Files.readString(file).trim();
     } catch (IOException e) {
-      throw new IllegalStateException("no class path for client library " + name + " at " + file + ": build test-apps/clients first", e);
+      throw new IllegalStateException(
+          "no class path for client library "
+              + name
+              + " at "
+              + file
+              + ": build test-apps/clients first",
+          e);
     }
   }
 
@@ -165,14 +177,18 @@ public final class AppLauncher {
   public List<String> command() {
     List<String> command = new ArrayList<>();
     command.add(java());
-    // Options for every application JVM of a run (the test suite starts hundreds of short-lived ones).
+    // Options for every application JVM of a run (the test suite starts hundreds of short-lived
+    // ones).
     String common = System.getProperty("warden.app.jvm.options", "").trim();
     if (!common.isEmpty()) {
       command.addAll(List.of(common.split("\\s+")));
     }
     command.addAll(agentsBefore);
     if (agentJar != null) {
-      String args = agentArguments.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+      String args =
+          agentArguments.entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue())
+              .collect(Collectors.joining(","));
       command.add("-javaagent:" + agentJar + (args.isEmpty() ? "" : "=" + args));
       command.add("-javaagent:" + probeJar());
     }
@@ -201,13 +217,20 @@ public final class AppLauncher {
   static synchronized Path probeJar() {
     if (probeJar == null) {
       try {
-        Path dir = java.nio.file.Files.createDirectories(Path.of(System.getProperty("warden.work.dir", "target/it-work")));
+        Path dir =
+            java.nio.file.Files.createDirectories(
+                Path.of(System.getProperty("warden.work.dir", "target/it-work")));
         Path jar = java.nio.file.Files.createTempFile(dir, "suppressed-probe-", ".jar");
         java.util.jar.Manifest manifest = new java.util.jar.Manifest();
         manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", dev.warden.testapps.probe.SuppressedProbe.class.getName());
-        String entry = dev.warden.testapps.probe.SuppressedProbe.class.getName().replace('.', '/') + ".class";
-        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar), manifest);
+        manifest
+            .getMainAttributes()
+            .putValue("Premain-Class", dev.warden.testapps.probe.SuppressedProbe.class.getName());
+        String entry =
+            dev.warden.testapps.probe.SuppressedProbe.class.getName().replace('.', '/') + ".class";
+        try (java.util.jar.JarOutputStream out =
+                new java.util.jar.JarOutputStream(
+                    java.nio.file.Files.newOutputStream(jar), manifest);
             InputStream in = AppLauncher.class.getClassLoader().getResourceAsStream(entry)) {
           out.putNextEntry(new java.util.jar.JarEntry(entry));
           in.transferTo(out);
@@ -249,32 +272,47 @@ public final class AppLauncher {
     }
 
     private static CompletableFuture<List<String>> lines(InputStream in) {
-      return CompletableFuture.supplyAsync(() -> {
-        try (in) {
-          return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        } catch (IOException e) {
-          return List.of("<unreadable: " + e + ">");
-        }
-      });
+      return CompletableFuture.supplyAsync(
+          () -> {
+            try (in) {
+              return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            } catch (IOException e) {
+              return List.of("<unreadable: " + e + ">");
+            }
+          });
     }
 
     /** Kills the JVM at once, as {@code kill -9} would (exit code 137): a crash. */
     public AppRun kill() throws Exception {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
-      return AppRun.of(process.exitValue(), stdout.get(10, TimeUnit.SECONDS), stderr.get(10, TimeUnit.SECONDS));
+      return AppRun.of(
+          process.exitValue(), stdout.get(10, TimeUnit.SECONDS), stderr.get(10, TimeUnit.SECONDS));
     }
 
     /** Waits for the JVM to end (killing it past the timeout). */
     public AppRun await() throws Exception {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("the application did not finish within " + timeout + "\n--- stdout\n"
-            + String.join("\n", stdout.get(5, TimeUnit.SECONDS)) + "\n--- stderr\n" + String.join("\n", stderr.get(5, TimeUnit.SECONDS)));
+        throw new AssertionError(
+            "the application did not finish within "
+                + timeout
+                + "\n--- stdout\n"
+                + String.join("\n", stdout.get(5, TimeUnit.SECONDS))
+                + "\n--- stderr\n"
+                + String.join("\n", stderr.get(5, TimeUnit.SECONDS)));
       }
-      AppRun run = AppRun.of(process.exitValue(), stdout.get(10, TimeUnit.SECONDS), stderr.get(10, TimeUnit.SECONDS));
+      AppRun run =
+          AppRun.of(
+              process.exitValue(),
+              stdout.get(10, TimeUnit.SECONDS),
+              stderr.get(10, TimeUnit.SECONDS));
       if (run.suppressed() != null && !run.suppressed().equals("0")) {
-        throw new AssertionError("Warden's advice suppressed errors (Hooks.suppressedCount() is " + run.suppressed() + ")\n" + run);
+        throw new AssertionError(
+            "Warden's advice suppressed errors (Hooks.suppressedCount() is "
+                + run.suppressed()
+                + ")\n"
+                + run);
       }
       return run;
     }

@@ -29,7 +29,8 @@ public record AppRun(int exitCode, List<String> stdout, List<String> stderr, Str
     List<String> rest = new ArrayList<>(stderr.size());
     for (String line : stderr) {
       if (line.startsWith(dev.warden.testapps.probe.SuppressedProbe.PREFIX)) {
-        suppressed = line.substring(dev.warden.testapps.probe.SuppressedProbe.PREFIX.length()).trim();
+        suppressed =
+            line.substring(dev.warden.testapps.probe.SuppressedProbe.PREFIX.length()).trim();
       } else {
         rest.add(line);
       }
@@ -54,7 +55,9 @@ public record AppRun(int exitCode, List<String> stdout, List<String> stderr, Str
 
   /** The result line of step {@code n} (from 1). */
   public JsonNode step(int n) {
-    return steps().stream().filter(s -> s.path("step").asInt() == n).findFirst()
+    return steps().stream()
+        .filter(s -> s.path("step").asInt() == n)
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no result for step " + n + "; output:\n" + this));
   }
 
@@ -80,6 +83,11 @@ public record AppRun(int exitCode, List<String> stdout, List<String> stderr, Str
 
   @Override
   public String toString() {
-    return "exit " + exitCode + "\n--- stdout\n" + String.join("\n", stdout) + "\n--- stderr\n" + String.join("\n", stderr);
+    return "exit "
+        + exitCode
+        + "\n--- stdout\n"
+        + String.join("\n", stdout)
+        + "\n--- stderr\n"
+        + String.join("\n", stderr);
   }
 }

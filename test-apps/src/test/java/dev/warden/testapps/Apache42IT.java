@@ -1,6 +1,9 @@
 package dev.warden.testapps;
 
-/** The client scenarios on Apache HttpClient 4.2 (the oldest supported; DefaultHttpClient and its request director). */
+/**
+ * The client scenarios on Apache HttpClient 4.2 (the oldest supported; DefaultHttpClient and its
+ * request director).
+ */
 class Apache42IT extends ClientScenarios {
 
   @Override

@@ -1,6 +1,9 @@
 package dev.warden.testapps;
 
-/** The client scenarios on Apache HttpClient 4.5 (the newest), HttpClients.custom() and the exec chain. */
+/**
+ * The client scenarios on Apache HttpClient 4.5 (the newest), HttpClients.custom() and the exec
+ * chain.
+ */
 class Apache45IT extends ClientScenarios {
 
   @Override

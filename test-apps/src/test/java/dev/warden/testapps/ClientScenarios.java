@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The scenarios every hooked client must pass, each in a real JVM started with
- * {@code -javaagent:agent/target/warden-agent.jar} against the fake Jira. Subclasses name the client.
+ * The scenarios every hooked client must pass, each in a real JVM started with {@code
+ * -javaagent:agent/target/warden-agent.jar} against the fake Jira. Subclasses name the client.
  */
 abstract class ClientScenarios {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       # Every scenario runs with raw connections to Jira refused: a hooked client must never be.
       unmanaged-egress: block
@@ -70,7 +71,10 @@ abstract class ClientScenarios {
   /** The client's name as the sample application takes it. */
   abstract String client();
 
-  /** The client library of the version matrix the sample application runs on, or {@code null} for a JDK client. */
+  /**
+   * The client library of the version matrix the sample application runs on, or {@code null} for a
+   * JDK client.
+   */
   String library() {
     return null;
   }
@@ -88,7 +92,9 @@ abstract class ClientScenarios {
     return client().startsWith("jdk") || client().startsWith("okhttp");
   }
 
-  /** The protocol the fake Jira sees over TLS (a client may negotiate HTTP/2 by ALPN on its own). */
+  /**
+   * The protocol the fake Jira sees over TLS (a client may negotiate HTTP/2 by ALPN on its own).
+   */
   String tlsProtocol() {
     return http2() ? "HTTP/2.0" : "HTTP/1.1";
   }
@@ -122,12 +128,17 @@ abstract class ClientScenarios {
     app.args(harness.steps(steps).toString());
     AppRun run = app.run();
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.suppressed()).as("Hooks.suppressedCount() at exit, as the probe reported it").isEqualTo("0");
+    assertThat(run.suppressed())
+        .as("Hooks.suppressedCount() at exit, as the probe reported it")
+        .isEqualTo("0");
     return run;
   }
 
   List<Received> jiraReceived(String method, String pathPart) {
-    return harness.jira.journal().matching(r -> r.method().equals(method) && r.path().contains(pathPart));
+    return harness
+        .jira
+        .journal()
+        .matching(r -> r.method().equals(method) && r.path().contains(pathPart));
   }
 
   @Test
@@ -138,10 +149,13 @@ abstract class ClientScenarios {
     assertThat(result.path("status").asInt()).isEqualTo(200);
     assertThat(result.path("body").asText()).contains("\"key\":\"OPS-1\"");
     List<Received> received = jiraReceived("GET", "/rest/api/2/issue/OPS-1");
-    assertThat(received).singleElement().satisfies(r -> {
-      assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
-      assertThat(r.principal()).isEqualTo("basic:" + Harness.USER);
-    });
+    assertThat(received)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
+              assertThat(r.principal()).isEqualTo("basic:" + Harness.USER);
+            });
     ReceivedSpan span = harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue/"), 1).get(0);
     assertThat(span.name()).isEqualTo("GET /rest/api/2/issue/{issueIdOrKey}");
     assertThat(span.kind()).isEqualTo("SPAN_KIND_CLIENT");
@@ -169,18 +183,29 @@ abstract class ClientScenarios {
   @Test
   void applicationsOwnAuthorizationIsReplacedAndCannotBeReadBack() throws Exception {
     String bogus = "Basic Ym9ndXM6Ym9ndXM=";
-    AppRun run = run(List.of(withHeader(call("sync", "GET", "{jira}/rest/api/3/myself"), "Authorization", bogus)));
+    AppRun run =
+        run(
+            List.of(
+                withHeader(
+                    call("sync", "GET", "{jira}/rest/api/3/myself"), "Authorization", bogus)));
 
     assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
-    assertThat(jiraReceived("GET", "/myself")).singleElement()
-        .satisfies(r -> assertThat(r.headers().get("authorization")).containsExactly(harness.expectedAuthorization()));
+    assertThat(jiraReceived("GET", "/myself"))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.headers().get("authorization"))
+                    .containsExactly(harness.expectedAuthorization()));
     String visible = run.step(1).path("visibleAuthorization").asText(null);
-    assertThat(visible).isNotEqualTo(harness.expectedAuthorization()).satisfiesAnyOf(
-        v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(bogus));
-    // Apache HttpClient's execution context holds the request the client last worked on: not Warden's either.
+    assertThat(visible)
+        .isNotEqualTo(harness.expectedAuthorization())
+        .satisfiesAnyOf(v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(bogus));
+    // Apache HttpClient's execution context holds the request the client last worked on: not
+    // Warden's either.
     String inContext = run.step(1).path("contextAuthorization").asText(null);
-    assertThat(inContext).isNotEqualTo(harness.expectedAuthorization()).satisfiesAnyOf(
-        v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(bogus));
+    assertThat(inContext)
+        .isNotEqualTo(harness.expectedAuthorization())
+        .satisfiesAnyOf(v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(bogus));
   }
 
   @Test
@@ -194,18 +219,27 @@ abstract class ClientScenarios {
 
   @Test
   void httpsCallIsAuthenticated() throws Exception {
-    AppRun run = http2()
-        ? run(List.of(call("sync", "GET", "{jira-tls}/rest/api/2/issue/SUP-1")), "--http2")
-        : run(List.of(call("sync", "GET", "{jira-tls}/rest/api/2/issue/SUP-1")));
+    AppRun run =
+        http2()
+            ? run(List.of(call("sync", "GET", "{jira-tls}/rest/api/2/issue/SUP-1")), "--http2")
+            : run(List.of(call("sync", "GET", "{jira-tls}/rest/api/2/issue/SUP-1")));
 
     assertThat(run.step(1).path("status").asInt()).as(run.toString()).isEqualTo(200);
     assertThat(run.step(1).path("version").asText()).isEqualTo(http2() ? "HTTP_2" : "HTTP_1_1");
-    assertThat(jiraReceived("GET", "/issue/SUP-1")).singleElement().satisfies(r -> {
-      assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
-      assertThat(r.protocol()).isEqualTo(tlsProtocol());
-    });
-    assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 1)).singleElement()
-        .satisfies(s -> assertThat(s.attributes()).containsEntry("jira.site", "jira-tls").containsEntry("server.address", "localhost"));
+    assertThat(jiraReceived("GET", "/issue/SUP-1"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
+              assertThat(r.protocol()).isEqualTo(tlsProtocol());
+            });
+    assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 1))
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.attributes())
+                    .containsEntry("jira.site", "jira-tls")
+                    .containsEntry("server.address", "localhost"));
   }
 
   @Test
@@ -217,8 +251,10 @@ abstract class ClientScenarios {
     assertThat(result.path("headers").path("x-warden-decision").asText()).isEqualTo("deny");
     assertThat(result.path("headers").path("x-warden-rule").asText()).isEqualTo("no-deletes");
     assertThat(result.path("headers").path("content-type").asText()).startsWith("application/json");
-    assertThat(Harness.JSON.readTree(result.path("body").asText())).isEqualTo(Harness.JSON.readTree(
-        "{\"errorMessages\":[\"warden: DELETE /rest/api/2/issue/OPS-2 (deleteIssue) denied by rule no-deletes\"],\"errors\":{}}"));
+    assertThat(Harness.JSON.readTree(result.path("body").asText()))
+        .isEqualTo(
+            Harness.JSON.readTree(
+                "{\"errorMessages\":[\"warden: DELETE /rest/api/2/issue/OPS-2 (deleteIssue) denied by rule no-deletes\"],\"errors\":{}}"));
     assertThat(harness.jira.journal().matching(r -> r.method().equals("DELETE"))).isEmpty();
     ReceivedSpan span = harness.spans(s -> s.name().startsWith("DELETE"), 1).get(0);
     assertThat(span.attributes())
@@ -232,45 +268,78 @@ abstract class ClientScenarios {
 
   @Test
   void createIsAllowedInOneProjectAndDeniedInAnother() throws Exception {
-    AppRun run = run(List.of(
-        withBody(withHeader(call("triage", "POST", "{jira}/rest/api/2/issue"), "Content-Type", "application/json"), create("OPS", "allowed")),
-        withBody(withHeader(call("triage", "POST", "{jira}/rest/api/2/issue"), "Content-Type", "application/json"), create("HR", "denied"))));
+    AppRun run =
+        run(
+            List.of(
+                withBody(
+                    withHeader(
+                        call("triage", "POST", "{jira}/rest/api/2/issue"),
+                        "Content-Type",
+                        "application/json"),
+                    create("OPS", "allowed")),
+                withBody(
+                    withHeader(
+                        call("triage", "POST", "{jira}/rest/api/2/issue"),
+                        "Content-Type",
+                        "application/json"),
+                    create("HR", "denied"))));
 
     assertThat(run.step(1).path("status").asInt()).isEqualTo(201);
     assertThat(run.step(1).path("body").asText()).contains("\"key\":\"OPS-");
     assertThat(run.step(2).path("status").asInt()).isEqualTo(403);
-    assertThat(run.step(2).path("headers").path("x-warden-rule").asText()).isEqualTo("default-deny");
-    assertThat(jiraReceived("POST", "/rest/api/2/issue")).singleElement()
+    assertThat(run.step(2).path("headers").path("x-warden-rule").asText())
+        .isEqualTo("default-deny");
+    assertThat(jiraReceived("POST", "/rest/api/2/issue"))
+        .singleElement()
         .satisfies(r -> assertThat(r.body()).isEqualTo(create("OPS", "allowed")));
     List<ReceivedSpan> spans = harness.spans(s -> s.name().equals("POST /rest/api/2/issue"), 2);
-    assertThat(spans).extracting(s -> s.attribute("jira.project.key") + " " + s.attribute("warden.decision"))
+    assertThat(spans)
+        .extracting(s -> s.attribute("jira.project.key") + " " + s.attribute("warden.decision"))
         .containsExactlyInAnyOrder("OPS allow", "HR deny");
   }
 
   @Test
   void nonJiraHostGetsTheApplicationsOwnHeaderAndNeverTheCredential() throws Exception {
-    AppRun run = run(List.of(withHeader(call("sync", "GET", "{echo}/status"), "Authorization", "Bearer the-apps-own")));
+    AppRun run =
+        run(
+            List.of(
+                withHeader(
+                    call("sync", "GET", "{echo}/status"), "Authorization", "Bearer the-apps-own")));
 
     assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
-    assertThat(harness.echo.journal().all()).singleElement()
-        .satisfies(r -> assertThat(r.headers().get("authorization")).containsExactly("Bearer the-apps-own"));
+    assertThat(harness.echo.journal().all())
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.headers().get("authorization"))
+                    .containsExactly("Bearer the-apps-own"));
     Thread.sleep(300);
     assertThat(harness.otlp.spans()).isEmpty();
   }
 
   @Test
   void redirectToAnotherHostDropsTheCredential() throws Exception {
-    AppRun run = run(List.of(call("sync", "GET", "{jira}/rest/api/3/attachment/content/10001")), "--follow-redirects");
+    AppRun run =
+        run(
+            List.of(call("sync", "GET", "{jira}/rest/api/3/attachment/content/10001")),
+            "--follow-redirects");
 
     assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
-    assertThat(jiraReceived("GET", "/attachment/content/10001")).singleElement()
-        .satisfies(r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
-    assertThat(harness.echo.journal().all()).singleElement().satisfies(r -> {
-      assertThat(r.path()).isEqualTo("/file/10001");
-      assertThat(r.header("Authorization")).isNull();
-    });
-    ReceivedSpan span = harness.spans(s -> s.name().startsWith("GET /rest/api/3/attachment"), 1).get(0);
-    // A client that shows Warden every hop (OkHttp) has the whole call's status; where Warden follows the hops itself, the hop's.
+    assertThat(jiraReceived("GET", "/attachment/content/10001"))
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
+    assertThat(harness.echo.journal().all())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.path()).isEqualTo("/file/10001");
+              assertThat(r.header("Authorization")).isNull();
+            });
+    ReceivedSpan span =
+        harness.spans(s -> s.name().startsWith("GET /rest/api/3/attachment"), 1).get(0);
+    // A client that shows Warden every hop (OkHttp) has the whole call's status; where Warden
+    // follows the hops itself, the hop's.
     assertThat(span.attributes()).containsEntry("jira.operation", "getAttachmentContent");
     assertThat(span.attribute("http.response.status_code")).isIn(200L, 303L);
     assertThat(harness.otlp.spans()).hasSize(1);
@@ -278,47 +347,86 @@ abstract class ClientScenarios {
 
   @Test
   void throttleAnswers429PastMaxWait() throws Exception {
-    AppRun run = run(List.of(
-        call("reports", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        call("reports", "GET", "{jira}/rest/api/2/issue/OPS-1")));
+    AppRun run =
+        run(
+            List.of(
+                call("reports", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                call("reports", "GET", "{jira}/rest/api/2/issue/OPS-1")));
 
     assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
     JsonNode throttled = run.step(2);
     assertThat(throttled.path("status").asInt()).isEqualTo(429);
     assertThat(throttled.path("headers").path("x-warden-decision").asText()).isEqualTo("throttled");
-    assertThat(throttled.path("headers").path("x-warden-throttle").asText()).isEqualTo("one-a-minute");
+    assertThat(throttled.path("headers").path("x-warden-throttle").asText())
+        .isEqualTo("one-a-minute");
     assertThat(throttled.path("headers").path("retry-after").asInt()).isBetween(1, 60);
-    assertThat(throttled.path("body").asText()).contains("warden: GET /rest/api/2/issue/OPS-1 (getIssue) throttled by 'one-a-minute'");
+    assertThat(throttled.path("body").asText())
+        .contains("warden: GET /rest/api/2/issue/OPS-1 (getIssue) throttled by 'one-a-minute'");
     assertThat(jiraReceived("GET", "/issue/OPS-1")).hasSize(1);
-    assertThat(harness.spans(s -> "throttled".equals(s.attribute("warden.decision")), 1)).singleElement()
-        .satisfies(s -> assertThat(s.attributes()).containsEntry("http.response.status_code", 429L).containsEntry("warden.rule", "reports-throttled"));
+    assertThat(harness.spans(s -> "throttled".equals(s.attribute("warden.decision")), 1))
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.attributes())
+                    .containsEntry("http.response.status_code", 429L)
+                    .containsEntry("warden.rule", "reports-throttled"));
   }
 
   @Test
   void jiras429IsRetriedWithTheSameBodyAndPausesItsScope() throws Exception {
     String limited = "{\"errorMessages\":[\"Rate limit exceeded.\"],\"errors\":{}}";
-    // The create's first attempt meets Jira's burst limit; the read meets a quota that resets in 30 s.
-    harness.jira.failNext("POST", "/rest/api/2/issue", 429, java.util.Map.of("Retry-After", "1", "RateLimit-Reason", "jira-burst-based"), limited);
-    harness.jira.failNext("GET", "/issue/OPS-1", 429, java.util.Map.of(
-        "X-RateLimit-Reset", java.time.Instant.now().plusSeconds(30).toString(), "RateLimit-Reason", "jira-quota-tenant-based"), limited);
+    // The create's first attempt meets Jira's burst limit; the read meets a quota that resets in 30
+    // s.
+    harness.jira.failNext(
+        "POST",
+        "/rest/api/2/issue",
+        429,
+        java.util.Map.of("Retry-After", "1", "RateLimit-Reason", "jira-burst-based"),
+        limited);
+    harness.jira.failNext(
+        "GET",
+        "/issue/OPS-1",
+        429,
+        java.util.Map.of(
+            "X-RateLimit-Reset",
+            java.time.Instant.now().plusSeconds(30).toString(),
+            "RateLimit-Reason",
+            "jira-quota-tenant-based"),
+        limited);
 
-    AppRun run = run(List.of(
-        withBody(withHeader(call("triage", "POST", "{jira}/rest/api/2/issue"), "Content-Type", "application/json"), create("OPS", "retried")),
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        call("sync", "GET", "{jira-tls}/rest/api/2/issue/OPS-2")));
+    AppRun run =
+        run(
+            List.of(
+                withBody(
+                    withHeader(
+                        call("triage", "POST", "{jira}/rest/api/2/issue"),
+                        "Content-Type",
+                        "application/json"),
+                    create("OPS", "retried")),
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                call("sync", "GET", "{jira-tls}/rest/api/2/issue/OPS-2")));
 
     List<Received> creates = jiraReceived("POST", "/rest/api/2/issue");
     if (resendsJira429()) {
       assertThat(run.step(1).path("status").asInt()).as(run.toString()).isEqualTo(201);
-      assertThat(creates).hasSize(2).allSatisfy(r -> {
-        assertThat(r.body()).isEqualTo(create("OPS", "retried"));
-        assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
-      });
-      assertThat(creates.get(1).atMillis() - creates.get(0).atMillis()).as("Retry-After: 1 honoured").isGreaterThanOrEqualTo(900);
+      assertThat(creates)
+          .hasSize(2)
+          .allSatisfy(
+              r -> {
+                assertThat(r.body()).isEqualTo(create("OPS", "retried"));
+                assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
+              });
+      assertThat(creates.get(1).atMillis() - creates.get(0).atMillis())
+          .as("Retry-After: 1 honoured")
+          .isGreaterThanOrEqualTo(900);
       ReceivedSpan create = harness.spans(s -> s.name().equals("POST /rest/api/2/issue"), 1).get(0);
-      assertThat(create.attributes()).containsEntry("http.request.resend_count", 1L).containsEntry("http.response.status_code", 201L);
-      assertThat(create.events()).singleElement().satisfies(e -> assertThat(e.name()).isEqualTo("warden.retry"));
+      assertThat(create.attributes())
+          .containsEntry("http.request.resend_count", 1L)
+          .containsEntry("http.response.status_code", 201L);
+      assertThat(create.events())
+          .singleElement()
+          .satisfies(e -> assertThat(e.name()).isEqualTo("warden.retry"));
     } else {
       assertThat(run.step(1).path("status").asInt()).isEqualTo(429);
       assertThat(run.step(1).path("body").asText()).contains("Rate limit exceeded.");
@@ -331,16 +439,26 @@ abstract class ClientScenarios {
     assertThat(paused.path("headers").path("x-warden-decision").asText()).isEqualTo("throttled");
     assertThat(paused.path("headers").path("retry-after").asInt()).isBetween(20, 30);
     assertThat(paused.path("body").asText()).contains("Jira asked to pause");
-    assertThat(jiraReceived("GET", "/issue/OPS-1")).as("the paused read never reached Jira").hasSize(1);
-    assertThat(run.step(4).path("status").asInt()).as("another site is not paused: %s", run).isEqualTo(200);
-    assertThat(run.wardenLog()).anySatisfy(line -> assertThat(line).contains("pausing site jira as it asked"));
+    assertThat(jiraReceived("GET", "/issue/OPS-1"))
+        .as("the paused read never reached Jira")
+        .hasSize(1);
+    assertThat(run.step(4).path("status").asInt())
+        .as("another site is not paused: %s", run)
+        .isEqualTo(200);
+    assertThat(run.wardenLog())
+        .anySatisfy(line -> assertThat(line).contains("pausing site jira as it asked"));
   }
 
   @Test
   void traceparentMakesTheAuditSpanAChildEvenWhenNotSampled() throws Exception {
     String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
     String parent = "00f067aa0ba902b7";
-    run(List.of(withHeader(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "traceparent", "00-" + trace + "-" + parent + "-00")));
+    run(
+        List.of(
+            withHeader(
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                "traceparent",
+                "00-" + trace + "-" + parent + "-00")));
 
     ReceivedSpan span = harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 1).get(0);
     assertThat(span.traceId()).isEqualTo(trace);
@@ -349,25 +467,46 @@ abstract class ClientScenarios {
 
   @Test
   void manyConcurrentCallsAreEachAuthenticatedAndCountedOnce() throws Exception {
-    AppRun run = run(List.of(Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "parallel", 50)));
+    AppRun run =
+        run(
+            List.of(
+                Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "parallel", 50)));
 
-    assertThat(run.steps()).hasSize(50).allSatisfy(s -> assertThat(s.path("status").asInt()).isEqualTo(200));
+    assertThat(run.steps())
+        .hasSize(50)
+        .allSatisfy(s -> assertThat(s.path("status").asInt()).isEqualTo(200));
     if (AppLauncher.javaFeature() >= 21) {
-      assertThat(run.steps()).allSatisfy(s -> assertThat(s.path("virtualThread").asBoolean()).as("called from a virtual thread").isTrue());
+      assertThat(run.steps())
+          .allSatisfy(
+              s ->
+                  assertThat(s.path("virtualThread").asBoolean())
+                      .as("called from a virtual thread")
+                      .isTrue());
     }
-    assertThat(jiraReceived("GET", "/issue/OPS-1")).hasSize(50)
-        .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
-    assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 50)).hasSize(50)
-        .allSatisfy(s -> assertThat(s.attribute("warden.caller")).isEqualTo("com.acme.sync.IssueSync.call"));
+    assertThat(jiraReceived("GET", "/issue/OPS-1"))
+        .hasSize(50)
+        .allSatisfy(
+            r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
+    assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 50))
+        .hasSize(50)
+        .allSatisfy(
+            s ->
+                assertThat(s.attribute("warden.caller")).isEqualTo("com.acme.sync.IssueSync.call"));
     // Fifty connections at once under unmanaged-egress: block, none of them taken for a raw one.
-    assertThat(harness.otlp.spans()).noneSatisfy(s -> assertThat(s.attribute("warden.decision")).isEqualTo("unmanaged"));
+    assertThat(harness.otlp.spans())
+        .noneSatisfy(s -> assertThat(s.attribute("warden.decision")).isEqualTo("unmanaged"));
     assertThat(run.wardenLog()).noneSatisfy(line -> assertThat(line).contains("unmanaged"));
   }
 
   /** The same steps without the agent, to compare what the client does on its own. */
-  AppRun runWithoutAgent(List<java.util.Map<String, Object>> steps, String... extraArgs) throws Exception {
-    AppLauncher app = callers(new AppLauncher().javaOptions(harness.tls.clientOptions()).javaOptions(clientJavaOptions())
-        .args("--client", client()));
+  AppRun runWithoutAgent(List<java.util.Map<String, Object>> steps, String... extraArgs)
+      throws Exception {
+    AppLauncher app =
+        callers(
+            new AppLauncher()
+                .javaOptions(harness.tls.clientOptions())
+                .javaOptions(clientJavaOptions())
+                .args("--client", client()));
     if (library() != null) {
       app.library(library());
     }
@@ -381,7 +520,8 @@ abstract class ClientScenarios {
       closed = socket.getLocalPort();
     }
     Path down = harness.policy(POLICY.replace("{jira-tls}", "http://127.0.0.1:" + closed));
-    List<java.util.Map<String, Object>> steps = List.of(call("sync", "GET", "http://127.0.0.1:" + closed + "/rest/api/2/issue/OPS-1"));
+    List<java.util.Map<String, Object>> steps =
+        List.of(call("sync", "GET", "http://127.0.0.1:" + closed + "/rest/api/2/issue/OPS-1"));
     AppLauncher app = callers(harness.app(down, client()));
     if (library() != null) {
       app.library(library());
@@ -389,42 +529,69 @@ abstract class ClientScenarios {
     AppRun with = app.args(harness.steps(steps).toString()).run();
     AppRun without = runWithoutAgent(steps);
 
-    assertThat(with.step(1).path("error").asText()).isNotEmpty().isEqualTo(without.step(1).path("error").asText());
-    assertThat(harness.spans(s -> s.attribute("error.type") != null, 1)).singleElement()
-        .satisfies(s -> assertThat(s.attribute("error.type")).isEqualTo(with.step(1).path("error").asText()));
+    assertThat(with.step(1).path("error").asText())
+        .isNotEmpty()
+        .isEqualTo(without.step(1).path("error").asText());
+    assertThat(harness.spans(s -> s.attribute("error.type") != null, 1))
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.attribute("error.type"))
+                    .isEqualTo(with.step(1).path("error").asText()));
   }
 
   @Test
   void readTimeoutSurfacesAsTheClientsOwnException() throws Exception {
-    List<java.util.Map<String, Object>> steps = List.of(
-        withHeader(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "X-Fake-Delay-Ms", "2500"));
+    List<java.util.Map<String, Object>> steps =
+        List.of(
+            withHeader(
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "X-Fake-Delay-Ms", "2500"));
     AppRun with = run(steps, "--read-timeout-ms", "800");
     AppRun without = runWithoutAgent(steps, "--read-timeout-ms", "800");
 
-    assertThat(with.step(1).path("error").asText()).isNotEmpty().isEqualTo(without.step(1).path("error").asText());
+    assertThat(with.step(1).path("error").asText())
+        .isNotEmpty()
+        .isEqualTo(without.step(1).path("error").asText());
   }
 
   @Test
   void secretNeverAppearsInAnyOutput() throws Exception {
     Path audit = harness.dir.resolve("audit-" + client() + ".jsonl");
-    AppLauncher app = app()
-        .agentArgument("log.level", "debug")
-        .agentArgument("audit.file", audit.toString());
-    app.args(harness.steps(List.of(
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1?os_password=" + "leaked-" + harness.token),
-        withHeader(call("sync", "GET", "{jira}/rest/api/2/myself"), "Cookie", "JSESSIONID=app-session; theme=dark"),
-        call("triage", "DELETE", "{jira}/rest/api/2/issue/OPS-1"),
-        call("sync", "GET", "{echo}/elsewhere"))).toString());
+    AppLauncher app =
+        app().agentArgument("log.level", "debug").agentArgument("audit.file", audit.toString());
+    app.args(
+        harness
+            .steps(
+                List.of(
+                    call(
+                        "sync",
+                        "GET",
+                        "{jira}/rest/api/2/issue/OPS-1?os_password=" + "leaked-" + harness.token),
+                    withHeader(
+                        call("sync", "GET", "{jira}/rest/api/2/myself"),
+                        "Cookie",
+                        "JSESSIONID=app-session; theme=dark"),
+                    call("triage", "DELETE", "{jira}/rest/api/2/issue/OPS-1"),
+                    call("sync", "GET", "{echo}/elsewhere")))
+            .toString());
     AppRun run = app.run();
 
     assertThat(run.exitCode()).isZero();
     harness.spans(s -> true, 3);
-    assertThat(jiraReceived("GET", "/issue/OPS-1")).singleElement().satisfies(r -> assertThat(r.query()).isNull());
-    assertThat(jiraReceived("GET", "/myself")).singleElement().satisfies(r -> assertThat(r.header("Cookie")).isEqualTo("theme=dark"));
-    assertThat(harness.outputs(run, audit)).allSatisfy(text -> assertThat(text)
-        .doesNotContain(harness.token)
-        .doesNotContain(harness.expectedAuthorization().substring("Basic ".length())));
-    assertThat(java.nio.file.Files.readAllLines(audit)).hasSize(3)
+    assertThat(jiraReceived("GET", "/issue/OPS-1"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.query()).isNull());
+    assertThat(jiraReceived("GET", "/myself"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.header("Cookie")).isEqualTo("theme=dark"));
+    assertThat(harness.outputs(run, audit))
+        .allSatisfy(
+            text ->
+                assertThat(text)
+                    .doesNotContain(harness.token)
+                    .doesNotContain(harness.expectedAuthorization().substring("Basic ".length())));
+    assertThat(java.nio.file.Files.readAllLines(audit))
+        .hasSize(3)
         .anySatisfy(line -> assertThat(line).contains("os_password=REDACTED"));
   }
 }

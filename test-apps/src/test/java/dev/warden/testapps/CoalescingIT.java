@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class CoalescingIT {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       caller-skip: [com.acme.http.**]
       sites:
@@ -50,20 +51,41 @@ class CoalescingIT {
       app.library(library);
     }
     // Jira takes 500 ms to answer, so the twenty overlap.
-    AppRun run = app.args(harness.steps(List.of(Steps.with(
-        withHeader(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "X-Fake-Delay-Ms", "500"), "parallel", 20))).toString()).run();
+    AppRun run =
+        app.args(
+                harness
+                    .steps(
+                        List.of(
+                            Steps.with(
+                                withHeader(
+                                    call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                                    "X-Fake-Delay-Ms",
+                                    "500"),
+                                "parallel",
+                                20)))
+                    .toString())
+            .run();
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.steps()).hasSize(20).allSatisfy(s -> {
-      assertThat(s.path("status").asInt()).as(run.toString()).isEqualTo(200);
-      assertThat(s.path("body").asText()).contains("\"key\":\"OPS-1\"");
-    });
-    List<Received> received = harness.jira.journal().matching(r -> r.path().endsWith("/issue/OPS-1"));
-    // Each request that reached Jira took one of the throttle's three tokens; the followers took none.
-    assertThat(received).hasSizeBetween(1, 3)
-        .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
+    assertThat(run.steps())
+        .hasSize(20)
+        .allSatisfy(
+            s -> {
+              assertThat(s.path("status").asInt()).as(run.toString()).isEqualTo(200);
+              assertThat(s.path("body").asText()).contains("\"key\":\"OPS-1\"");
+            });
+    List<Received> received =
+        harness.jira.journal().matching(r -> r.path().endsWith("/issue/OPS-1"));
+    // Each request that reached Jira took one of the throttle's three tokens; the followers took
+    // none.
+    assertThat(received)
+        .hasSizeBetween(1, 3)
+        .allSatisfy(
+            r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
     List<ReceivedSpan> spans = harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 20);
     assertThat(spans).hasSize(20);
-    assertThat(spans).filteredOn(s -> Boolean.TRUE.equals(s.attribute("warden.coalesced"))).hasSize(20 - received.size());
+    assertThat(spans)
+        .filteredOn(s -> Boolean.TRUE.equals(s.attribute("warden.coalesced")))
+        .hasSize(20 - received.size());
   }
 }

@@ -35,7 +35,9 @@ class DataCenterSiteIT {
     Path token = harness.dir.resolve("onprem-pat");
     Files.writeString(token, PAT + "\n");
     String root = dataCenter.url().toString().replace("/jira", "");
-    Path policy = harness.policy("""
+    Path policy =
+        harness.policy(
+            """
         version: 1
         sites:
           - {id: onprem, url: '%s', credential: pat, flavor: data-center}
@@ -44,24 +46,39 @@ class DataCenterSiteIT {
         rules:
           - {id: sessions, effect: allow, operations: getCurrentSession}
           - {id: onprem-read-only, effect: allow, methods: GET, operations: [read:jira-work]}
-        """.formatted(dataCenter.url(), token));
-    AppRun run = harness.app(policy, "urlconnection").args(harness.steps(List.of(
-        call("sync", "GET", dataCenter.url() + "/rest/api/2/issue/OPS-1"),
-        call("sync", "GET", dataCenter.url() + "/rest/auth/1/session"),
-        call("sync", "PUT", dataCenter.url() + "/rest/api/2/issue/OPS-1"),
-        call("sync", "GET", root + "/other-app/rest/api/2/issue/OPS-1"))).toString()).run();
+        """
+                .formatted(dataCenter.url(), token));
+    AppRun run =
+        harness
+            .app(policy, "urlconnection")
+            .args(
+                harness
+                    .steps(
+                        List.of(
+                            call("sync", "GET", dataCenter.url() + "/rest/api/2/issue/OPS-1"),
+                            call("sync", "GET", dataCenter.url() + "/rest/auth/1/session"),
+                            call("sync", "PUT", dataCenter.url() + "/rest/api/2/issue/OPS-1"),
+                            call("sync", "GET", root + "/other-app/rest/api/2/issue/OPS-1")))
+                    .toString())
+            .run();
 
     assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
     assertThat(run.step(2).path("status").asInt()).isEqualTo(404);
     assertThat(run.step(3).path("status").asInt()).isEqualTo(403);
     assertThat(run.step(4).path("status").asInt()).isEqualTo(404);
-    assertThat(dataCenter.journal().all()).extracting(r -> r.method() + " " + r.path() + " " + r.principal()).containsExactly(
-        "GET /jira/rest/api/2/issue/OPS-1 bearer:onprem-pat",
-        "GET /jira/rest/auth/1/session bearer:onprem-pat",
-        "GET /other-app/rest/api/2/issue/OPS-1 null");
+    assertThat(dataCenter.journal().all())
+        .extracting(r -> r.method() + " " + r.path() + " " + r.principal())
+        .containsExactly(
+            "GET /jira/rest/api/2/issue/OPS-1 bearer:onprem-pat",
+            "GET /jira/rest/auth/1/session bearer:onprem-pat",
+            "GET /other-app/rest/api/2/issue/OPS-1 null");
     List<ReceivedSpan> spans = harness.spans(s -> true, 3);
-    assertThat(spans).extracting(ReceivedSpan::name).containsExactlyInAnyOrder(
-        "GET /rest/api/2/issue/{issueIdOrKey}", "GET /rest/auth/1/session", "PUT /rest/api/2/issue/{issueIdOrKey}");
+    assertThat(spans)
+        .extracting(ReceivedSpan::name)
+        .containsExactlyInAnyOrder(
+            "GET /rest/api/2/issue/{issueIdOrKey}",
+            "GET /rest/auth/1/session",
+            "PUT /rest/api/2/issue/{issueIdOrKey}");
     assertThat(run.all()).doesNotContain(PAT);
   }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Throttles with {@code store: redis://} (CONTRACT section 3): JVMs started with the agent share one
- * bucket and every pause Jira asked for through a real {@code redis-server}; without Redis each
+ * Throttles with {@code store: redis://} (CONTRACT section 3): JVMs started with the agent share
+ * one bucket and every pause Jira asked for through a real {@code redis-server}; without Redis each
  * keeps a local bucket at its share, and goes back to the shared one when Redis returns.
  */
 class FleetThrottleIT {
@@ -38,41 +38,62 @@ class FleetThrottleIT {
         retry: {max-elapsed: 5s}
         rules:
           - {id: reads, effect: allow, operations: [read:jira-work, unscoped], throttle: fleet}
-        """.formatted(throttle, store);
+        """
+        .formatted(throttle, store);
   }
 
   AppLauncher app(Path policy, List<Map<String, Object>> steps) throws Exception {
-    return harness.app(policy).env("REDIS_PASSWORD", REDIS_PASSWORD).args(harness.steps(steps).toString());
+    return harness
+        .app(policy)
+        .env("REDIS_PASSWORD", REDIS_PASSWORD)
+        .args(harness.steps(steps).toString());
   }
 
   @Test
   void jvmsSharingAStoreShareOneBucketWhoseKeysExpire() throws Exception {
-    try (RedisServer redis = RedisServer.start(harness.dir.resolve("redis-shared"), REDIS_PASSWORD)) {
-      Path policy = harness.policy(policy("redis://:${env:REDIS_PASSWORD}@127.0.0.1:" + redis.port(),
-          "capacity: 3, refill: 3/1m, max-wait: 0s"));
-      List<Map<String, Object>> three = List.of(
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"));
+    try (RedisServer redis =
+        RedisServer.start(harness.dir.resolve("redis-shared"), REDIS_PASSWORD)) {
+      Path policy =
+          harness.policy(
+              policy(
+                  "redis://:${env:REDIS_PASSWORD}@127.0.0.1:" + redis.port(),
+                  "capacity: 3, refill: 3/1m, max-wait: 0s"));
+      List<Map<String, Object>> three =
+          List.of(
+              call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+              call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+              call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"));
 
       AppRun first = app(policy, three).run();
       AppRun second = app(policy, three).run();
 
-      assertThat(first.steps()).as(first.toString()).extracting(s -> s.path("status").asInt()).containsExactly(200, 200, 200);
-      assertThat(second.steps()).as(second.toString()).extracting(s -> s.path("status").asInt()).containsExactly(429, 429, 429);
-      assertThat(second.step(1).path("headers").path("x-warden-throttle").asText()).isEqualTo("fleet");
-      assertThat(harness.jira.journal().matching(r -> r.path().endsWith("/issue/OPS-1"))).hasSize(3);
+      assertThat(first.steps())
+          .as(first.toString())
+          .extracting(s -> s.path("status").asInt())
+          .containsExactly(200, 200, 200);
+      assertThat(second.steps())
+          .as(second.toString())
+          .extracting(s -> s.path("status").asInt())
+          .containsExactly(429, 429, 429);
+      assertThat(second.step(1).path("headers").path("x-warden-throttle").asText())
+          .isEqualTo("fleet");
+      assertThat(harness.jira.journal().matching(r -> r.path().endsWith("/issue/OPS-1")))
+          .hasSize(3);
       assertThat(harness.spans(s -> "throttled".equals(s.attribute("warden.decision")), 3))
-          .hasSize(3).allSatisfy(s -> assertThat(s.attributes()).doesNotContainKey("warden.store"));
+          .hasSize(3)
+          .allSatisfy(s -> assertThat(s.attributes()).doesNotContainKey("warden.store"));
 
       String keys = redis.cli("--scan", "--pattern", "warden:bucket:*");
       // throttle, site, scope (per: site has none), and the limits: capacity, tokens, period in ms.
       assertThat(keys.lines()).containsExactly("warden:bucket:fleet:jira::3-3-60000");
       long ttl = Long.parseLong(redis.cli("PTTL", "warden:bucket:fleet:jira::3-3-60000"));
       assertThat(ttl).as("the bucket's key expires").isPositive().isLessThanOrEqualTo(80_000);
-      assertThat(Long.parseLong(redis.cli("ZCARD", "warden:jvms"))).as("both JVMs on the roll").isEqualTo(2);
+      assertThat(Long.parseLong(redis.cli("ZCARD", "warden:jvms")))
+          .as("both JVMs on the roll")
+          .isEqualTo(2);
       for (AppRun run : List.of(first, second)) {
-        assertThat(harness.outputs(run)).noneSatisfy(text -> assertThat(text).contains(REDIS_PASSWORD));
+        assertThat(harness.outputs(run))
+            .noneSatisfy(text -> assertThat(text).contains(REDIS_PASSWORD));
       }
     }
   }
@@ -81,69 +102,131 @@ class FleetThrottleIT {
   void redissSpeaksTlsToTheStore() throws Exception {
     Path certs = Files.createDirectories(harness.dir.resolve("redis-tls"));
     Path trust = certs.resolve("trust.p12");
-    exec("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj", "/CN=localhost",
-        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        "-keyout", certs.resolve("redis.key").toString(), "-out", certs.resolve("redis.crt").toString());
-    exec(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-importcert", "-noprompt", "-alias", "redis",
-        "-file", certs.resolve("redis.crt").toString(), "-keystore", trust.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
-    try (RedisServer redis = RedisServer.start(harness.dir.resolve("redis-tls-data"), REDIS_PASSWORD, certs)) {
-      Path policy = harness.policy(policy("rediss://:${env:REDIS_PASSWORD}@localhost:" + redis.port(),
-          "capacity: 1, refill: 1/1m, max-wait: 0s"));
-      AppRun run = app(policy, List.of(
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")))
-          .javaOption("-Djavax.net.ssl.trustStore=" + trust)
-          .javaOption("-Djavax.net.ssl.trustStorePassword=changeit")
-          .run();
+    exec(
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "3650",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        "-keyout",
+        certs.resolve("redis.key").toString(),
+        "-out",
+        certs.resolve("redis.crt").toString());
+    exec(
+        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "redis",
+        "-file",
+        certs.resolve("redis.crt").toString(),
+        "-keystore",
+        trust.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit");
+    try (RedisServer redis =
+        RedisServer.start(harness.dir.resolve("redis-tls-data"), REDIS_PASSWORD, certs)) {
+      Path policy =
+          harness.policy(
+              policy(
+                  "rediss://:${env:REDIS_PASSWORD}@localhost:" + redis.port(),
+                  "capacity: 1, refill: 1/1m, max-wait: 0s"));
+      AppRun run =
+          app(
+                  policy,
+                  List.of(
+                      call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                      call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")))
+              .javaOption("-Djavax.net.ssl.trustStore=" + trust)
+              .javaOption("-Djavax.net.ssl.trustStorePassword=changeit")
+              .run();
 
-      assertThat(run.steps()).as(run.toString()).extracting(s -> s.path("status").asInt()).containsExactly(200, 429);
+      assertThat(run.steps())
+          .as(run.toString())
+          .extracting(s -> s.path("status").asInt())
+          .containsExactly(200, 429);
       assertThat(run.wardenLog()).noneSatisfy(l -> assertThat(l).contains("cannot be reached"));
-      assertThat(redis.cli("--scan", "--pattern", "warden:bucket:*").lines()).containsExactly("warden:bucket:fleet:jira::1-1-60000");
-      assertThat(harness.outputs(run)).noneSatisfy(text -> assertThat(text).contains(REDIS_PASSWORD));
+      assertThat(redis.cli("--scan", "--pattern", "warden:bucket:*").lines())
+          .containsExactly("warden:bucket:fleet:jira::1-1-60000");
+      assertThat(harness.outputs(run))
+          .noneSatisfy(text -> assertThat(text).contains(REDIS_PASSWORD));
     }
   }
 
   static void exec(String... command) throws Exception {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(
+            process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
   }
 
   @Test
   void onePauseJiraAskedOfOneJvmPausesTheFleet() throws Exception {
     try (RedisServer redis = RedisServer.start(harness.dir.resolve("redis-pause"), null)) {
-      Path policy = harness.policy(policy("redis://127.0.0.1:" + redis.port(), "capacity: 100, refill: 100/1s"));
+      Path policy =
+          harness.policy(
+              policy("redis://127.0.0.1:" + redis.port(), "capacity: 100, refill: 100/1s"));
       Path ready = harness.dir.resolve("b-ready");
       Path limited = harness.dir.resolve("a-limited");
-      // Jira refuses A's read with a quota reset 30 s away: past retry's max-elapsed, so the site pauses.
-      harness.jira.failNext("GET", "/issue/OPS-7", 429, Map.of(
-          "X-RateLimit-Reset", java.time.Instant.now().plusSeconds(30).toString(), "RateLimit-Reason", "jira-quota-global-based"),
+      // Jira refuses A's read with a quota reset 30 s away: past retry's max-elapsed, so the site
+      // pauses.
+      harness.jira.failNext(
+          "GET",
+          "/issue/OPS-7",
+          429,
+          Map.of(
+              "X-RateLimit-Reset",
+              java.time.Instant.now().plusSeconds(30).toString(),
+              "RateLimit-Reason",
+              "jira-quota-global-based"),
           "<html><body>Too many requests</body></html>");
 
-      AppLauncher.Running b = app(policy, List.of(
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-          touchFile(ready.toString()),
-          awaitFile(limited.toString()),
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"))).start();
-      AppLauncher.Running a = app(policy, List.of(
-          awaitFile(ready.toString()),
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-7"),
-          touchFile(limited.toString()))).start();
+      AppLauncher.Running b =
+          app(
+                  policy,
+                  List.of(
+                      call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                      touchFile(ready.toString()),
+                      awaitFile(limited.toString()),
+                      call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")))
+              .start();
+      AppLauncher.Running a =
+          app(
+                  policy,
+                  List.of(
+                      awaitFile(ready.toString()),
+                      call("sync", "GET", "{jira}/rest/api/2/issue/OPS-7"),
+                      touchFile(limited.toString())))
+              .start();
       AppRun aRun = a.await();
       AppRun bRun = b.await();
       // A JVM that joins later learns the pause from the store.
-      AppRun cRun = app(policy, List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-2"))).run();
+      AppRun cRun =
+          app(policy, List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-2"))).run();
 
       assertThat(aRun.step(2).path("status").asInt()).as(aRun.toString()).isEqualTo(429);
       assertThat(bRun.step(1).path("status").asInt()).as(bRun.toString()).isEqualTo(200);
       for (JsonNode paused : List.of(bRun.step(4), cRun.step(1))) {
         assertThat(paused.path("status").asInt()).as(bRun + "\n" + cRun).isEqualTo(429);
-        assertThat(paused.path("headers").path("x-warden-decision").asText()).isEqualTo("throttled");
+        assertThat(paused.path("headers").path("x-warden-decision").asText())
+            .isEqualTo("throttled");
         assertThat(paused.path("body").asText()).contains("Jira asked to pause");
       }
-      assertThat(harness.jira.journal().all()).extracting(r -> r.path())
+      assertThat(harness.jira.journal().all())
+          .extracting(r -> r.path())
           .containsExactlyInAnyOrder("/rest/api/2/issue/OPS-1", "/rest/api/2/issue/OPS-7");
-      assertThat(redis.cli("--scan", "--pattern", "warden:pause:*").lines()).containsExactly("warden:pause:site|jira");
+      assertThat(redis.cli("--scan", "--pattern", "warden:pause:*").lines())
+          .containsExactly("warden:pause:site|jira");
     }
   }
 
@@ -153,17 +236,24 @@ class FleetThrottleIT {
     RedisServer redis = RedisServer.start(dir, null);
     redis.stop();
     try (redis) {
-      Path policy = harness.policy(policy("redis://127.0.0.1:" + redis.port(), "capacity: 2, refill: 2/1m, max-wait: 0s"));
+      Path policy =
+          harness.policy(
+              policy(
+                  "redis://127.0.0.1:" + redis.port(), "capacity: 2, refill: 2/1m, max-wait: 0s"));
       Path down = harness.dir.resolve("seen-down");
       Path up = harness.dir.resolve("redis-up");
-      AppLauncher.Running app = app(policy, List.of(
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-          touchFile(down.toString()),
-          awaitFile(up.toString()),
-          Steps.with(new java.util.LinkedHashMap<>(), "sleep", 3000),
-          call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"))).start();
+      AppLauncher.Running app =
+          app(
+                  policy,
+                  List.of(
+                      call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                      call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                      call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                      touchFile(down.toString()),
+                      awaitFile(up.toString()),
+                      Steps.with(new java.util.LinkedHashMap<>(), "sleep", 3000),
+                      call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")))
+              .start();
       long deadline = System.currentTimeMillis() + 60_000;
       while (!Files.exists(down) && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);
@@ -172,16 +262,29 @@ class FleetThrottleIT {
       Files.createFile(up);
       AppRun run = app.await();
 
-      assertThat(run.steps()).as(run.toString()).extracting(s -> s.path("status").asInt()).containsExactly(200, 200, 429, 200);
-      List<ReceivedSpan> spans = harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 4);
+      assertThat(run.steps())
+          .as(run.toString())
+          .extracting(s -> s.path("status").asInt())
+          .containsExactly(200, 200, 429, 200);
+      List<ReceivedSpan> spans =
+          harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 4);
       assertThat(spans).hasSize(4);
       assertThat(spans).filteredOn(s -> "local".equals(s.attribute("warden.store"))).hasSize(3);
-      assertThat(spans).filteredOn(s -> s.attribute("warden.store") == null).singleElement()
+      assertThat(spans)
+          .filteredOn(s -> s.attribute("warden.store") == null)
+          .singleElement()
           .satisfies(s -> assertThat(s.attributes()).containsEntry("warden.decision", "allow"));
-      assertThat(run.wardenLog()).filteredOn(l -> l.contains("cannot be reached")).singleElement()
-          .satisfies(l -> assertThat(l).contains("redis://127.0.0.1:" + redis.port()).contains("local buckets"));
+      assertThat(run.wardenLog())
+          .filteredOn(l -> l.contains("cannot be reached"))
+          .singleElement()
+          .satisfies(
+              l ->
+                  assertThat(l)
+                      .contains("redis://127.0.0.1:" + redis.port())
+                      .contains("local buckets"));
       assertThat(run.wardenLog()).filteredOn(l -> l.contains("reachable again")).hasSize(1);
-      assertThat(redis.cli("--scan", "--pattern", "warden:bucket:*").lines()).containsExactly("warden:bucket:fleet:jira::2-2-60000");
+      assertThat(redis.cli("--scan", "--pattern", "warden:bucket:*").lines())
+          .containsExactly("warden:bucket:fleet:jira::2-2-60000");
     }
   }
 }

@@ -33,25 +33,39 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
 
   /** The API token the credential resolves to: the secret no output may ever show. */
   public final String token = "tok-" + UUID.randomUUID();
+
   public EchoServer echo;
   public FakeJira jira;
+
   /** Atlassian's token endpoint, faked: the fake Jira accepts the access tokens it issues. */
   public dev.warden.testapps.fakejira.FakeOAuth oauth;
+
   public OtlpReceiver otlp;
   public Tls tls;
   public Path dir;
 
-  /** Register with {@code @RegisterExtension static final Harness harness = new Harness();}: started before the class's tests, cleared before each. */
+  /**
+   * Register with {@code @RegisterExtension static final Harness harness = new Harness();}: started
+   * before the class's tests, cleared before each.
+   */
   public Harness() {}
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     Path work = Path.of(System.getProperty("warden.work.dir", "target/it-work"));
-    this.dir = Files.createDirectories(work.resolve(context.getRequiredTestClass().getSimpleName() + "-" + System.nanoTime()));
+    this.dir =
+        Files.createDirectories(
+            work.resolve(context.getRequiredTestClass().getSimpleName() + "-" + System.nanoTime()));
     this.tls = Tls.in(work.resolve("tls"));
     this.echo = EchoServer.start();
     this.oauth = dev.warden.testapps.fakejira.FakeOAuth.start();
-    this.jira = FakeJira.builder().basicUser(USER, token).mediaHost(echo.url()).tls(tls).oauth(oauth).start();
+    this.jira =
+        FakeJira.builder()
+            .basicUser(USER, token)
+            .mediaHost(echo.url())
+            .tls(tls)
+            .oauth(oauth)
+            .start();
     this.otlp = OtlpReceiver.start();
   }
 
@@ -68,9 +82,13 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
     echo.close();
   }
 
-  /** The {@code Authorization} value Warden should send: the secret in another form, also never to be shown. */
+  /**
+   * The {@code Authorization} value Warden should send: the secret in another form, also never to
+   * be shown.
+   */
   public String expectedAuthorization() {
-    return "Basic " + Base64.getEncoder().encodeToString((USER + ":" + token).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder().encodeToString((USER + ":" + token).getBytes(StandardCharsets.UTF_8));
   }
 
   /** A policy with the fake Jira's URLs filled in for {@code {jira}} and {@code {jira-tls}}. */
@@ -80,30 +98,39 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
   }
 
   public Path write(Path file, String text) throws IOException {
-    String filled = text.replace("{jira}", jira.url().toString())
-        .replace("{jira-tls}", jira.httpsUrl().toString())
-        .replace("{echo}", echo.url().toString())
-        .replace("{oauth}", oauth.tokenUrl().toString());
+    String filled =
+        text.replace("{jira}", jira.url().toString())
+            .replace("{jira-tls}", jira.httpsUrl().toString())
+            .replace("{echo}", echo.url().toString())
+            .replace("{oauth}", oauth.tokenUrl().toString());
     Files.writeString(file, filled);
     return file;
   }
 
   /** A steps file for the sample application. */
   public Path steps(List<Map<String, Object>> steps) throws IOException {
-    String text = JSON.writeValueAsString(steps).replace("{jira}", jira.url().toString())
-        .replace("{jira-tls}", jira.httpsUrl().toString())
-        .replace("{echo}", echo.url().toString());
+    String text =
+        JSON.writeValueAsString(steps)
+            .replace("{jira}", jira.url().toString())
+            .replace("{jira-tls}", jira.httpsUrl().toString())
+            .replace("{echo}", echo.url().toString());
     Path file = dir.resolve("steps-" + System.nanoTime() + ".json");
     Files.writeString(file, text);
     return file;
   }
 
-  /** The sample application with the agent, the policy, OTLP to the receiver and the secret in its environment. */
+  /**
+   * The sample application with the agent, the policy, OTLP to the receiver and the secret in its
+   * environment.
+   */
   public AppLauncher app(Path policy, String client) {
     return app(policy).args("--client", client);
   }
 
-  /** An application JVM with the agent, the policy, OTLP to the receiver and the secret in its environment. */
+  /**
+   * An application JVM with the agent, the policy, OTLP to the receiver and the secret in its
+   * environment.
+   */
   public AppLauncher app(Path policy) {
     return new AppLauncher()
         .agent(AppLauncher.builtAgent())
@@ -116,7 +143,8 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
   }
 
   /** Spans that match, waiting up to ten seconds for {@code count} of them. */
-  public List<ReceivedSpan> spans(Predicate<ReceivedSpan> filter, int count) throws InterruptedException {
+  public List<ReceivedSpan> spans(Predicate<ReceivedSpan> filter, int count)
+      throws InterruptedException {
     return otlp.await(filter, count, Duration.ofSeconds(10));
   }
 

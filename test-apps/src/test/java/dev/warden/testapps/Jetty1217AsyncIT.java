@@ -1,6 +1,8 @@
 package dev.warden.testapps;
 
-/** The client scenarios on Jetty HttpClient 12.1.7, send(listener) with a BufferingResponseListener. */
+/**
+ * The client scenarios on Jetty HttpClient 12.1.7, send(listener) with a BufferingResponseListener.
+ */
 class Jetty1217AsyncIT extends ClientScenarios {
 
   @Override

@@ -1,6 +1,9 @@
 package dev.warden.testapps;
 
-/** The client scenarios on Jetty HttpClient 12.1.14, send(listener) with a BufferingResponseListener. */
+/**
+ * The client scenarios on Jetty HttpClient 12.1.14, send(listener) with a
+ * BufferingResponseListener.
+ */
 class Jetty121AsyncIT extends ClientScenarios {
 
   @Override

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class OpenTelemetryAgentIT {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       caller-skip: [com.acme.http.**]
       sites:
@@ -44,11 +45,14 @@ class OpenTelemetryAgentIT {
     policy = harness.policy(POLICY);
   }
 
-  private AppRun run(String client, String library, boolean otelFirst, Map<String, String> env) throws Exception {
+  private AppRun run(String client, String library, boolean otelFirst, Map<String, String> env)
+      throws Exception {
     Path otel = AppLauncher.libraryJar("otel-javaagent-2.22");
-    AppLauncher app = harness.app(policy, client)
-        .env("OTEL_METRICS_EXPORTER", "none")
-        .env("OTEL_LOGS_EXPORTER", "none");
+    AppLauncher app =
+        harness
+            .app(policy, client)
+            .env("OTEL_METRICS_EXPORTER", "none")
+            .env("OTEL_LOGS_EXPORTER", "none");
     if (otelFirst) {
       app.agentBefore(otel);
     } else {
@@ -58,34 +62,49 @@ class OpenTelemetryAgentIT {
       app.library(library);
     }
     env.forEach(app::env);
-    AppRun run = app.args("--trace", harness.steps(List.of(
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        call("triage", "DELETE", "{jira}/rest/api/2/issue/OPS-2"),
-        call("reports", "GET", "{echo}/elsewhere"),
-        // Time for both agents to export while the application runs (not only in their shutdown hooks).
-        new java.util.HashMap<String, Object>(Map.of("sleep", 1500)))).toString()).run();
+    AppRun run =
+        app.args(
+                "--trace",
+                harness
+                    .steps(
+                        List.of(
+                            call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                            call("triage", "DELETE", "{jira}/rest/api/2/issue/OPS-2"),
+                            call("reports", "GET", "{echo}/elsewhere"),
+                            // Time for both agents to export while the application runs (not only
+                            // in their shutdown hooks).
+                            new java.util.HashMap<String, Object>(Map.of("sleep", 1500))))
+                    .toString())
+            .run();
     assertThat(run.exitCode()).as(run.toString()).isZero();
     return run;
   }
 
   @ParameterizedTest(name = "{0}, OpenTelemetry agent first: {2}")
   @CsvSource({
-      "jdk, , true",
-      "jdk, , false",
-      "jdk-async, , true",
-      "urlconnection, , true",
-      "okhttp, okhttp-4.12, true",
-      "apache4, apache-4.5, true",
-      "apache5, apache-5.6, true"})
-  void bothAgentsWorkAndTheAuditSpanIsAChildOfTheApplicationsTrace(String client, String library, boolean otelFirst) throws Exception {
+    "jdk, , true",
+    "jdk, , false",
+    "jdk-async, , true",
+    "urlconnection, , true",
+    "okhttp, okhttp-4.12, true",
+    "apache4, apache-4.5, true",
+    "apache5, apache-5.6, true"
+  })
+  void bothAgentsWorkAndTheAuditSpanIsAChildOfTheApplicationsTrace(
+      String client, String library, boolean otelFirst) throws Exception {
     AppRun run = run(client, library, otelFirst, Map.of());
 
-    assertThat(run.steps()).extracting(s -> s.path("status").asInt()).containsExactly(200, 403, 200);
+    assertThat(run.steps())
+        .extracting(s -> s.path("status").asInt())
+        .containsExactly(200, 403, 200);
     // Sent once, authenticated by Warden, carrying the OpenTelemetry agent's trace context.
-    assertThat(harness.jira.journal().all()).singleElement().satisfies(r -> {
-      assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
-      assertThat(r.header("traceparent")).isNotNull();
-    });
+    assertThat(harness.jira.journal().all())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
+              assertThat(r.header("traceparent")).isNotNull();
+            });
     assertThat(harness.echo.journal().all()).singleElement();
 
     List<ReceivedSpan> audit = harness.spans(s -> s.scope().equals(WARDEN_SCOPE), 2);
@@ -93,16 +112,29 @@ class OpenTelemetryAgentIT {
     Thread.sleep(1500); // whatever either agent would send twice, or about the other's exports
     List<ReceivedSpan> all = harness.otlp.spans();
 
-    // The callers are the application's classes, not either agent's (the OpenTelemetry agent adds frames of its own).
-    assertThat(audit).extracting(s -> s.name() + " " + s.attribute("warden.caller")).containsExactlyInAnyOrder(
-        "GET /rest/api/2/issue/{issueIdOrKey} com.acme.sync.IssueSync.call",
-        "DELETE /rest/api/2/issue/{issueIdOrKey} com.acme.triage.TriageBot.call");
-    Map<String, ReceivedSpan> byId = all.stream().collect(Collectors.toMap(ReceivedSpan::spanId, s -> s, (a, b) -> {
-      throw new AssertionError("span sent twice: " + a + " / " + b);
-    }));
+    // The callers are the application's classes, not either agent's (the OpenTelemetry agent adds
+    // frames of its own).
+    assertThat(audit)
+        .extracting(s -> s.name() + " " + s.attribute("warden.caller"))
+        .containsExactlyInAnyOrder(
+            "GET /rest/api/2/issue/{issueIdOrKey} com.acme.sync.IssueSync.call",
+            "DELETE /rest/api/2/issue/{issueIdOrKey} com.acme.triage.TriageBot.call");
+    Map<String, ReceivedSpan> byId =
+        all.stream()
+            .collect(
+                Collectors.toMap(
+                    ReceivedSpan::spanId,
+                    s -> s,
+                    (a, b) -> {
+                      throw new AssertionError("span sent twice: " + a + " / " + b);
+                    }));
     for (ReceivedSpan span : audit) {
-      ReceivedSpan appSpan = application.stream()
-          .filter(s -> s.name().equals(span.name().startsWith("GET") ? "acme sync" : "acme triage")).findFirst().orElseThrow();
+      ReceivedSpan appSpan =
+          application.stream()
+              .filter(
+                  s -> s.name().equals(span.name().startsWith("GET") ? "acme sync" : "acme triage"))
+              .findFirst()
+              .orElseThrow();
       assertThat(span.traceId()).as("trace of %s", span.name()).isEqualTo(appSpan.traceId());
       // The parent is the application's span or the OpenTelemetry agent's client span inside it.
       ReceivedSpan parent = byId.get(span.parentSpanId());
@@ -110,27 +142,45 @@ class OpenTelemetryAgentIT {
       assertThat(parent.traceId()).isEqualTo(appSpan.traceId());
     }
     Received get = harness.jira.journal().all().get(0);
-    assertThat(get.header("traceparent")).contains(application.stream().filter(s -> s.name().equals("acme sync")).findFirst().orElseThrow().traceId());
+    assertThat(get.header("traceparent"))
+        .contains(
+            application.stream()
+                .filter(s -> s.name().equals("acme sync"))
+                .findFirst()
+                .orElseThrow()
+                .traceId());
     // Neither agent traced the other's exports.
-    assertThat(all).noneSatisfy(s -> assertThat(String.valueOf(s.attribute("url.full")) + s.attribute("url.path") + s.name())
-        .contains("/v1/traces"));
+    assertThat(all)
+        .noneSatisfy(
+            s ->
+                assertThat(
+                        String.valueOf(s.attribute("url.full"))
+                            + s.attribute("url.path")
+                            + s.name())
+                    .contains("/v1/traces"));
     assertThat(all).filteredOn(s -> s.scope().equals(WARDEN_SCOPE)).hasSize(2);
-    assertThat(run.wardenLog()).noneSatisfy(line -> assertThat(line).containsAnyOf("error:", "internal error"));
+    assertThat(run.wardenLog())
+        .noneSatisfy(line -> assertThat(line).containsAnyOf("error:", "internal error"));
   }
 
   @Test
   void wardensSpansAreNeverSampledAway() throws Exception {
     AppRun run = run("jdk", null, true, Map.of("OTEL_TRACES_SAMPLER", "always_off"));
 
-    assertThat(run.steps()).extracting(s -> s.path("status").asInt()).containsExactly(200, 403, 200);
+    assertThat(run.steps())
+        .extracting(s -> s.path("status").asInt())
+        .containsExactly(200, 403, 200);
     List<ReceivedSpan> audit = harness.spans(s -> s.scope().equals(WARDEN_SCOPE), 2);
     assertThat(audit).hasSize(2);
     Thread.sleep(1000);
-    // The application's trace was sampled away by its own agent; the audit was not, and still names its trace.
+    // The application's trace was sampled away by its own agent; the audit was not, and still names
+    // its trace.
     assertThat(harness.otlp.spans()).allSatisfy(s -> assertThat(s.scope()).isEqualTo(WARDEN_SCOPE));
     String traceparent = harness.jira.journal().all().get(0).header("traceparent");
     assertThat(traceparent).endsWith("-00");
-    assertThat(audit).filteredOn(s -> s.name().startsWith("GET")).singleElement()
+    assertThat(audit)
+        .filteredOn(s -> s.name().startsWith("GET"))
+        .singleElement()
         .satisfies(s -> assertThat(traceparent).contains(s.traceId()));
   }
 }

@@ -16,7 +16,8 @@ class RcarzJiraClientIT {
 
   @RegisterExtension static final Harness harness = new Harness();
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       sites:
         - {id: jira, url: '{jira}', credential: bot}
@@ -31,25 +32,53 @@ class RcarzJiraClientIT {
   @Test
   void theLibrarysOrdinaryCallsWorkWithNoCredentialsOfItsOwn() throws Exception {
     Path policy = harness.policy(POLICY);
-    AppRun run = harness.app(policy).mainClass("com.acme.rcarz.RcarzSync").library("rcarz-0.5")
-        .args(harness.jira.url().toString()).run();
+    AppRun run =
+        harness
+            .app(policy)
+            .mainClass("com.acme.rcarz.RcarzSync")
+            .library("rcarz-0.5")
+            .args(harness.jira.url().toString())
+            .run();
 
-    assertThat(run.stdout()).filteredOn(l -> l.contains(": ")).as(run.toString()).containsSubsequence(
-        "getIssue: ok OPS-1 Disk full on build agent",
-        "getProject: ok OPS Operations");
+    assertThat(run.stdout())
+        .filteredOn(l -> l.contains(": "))
+        .as(run.toString())
+        .containsSubsequence(
+            "getIssue: ok OPS-1 Disk full on build agent", "getProject: ok OPS Operations");
     assertThat(run.stdout()).anySatisfy(l -> assertThat(l).startsWith("searchIssues: ok found "));
     assertThat(run.stdout()).contains("addComment: ok commented", "transition: ok moved");
-    assertThat(run.stdout()).anySatisfy(l -> assertThat(l).matches("createIssueInOps: ok OPS-\\d+"));
+    assertThat(run.stdout())
+        .anySatisfy(l -> assertThat(l).matches("createIssueInOps: ok OPS-\\d+"));
     // Denials reach the library as Jira's own 403s would, and it reports them its usual way.
-    assertThat(run.stdout()).anySatisfy(l -> assertThat(l).startsWith("createIssueInHr: error net.rcarz.jiraclient.JiraException").contains("403"));
-    assertThat(run.stdout()).anySatisfy(l -> assertThat(l).startsWith("deleteIssue: error").contains("403"));
+    assertThat(run.stdout())
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith("createIssueInHr: error net.rcarz.jiraclient.JiraException")
+                    .contains("403"));
+    assertThat(run.stdout())
+        .anySatisfy(l -> assertThat(l).startsWith("deleteIssue: error").contains("403"));
 
-    assertThat(harness.jira.journal().all()).isNotEmpty()
-        .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
+    assertThat(harness.jira.journal().all())
+        .isNotEmpty()
+        .allSatisfy(
+            r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
     assertThat(harness.jira.journal().matching(r -> r.method().equals("DELETE"))).isEmpty();
     List<ReceivedSpan> spans = harness.spans(s -> true, 10);
-    assertThat(spans).extracting(s -> (String) s.attribute("jira.operation"))
-        .contains("getIssue", "getProject", "addComment", "getTransitions", "doTransition", "createIssue", "deleteIssue");
-    assertThat(spans).allSatisfy(s -> assertThat((String) s.attribute("warden.caller")).startsWith("com.acme.rcarz.RcarzSync."));
+    assertThat(spans)
+        .extracting(s -> (String) s.attribute("jira.operation"))
+        .contains(
+            "getIssue",
+            "getProject",
+            "addComment",
+            "getTransitions",
+            "doTransition",
+            "createIssue",
+            "deleteIssue");
+    assertThat(spans)
+        .allSatisfy(
+            s ->
+                assertThat((String) s.attribute("warden.caller"))
+                    .startsWith("com.acme.rcarz.RcarzSync."));
   }
 }

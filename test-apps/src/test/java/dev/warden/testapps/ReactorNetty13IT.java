@@ -1,6 +1,9 @@
 package dev.warden.testapps;
 
-/** The client scenarios on Reactor Netty's HttpClient 1.3, with subscribe() and callbacks on the event loop. */
+/**
+ * The client scenarios on Reactor Netty's HttpClient 1.3, with subscribe() and callbacks on the
+ * event loop.
+ */
 class ReactorNetty13IT extends ClientScenarios {
 
   @Override

@@ -8,7 +8,10 @@ public final class Steps {
 
   private Steps() {}
 
-  /** A call made by {@code as} ({@code sync}, {@code triage}, {@code reports}, or {@code null} for the main class). */
+  /**
+   * A call made by {@code as} ({@code sync}, {@code triage}, {@code reports}, or {@code null} for
+   * the main class).
+   */
   public static Map<String, Object> call(String as, String method, String url) {
     Map<String, Object> step = new LinkedHashMap<>();
     if (as != null) {
@@ -19,9 +22,12 @@ public final class Steps {
     return step;
   }
 
-  public static Map<String, Object> withHeader(Map<String, Object> step, String name, String value) {
+  public static Map<String, Object> withHeader(
+      Map<String, Object> step, String name, String value) {
     @SuppressWarnings("unchecked")
-    Map<String, String> headers = (Map<String, String>) step.computeIfAbsent("headers", k -> new LinkedHashMap<String, String>());
+    Map<String, String> headers =
+        (Map<String, String>)
+            step.computeIfAbsent("headers", k -> new LinkedHashMap<String, String>());
     headers.put(name, value);
     return step;
   }
@@ -46,6 +52,10 @@ public final class Steps {
 
   /** A create body for a project. */
   public static String create(String project, String summary) {
-    return "{\"fields\":{\"project\":{\"key\":\"" + project + "\"},\"summary\":\"" + summary + "\",\"issuetype\":{\"name\":\"Task\"}}}";
+    return "{\"fields\":{\"project\":{\"key\":\""
+        + project
+        + "\"},\"summary\":\""
+        + summary
+        + "\",\"issuetype\":{\"name\":\"Task\"}}}";
   }
 }

@@ -19,9 +19,15 @@ class UrlConnectionIT extends ClientScenarios {
     return "urlconnection";
   }
 
-  private static Map<String, Object> createOps(String summary, String streaming, boolean statusFirst) {
-    Map<String, Object> step = withBody(withHeader(call("triage", "POST", "{jira}/rest/api/2/issue"), "Content-Type", "application/json"),
-        create("OPS", summary));
+  private static Map<String, Object> createOps(
+      String summary, String streaming, boolean statusFirst) {
+    Map<String, Object> step =
+        withBody(
+            withHeader(
+                call("triage", "POST", "{jira}/rest/api/2/issue"),
+                "Content-Type",
+                "application/json"),
+            create("OPS", summary));
     if (streaming != null) {
       with(step, "streaming", streaming);
     }
@@ -29,23 +35,32 @@ class UrlConnectionIT extends ClientScenarios {
   }
 
   @Test
-  void bodiesWrittenToTheOutputStreamAreClassifiedAndSentWhateverTheStreamingMode() throws Exception {
-    AppRun run = run(List.of(
-        createOps("buffered", null, true),
-        createOps("fixed-length", "fixed", true),
-        createOps("chunked", "chunked", true),
-        createOps("stream-first", "fixed", false)));
+  void bodiesWrittenToTheOutputStreamAreClassifiedAndSentWhateverTheStreamingMode()
+      throws Exception {
+    AppRun run =
+        run(
+            List.of(
+                createOps("buffered", null, true),
+                createOps("fixed-length", "fixed", true),
+                createOps("chunked", "chunked", true),
+                createOps("stream-first", "fixed", false)));
 
     for (int step = 1; step <= 4; step++) {
       assertThat(run.step(step).path("status").asInt()).as("step " + step).isEqualTo(201);
     }
-    assertThat(jiraReceived("POST", "/rest/api/2/issue")).extracting(r -> r.body())
-        .containsExactly(create("OPS", "buffered"), create("OPS", "fixed-length"), create("OPS", "chunked"), create("OPS", "stream-first"));
+    assertThat(jiraReceived("POST", "/rest/api/2/issue"))
+        .extracting(r -> r.body())
+        .containsExactly(
+            create("OPS", "buffered"),
+            create("OPS", "fixed-length"),
+            create("OPS", "chunked"),
+            create("OPS", "stream-first"));
   }
 
   @Test
   void aDenialReadsLikeAnyErrorResponseWhicheverIsReadFirst() throws Exception {
-    Map<String, Object> denied = withBody(call("triage", "POST", "{jira}/rest/api/2/issue"), create("HR", "nope"));
+    Map<String, Object> denied =
+        withBody(call("triage", "POST", "{jira}/rest/api/2/issue"), create("HR", "nope"));
     AppRun run = run(List.of(with(denied, "statusFirst", false)));
 
     assertThat(run.step(1).path("status").asInt()).isEqualTo(403);

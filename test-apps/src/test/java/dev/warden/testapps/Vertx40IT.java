@@ -1,6 +1,9 @@
 package dev.warden.testapps;
 
-/** The client scenarios on Vert.x WebClient 4.0, send() with the response taken back to the calling thread. */
+/**
+ * The client scenarios on Vert.x WebClient 4.0, send() with the response taken back to the calling
+ * thread.
+ */
 class Vertx40IT extends ClientScenarios {
 
   @Override

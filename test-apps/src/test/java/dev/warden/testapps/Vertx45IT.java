@@ -1,6 +1,9 @@
 package dev.warden.testapps;
 
-/** The client scenarios on Vert.x WebClient 4.5, send() with the response read in its callback on the event loop. */
+/**
+ * The client scenarios on Vert.x WebClient 4.5, send() with the response read in its callback on
+ * the event loop.
+ */
 class Vertx45IT extends ClientScenarios {
 
   @Override

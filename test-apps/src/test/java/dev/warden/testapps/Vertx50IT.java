@@ -1,6 +1,9 @@
 package dev.warden.testapps;
 
-/** The client scenarios on Vert.x WebClient 5.0, send() with the response taken back to the calling thread. */
+/**
+ * The client scenarios on Vert.x WebClient 5.0, send() with the response taken back to the calling
+ * thread.
+ */
 class Vertx50IT extends ClientScenarios {
 
   @Override

@@ -5,23 +5,28 @@ import java.lang.reflect.Method;
 
 /**
  * The application's current span, read on the calling thread, so that Warden's audit span joins the
- * application's trace even when the request carries no {@code traceparent} (or carries it only later,
- * when the client writes it). The OpenTelemetry Java agent's context is read first, then the
- * OpenTelemetry API the application itself runs on (found through the thread's context class loader).
- * Reflection only: Warden never links against either, and a failure only means no parent.
+ * application's trace even when the request carries no {@code traceparent} (or carries it only
+ * later, when the client writes it). The OpenTelemetry Java agent's context is read first, then the
+ * OpenTelemetry API the application itself runs on (found through the thread's context class
+ * loader). Reflection only: Warden never links against either, and a failure only means no parent.
  */
 public final class AmbientTrace {
 
-  // Assembled at run time: the shade plugin would otherwise relocate these names with Warden's own copy.
+  // Assembled at run time: the shade plugin would otherwise relocate these names with Warden's own
+  // copy.
   private static final String API = String.join(".", "io", "opentelemetry", "api", "trace", "Span");
-  private static final String AGENT_API = String.join(".", "io", "opentelemetry", "javaagent", "shaded", API);
+  private static final String AGENT_API =
+      String.join(".", "io", "opentelemetry", "javaagent", "shaded", API);
 
   private static volatile Accessor agent;
   private static volatile LoaderEntry last = new LoaderEntry(null, Accessor.NONE);
 
   private AmbientTrace() {}
 
-  /** The current span of the application as a W3C {@code traceparent}, or {@code null} when it has none. */
+  /**
+   * The current span of the application as a W3C {@code traceparent}, or {@code null} when it has
+   * none.
+   */
   public static String traceparent() {
     try {
       Accessor fromAgent = agent;
@@ -73,7 +78,13 @@ public final class AmbientTrace {
     private final Method spanId;
     private final Method isSampled;
 
-    private Accessor(Method current, Method spanContext, Method isValid, Method traceId, Method spanId, Method isSampled) {
+    private Accessor(
+        Method current,
+        Method spanContext,
+        Method isValid,
+        Method traceId,
+        Method spanId,
+        Method isSampled) {
       this.current = current;
       this.spanContext = spanContext;
       this.isValid = isValid;
@@ -87,8 +98,13 @@ public final class AmbientTrace {
         Class<?> span = Class.forName(spanClass, false, loader);
         Method spanContext = span.getMethod("getSpanContext");
         Class<?> context = spanContext.getReturnType();
-        return new Accessor(span.getMethod("current"), spanContext, context.getMethod("isValid"),
-            context.getMethod("getTraceId"), context.getMethod("getSpanId"), context.getMethod("isSampled"));
+        return new Accessor(
+            span.getMethod("current"),
+            spanContext,
+            context.getMethod("isValid"),
+            context.getMethod("getTraceId"),
+            context.getMethod("getSpanId"),
+            context.getMethod("isSampled"));
       } catch (ReflectiveOperationException | LinkageError | SecurityException e) {
         return NONE;
       }
@@ -103,7 +119,12 @@ public final class AmbientTrace {
         if (!(Boolean) isValid.invoke(context)) {
           return null;
         }
-        return "00-" + traceId.invoke(context) + "-" + spanId.invoke(context) + "-" + ((Boolean) isSampled.invoke(context) ? "01" : "00");
+        return "00-"
+            + traceId.invoke(context)
+            + "-"
+            + spanId.invoke(context)
+            + "-"
+            + ((Boolean) isSampled.invoke(context) ? "01" : "00");
       } catch (ReflectiveOperationException | RuntimeException e) {
         return null;
       }

@@ -15,11 +15,18 @@ public final class AuditAttributes {
   public static final String JIRA_OPERATION = "jira.operation";
   public static final String JIRA_SCOPE = "jira.scope";
   public static final String JIRA_PROJECT_KEY = "jira.project.key";
-  /** Not in the contract's table: a project named only by its numeric id (a create body's {@code fields.project.id}). */
+
+  /**
+   * Not in the contract's table: a project named only by its numeric id (a create body's {@code
+   * fields.project.id}).
+   */
   public static final String JIRA_PROJECT_ID = "jira.project.id";
+
   public static final String JIRA_ISSUE_KEY = "jira.issue.key";
+
   /** Not in the contract's table: an issue named by its numeric id in the path. */
   public static final String JIRA_ISSUE_ID = "jira.issue.id";
+
   public static final String WARDEN_DECISION = "warden.decision";
   public static final String WARDEN_COALESCED = "warden.coalesced";
   public static final String WARDEN_STORE = "warden.store";
@@ -27,6 +34,7 @@ public final class AuditAttributes {
   public static final String WARDEN_CALLER = "warden.caller";
   public static final String WARDEN_CREDENTIAL = "warden.credential";
   public static final String WARDEN_THROTTLE_WAIT_MS = "warden.throttle.wait_ms";
+
   /** Not in the contract's table: the throttle that applied to the call. */
   public static final String WARDEN_THROTTLE = "warden.throttle";
 

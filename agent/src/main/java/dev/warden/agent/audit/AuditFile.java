@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@code audit.file}: every audit record appended as one JSON object per line, by a
- * background thread. The request path only formats the line and offers it to a bounded queue; when
- * the disk cannot keep up, lines are dropped and counted, never waited for.
+ * The {@code audit.file}: every audit record appended as one JSON object per line, by a background
+ * thread. The request path only formats the line and offers it to a bounded queue; when the disk
+ * cannot keep up, lines are dropped and counted, never waited for.
  */
 public final class AuditFile {
 
@@ -54,11 +54,16 @@ public final class AuditFile {
     return file;
   }
 
-  /** Queues the line for a record; {@code ids} are the span's trace, span and parent ids, or {@code null}. */
+  /**
+   * Queues the line for a record; {@code ids} are the span's trace, span and parent ids, or {@code
+   * null}.
+   */
   public void write(AuditRecord record, String[] ids) {
     if (!lines.offer(line(record, ids))) {
       long count = dropped.incrementAndGet();
-      Log.get().warn("audit file " + path + " cannot keep up: audit lines dropped (" + count + " so far)");
+      Log.get()
+          .warn(
+              "audit file " + path + " cannot keep up: audit lines dropped (" + count + " so far)");
     }
   }
 
@@ -76,7 +81,8 @@ public final class AuditFile {
           json.writeStringField("parent_span_id", ids[2]);
         }
       }
-      json.writeNumberField("duration_ms", (record.endEpochNanos() - record.startEpochNanos()) / 1_000_000.0);
+      json.writeNumberField(
+          "duration_ms", (record.endEpochNanos() - record.startEpochNanos()) / 1_000_000.0);
       json.writeFieldName("attributes");
       writeAttributes(json, record.attributes());
       if (!record.events().isEmpty()) {
@@ -98,7 +104,8 @@ public final class AuditFile {
     return out.toString();
   }
 
-  private static void writeAttributes(JsonGenerator json, Map<String, Object> attributes) throws IOException {
+  private static void writeAttributes(JsonGenerator json, Map<String, Object> attributes)
+      throws IOException {
     json.writeStartObject();
     for (Map.Entry<String, Object> entry : attributes.entrySet()) {
       Object value = entry.getValue();
@@ -132,14 +139,24 @@ public final class AuditFile {
   }
 
   private void append(List<String> batch) {
-    try (Writer out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+    try (Writer out =
+        Files.newBufferedWriter(
+            path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       for (String line : batch) {
         out.write(line);
         out.write('\n');
       }
     } catch (IOException e) {
       dropped.addAndGet(batch.size());
-      Log.get().error("cannot append to audit file " + path + ": " + e.getClass().getSimpleName() + " (" + e.getMessage() + "); audit lines lost");
+      Log.get()
+          .error(
+              "cannot append to audit file "
+                  + path
+                  + ": "
+                  + e.getClass().getSimpleName()
+                  + " ("
+                  + e.getMessage()
+                  + "); audit lines lost");
     }
   }
 

@@ -47,7 +47,9 @@ public final class AuditRecord {
     Builder builder = new Builder("CONNECT", startEpochNanos);
     builder.route = host + ":" + port;
     builder.attributes.remove(AuditAttributes.HTTP_REQUEST_METHOD);
-    return builder.put(AuditAttributes.SERVER_ADDRESS, host).put(AuditAttributes.SERVER_PORT, (long) port);
+    return builder
+        .put(AuditAttributes.SERVER_ADDRESS, host)
+        .put(AuditAttributes.SERVER_PORT, (long) port);
   }
 
   /** Starts a record of a call that began at {@code startEpochNanos}. */
@@ -97,7 +99,10 @@ public final class AuditRecord {
     return events;
   }
 
-  /** Fills a record as a call goes through the pipeline. Not thread-safe: one call's stages run one after the other. */
+  /**
+   * Fills a record as a call goes through the pipeline. Not thread-safe: one call's stages run one
+   * after the other.
+   */
   public static final class Builder {
     private final String method;
     private final long startEpochNanos;
@@ -113,7 +118,10 @@ public final class AuditRecord {
       attributes.put(AuditAttributes.HTTP_REQUEST_METHOD, method);
     }
 
-    /** Sets an attribute; {@code null} removes it; a {@link Supplier} is resolved when the record is read. */
+    /**
+     * Sets an attribute; {@code null} removes it; a {@link Supplier} is resolved when the record is
+     * read.
+     */
     public Builder put(String key, Object value) {
       if (value == null) {
         attributes.remove(key);
@@ -123,7 +131,10 @@ public final class AuditRecord {
       return this;
     }
 
-    /** Adds a wait (for a throttle token, or a pause Jira asked for) to {@code warden.throttle.wait_ms}. */
+    /**
+     * Adds a wait (for a throttle token, or a pause Jira asked for) to {@code
+     * warden.throttle.wait_ms}.
+     */
     public Builder waited(long nanos) {
       waitedNanos += nanos;
       return put(AuditAttributes.WARDEN_THROTTLE_WAIT_MS, Math.max(1, waitedNanos / 1_000_000));

@@ -8,12 +8,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Sends each audit record to Warden's OpenTelemetry SDK and, when {@code audit.file} is set, to
- * the audit file with the span's ids, from a thread of its own: the request path only queues the
- * record (a bounded queue: past it, records are dropped and counted, never waited for). The SDK
- * starts on that thread when the first record arrives, so an application that never calls Jira
- * never pays for it, and none pays for it while starting; records made meanwhile wait in the
- * queue. If it cannot start, the audit file still gets every record.
+ * Sends each audit record to Warden's OpenTelemetry SDK and, when {@code audit.file} is set, to the
+ * audit file with the span's ids, from a thread of its own: the request path only queues the record
+ * (a bounded queue: past it, records are dropped and counted, never waited for). The SDK starts on
+ * that thread when the first record arrives, so an application that never calls Jira never pays for
+ * it, and none pays for it while starting; records made meanwhile wait in the queue. If it cannot
+ * start, the audit file still gets every record.
  */
 public final class Auditor implements AuditSink {
 
@@ -43,18 +43,31 @@ public final class Auditor implements AuditSink {
     try {
       return spans.get();
     } catch (RuntimeException | LinkageError e) {
-      Log.get().error("cannot start Warden's OpenTelemetry exporter (" + e + "); audit records go "
-          + (file == null ? "nowhere: set audit.file to keep them" : "to the audit file only"));
+      Log.get()
+          .error(
+              "cannot start Warden's OpenTelemetry exporter ("
+                  + e
+                  + "); audit records go "
+                  + (file == null
+                      ? "nowhere: set audit.file to keep them"
+                      : "to the audit file only"));
       return null;
     }
   }
 
-  /** Queues the record; the audit thread turns it into a span and a file line, so the request path never waits for either. */
+  /**
+   * Queues the record; the audit thread turns it into a span and a file line, so the request path
+   * never waits for either.
+   */
   @Override
   public void record(AuditRecord record) {
     if (!queue.offer(record)) {
       long count = dropped.incrementAndGet();
-      Log.get().warn("audit records are made faster than they can be exported; dropped " + count + " so far");
+      Log.get()
+          .warn(
+              "audit records are made faster than they can be exported; dropped "
+                  + count
+                  + " so far");
     }
   }
 

@@ -10,14 +10,26 @@ import java.util.Collection;
  * Warden's span exporter, made invisible to the OpenTelemetry Java agent when one runs in the same
  * JVM: otherwise the agent would trace each of Warden's exports as a client call of the application
  * (its HTTP client instrumentation sees the JDK client Warden exports through) and send those spans
- * too. The export runs inside the agent's own "suppress instrumentation" context, the one the agent's
- * exporters use; the agent carries it to the exporter's threads. Without the agent, a plain delegate.
+ * too. The export runs inside the agent's own "suppress instrumentation" context, the one the
+ * agent's exporters use; the agent carries it to the exporter's threads. Without the agent, a plain
+ * delegate.
  */
 final class UntracedExporter implements SpanExporter {
 
-  // Assembled at run time: the shade plugin would otherwise relocate the name with Warden's own copy.
-  private static final String AGENT_UTIL = String.join(".",
-      "io", "opentelemetry", "javaagent", "shaded", "io", "opentelemetry", "api", "internal", "InstrumentationUtil");
+  // Assembled at run time: the shade plugin would otherwise relocate the name with Warden's own
+  // copy.
+  private static final String AGENT_UTIL =
+      String.join(
+          ".",
+          "io",
+          "opentelemetry",
+          "javaagent",
+          "shaded",
+          "io",
+          "opentelemetry",
+          "api",
+          "internal",
+          "InstrumentationUtil");
 
   private final SpanExporter delegate;
   private volatile Method suppress;
@@ -46,7 +58,9 @@ final class UntracedExporter implements SpanExporter {
   private Method suppressMethod() {
     if (!looked) {
       try {
-        suppress = Class.forName(AGENT_UTIL, false, null).getMethod("suppressInstrumentation", Runnable.class);
+        suppress =
+            Class.forName(AGENT_UTIL, false, null)
+                .getMethod("suppressInstrumentation", Runnable.class);
       } catch (ReflectiveOperationException | LinkageError e) {
         suppress = null;
       }

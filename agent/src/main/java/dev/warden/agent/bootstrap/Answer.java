@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A response Warden gives instead of Jira's: a denial (403), a throttle (429) or an unavailable
- * credential or policy (503). Hooks turn it into their client's own response type, or, for a
- * client that cannot be handed a made-up response, into an {@code IOException} whose message is
- * {@link #message()}.
+ * credential or policy (503). Hooks turn it into their client's own response type, or, for a client
+ * that cannot be handed a made-up response, into an {@code IOException} whose message is {@link
+ * #message()}.
  */
 public final class Answer {
 
@@ -52,7 +52,9 @@ public final class Answer {
     return new String(body, StandardCharsets.UTF_8);
   }
 
-  /** The message an {@code IOException} carries for a client that cannot be handed this response. */
+  /**
+   * The message an {@code IOException} carries for a client that cannot be handed this response.
+   */
   public String message() {
     return message;
   }

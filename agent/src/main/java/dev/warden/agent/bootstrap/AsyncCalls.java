@@ -2,8 +2,8 @@ package dev.warden.agent.bootstrap;
 
 /**
  * Remembers where an asynchronous call was issued, so that the code that issued it is its caller,
- * not the pool thread that later runs it. Advice on a client's "enqueue" method calls
- * {@link #issued} with the call object; the adapter looks it up when the call runs.
+ * not the pool thread that later runs it. Advice on a client's "enqueue" method calls {@link
+ * #issued} with the call object; the adapter looks it up when the call runs.
  */
 public interface AsyncCalls {
 

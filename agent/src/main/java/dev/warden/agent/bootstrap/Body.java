@@ -32,7 +32,10 @@ public final class Body {
     return new Body(null, bytes, true);
   }
 
-  /** A body read on first use; the reader returns {@code null} when the body cannot be read again (a stream). */
+  /**
+   * A body read on first use; the reader returns {@code null} when the body cannot be read again (a
+   * stream).
+   */
   public static Body lazy(Supplier<byte[]> reader) {
     return new Body(reader, null, false);
   }
@@ -50,7 +53,10 @@ public final class Body {
     return bytes;
   }
 
-  /** Whether the bytes were read, so that a hook must send them instead of the application's own body. */
+  /**
+   * Whether the bytes were read, so that a hook must send them instead of the application's own
+   * body.
+   */
   public boolean wasRead() {
     return read && bytes != null && this != NONE;
   }

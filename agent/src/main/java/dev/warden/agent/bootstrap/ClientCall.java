@@ -49,8 +49,9 @@ public interface ClientCall<N> {
   }
 
   /**
-   * Whether this client's responses can be read whole ({@link WardenResponse#body()}) and made again
-   * from bytes ({@link #answer}), so that identical GETs can share one ({@code coalesce: true}).
+   * Whether this client's responses can be read whole ({@link WardenResponse#body()}) and made
+   * again from bytes ({@link #answer}), so that identical GETs can share one ({@code coalesce:
+   * true}).
    */
   default boolean sharesResponses() {
     return false;

@@ -20,7 +20,10 @@ public final class Headers {
     this.fields = fields;
   }
 
-  /** The fields of a map such as a client's own header map; {@code null} keys (status lines) are skipped. */
+  /**
+   * The fields of a map such as a client's own header map; {@code null} keys (status lines) are
+   * skipped.
+   */
   public static Headers of(Map<String, ? extends List<String>> map) {
     TreeMap<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (Map.Entry<String, ? extends List<String>> entry : map.entrySet()) {
@@ -68,7 +71,9 @@ public final class Headers {
     return new Headers(copy);
   }
 
-  /** These fields with {@code name} set to {@code values}, or removed when {@code values} is empty. */
+  /**
+   * These fields with {@code name} set to {@code values}, or removed when {@code values} is empty.
+   */
   public Headers with(String name, List<String> values) {
     TreeMap<String, List<String>> copy = new TreeMap<>(fields);
     copy.remove(name);

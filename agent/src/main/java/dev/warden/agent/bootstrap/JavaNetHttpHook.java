@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 public interface JavaNetHttpHook {
 
   /** Lets every request through. */
-  JavaNetHttpHook PASS_THROUGH = (client, request, bodyHandler, pushPromiseHandler, executor) -> null;
+  JavaNetHttpHook PASS_THROUGH =
+      (client, request, bodyHandler, pushPromiseHandler, executor) -> null;
 
   /**
    * Takes over a request, or declines it.
@@ -23,5 +24,10 @@ public interface JavaNetHttpHook {
    * @return the response future when Warden handles the request; {@code null} to let the client
    *     proceed on its own
    */
-  CompletableFuture<?> sendAsync(Object client, Object request, Object bodyHandler, Object pushPromiseHandler, Object executor);
+  CompletableFuture<?> sendAsync(
+      Object client,
+      Object request,
+      Object bodyHandler,
+      Object pushPromiseHandler,
+      Object executor);
 }

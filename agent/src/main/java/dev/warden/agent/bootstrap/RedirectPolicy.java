@@ -10,7 +10,9 @@ import java.util.Set;
  */
 public final class RedirectPolicy {
 
-  /** Warden follows nothing: the client does not follow redirects, or shows every hop to its hook. */
+  /**
+   * Warden follows nothing: the client does not follow redirects, or shows every hop to its hook.
+   */
   public static final RedirectPolicy NONE = new RedirectPolicy(Set.of(), 0, false, false, Set.of());
 
   private final Set<Integer> statuses;
@@ -25,9 +27,15 @@ public final class RedirectPolicy {
    * @param maxHops the most redirects it follows for one request
    * @param schemeChange whether it follows a redirect to another scheme at all
    * @param downgrade whether it follows {@code https} to {@code http}
-   * @param postToGet the statuses after which a {@code POST} is repeated as a {@code GET} (303 turns every method but HEAD into GET)
+   * @param postToGet the statuses after which a {@code POST} is repeated as a {@code GET} (303
+   *     turns every method but HEAD into GET)
    */
-  public RedirectPolicy(Set<Integer> statuses, int maxHops, boolean schemeChange, boolean downgrade, Set<Integer> postToGet) {
+  public RedirectPolicy(
+      Set<Integer> statuses,
+      int maxHops,
+      boolean schemeChange,
+      boolean downgrade,
+      Set<Integer> postToGet) {
     this(statuses, Set.of(), maxHops, schemeChange, downgrade, postToGet);
   }
 
@@ -40,7 +48,12 @@ public final class RedirectPolicy {
    * @param postToGet the statuses after which a {@code POST} is repeated as a {@code GET}
    */
   public RedirectPolicy(
-      Set<Integer> statuses, Set<Integer> safeMethodsOnly, int maxHops, boolean schemeChange, boolean downgrade, Set<Integer> postToGet) {
+      Set<Integer> statuses,
+      Set<Integer> safeMethodsOnly,
+      int maxHops,
+      boolean schemeChange,
+      boolean downgrade,
+      Set<Integer> postToGet) {
     this.safeMethodsOnly = Set.copyOf(safeMethodsOnly);
     this.statuses = Set.copyOf(statuses);
     this.maxHops = maxHops;
@@ -73,7 +86,8 @@ public final class RedirectPolicy {
     if (!schemeChange) {
       return false;
     }
-    return downgrade || !("https".equalsIgnoreCase(fromScheme) && "http".equalsIgnoreCase(toScheme));
+    return downgrade
+        || !("https".equalsIgnoreCase(fromScheme) && "http".equalsIgnoreCase(toScheme));
   }
 
   /** The method of the next hop after a redirect with {@code status}. */

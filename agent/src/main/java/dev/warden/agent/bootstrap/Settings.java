@@ -17,7 +17,8 @@ public final class Settings {
   private final Properties properties;
   private final Map<String, String> environment;
 
-  private Settings(Map<String, String> arguments, Properties properties, Map<String, String> environment) {
+  private Settings(
+      Map<String, String> arguments, Properties properties, Map<String, String> environment) {
     this.arguments = arguments;
     this.properties = properties;
     this.environment = environment;
@@ -29,7 +30,8 @@ public final class Settings {
   }
 
   /** Settings over explicit sources, for tests. */
-  public static Settings of(String agentArguments, Properties properties, Map<String, String> environment) {
+  public static Settings of(
+      String agentArguments, Properties properties, Map<String, String> environment) {
     return new Settings(parseArguments(agentArguments), properties, environment);
   }
 
@@ -51,7 +53,10 @@ public final class Settings {
     return out;
   }
 
-  /** The environment variable that carries a setting: {@code audit.file} is {@code WARDEN_AUDIT_FILE}. */
+  /**
+   * The environment variable that carries a setting: {@code audit.file} is {@code
+   * WARDEN_AUDIT_FILE}.
+   */
   public static String environmentName(String key) {
     return "WARDEN_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
@@ -84,12 +89,17 @@ public final class Settings {
     return Collections.unmodifiableMap(arguments);
   }
 
-  /** Every {@code otel.*} setting given the Warden way ({@code warden.otel.*}, {@code WARDEN_OTEL_*}, or an agent argument). */
+  /**
+   * Every {@code otel.*} setting given the Warden way ({@code warden.otel.*}, {@code
+   * WARDEN_OTEL_*}, or an agent argument).
+   */
   public Map<String, String> otelOverrides() {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> env : environment.entrySet()) {
       if (env.getKey().startsWith("WARDEN_OTEL_")) {
-        out.put(env.getKey().substring("WARDEN_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), env.getValue());
+        out.put(
+            env.getKey().substring("WARDEN_".length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+            env.getValue());
       }
     }
     for (String name : properties.stringPropertyNames()) {

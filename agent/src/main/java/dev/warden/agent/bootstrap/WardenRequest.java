@@ -3,7 +3,10 @@ package dev.warden.agent.bootstrap;
 import java.net.URI;
 import java.util.Locale;
 
-/** A request in Warden's neutral form: what a hook reads from its client and rebuilds its client's request from. */
+/**
+ * A request in Warden's neutral form: what a hook reads from its client and rebuilds its client's
+ * request from.
+ */
 public final class WardenRequest {
 
   private final String method;

@@ -22,8 +22,8 @@ public final class WardenResponse {
    * @param status the status code
    * @param headers the header fields
    * @param nativeResponse the client's response object
-   * @param discard releases the response when the application will not see it (a redirect
-   *     Warden follows): closes its body
+   * @param discard releases the response when the application will not see it (a redirect Warden
+   *     follows): closes its body
    */
   public WardenResponse(int status, Headers headers, Object nativeResponse, Runnable discard) {
     this(status, headers, nativeResponse, discard, null);
@@ -34,9 +34,11 @@ public final class WardenResponse {
    * thing at once ({@code coalesce: true}); the client must then be able to make its own response
    * from an {@link Answer}.
    *
-   * @param body reads the body (and releases the response), or {@code null} when the client cannot share one
+   * @param body reads the body (and releases the response), or {@code null} when the client cannot
+   *     share one
    */
-  public WardenResponse(int status, Headers headers, Object nativeResponse, Runnable discard, BodyReader body) {
+  public WardenResponse(
+      int status, Headers headers, Object nativeResponse, Runnable discard, BodyReader body) {
     this.status = status;
     this.headers = headers;
     this.nativeResponse = nativeResponse;

@@ -15,34 +15,87 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CallerFinder {
 
-  /** Packages that are never "the application": Warden, the JDK, HTTP clients, frameworks, Jira client libraries. */
+  /**
+   * Packages that are never "the application": Warden, the JDK, HTTP clients, frameworks, Jira
+   * client libraries.
+   */
   static final List<String> BUILT_IN_SKIPS =
       List.of(
           // Warden and the JDK
-          "dev.warden.", "java.", "javax.", "jdk.", "sun.", "com.sun.", "jakarta.",
+          "dev.warden.",
+          "java.",
+          "javax.",
+          "jdk.",
+          "sun.",
+          "com.sun.",
+          "jakarta.",
           // HTTP clients
-          "okhttp3.", "okio.", "org.apache.http.", "org.apache.hc.", "reactor.", "io.netty.", "org.eclipse.jetty.",
-          "io.vertx.", "org.asynchttpclient.", "com.google.api.client.", "feign.", "retrofit2.", "kong.unirest.",
-          "org.glassfish.jersey.", "org.jboss.resteasy.", "org.apache.cxf.", "com.squareup.",
+          "okhttp3.",
+          "okio.",
+          "org.apache.http.",
+          "org.apache.hc.",
+          "reactor.",
+          "io.netty.",
+          "org.eclipse.jetty.",
+          "io.vertx.",
+          "org.asynchttpclient.",
+          "com.google.api.client.",
+          "feign.",
+          "retrofit2.",
+          "kong.unirest.",
+          "org.glassfish.jersey.",
+          "org.jboss.resteasy.",
+          "org.apache.cxf.",
+          "com.squareup.",
           // Frameworks and runtimes
-          "org.springframework.", "io.reactivex.", "rx.", "kotlin.", "kotlinx.", "scala.", "akka.", "io.micronaut.",
-          "io.quarkus.", "io.smallrye.", "io.helidon.", "com.google.common.", "com.google.inject.", "io.github.resilience4j.",
-          unrelocated("net|bytebuddy|"), unrelocated("io|opentelemetry|"), "brave.", "org.aspectj.", "org.jboss.", "groovy.", "org.codehaus.groovy.",
-          "org.junit.", "org.testng.", "org.apache.camel.", "org.apache.tomcat.", "org.apache.catalina.", "io.undertow.",
+          "org.springframework.",
+          "io.reactivex.",
+          "rx.",
+          "kotlin.",
+          "kotlinx.",
+          "scala.",
+          "akka.",
+          "io.micronaut.",
+          "io.quarkus.",
+          "io.smallrye.",
+          "io.helidon.",
+          "com.google.common.",
+          "com.google.inject.",
+          "io.github.resilience4j.",
+          unrelocated("net|bytebuddy|"),
+          unrelocated("io|opentelemetry|"),
+          "brave.",
+          "org.aspectj.",
+          "org.jboss.",
+          "groovy.",
+          "org.codehaus.groovy.",
+          "org.junit.",
+          "org.testng.",
+          "org.apache.camel.",
+          "org.apache.tomcat.",
+          "org.apache.catalina.",
+          "io.undertow.",
           // Jira client libraries
-          "net.rcarz.jiraclient.", "com.chavaillaz.client.", "com.atlassian.jira.rest.client.", "com.atlassian.httpclient.",
-          "io.atlassian.fugue.", "com.atlassian.event.", "com.atlassian.util.concurrent.");
+          "net.rcarz.jiraclient.",
+          "com.chavaillaz.client.",
+          "com.atlassian.jira.rest.client.",
+          "com.atlassian.httpclient.",
+          "io.atlassian.fugue.",
+          "com.atlassian.event.",
+          "com.atlassian.util.concurrent.");
 
   private static final int MAX_CACHED = 20_000;
 
   /**
    * A package name written with {@code |} for {@code .}: the agent jar's shading rewrites string
-   * literals that name a package Warden relocates ({@code io.opentelemetry}, {@code net.bytebuddy}),
-   * and these must keep naming the application's (and the OpenTelemetry agent's) copies.
+   * literals that name a package Warden relocates ({@code io.opentelemetry}, {@code
+   * net.bytebuddy}), and these must keep naming the application's (and the OpenTelemetry agent's)
+   * copies.
    */
   public static String unrelocated(String name) {
     return name.replace('|', '.');
   }
+
   private static final StackWalker WALKER = StackWalker.getInstance();
   private static final ClassContext CLASS_CONTEXT = ClassContext.create();
 
@@ -60,8 +113,8 @@ public final class CallerFinder {
   }
 
   /**
-   * Captures where the current call comes from: the calling class now, the method when asked.
-   * Costs about as much as walking a handful of frames, however deep the caller is.
+   * Captures where the current call comes from: the calling class now, the method when asked. Costs
+   * about as much as walking a handful of frames, however deep the caller is.
    */
   public Callsite capture() {
     if (CLASS_CONTEXT == null) {
@@ -78,11 +131,14 @@ public final class CallerFinder {
 
   /** The caller on the current thread's stack, walked frame by frame. */
   public Caller find() {
-    Optional<StackFrame> frame = WALKER.walk(frames -> frames.filter(f -> !isSkipped(f.getClassName())).findFirst());
+    Optional<StackFrame> frame =
+        WALKER.walk(frames -> frames.filter(f -> !isSkipped(f.getClassName())).findFirst());
     return frame.map(f -> caller(f.getClassName(), f.getMethodName())).orElse(Caller.UNKNOWN);
   }
 
-  /** The caller among frames given outermost last, as {@link Throwable#getStackTrace()} lists them. */
+  /**
+   * The caller among frames given outermost last, as {@link Throwable#getStackTrace()} lists them.
+   */
   public Caller find(StackTraceElement[] frames) {
     for (StackTraceElement frame : frames) {
       if (!isSkipped(frame.getClassName())) {
@@ -131,7 +187,10 @@ public final class CallerFinder {
     return new Caller(declaringClass(className), declaringMethod(methodName));
   }
 
-  /** {@code Foo$1}, {@code Foo$Inner}, {@code Foo$$Lambda/0x...} and {@code Foo$$SpringCGLIB$$0} are {@code Foo}. */
+  /**
+   * {@code Foo$1}, {@code Foo$Inner}, {@code Foo$$Lambda/0x...} and {@code Foo$$SpringCGLIB$$0} are
+   * {@code Foo}.
+   */
   public static String declaringClass(String className) {
     int dollar = className.indexOf('$');
     return dollar > 0 ? className.substring(0, dollar) : className;

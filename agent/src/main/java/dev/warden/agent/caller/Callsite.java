@@ -30,7 +30,10 @@ public final class Callsite {
     }
   }
 
-  /** This call site with the application's trace context where the call was issued (a W3C {@code traceparent}, or {@code null}). */
+  /**
+   * This call site with the application's trace context where the call was issued (a W3C {@code
+   * traceparent}, or {@code null}).
+   */
   public Callsite withTraceparent(String traceparent) {
     Callsite site = new Callsite(callerClass, trace, finder, traceparent);
     site.resolved = resolved;
@@ -49,18 +52,23 @@ public final class Callsite {
     return site;
   }
 
-  /** The calling class, nested classes folded into their outer class; {@code null} when not found. */
+  /**
+   * The calling class, nested classes folded into their outer class; {@code null} when not found.
+   */
   public String callerClass() {
     return callerClass;
   }
 
-  /** The calling class and method. Reads the backtrace the first time: call it off the request path. */
+  /**
+   * The calling class and method. Reads the backtrace the first time: call it off the request path.
+   */
   public Caller caller() {
     Caller caller = resolved;
     if (caller == null) {
       caller = finder.find(trace.getStackTrace());
       if (caller.known() && !caller.className().equals(callerClass)) {
-        // The class context and the backtrace disagree only if frames differ between them; trust the class.
+        // The class context and the backtrace disagree only if frames differ between them; trust
+        // the class.
         caller = new Caller(callerClass, caller.methodName());
       }
       resolved = caller;

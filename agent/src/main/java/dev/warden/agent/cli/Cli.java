@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * {@code java -jar warden-agent.jar}: {@code check}, {@code explain}, {@code --help},
- * {@code --version} (CONTRACT section 2).
+ * {@code java -jar warden-agent.jar}: {@code check}, {@code explain}, {@code --help}, {@code
+ * --version} (CONTRACT section 2).
  */
 public final class Cli {
 
@@ -20,7 +20,8 @@ public final class Cli {
   static final int USAGE = 2;
   static final int DENIED = 3;
 
-  static final String USAGE_TEXT = """
+  static final String USAGE_TEXT =
+      """
       usage: java -jar warden-agent.jar COMMAND
 
       commands:
@@ -62,7 +63,12 @@ public final class Cli {
         return OK;
       }
       case "--version", "-V", "version" -> {
-        out.println("warden " + Version.get() + " (Jira route catalog: " + RouteCatalog.bundled().source() + ")");
+        out.println(
+            "warden "
+                + Version.get()
+                + " (Jira route catalog: "
+                + RouteCatalog.bundled().source()
+                + ")");
         return OK;
       }
       case "check" -> {
@@ -91,7 +97,14 @@ public final class Cli {
     }
     out.println(report.summary());
     for (Problem warning : report.warnings()) {
-      out.println(warning.file() + ":" + warning.mark().line() + ":" + warning.mark().column() + ": warning: " + warning.message());
+      out.println(
+          warning.file()
+              + ":"
+              + warning.mark().line()
+              + ":"
+              + warning.mark().column()
+              + ": warning: "
+              + warning.message());
     }
     return OK;
   }

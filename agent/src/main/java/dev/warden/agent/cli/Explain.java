@@ -74,14 +74,18 @@ final class Explain {
       return usage("'" + Redaction.url(positional.get(2)) + "' is not a URL");
     }
     if (uri.getScheme() == null || uri.getHost() == null) {
-      return usage("'" + Redaction.url(positional.get(2)) + "' is not an absolute URL such as https://acme.atlassian.net/rest/api/3/myself");
+      return usage(
+          "'"
+              + Redaction.url(positional.get(2))
+              + "' is not an absolute URL such as https://acme.atlassian.net/rest/api/3/myself");
     }
     byte[] body = null;
     if (positional.size() == 4) {
       try {
         body = Files.readAllBytes(Path.of(positional.get(3)));
       } catch (IOException e) {
-        return usage("cannot read body file " + positional.get(3) + ": " + e.getClass().getSimpleName());
+        return usage(
+            "cannot read body file " + positional.get(3) + ": " + e.getClass().getSimpleName());
       }
     }
     LoadResult load = PolicyLoader.bundled().load(Path.of(positional.get(0)), positional.get(0));
@@ -89,10 +93,17 @@ final class Explain {
       load.errors().forEach(out::println);
       return Cli.INVALID;
     }
-    return explain(load.policy().orElseThrow(), positional.get(1).toUpperCase(Locale.ROOT), uri, body, caller, json);
+    return explain(
+        load.policy().orElseThrow(),
+        positional.get(1).toUpperCase(Locale.ROOT),
+        uri,
+        body,
+        caller,
+        json);
   }
 
-  private int explain(Policy policy, String method, URI uri, byte[] body, String callerText, boolean json) {
+  private int explain(
+      Policy policy, String method, URI uri, byte[] body, String callerText, boolean json) {
     Map<String, Object> facts = new LinkedHashMap<>();
     facts.put("method", method);
     // As url.full shows it: no user information, no credential parameter.
@@ -103,21 +114,33 @@ final class Explain {
     if (found.isEmpty()) {
       facts.put("site", null);
       facts.put("decision", "not-jira");
-      facts.put("note", "no site of the policy has this URL: Warden forwards it untouched, adds no credential and records nothing");
+      facts.put(
+          "note",
+          "no site of the policy has this URL: Warden forwards it untouched, adds no credential and records nothing");
       print(facts, json);
       return Cli.OK;
     }
     Site site = found.get();
     String callerClass = callerText == null ? null : CallerFinder.declaringClass(callerText);
-    Classification c = new Classifier(RouteCatalog.bundled())
-        .classify(method, path.drop(site.url().contextPath().size()), site.dataCenter(), body == null ? null : () -> body);
-    Decision decision = new DecisionEngine(policy).decide(new CallFacts(site, c, method, callerClass));
+    Classification c =
+        new Classifier(RouteCatalog.bundled())
+            .classify(
+                method,
+                path.drop(site.url().contextPath().size()),
+                site.dataCenter(),
+                body == null ? null : () -> body);
+    Decision decision =
+        new DecisionEngine(policy).decide(new CallFacts(site, c, method, callerClass));
     facts.put("site", site.id());
     facts.put("site_url", site.url().toString());
     facts.put("operation", c.operation().id());
     facts.put("route", c.routeTemplate());
     facts.put("scope", c.operation().isUnknown() ? null : c.operation().scopeText());
-    facts.put("project", c.projects().isEmpty() ? null : c.projects().text() + (c.projects().complete() ? "" : " (and unknown)"));
+    facts.put(
+        "project",
+        c.projects().isEmpty()
+            ? null
+            : c.projects().text() + (c.projects().complete() ? "" : " (and unknown)"));
     facts.put("issue", c.issueKey() != null ? c.issueKey() : c.issueId());
     facts.put("caller", callerClass == null ? "unknown" : callerClass);
     facts.put("rule", decision.ruleId());
@@ -131,8 +154,18 @@ final class Explain {
   }
 
   private static String describe(Throttle t) {
-    return t.name() + " (" + t.capacity() + " tokens, refill " + t.refillTokens() + "/" + dev.warden.policy.Durations.format(t.refillPeriod())
-        + ", max-wait " + dev.warden.policy.Durations.format(t.maxWait()) + ", per " + t.per().word() + ")";
+    return t.name()
+        + " ("
+        + t.capacity()
+        + " tokens, refill "
+        + t.refillTokens()
+        + "/"
+        + dev.warden.policy.Durations.format(t.refillPeriod())
+        + ", max-wait "
+        + dev.warden.policy.Durations.format(t.maxWait())
+        + ", per "
+        + t.per().word()
+        + ")";
   }
 
   private void print(Map<String, Object> facts, boolean json) {
@@ -169,7 +202,8 @@ final class Explain {
 
   private int usage(String problem) {
     err.println("warden: " + problem);
-    err.println("usage: java -jar warden-agent.jar explain POLICY [--caller CLASS] [--json] METHOD URL [BODY-FILE]");
+    err.println(
+        "usage: java -jar warden-agent.jar explain POLICY [--caller CLASS] [--json] METHOD URL [BODY-FILE]");
     return Cli.USAGE;
   }
 }

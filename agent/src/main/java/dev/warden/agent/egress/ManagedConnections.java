@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The hosts and ports hooked clients are sending to through Warden right now. A connection to a
- * site's host and port made while none is under way there did not come from a hooked client, as
- * far as Warden can tell.
+ * site's host and port made while none is under way there did not come from a hooked client, as far
+ * as Warden can tell.
  */
 public final class ManagedConnections {
 
@@ -40,7 +40,8 @@ public final class ManagedConnections {
   }
 
   private static String key(String host, int port) {
-    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String bare =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     return bare.toLowerCase(Locale.ROOT) + ":" + port;
   }
 }

@@ -20,11 +20,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 
-
 /**
  * {@code unmanaged-egress} (CONTRACT section 3): a connection to a site's host and port that no
- * hooked client made is recorded ({@code audit}), also refused ({@code block}), or ignored
- * ({@code off}). Every other connection costs a comparison or two.
+ * hooked client made is recorded ({@code audit}), also refused ({@code block}), or ignored ({@code
+ * off}). Every other connection costs a comparison or two.
  */
 public final class UnmanagedEgress implements EgressHook {
 
@@ -33,7 +32,8 @@ public final class UnmanagedEgress implements EgressHook {
   private final AuditSink audit;
   private final WardenClock clock;
 
-  public UnmanagedEgress(PolicyHolder policies, ManagedConnections managed, AuditSink audit, WardenClock clock) {
+  public UnmanagedEgress(
+      PolicyHolder policies, ManagedConnections managed, AuditSink audit, WardenClock clock) {
     this.policies = policies;
     this.managed = managed;
     this.audit = audit;
@@ -63,33 +63,50 @@ public final class UnmanagedEgress implements EgressHook {
     }
     Caller caller = snapshot.callers().find();
     long now = clock.epochNanos();
-    audit.record(AuditRecord.connect(host, port, now)
-        .traceparent(AmbientTrace.traceparent())
-        .put(AuditAttributes.WARDEN_CALLER, caller.qualifiedMethod())
-        .put(AuditAttributes.WARDEN_DECISION, Decisions.UNMANAGED)
-        .end(now));
+    audit.record(
+        AuditRecord.connect(host, port, now)
+            .traceparent(AmbientTrace.traceparent())
+            .put(AuditAttributes.WARDEN_CALLER, caller.qualifiedMethod())
+            .put(AuditAttributes.WARDEN_DECISION, Decisions.UNMANAGED)
+            .end(now));
     boolean refuse = mode == Mode.BLOCK && !snapshot.policy().dryRun();
-    Log.get().warn("unmanaged connection to Jira site " + host + ":" + port + " from " + caller.qualifiedMethod()
-        + ": it was not made by an HTTP client Warden hooks; " + (refuse ? "refused (unmanaged-egress: block)"
-            : mode == Mode.BLOCK ? "let through (dry-run; unmanaged-egress: block would refuse it)" : "recorded (unmanaged-egress: audit)"));
+    Log.get()
+        .warn(
+            "unmanaged connection to Jira site "
+                + host
+                + ":"
+                + port
+                + " from "
+                + caller.qualifiedMethod()
+                + ": it was not made by an HTTP client Warden hooks; "
+                + (refuse
+                    ? "refused (unmanaged-egress: block)"
+                    : mode == Mode.BLOCK
+                        ? "let through (dry-run; unmanaged-egress: block would refuse it)"
+                        : "recorded (unmanaged-egress: audit)"));
     if (refuse) {
-      return "warden: connection to " + host + ":" + port + " refused: it was not made by an HTTP client Warden hooks"
+      return "warden: connection to "
+          + host
+          + ":"
+          + port
+          + " refused: it was not made by an HTTP client Warden hooks"
           + " (unmanaged-egress: block)";
     }
     return null;
   }
 
   /**
-   * The site at this address: same port, and the same host name, or (for a resolved address) one
-   * of the addresses the site's host resolves to. Only a connection on a site's port costs a
-   * lookup, which the JDK's name cache answers.
+   * The site at this address: same port, and the same host name, or (for a resolved address) one of
+   * the addresses the site's host resolves to. Only a connection on a site's port costs a lookup,
+   * which the JDK's name cache answers.
    */
   private static Site siteAt(PolicySnapshot snapshot, InetSocketAddress address) {
     for (Site site : snapshot.policy().sites()) {
       if (site.url().port() != address.getPort()) {
         continue;
       }
-      if (site.url().host().equalsIgnoreCase(address.getHostString()) || resolvesTo(site.url().host(), address.getAddress())) {
+      if (site.url().host().equalsIgnoreCase(address.getHostString())
+          || resolvesTo(site.url().host(), address.getAddress())) {
         return site;
       }
     }
@@ -118,7 +135,9 @@ public final class UnmanagedEgress implements EgressHook {
     OFF;
 
     static Mode of(Words.UnmanagedEgress word) {
-      return word == Words.UnmanagedEgress.BLOCK ? BLOCK : word == Words.UnmanagedEgress.OFF ? OFF : AUDIT;
+      return word == Words.UnmanagedEgress.BLOCK
+          ? BLOCK
+          : word == Words.UnmanagedEgress.OFF ? OFF : AUDIT;
     }
   }
 }

@@ -8,9 +8,9 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Creates library hooks' adapters: one hook class loader per application class loader, one
- * adapter instance per class in it. Weakly keyed, so an application class loader that goes away
- * (a redeployed web application) takes its adapters with it.
+ * Creates library hooks' adapters: one hook class loader per application class loader, one adapter
+ * instance per class in it. Weakly keyed, so an application class loader that goes away (a
+ * redeployed web application) takes its adapters with it.
  */
 public final class HookAdapters implements Adapters {
 
@@ -21,7 +21,8 @@ public final class HookAdapters implements Adapters {
 
   /**
    * @param warden Warden's class loader
-   * @param adapterPackages the packages whose classes are adapters ({@code dev.warden.agent.hook.okhttp.})
+   * @param adapterPackages the packages whose classes are adapters ({@code
+   *     dev.warden.agent.hook.okhttp.})
    */
   public HookAdapters(ClassLoader warden, List<String> adapterPackages) {
     this.warden = warden;
@@ -46,7 +47,9 @@ public final class HookAdapters implements Adapters {
       loaded = forBootstrap;
     } else {
       synchronized (byLoader) {
-        loaded = byLoader.computeIfAbsent(libraryLoader, k -> new Loaded(new HookClassLoader(warden, k, adapterPackages)));
+        loaded =
+            byLoader.computeIfAbsent(
+                libraryLoader, k -> new Loaded(new HookClassLoader(warden, k, adapterPackages)));
       }
     }
     Object adapter = loaded.instances.get(adapterClass);
@@ -60,12 +63,20 @@ public final class HookAdapters implements Adapters {
     return adapter;
   }
 
-  private static Object create(String adapterClass, HookClassLoader loader, ClassLoader libraryLoader) {
+  private static Object create(
+      String adapterClass, HookClassLoader loader, ClassLoader libraryLoader) {
     try {
       return Class.forName(adapterClass, true, loader).getConstructor().newInstance();
     } catch (ReflectiveOperationException | LinkageError e) {
-      Log.get().error("cannot load Warden's adapter " + adapterClass + " for " + libraryLoader + ": " + e
-          + "; requests through that client are not guarded");
+      Log.get()
+          .error(
+              "cannot load Warden's adapter "
+                  + adapterClass
+                  + " for "
+                  + libraryLoader
+                  + ": "
+                  + e
+                  + "; requests through that client are not guarded");
       return null;
     }
   }

@@ -6,10 +6,10 @@ import java.util.List;
 
 /**
  * Loads a library hook's adapter classes for one application class loader. An adapter implements
- * the library's types (an OkHttp {@code Interceptor}) and calls Warden's, so it must see both:
- * its own classes are defined here, from the agent jar; other Warden classes come from Warden's
- * class loader (so there is one pipeline, one policy); everything else, the library and the JDK,
- * from the application's class loader. The application never sees any of it.
+ * the library's types (an OkHttp {@code Interceptor}) and calls Warden's, so it must see both: its
+ * own classes are defined here, from the agent jar; other Warden classes come from Warden's class
+ * loader (so there is one pipeline, one policy); everything else, the library and the JDK, from the
+ * application's class loader. The application never sees any of it.
  */
 final class HookClassLoader extends ClassLoader {
 

@@ -9,8 +9,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * The woven part of a hook: which types it instruments, and which advice goes on which methods.
- * Advice is thin glue: it hands the call to the hook's adapter through
- * {@link dev.warden.agent.bootstrap.Hooks}.
+ * Advice is thin glue: it hands the call to the hook's adapter through {@link
+ * dev.warden.agent.bootstrap.Hooks}.
  */
 public interface HookInstrumentation {
 

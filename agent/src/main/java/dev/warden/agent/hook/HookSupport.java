@@ -2,21 +2,21 @@ package dev.warden.agent.hook;
 
 import dev.warden.agent.bootstrap.AsyncCalls;
 import dev.warden.agent.caller.Callsite;
+import dev.warden.agent.log.Log;
 import dev.warden.agent.pipeline.Gateway;
 import dev.warden.policy.SiteUrl;
-import dev.warden.agent.log.Log;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
- * What library adapters reach Warden through: the gateway, and the call sites of asynchronous
- * calls captured when they were issued. Set once when Warden starts.
+ * What library adapters reach Warden through: the gateway, and the call sites of asynchronous calls
+ * captured when they were issued. Set once when Warden starts.
  */
 public final class HookSupport implements AsyncCalls {
 
@@ -46,7 +46,8 @@ public final class HookSupport implements AsyncCalls {
   @Override
   public void issued(Object call, String scheme, String host, int port) {
     Gateway current = gateway;
-    if (current != null && current.isSiteOrigin(scheme, host, SiteUrl.effectivePort(scheme, port))) {
+    if (current != null
+        && current.isSiteOrigin(scheme, host, SiteUrl.effectivePort(scheme, port))) {
       issued.put(call, current.capture());
     }
   }
@@ -57,16 +58,17 @@ public final class HookSupport implements AsyncCalls {
   }
 
   /**
-   * What Warden decided for a response an async client is handing over on its I/O thread (deliver it
-   * or drop it). Warden's pipeline runs on, on this thread, as the response future completes, so the
-   * decision is normally there already; the short wait covers the rare case where the pipeline had
-   * not yet attached itself to that future when the response arrived.
+   * What Warden decided for a response an async client is handing over on its I/O thread (deliver
+   * it or drop it). Warden's pipeline runs on, on this thread, as the response future completes, so
+   * the decision is normally there already; the short wait covers the rare case where the pipeline
+   * had not yet attached itself to that future when the response arrived.
    */
   public static <T> T decisionFor(CompletableFuture<T> decision) throws IOException {
     try {
       return decision.get(10, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      Log.get().error("internal error: a Jira response was not handed on within 10 s; the call fails");
+      Log.get()
+          .error("internal error: a Jira response was not handed on within 10 s; the call fails");
       throw new IOException("warden: internal error handing on the response");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

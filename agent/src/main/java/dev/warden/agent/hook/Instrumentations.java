@@ -21,42 +21,45 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
-
 import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Every hook Warden installs, and how. Adding a client is adding its instrumentation to
- * {@link #ALL}.
+ * Every hook Warden installs, and how. Adding a client is adding its instrumentation to {@link
+ * #ALL}.
  */
 public final class Instrumentations {
 
   /** The hooks, one per client library. */
-  public static final List<HookInstrumentation> ALL = List.of(
-      new HttpClientInstrumentation(),
-      new UrlConnectionInstrumentation(),
-      new SocketInstrumentation(),
-      new OkHttpInstrumentation(),
-      new ApacheInstrumentation(),
-      new AsyncClientInstrumentation(),
-      new Apache5Instrumentation(),
-      new JettyInstrumentation(),
-      new VertxWebClientInstrumentation(),
-      new ReactorNettyInstrumentation());
+  public static final List<HookInstrumentation> ALL =
+      List.of(
+          new HttpClientInstrumentation(),
+          new UrlConnectionInstrumentation(),
+          new SocketInstrumentation(),
+          new OkHttpInstrumentation(),
+          new ApacheInstrumentation(),
+          new AsyncClientInstrumentation(),
+          new Apache5Instrumentation(),
+          new JettyInstrumentation(),
+          new VertxWebClientInstrumentation(),
+          new ReactorNettyInstrumentation());
 
   private Instrumentations() {}
 
   /** The packages of every library hook's adapters. */
   public static List<String> adapterPackages() {
-    return ALL.stream().map(HookInstrumentation::adapterPackage).filter(java.util.Objects::nonNull).toList();
+    return ALL.stream()
+        .map(HookInstrumentation::adapterPackage)
+        .filter(java.util.Objects::nonNull)
+        .toList();
   }
 
   /** Weaves every hook into the classes it names, those already loaded included. */
@@ -91,35 +94,48 @@ public final class Instrumentations {
     }
   }
 
-  private static AgentBuilder builder(Instrumentation instrumentation, List<HookInstrumentation> hooks) {
+  private static AgentBuilder builder(
+      Instrumentation instrumentation, List<HookInstrumentation> hooks) {
     Advice.ExceptionHandler reportSuppressed;
     try {
-      reportSuppressed = new Advice.ExceptionHandler.Simple(
-          MethodInvocation.invoke(new MethodDescription.ForLoadedMethod(Hooks.class.getMethod("suppressed", Throwable.class))));
+      reportSuppressed =
+          new Advice.ExceptionHandler.Simple(
+              MethodInvocation.invoke(
+                  new MethodDescription.ForLoadedMethod(
+                      Hooks.class.getMethod("suppressed", Throwable.class))));
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
-    // Set up as the OpenTelemetry agent sets up Byte Buddy, so that classes no hook names cost next to
-    // nothing: an ignore list first, then matchers that read only the name (a lazily resolved type is
-    // never parsed for them), type descriptions from a type pool cached per class loader, no validation.
+    // Set up as the OpenTelemetry agent sets up Byte Buddy, so that classes no hook names cost next
+    // to
+    // nothing: an ignore list first, then matchers that read only the name (a lazily resolved type
+    // is
+    // never parsed for them), type descriptions from a type pool cached per class loader, no
+    // validation.
     // Warden's initialization strategy is NoOp (advice is inlined): Byte Buddy's Nexus, which its
     // default strategy would inject into the system class loader at a cost of some 150 ms, is never
-    // needed. The property is the relocated copy's (the shading rewrites it), not the application's.
+    // needed. The property is the relocated copy's (the shading rewrites it), not the
+    // application's.
     System.setProperty("net.bytebuddy.nexus.disabled", "true");
-    AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        .with(new CachedTypePools())
-        .with(new Listener())
-        .ignore(nameStartsWith("dev.warden.").or(nameStartsWith(CallerFinder.unrelocated("net|bytebuddy|")))
-            .or(nameStartsWith(CallerFinder.unrelocated("io|opentelemetry|javaagent|"))).or(nameContains("$$Lambda")))
-        .assureReadEdgeTo(instrumentation, Hooks.class);
+    AgentBuilder builder =
+        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+            .disableClassFormatChanges()
+            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+            .with(new CachedTypePools())
+            .with(new Listener())
+            .ignore(
+                nameStartsWith("dev.warden.")
+                    .or(nameStartsWith(CallerFinder.unrelocated("net|bytebuddy|")))
+                    .or(nameStartsWith(CallerFinder.unrelocated("io|opentelemetry|javaagent|")))
+                    .or(nameContains("$$Lambda")))
+            .assureReadEdgeTo(instrumentation, Hooks.class);
     for (HookInstrumentation hook : hooks) {
-      AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice()
-          .include(Instrumentations.class.getClassLoader())
-          .withExceptionHandler(reportSuppressed);
+      AgentBuilder.Transformer.ForAdvice advice =
+          new AgentBuilder.Transformer.ForAdvice()
+              .include(Instrumentations.class.getClassLoader())
+              .withExceptionHandler(reportSuppressed);
       builder = builder.type(hook.types()).transform(hook.advice(advice));
     }
     return builder;
@@ -131,8 +147,10 @@ public final class Instrumentations {
    * its signatures) is parsed once for the next.
    */
   private static final class CachedTypePools extends AgentBuilder.PoolStrategy.WithTypePoolCache {
-    private final Map<ClassLoader, TypePool.CacheProvider> caches = Collections.synchronizedMap(new WeakHashMap<>());
-    private final TypePool.CacheProvider bootstrap = new TypePool.CacheProvider.Simple.UsingSoftReference();
+    private final Map<ClassLoader, TypePool.CacheProvider> caches =
+        Collections.synchronizedMap(new WeakHashMap<>());
+    private final TypePool.CacheProvider bootstrap =
+        new TypePool.CacheProvider.Simple.UsingSoftReference();
 
     CachedTypePools() {
       super(TypePool.Default.ReaderMode.FAST);
@@ -140,19 +158,41 @@ public final class Instrumentations {
 
     @Override
     protected TypePool.CacheProvider locate(ClassLoader classLoader) {
-      return classLoader == null ? bootstrap : caches.computeIfAbsent(classLoader, k -> new TypePool.CacheProvider.Simple.UsingSoftReference());
+      return classLoader == null
+          ? bootstrap
+          : caches.computeIfAbsent(
+              classLoader, k -> new TypePool.CacheProvider.Simple.UsingSoftReference());
     }
   }
 
-  /** Reports weaving failures: a hook that cannot be installed leaves its client unguarded, which must be said. */
+  /**
+   * Reports weaving failures: a hook that cannot be installed leaves its client unguarded, which
+   * must be said.
+   */
   private static final class Listener extends AgentBuilder.Listener.Adapter {
     @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-      Log.get().error("cannot hook " + typeName + ": " + throwable + "; its requests are not guarded by Warden");
+    public void onError(
+        String typeName,
+        ClassLoader classLoader,
+        JavaModule module,
+        boolean loaded,
+        Throwable throwable) {
+      Log.get()
+          .error(
+              "cannot hook "
+                  + typeName
+                  + ": "
+                  + throwable
+                  + "; its requests are not guarded by Warden");
     }
 
     @Override
-    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
+    public void onTransformation(
+        TypeDescription type,
+        ClassLoader loader,
+        JavaModule module,
+        boolean loaded,
+        DynamicType dynamicType) {
       Log.get().debug("hooked " + type.getName());
     }
   }

@@ -14,10 +14,10 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * Loads Warden's implementation and its shaded libraries from the agent jar's {@code inst/}
- * folder, where classes are stored as {@code .classdata} so that no other class loader can load
- * them. The application never sees them; its parent is the platform class loader, so the
- * bootstrap-visible part of Warden and the JDK are shared.
+ * Loads Warden's implementation and its shaded libraries from the agent jar's {@code inst/} folder,
+ * where classes are stored as {@code .classdata} so that no other class loader can load them. The
+ * application never sees them; its parent is the platform class loader, so the bootstrap-visible
+ * part of Warden and the JDK are shared.
  */
 final class AgentClassLoader extends ClassLoader {
 
@@ -36,7 +36,8 @@ final class AgentClassLoader extends ClassLoader {
     super("warden", parent);
     this.jar = jar;
     this.jarUrl = "jar:" + jarLocation.toExternalForm() + "!/";
-    this.protectionDomain = new ProtectionDomain(new CodeSource(jarLocation, (Certificate[]) null), null, this, null);
+    this.protectionDomain =
+        new ProtectionDomain(new CodeSource(jarLocation, (Certificate[]) null), null, this, null);
   }
 
   @Override
@@ -81,10 +82,15 @@ final class AgentClassLoader extends ClassLoader {
   @Override
   protected Enumeration<URL> findResources(String name) {
     URL url = findResource(name);
-    return url == null ? Collections.emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
+    return url == null
+        ? Collections.emptyEnumeration()
+        : Collections.enumeration(Collections.singletonList(url));
   }
 
-  /** A class file ({@code a/B.class}, as bytecode tools ask for it) is stored as {@code inst/a/B.classdata}. */
+  /**
+   * A class file ({@code a/B.class}, as bytecode tools ask for it) is stored as {@code
+   * inst/a/B.classdata}.
+   */
   private static String entryName(String resource) {
     String name = resource.startsWith("/") ? resource.substring(1) : resource;
     if (name.endsWith(".class")) {

@@ -36,17 +36,22 @@ public final class WardenAgent {
       }
       URL location = WardenAgent.class.getProtectionDomain().getCodeSource().getLocation();
       JarFile jar = new JarFile(new File(location.toURI()), false);
-      // Made before the jar joins the bootstrap search, so that AgentClassLoader resolves to this loader's
-      // copy (beside this class) and not to the bootstrap's, whenever the JVM happens to resolve it.
-      ClassLoader loader = new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
+      // Made before the jar joins the bootstrap search, so that AgentClassLoader resolves to this
+      // loader's
+      // copy (beside this class) and not to the bootstrap's, whenever the JVM happens to resolve
+      // it.
+      ClassLoader loader =
+          new AgentClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
       instrumentation.appendToBootstrapClassLoaderSearch(jar);
       Class.forName(INSTALLER, true, loader)
           .getMethod("install", String.class, Instrumentation.class)
           .invoke(null, arguments, instrumentation);
     } catch (Throwable t) {
-      Throwable cause = t instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : t;
+      Throwable cause =
+          t instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : t;
       // Warden must never stop the application from starting.
-      System.err.println("[warden] error: Warden could not start and does nothing in this JVM: " + cause);
+      System.err.println(
+          "[warden] error: Warden could not start and does nothing in this JVM: " + cause);
     }
   }
 
@@ -55,11 +60,19 @@ public final class WardenAgent {
     int status;
     try {
       URL location = WardenAgent.class.getProtectionDomain().getCodeSource().getLocation();
-      ClassLoader loader = new AgentClassLoader(new JarFile(new File(location.toURI()), false), location, ClassLoader.getPlatformClassLoader());
-      Object result = Class.forName(CLI, true, loader).getMethod("run", String[].class).invoke(null, (Object) args);
+      ClassLoader loader =
+          new AgentClassLoader(
+              new JarFile(new File(location.toURI()), false),
+              location,
+              ClassLoader.getPlatformClassLoader());
+      Object result =
+          Class.forName(CLI, true, loader)
+              .getMethod("run", String[].class)
+              .invoke(null, (Object) args);
       status = (Integer) result;
     } catch (Throwable t) {
-      Throwable cause = t instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : t;
+      Throwable cause =
+          t instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : t;
       System.err.println("warden: internal error: " + cause);
       status = 1;
     }

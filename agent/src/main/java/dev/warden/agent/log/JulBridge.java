@@ -6,8 +6,8 @@ import java.util.logging.Logger;
 
 /**
  * Sends what Warden's bundled libraries log through {@code java.util.logging} (the OpenTelemetry
- * SDK reports failed exports there) to Warden's log, so every line Warden causes carries the
- * {@code [warden]} prefix and the once-a-minute limit, and none lands in the application's own logs.
+ * SDK reports failed exports there) to Warden's log, so every line Warden causes carries the {@code
+ * [warden]} prefix and the once-a-minute limit, and none lands in the application's own logs.
  */
 public final class JulBridge extends Handler {
 
@@ -37,9 +37,16 @@ public final class JulBridge extends Handler {
     if (record.getThrown() != null) {
       message = message + " (" + record.getThrown() + ")";
     }
-    String source = record.getLoggerName() == null ? "" : record.getLoggerName().replace(SHADED + ".", "") + ": ";
-    Log.get().write(record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue() ? Level.ERROR : Level.WARN,
-        "audit export: " + source + message);
+    String source =
+        record.getLoggerName() == null
+            ? ""
+            : record.getLoggerName().replace(SHADED + ".", "") + ": ";
+    Log.get()
+        .write(
+            record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()
+                ? Level.ERROR
+                : Level.WARN,
+            "audit export: " + source + message);
   }
 
   @Override

@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Warden's log: one line per message on standard error, {@code [warden] level: message}. A
- * message repeated within a minute is written once; the next time it may be written again it
- * says how many times it was held back.
+ * Warden's log: one line per message on standard error, {@code [warden] level: message}. A message
+ * repeated within a minute is written once; the next time it may be written again it says how many
+ * times it was held back.
  *
  * <p>Messages name files, settings, sites, rules and credentials, never a secret value.
  */
@@ -84,7 +84,10 @@ public final class Log {
     if (repeats.size() > 10_000) {
       repeats.clear();
     }
-    String suffix = held == 0 ? "" : " (repeated " + held + " more time" + (held == 1 ? "" : "s") + " in the last minute)";
+    String suffix =
+        held == 0
+            ? ""
+            : " (repeated " + held + " more time" + (held == 1 ? "" : "s") + " in the last minute)";
     out.println("[warden] " + at.word() + ": " + message + suffix);
   }
 

@@ -10,8 +10,8 @@ import java.io.UncheckedIOException;
 
 /**
  * Every response Warden makes instead of Jira's (CONTRACT section 4), and its messages: one place,
- * so that they stay consistent. Bodies are in Jira's error shape,
- * {@code {"errorMessages":["warden: ..."],"errors":{}}}.
+ * so that they stay consistent. Bodies are in Jira's error shape, {@code {"errorMessages":["warden:
+ * ..."],"errors":{}}}.
  */
 public final class Answers {
 
@@ -28,50 +28,90 @@ public final class Answers {
 
   /** 403: a rule (or no rule) denied the request. */
   public static Answer denied(String method, String path, String operation, String ruleId) {
-    String message = "warden: " + method + " " + path + " (" + operation + ") denied by rule " + ruleId;
-    Headers headers = Headers.of(
-        "Content-Type", "application/json",
-        DECISION_HEADER, "deny",
-        RULE_HEADER, ruleId);
+    String message =
+        "warden: " + method + " " + path + " (" + operation + ") denied by rule " + ruleId;
+    Headers headers =
+        Headers.of(
+            "Content-Type", "application/json", DECISION_HEADER, "deny", RULE_HEADER, ruleId);
     return new Answer(403, "Forbidden", headers, body(message), message);
   }
 
   /** 429: no throttle token within {@code max-wait}. */
-  public static Answer throttled(String method, String path, String operation, String throttle, long retryAfterNanos) {
-    String message = "warden: " + method + " " + path + " (" + operation + ") throttled by '" + throttle
-        + "': no token within its max-wait";
-    Headers headers = Headers.of(
-        "Content-Type", "application/json",
-        "Retry-After", Long.toString(retryAfterSeconds(retryAfterNanos)),
-        DECISION_HEADER, "throttled",
-        THROTTLE_HEADER, throttle);
+  public static Answer throttled(
+      String method, String path, String operation, String throttle, long retryAfterNanos) {
+    String message =
+        "warden: "
+            + method
+            + " "
+            + path
+            + " ("
+            + operation
+            + ") throttled by '"
+            + throttle
+            + "': no token within its max-wait";
+    Headers headers =
+        Headers.of(
+            "Content-Type",
+            "application/json",
+            "Retry-After",
+            Long.toString(retryAfterSeconds(retryAfterNanos)),
+            DECISION_HEADER,
+            "throttled",
+            THROTTLE_HEADER,
+            throttle);
     return new Answer(429, "Too Many Requests", headers, body(message), message);
   }
 
   /**
    * 429: Jira asked the request's scope to pause for longer than its {@code max-wait}.
    *
-   * @param throttle the rule's throttle, or {@code null} when it has none (then no {@code X-Warden-Throttle})
+   * @param throttle the rule's throttle, or {@code null} when it has none (then no {@code
+   *     X-Warden-Throttle})
    */
-  public static Answer paused(String method, String path, String operation, String throttle, java.time.Duration maxWait, long retryAfterNanos) {
-    String message = "warden: " + method + " " + path + " (" + operation + ") throttled: Jira asked to pause these requests for "
-        + retryAfterSeconds(retryAfterNanos) + " s, longer than the max-wait of " + maxWait.toMillis() + " ms";
-    Headers headers = Headers.of(
-        "Content-Type", "application/json",
-        "Retry-After", Long.toString(retryAfterSeconds(retryAfterNanos)),
-        DECISION_HEADER, "throttled");
+  public static Answer paused(
+      String method,
+      String path,
+      String operation,
+      String throttle,
+      java.time.Duration maxWait,
+      long retryAfterNanos) {
+    String message =
+        "warden: "
+            + method
+            + " "
+            + path
+            + " ("
+            + operation
+            + ") throttled: Jira asked to pause these requests for "
+            + retryAfterSeconds(retryAfterNanos)
+            + " s, longer than the max-wait of "
+            + maxWait.toMillis()
+            + " ms";
+    Headers headers =
+        Headers.of(
+            "Content-Type",
+            "application/json",
+            "Retry-After",
+            Long.toString(retryAfterSeconds(retryAfterNanos)),
+            DECISION_HEADER,
+            "throttled");
     if (throttle != null) {
       headers = headers.with(THROTTLE_HEADER, throttle);
     }
     return new Answer(429, "Too Many Requests", headers, body(message), message);
   }
 
-  /** 503: an internal error of Warden's; the request was not sent (Jira-bound traffic fails closed). */
+  /**
+   * 503: an internal error of Warden's; the request was not sent (Jira-bound traffic fails closed).
+   */
   public static Answer internalError() {
     return unavailable("internal error; the request was not sent");
   }
 
-  /** 503: a credential or the policy cannot be used; {@code reason} names which and why, never a secret. */
+  /**
+   * 503: a credential or the policy cannot be used; {@code reason} names which and why, never a
+   * secret.
+   */
   public static Answer unavailable(String reason) {
     return unavailable(reason, UNAVAILABLE_RETRY_NANOS);
   }
@@ -79,10 +119,14 @@ public final class Answers {
   /** Like {@link #unavailable(String)}, asking the application to wait {@code retryAfterNanos}. */
   static Answer unavailable(String reason, long retryAfterNanos) {
     String message = "warden: " + reason;
-    Headers headers = Headers.of(
-        "Content-Type", "application/json",
-        "Retry-After", Long.toString(retryAfterSeconds(retryAfterNanos)),
-        DECISION_HEADER, "unavailable");
+    Headers headers =
+        Headers.of(
+            "Content-Type",
+            "application/json",
+            "Retry-After",
+            Long.toString(retryAfterSeconds(retryAfterNanos)),
+            DECISION_HEADER,
+            "unavailable");
     return new Answer(503, "Service Unavailable", headers, body(message), message);
   }
 

@@ -5,9 +5,9 @@ import dev.warden.agent.bootstrap.Headers;
 /**
  * One attempt of a hop (a retry of Jira's 429, or of its 401 once the credential is renewed, is
  * another), and what Warden makes of its response. That reaction is decided once, the first time
- * anyone asks (a hook, as the response's header fields arrive, so that it need not feed a
- * discarded body to the application; else the retry stage, when the response is complete), and
- * kept, so that the answer a hook was given is the one acted on.
+ * anyone asks (a hook, as the response's header fields arrive, so that it need not feed a discarded
+ * body to the application; else the retry stage, when the response is complete), and kept, so that
+ * the answer a hook was given is the one acted on.
  */
 final class Attempt {
 

@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The outermost stage: records the hop (CONTRACT section 5) however it ends, with the decision
- * its outcome shows ({@link Verdicts}), and turns an internal error into the 503 of CONTRACT
- * section 4, so Jira-bound traffic fails closed and the application gets an answer it can handle.
+ * The outermost stage: records the hop (CONTRACT section 5) however it ends, with the decision its
+ * outcome shows ({@link Verdicts}), and turns an internal error into the 503 of CONTRACT section 4,
+ * so Jira-bound traffic fails closed and the application gets an answer it can handle.
  */
 final class AuditStage implements Stage {
 
@@ -68,8 +68,17 @@ final class AuditStage implements Stage {
     Log log = Log.get();
     if (log.enabled(Level.DEBUG)) {
       log.debug(
-          hop.entered().method() + " " + hop.rawPath() + " on site " + hop.site().id() + ": "
-              + decision + " by rule " + audit.get(AuditAttributes.WARDEN_RULE) + ", " + ended);
+          hop.entered().method()
+              + " "
+              + hop.rawPath()
+              + " on site "
+              + hop.site().id()
+              + ": "
+              + decision
+              + " by rule "
+              + audit.get(AuditAttributes.WARDEN_RULE)
+              + ", "
+              + ended);
     }
     try {
       sink.record(audit.end(clock.epochNanos()));

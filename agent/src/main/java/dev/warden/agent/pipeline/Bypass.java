@@ -50,7 +50,10 @@ public final class Bypass {
     }
   }
 
-  /** Lets hooks pass everything through on this thread until closed: {@code try (var s = Bypass.open()) {...}}. */
+  /**
+   * Lets hooks pass everything through on this thread until closed: {@code try (var s =
+   * Bypass.open()) {...}}.
+   */
   public static Scope open() {
     if (active()) {
       return Scope.NESTED;

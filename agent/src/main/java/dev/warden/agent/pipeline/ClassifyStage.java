@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** Classifies the hop: operation, scope, route, issue and projects, read from path and (for creates) body. */
+/**
+ * Classifies the hop: operation, scope, route, issue and projects, read from path and (for creates)
+ * body.
+ */
 final class ClassifyStage implements Stage {
 
   @Override
@@ -24,7 +27,9 @@ final class ClassifyStage implements Stage {
     hop.audit()
         .route(c.routeTemplate())
         .put(AuditAttributes.JIRA_OPERATION, c.operation().id())
-        .put(AuditAttributes.JIRA_SCOPE, c.operation().isUnknown() ? null : c.operation().scopeText())
+        .put(
+            AuditAttributes.JIRA_SCOPE,
+            c.operation().isUnknown() ? null : c.operation().scopeText())
         .put(AuditAttributes.JIRA_ISSUE_KEY, c.issueKey())
         .put(AuditAttributes.JIRA_ISSUE_ID, c.issueId());
     putProjects(hop, c.projects());

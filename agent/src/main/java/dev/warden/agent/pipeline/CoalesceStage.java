@@ -5,6 +5,7 @@ import dev.warden.agent.bootstrap.Answer;
 import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.bootstrap.WardenResponse;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -13,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.io.InterruptedIOException;
 
 /**
  * {@code coalesce: true} (CONTRACT section 3): concurrent GETs an allow rule lets through with the
@@ -26,10 +26,15 @@ import java.io.InterruptedIOException;
 final class CoalesceStage implements Stage {
 
   /** The fields that make two GETs different requests, besides the URL. */
-  static final List<String> VARY = List.of("Accept", "Accept-Encoding", "Accept-Language", "Range", "If-None-Match");
+  static final List<String> VARY =
+      List.of("Accept", "Accept-Encoding", "Accept-Language", "Range", "If-None-Match");
 
-  /** Fields not copied to a shared response: its client frames the body itself. (The body's encoding stays as the client's layer gave it.) */
-  private static final List<String> FRAMING = List.of("Content-Length", "Transfer-Encoding", "Connection");
+  /**
+   * Fields not copied to a shared response: its client frames the body itself. (The body's encoding
+   * stays as the client's layer gave it.)
+   */
+  private static final List<String> FRAMING =
+      List.of("Content-Length", "Transfer-Encoding", "Connection");
 
   /** The largest body shared; a larger one (by its Content-Length) is the leader's alone. */
   static final long MAX_SHARED_BYTES = 1 << 20;
@@ -93,7 +98,10 @@ final class CoalesceStage implements Stage {
   private Outcome lead(Key key, Flight flight, Outcome outcome, Throwable error) {
     // Out of the map first: a caller that comes now leads a flight of its own.
     flights.remove(key, flight);
-    if (error != null || !(outcome instanceof Outcome.Sent sent) || flight.followers.get() == 0 || !shareable(sent.response())) {
+    if (error != null
+        || !(outcome instanceof Outcome.Sent sent)
+        || flight.followers.get() == 0
+        || !shareable(sent.response())) {
       flight.shared.complete(null);
       if (error != null) {
         throw error instanceof CompletionException ce ? ce : new CompletionException(error);
@@ -103,7 +111,8 @@ final class CoalesceStage implements Stage {
     WardenResponse response = sent.response();
     Shared shared;
     try {
-      shared = new Shared(response.status(), sharedHeaders(response.headers()), response.body().read());
+      shared =
+          new Shared(response.status(), sharedHeaders(response.headers()), response.body().read());
     } catch (IOException | RuntimeException e) {
       flight.shared.complete(null);
       throw new CompletionException(e instanceof IOException ? e : new IOException(e));
@@ -112,9 +121,13 @@ final class CoalesceStage implements Stage {
     return new Outcome.Answered(shared.answer(), sent.hop(), true);
   }
 
-  /** Whether followers may have a copy: a body Warden can read, not too large, and no redirect the client would follow. */
+  /**
+   * Whether followers may have a copy: a body Warden can read, not too large, and no redirect the
+   * client would follow.
+   */
   private static boolean shareable(WardenResponse response) {
-    if (response.body() == null || (response.status() >= 300 && response.status() < 400 && response.status() != 304)) {
+    if (response.body() == null
+        || (response.status() >= 300 && response.status() < 400 && response.status() != 304)) {
       return false;
     }
     String length = response.headers().first("Content-Length");
@@ -125,8 +138,12 @@ final class CoalesceStage implements Stage {
     }
   }
 
-  /** Waits for the leader's response, or goes on alone when it has none to share. Never on the leader's thread. */
-  private static CompletableFuture<Outcome> follow(Hop hop, Chain next, CompletableFuture<Shared> flight) {
+  /**
+   * Waits for the leader's response, or goes on alone when it has none to share. Never on the
+   * leader's thread.
+   */
+  private static CompletableFuture<Outcome> follow(
+      Hop hop, Chain next, CompletableFuture<Shared> flight) {
     if (hop.exchange().call().blocking()) {
       // The caller's own thread waits anyway; it goes on by itself there, never on the leader's.
       Shared shared;
@@ -134,14 +151,20 @@ final class CoalesceStage implements Stage {
         shared = flight.get(FOLLOW_NANOS, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return CompletableFuture.failedFuture(new InterruptedIOException("warden: interrupted while waiting for an identical request's response"));
+        return CompletableFuture.failedFuture(
+            new InterruptedIOException(
+                "warden: interrupted while waiting for an identical request's response"));
       } catch (ExecutionException | TimeoutException e) {
         shared = null;
       }
       return shared == null ? next.proceed(hop) : shared(hop, shared);
     }
-    return flight.thenCompose(shared -> hop.exchange().waiter().delay(1)
-        .thenCompose(ignored -> shared == null ? next.proceed(hop) : shared(hop, shared)));
+    return flight.thenCompose(
+        shared ->
+            hop.exchange()
+                .waiter()
+                .delay(1)
+                .thenCompose(ignored -> shared == null ? next.proceed(hop) : shared(hop, shared)));
   }
 
   private static CompletableFuture<Outcome> shared(Hop hop, Shared shared) {

@@ -26,8 +26,7 @@ final class CredentialStage implements Stage {
 
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
-    Authorization credential =
-        hop.exchange().snapshot().credentials().get(hop.site().credential());
+    Authorization credential = hop.exchange().snapshot().credentials().get(hop.site().credential());
     hop.audit().put(AuditAttributes.WARDEN_CREDENTIAL, credential.name());
     if (!credential.ready() && !hop.exchange().call().blocking()) {
       return CompletableFuture.supplyAsync(() -> authenticate(hop, credential, next), fetches)

@@ -6,8 +6,8 @@ import dev.warden.decision.Decision;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Decides the hop by the policy's rules; a denial is answered here with the 403 of CONTRACT
- * section 4. In dry-run a denied hop goes on (its outcome then says {@code would-deny}).
+ * Decides the hop by the policy's rules; a denial is answered here with the 403 of CONTRACT section
+ * 4. In dry-run a denied hop goes on (its outcome then says {@code would-deny}).
  */
 final class DecideStage implements Stage {
 

@@ -21,11 +21,18 @@ final class Exchange {
    * @param call the hook's view of the call
    * @param snapshot the policy it is decided by (one policy for all its hops)
    * @param callsite where in the application it was made
-   * @param issuedElsewhere whether the call was issued on another thread (the callsite then carries its trace context)
+   * @param issuedElsewhere whether the call was issued on another thread (the callsite then carries
+   *     its trace context)
    * @param waiter how its waits are spent
    * @param header the request's own W3C {@code traceparent}, or {@code null}
    */
-  Exchange(ClientCall<?> call, PolicySnapshot snapshot, Callsite callsite, boolean issuedElsewhere, Waiter waiter, String header) {
+  Exchange(
+      ClientCall<?> call,
+      PolicySnapshot snapshot,
+      Callsite callsite,
+      boolean issuedElsewhere,
+      Waiter waiter,
+      String header) {
     this.call = call;
     this.snapshot = snapshot;
     this.callsite = callsite;
@@ -56,7 +63,10 @@ final class Exchange {
    */
   String traceparent() {
     if (!traced) {
-      traceparent = header != null ? header : issuedElsewhere ? callsite.traceparent() : AmbientTrace.traceparent();
+      traceparent =
+          header != null
+              ? header
+              : issuedElsewhere ? callsite.traceparent() : AmbientTrace.traceparent();
       traced = true;
     }
     return traceparent;

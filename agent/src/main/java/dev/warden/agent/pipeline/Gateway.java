@@ -1,7 +1,7 @@
 package dev.warden.agent.pipeline;
 
-import dev.warden.agent.audit.AuditAttributes;
 import dev.warden.agent.audit.AmbientTrace;
+import dev.warden.agent.audit.AuditAttributes;
 import dev.warden.agent.audit.AuditRecord;
 import dev.warden.agent.audit.AuditSink;
 import dev.warden.agent.bootstrap.Answer;
@@ -34,7 +34,12 @@ public final class Gateway {
   private final ScheduledExecutorService scheduler;
   private final ManagedConnections managed;
 
-  public Gateway(PolicyHolder policies, AuditSink audit, ThrottleRegistry throttles, WardenClock clock, ScheduledExecutorService scheduler) {
+  public Gateway(
+      PolicyHolder policies,
+      AuditSink audit,
+      ThrottleRegistry throttles,
+      WardenClock clock,
+      ScheduledExecutorService scheduler) {
     this(policies, audit, throttles, clock, scheduler, new ManagedConnections());
   }
 
@@ -42,7 +47,11 @@ public final class Gateway {
    * @param managed where sends through hooked clients are counted, for {@code unmanaged-egress}
    */
   public Gateway(
-      PolicyHolder policies, AuditSink audit, ThrottleRegistry throttles, WardenClock clock, ScheduledExecutorService scheduler,
+      PolicyHolder policies,
+      AuditSink audit,
+      ThrottleRegistry throttles,
+      WardenClock clock,
+      ScheduledExecutorService scheduler,
       ManagedConnections managed) {
     this.policies = policies;
     this.pipeline = new Pipeline(audit, throttles, clock, managed);
@@ -74,8 +83,8 @@ public final class Gateway {
 
   /**
    * Handles one call: decides, throttles, authenticates, sends and audits it. Never throws: an
-   * internal error is answered with a 503, and the client's own errors reach the application as
-   * the client raised them.
+   * internal error is answered with a 503, and the client's own errors reach the application as the
+   * client raised them.
    */
   public <N> CompletableFuture<N> handle(ClientCall<N> call) {
     return handle(call, null);
@@ -85,13 +94,15 @@ public final class Gateway {
   public Callsite capture() {
     PolicyState state = policies.current();
     return state instanceof PolicyState.Active active
-        ? active.snapshot().callers().capture().withTraceparent(AmbientTrace.traceparent()) : Callsite.UNKNOWN;
+        ? active.snapshot().callers().capture().withTraceparent(AmbientTrace.traceparent())
+        : Callsite.UNKNOWN;
   }
 
   /**
    * Like {@link #handle(ClientCall)}, for a call issued earlier on another thread.
    *
-   * @param issued where the call was issued (see {@link #capture()}), or {@code null} to find the caller on this thread
+   * @param issued where the call was issued (see {@link #capture()}), or {@code null} to find the
+   *     caller on this thread
    */
   public <N> CompletableFuture<N> handle(ClientCall<N> call, Callsite issued) {
     try {
@@ -106,7 +117,14 @@ public final class Gateway {
       PolicySnapshot snapshot = ((PolicyState.Active) state).snapshot();
       Callsite callsite = issued != null ? issued : snapshot.callers().capture();
       Waiter waiter = call.blocking() ? Waiter.parking(clock) : Waiter.scheduled(scheduler);
-      Exchange exchange = new Exchange(call, snapshot, callsite, issued != null, waiter, request.headers().first("traceparent"));
+      Exchange exchange =
+          new Exchange(
+              call,
+              snapshot,
+              callsite,
+              issued != null,
+              waiter,
+              request.headers().first("traceparent"));
       return pipeline.send(exchange, request).thenCompose(outcome -> toNative(call, outcome));
     } catch (RuntimeException e) {
       Log.get().error("internal error before a Jira request was sent; answered 503 (" + e + ")");
@@ -126,29 +144,38 @@ public final class Gateway {
   }
 
   private static <N> CompletableFuture<N> passThrough(ClientCall<N> call, WardenRequest request) {
-    return call.send(request, ClientCall.Discarded.NONE).thenCompose(response -> call.toNative(response, request));
+    return call.send(request, ClientCall.Discarded.NONE)
+        .thenCompose(response -> call.toNative(response, request));
   }
 
-  /** No valid policy: the call is for a site the broken file names, so it is refused and audited. */
+  /**
+   * No valid policy: the call is for a site the broken file names, so it is refused and audited.
+   */
   private <N> CompletableFuture<N> refuse(ClientCall<N> call, PolicyState.Unusable unusable) {
     WardenRequest request = call.request();
     URI uri = request.uri();
     Answer answer = Answers.unavailable(unusable.reason());
-    AuditRecord.Builder record = AuditRecord.builder(request.method(), clock.epochNanos())
-        .traceparent(request.headers().first("traceparent") != null ? request.headers().first("traceparent") : AmbientTrace.traceparent())
-        .put(AuditAttributes.URL_FULL, RequestCredentials.redacted(uri))
-        .put(AuditAttributes.SERVER_ADDRESS, uri.getHost())
-        .put(AuditAttributes.SERVER_PORT, (long) SiteUrl.effectivePort(uri))
-        .put(AuditAttributes.JIRA_OPERATION, "unknown")
-        .put(AuditAttributes.WARDEN_DECISION, Verdicts.of(answer))
-        .put(AuditAttributes.HTTP_RESPONSE_STATUS_CODE, (long) answer.status())
-        .put(AuditAttributes.ERROR_TYPE, Integer.toString(answer.status()));
+    AuditRecord.Builder record =
+        AuditRecord.builder(request.method(), clock.epochNanos())
+            .traceparent(
+                request.headers().first("traceparent") != null
+                    ? request.headers().first("traceparent")
+                    : AmbientTrace.traceparent())
+            .put(AuditAttributes.URL_FULL, RequestCredentials.redacted(uri))
+            .put(AuditAttributes.SERVER_ADDRESS, uri.getHost())
+            .put(AuditAttributes.SERVER_PORT, (long) SiteUrl.effectivePort(uri))
+            .put(AuditAttributes.JIRA_OPERATION, "unknown")
+            .put(AuditAttributes.WARDEN_DECISION, Verdicts.of(answer))
+            .put(AuditAttributes.HTTP_RESPONSE_STATUS_CODE, (long) answer.status())
+            .put(AuditAttributes.ERROR_TYPE, Integer.toString(answer.status()));
     audit.record(record.end(clock.epochNanos()));
     return call.answer(answer);
   }
 
   /** Unwraps the exception a future failed with. */
   public static Throwable cause(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 }

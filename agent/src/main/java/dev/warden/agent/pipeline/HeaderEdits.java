@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 /**
  * Changes to a request's header fields that a hook makes on its client's own request object: the
  * fields to remove, then the fields to add. Made by {@link RequestCredentials}, so that a hook
- * never names a credential field itself; a hook applies them with its library's own methods
- * ({@code edits.applyTo(request::removeHeaders, request::addHeader)}).
+ * never names a credential field itself; a hook applies them with its library's own methods ({@code
+ * edits.applyTo(request::removeHeaders, request::addHeader)}).
  */
 public final class HeaderEdits {
 

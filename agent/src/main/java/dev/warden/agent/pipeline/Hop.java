@@ -71,43 +71,103 @@ final class Hop {
       AuditRecord.Builder audit,
       int redirects) {
     return new Hop(
-        exchange, request, site, path, audit, redirects, request, null, null, Attempt.FIRST, null,
+        exchange,
+        request,
+        site,
+        path,
+        audit,
+        redirects,
+        request,
+        null,
+        null,
+        Attempt.FIRST,
+        null,
         false);
   }
 
   /** This hop with its operation, scope, issue and projects known. */
   Hop classified(Classification found) {
     return new Hop(
-        exchange, entered, site, path, audit, redirects, request, found, decision, attempt,
-        authentication, wouldThrottle);
+        exchange,
+        entered,
+        site,
+        path,
+        audit,
+        redirects,
+        request,
+        found,
+        decision,
+        attempt,
+        authentication,
+        wouldThrottle);
   }
 
   /** This hop with the policy's decision. */
   Hop decided(Decision made) {
     return new Hop(
-        exchange, entered, site, path, audit, redirects, request, classification, made, attempt,
-        authentication, wouldThrottle);
+        exchange,
+        entered,
+        site,
+        path,
+        audit,
+        redirects,
+        request,
+        classification,
+        made,
+        attempt,
+        authentication,
+        wouldThrottle);
   }
 
   /** This hop as one attempt of it (a retry of Jira's 429 is another). */
   Hop attempt(Attempt next) {
     return new Hop(
-        exchange, entered, site, path, audit, redirects, request, classification, decision, next,
-        authentication, wouldThrottle);
+        exchange,
+        entered,
+        site,
+        path,
+        audit,
+        redirects,
+        request,
+        classification,
+        decision,
+        next,
+        authentication,
+        wouldThrottle);
   }
 
   /** This hop with the site's credential set on the request to send. */
   Hop authenticated(WardenRequest withCredential, Authentication used) {
     return new Hop(
-        exchange, entered, site, path, audit, redirects, withCredential, classification, decision,
-        attempt, used, wouldThrottle);
+        exchange,
+        entered,
+        site,
+        path,
+        audit,
+        redirects,
+        withCredential,
+        classification,
+        decision,
+        attempt,
+        used,
+        wouldThrottle);
   }
 
   /** In dry-run: this hop would have been throttled (or held by a pause), and goes on. */
   Hop wouldThrottle() {
     return new Hop(
-        exchange, entered, site, path, audit, redirects, request, classification, decision, attempt,
-        authentication, true);
+        exchange,
+        entered,
+        site,
+        path,
+        audit,
+        redirects,
+        request,
+        classification,
+        decision,
+        attempt,
+        authentication,
+        true);
   }
 
   Exchange exchange() {
@@ -174,7 +234,9 @@ final class Hop {
     return classification.issueKey() != null ? classification.issueKey() : classification.issueId();
   }
 
-  /** The path as the application wrote it, for messages: without the query, which may hold secrets. */
+  /**
+   * The path as the application wrote it, for messages: without the query, which may hold secrets.
+   */
   String rawPath() {
     String raw = entered.uri().getRawPath();
     return raw == null || raw.isEmpty() ? "/" : raw;

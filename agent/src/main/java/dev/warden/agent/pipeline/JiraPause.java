@@ -20,7 +20,8 @@ final class JiraPause implements ResponsePolicy {
     long jiraWait = signal.waitMillis(now);
     long until = now + (jiraWait > 0 ? jiraWait : facts.backoffMillis());
     return Reaction.effects(
-        new Reaction.Pause(scope(facts.hop(), signal.reason()), until, facts.status(), signal.reason()));
+        new Reaction.Pause(
+            scope(facts.hop(), signal.reason()), until, facts.status(), signal.reason()));
   }
 
   private static Pauses.Scope scope(Hop hop, String reason) {
@@ -32,8 +33,10 @@ final class JiraPause implements ResponsePolicy {
       return Pauses.Scope.issueWrites(site, issue);
     }
     if (RateLimitSignal.BURST.equals(reason) || RateLimitSignal.PER_ISSUE_ON_WRITE.equals(reason)) {
-      // An issue's write limit on a request that names no issue (a link, a bulk edit): that endpoint, not the site.
-      return Pauses.Scope.endpoint(site, hop.request().method(), hop.classification().routeTemplate());
+      // An issue's write limit on a request that names no issue (a link, a bulk edit): that
+      // endpoint, not the site.
+      return Pauses.Scope.endpoint(
+          site, hop.request().method(), hop.classification().routeTemplate());
     }
     return Pauses.Scope.site(site);
   }

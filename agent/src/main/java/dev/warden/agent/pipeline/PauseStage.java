@@ -29,7 +29,8 @@ final class PauseStage implements Stage {
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
     Policy policy = hop.exchange().snapshot().policy();
     if (!throttles.storesOpen(policy)) {
-      // The first request under a policy with stores opens them, to learn the pauses the fleet knows.
+      // The first request under a policy with stores opens them, to learn the pauses the fleet
+      // knows.
       if (hop.exchange().call().blocking()) {
         throttles.openStores(policy);
       } else {

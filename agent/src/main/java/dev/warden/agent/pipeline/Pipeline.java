@@ -61,7 +61,9 @@ final class Pipeline {
             new DecideStage(),
             new CoalesceStage(),
             new RetryStage(
-                new ResponseEffects(throttles), clock, b -> ThreadLocalRandom.current().nextLong(b)),
+                new ResponseEffects(throttles),
+                clock,
+                b -> ThreadLocalRandom.current().nextLong(b)),
             new PauseStage(throttles, clock),
             new ThrottleStage(throttles),
             new CredentialStage(tokenFetches()));
@@ -77,7 +79,9 @@ final class Pipeline {
         });
   }
 
-  /** Sends a call's request, following the redirects its client would, each hop through the stages. */
+  /**
+   * Sends a call's request, following the redirects its client would, each hop through the stages.
+   */
   CompletableFuture<Outcome> send(Exchange exchange, WardenRequest request) {
     return hop(exchange, request, 0);
   }
@@ -103,7 +107,8 @@ final class Pipeline {
    * One request: through the stages when it is for a site, else sent as it is (without credentials
    * when it is a redirect hop).
    */
-  private CompletableFuture<Outcome> sendOne(Exchange exchange, WardenRequest request, int redirects) {
+  private CompletableFuture<Outcome> sendOne(
+      Exchange exchange, WardenRequest request, int redirects) {
     PathSegments path = PathSegments.parse(request.uri().getRawPath());
     Optional<Site> site = exchange.snapshot().siteFor(request.uri(), path);
     if (site.isEmpty()) {

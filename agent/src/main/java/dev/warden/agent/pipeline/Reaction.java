@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What Warden does about one response besides handing it on: send the request again (and when),
- * and the effects the response has on later requests. A value that {@link ResponseRules} return
- * and {@link ResponseEffects} apply, once the response is complete.
+ * What Warden does about one response besides handing it on: send the request again (and when), and
+ * the effects the response has on later requests. A value that {@link ResponseRules} return and
+ * {@link ResponseEffects} apply, once the response is complete.
  *
  * @param retryNanos the wait before the next attempt, or {@link #NO_RETRY}
  * @param effects what changes for later requests

@@ -12,7 +12,10 @@ final class Redirects {
 
   private Redirects() {}
 
-  /** The request to follow {@code outcome} with, or {@code null} when the client would not follow it. */
+  /**
+   * The request to follow {@code outcome} with, or {@code null} when the client would not follow
+   * it.
+   */
   static WardenRequest next(Outcome outcome, RedirectPolicy policy, int redirectsSoFar) {
     if (!(outcome instanceof Outcome.Sent sent)) {
       return null;
@@ -25,11 +28,13 @@ final class Redirects {
     String method = policy.methodAfter(sent.status(), previous.method());
     WardenRequest next = previous.withUri(target);
     if (!method.equals(previous.method())) {
-      next = next.withMethod(method, Body.NONE)
-          .withHeaders(previous.headers().without("Content-Type").without("Content-Length"));
+      next =
+          next.withMethod(method, Body.NONE)
+              .withHeaders(previous.headers().without("Content-Type").without("Content-Length"));
     }
     if (!sameOrigin(previous.uri(), target)) {
-      // As browsers and the JDK's own clients do: credentials never follow a redirect to another origin.
+      // As browsers and the JDK's own clients do: credentials never follow a redirect to another
+      // origin.
       next = RequestCredentials.offSite(next);
     }
     return next;
@@ -40,12 +45,22 @@ final class Redirects {
    * fields arrive (a followed response's body is never the application's), and decided by the same
    * checks as {@link #next}.
    */
-  static boolean follows(int status, Headers headers, WardenRequest request, RedirectPolicy policy, int redirectsSoFar) {
+  static boolean follows(
+      int status,
+      Headers headers,
+      WardenRequest request,
+      RedirectPolicy policy,
+      int redirectsSoFar) {
     return target(status, headers, request, policy, redirectsSoFar) != null;
   }
 
   /** Where the client would go next, or {@code null} when it would not follow. */
-  private static URI target(int status, Headers headers, WardenRequest previous, RedirectPolicy policy, int redirectsSoFar) {
+  private static URI target(
+      int status,
+      Headers headers,
+      WardenRequest previous,
+      RedirectPolicy policy,
+      int redirectsSoFar) {
     if (!policy.follows(status, previous.method()) || redirectsSoFar >= policy.maxHops()) {
       return null;
     }
@@ -59,7 +74,9 @@ final class Redirects {
     } catch (IllegalArgumentException e) {
       return null;
     }
-    if (target.getScheme() == null || target.getHost() == null || !policy.allowsScheme(previous.uri().getScheme(), target.getScheme())) {
+    if (target.getScheme() == null
+        || target.getHost() == null
+        || !policy.allowsScheme(previous.uri().getScheme(), target.getScheme())) {
       return null;
     }
     return target;

@@ -15,11 +15,11 @@ import java.util.function.Function;
  * What counts as a credential in a request (CONTRACT section 4), and the one place that says so:
  * the {@code Authorization} field, Jira's session cookies in {@code Cookie} fields, the URL's user
  * information and Jira's {@code os_username}/{@code os_password} query parameters. The pipeline
- * builds what a site receives and what any other host receives from it; hooks apply the
- * {@link HeaderEdits} it makes to their client's own request objects (a hop a library follows on
- * its own, what an application can read back), and never name a credential field themselves.
- * {@code Proxy-Authorization} is the proxy's and is never touched. Also redacts credentials from
- * URLs that the audit and {@code explain} show.
+ * builds what a site receives and what any other host receives from it; hooks apply the {@link
+ * HeaderEdits} it makes to their client's own request objects (a hop a library follows on its own,
+ * what an application can read back), and never name a credential field themselves. {@code
+ * Proxy-Authorization} is the proxy's and is never touched. Also redacts credentials from URLs that
+ * the audit and {@code explain} show.
  */
 public final class RequestCredentials {
 
@@ -36,9 +36,21 @@ public final class RequestCredentials {
   /** Query parameters whose values {@code url.full} never shows. */
   private static final Set<String> REDACTED_PARAMETERS =
       Set.of(
-          "os_username", "os_password", "os_authtype", "access_token", "token", "jwt", "api_key",
-          "apikey", "password", "awsaccesskeyid", "signature", "sig", "x-goog-signature",
-          "x-amz-signature", "x-amz-security-token");
+          "os_username",
+          "os_password",
+          "os_authtype",
+          "access_token",
+          "token",
+          "jwt",
+          "api_key",
+          "apikey",
+          "password",
+          "awsaccesskeyid",
+          "signature",
+          "sig",
+          "x-goog-signature",
+          "x-amz-signature",
+          "x-amz-security-token");
 
   /**
    * The fields an application never reads back from its own request object: the credential Warden
@@ -54,8 +66,8 @@ public final class RequestCredentials {
 
   /**
    * The request a site receives: the application's {@code Authorization}, session cookies, URL user
-   * information and {@code os_username}/{@code os_password} removed, the site's
-   * {@code Authorization} set.
+   * information and {@code os_username}/{@code os_password} removed, the site's {@code
+   * Authorization} set.
    */
   static WardenRequest forSite(WardenRequest request, String authorization) {
     Headers headers = withoutSessionCookies(request.headers()).with(AUTHORIZATION, authorization);
@@ -84,7 +96,8 @@ public final class RequestCredentials {
    */
   public static HeaderEdits readBack(Headers own) {
     return new HeaderEdits(
-        List.of(AUTHORIZATION), Headers.of(java.util.Map.of(AUTHORIZATION, own.all(AUTHORIZATION))));
+        List.of(AUTHORIZATION),
+        Headers.of(java.util.Map.of(AUTHORIZATION, own.all(AUTHORIZATION))));
   }
 
   /**
@@ -135,8 +148,7 @@ public final class RequestCredentials {
       removed.add(COOKIE);
       List<String> kept = new ArrayList<>(cookies.size());
       for (String value : cookies) {
-        String cookie =
-            decided.all(COOKIE).contains(value) ? value : withoutSessionCookies(value);
+        String cookie = decided.all(COOKIE).contains(value) ? value : withoutSessionCookies(value);
         if (!cookie.isEmpty()) {
           kept.add(cookie);
         }
@@ -190,7 +202,9 @@ public final class RequestCredentials {
     return URI.create(rebuild(uri, keptQuery, false));
   }
 
-  /** {@code url.full} as the audit shows it: user information and credential parameters redacted. */
+  /**
+   * {@code url.full} as the audit shows it: user information and credential parameters redacted.
+   */
   public static String redacted(URI uri) {
     String query = uri.getRawQuery();
     return rebuild(uri, query == null ? null : filterQuery(query, REDACTED_PARAMETERS, true), true);

@@ -78,7 +78,9 @@ final class ResponseFacts {
     return nowNanos;
   }
 
-  /** Whether Jira asked the request to wait and come back: a 429, or a 503 with {@code Retry-After}. */
+  /**
+   * Whether Jira asked the request to wait and come back: a 429, or a 503 with {@code Retry-After}.
+   */
   boolean limited() {
     return RateLimitSignal.asksToWait(status, headers);
   }
@@ -93,8 +95,8 @@ final class ResponseFacts {
 
   /**
    * The backoff before the next attempt, in milliseconds: full jitter, uniform in [0, base-delay ×
-   * 2^(attempt-1)] (at most {@code max-elapsed}); at least one token's refill when Data Center
-   * says how long that is.
+   * 2^(attempt-1)] (at most {@code max-elapsed}); at least one token's refill when Data Center says
+   * how long that is.
    */
   long backoffMillis() {
     if (backoffMillis < 0) {

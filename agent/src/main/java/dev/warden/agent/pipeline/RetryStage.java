@@ -48,7 +48,8 @@ final class RetryStage implements Stage {
               if (!(outcome instanceof Outcome.Sent sent)) {
                 return CompletableFuture.completedFuture(outcome);
               }
-              Reaction reaction = attempt.react(sent.hop(), sent.status(), sent.response().headers());
+              Reaction reaction =
+                  attempt.react(sent.hop(), sent.status(), sent.response().headers());
               effects.apply(reaction.effects());
               if (!reaction.retries()) {
                 return CompletableFuture.completedFuture(outcome);
@@ -58,7 +59,8 @@ final class RetryStage implements Stage {
               boolean renewed =
                   attempt.renewed()
                       || reaction.effects().stream().anyMatch(Reaction.Renew.class::isInstance);
-              Attempt again = new Attempt(attempt.number() + 1, attempt.deadlineNanos(), renewed, rules);
+              Attempt again =
+                  new Attempt(attempt.number() + 1, attempt.deadlineNanos(), renewed, rules);
               return hop.exchange()
                   .waiter()
                   .delay(reaction.retryNanos())
@@ -76,7 +78,10 @@ final class RetryStage implements Stage {
         .put(AuditAttributes.HTTP_REQUEST_RESEND_COUNT, (long) number);
   }
 
-  /** Reads a body into memory before the first attempt, so that a retry sends the same bytes; false when it cannot be. */
+  /**
+   * Reads a body into memory before the first attempt, so that a retry sends the same bytes; false
+   * when it cannot be.
+   */
   private static boolean readBody(Body body) {
     return body == Body.NONE || body.bytes() != null;
   }

@@ -22,7 +22,11 @@ import java.util.Optional;
  * @param callers finds callers, with its {@code caller-skip}
  */
 public record PolicySnapshot(
-    Policy policy, Classifier classifier, DecisionEngine engine, CredentialStore credentials, CallerFinder callers) {
+    Policy policy,
+    Classifier classifier,
+    DecisionEngine engine,
+    CredentialStore credentials,
+    CallerFinder callers) {
 
   /** Whether a request to this origin may belong to one of the sites: the hooks' fast test. */
   public boolean isSiteOrigin(String scheme, String host, int port) {

@@ -6,7 +6,10 @@ import dev.warden.policy.SiteUrl;
 import java.net.URI;
 import java.util.List;
 
-/** The policy in force: a valid one, or, until the first valid one loads, the problems of an unusable file. */
+/**
+ * The policy in force: a valid one, or, until the first valid one loads, the problems of an
+ * unusable file.
+ */
 public sealed interface PolicyState permits PolicyState.Active, PolicyState.Unusable {
 
   /** Whether a request to this origin may be Jira traffic. */
@@ -66,7 +69,11 @@ public sealed interface PolicyState permits PolicyState.Active, PolicyState.Unus
     /** Why Jira traffic is refused, for the 503's message: the file and its first problem. */
     public String reason() {
       String first = problems.isEmpty() ? "it cannot be read" : problems.get(0).toString();
-      return "policy " + file + " is not usable (" + first + (problems.size() > 1 ? ", and " + (problems.size() - 1) + " more" : "")
+      return "policy "
+          + file
+          + " is not usable ("
+          + first
+          + (problems.size() > 1 ? ", and " + (problems.size() - 1) + " more" : "")
           + "); Jira requests are refused until it is fixed";
     }
   }

@@ -12,9 +12,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Re-reads the policy file when its content changes. Polls rather than watches: polling sees a
- * file replaced through a symbolic link (as Kubernetes updates mounted config maps), which a
- * watch service misses.
+ * Re-reads the policy file when its content changes. Polls rather than watches: polling sees a file
+ * replaced through a symbolic link (as Kubernetes updates mounted config maps), which a watch
+ * service misses.
  */
 public final class PolicyWatcher {
 

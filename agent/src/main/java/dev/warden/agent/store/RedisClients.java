@@ -30,12 +30,19 @@ public final class RedisClients {
 
   private static synchronized ClientResources resources() {
     if (resources == null) {
-      // The Redis client logs through java.util.logging: its warnings become Warden's, nothing reaches the application's log.
+      // The Redis client logs through java.util.logging: its warnings become Warden's, nothing
+      // reaches the application's log.
       JulBridge.install();
-      // Reconnection attempts at most a second apart: a store that is back is used again within a second or two.
-      resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-          .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-          .build();
+      // Reconnection attempts at most a second apart: a store that is back is used again within a
+      // second or two.
+      resources =
+          DefaultClientResources.builder()
+              .ioThreadPoolSize(2)
+              .computationThreadPoolSize(2)
+              .reconnectDelay(
+                  Delay.exponential(
+                      Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+              .build();
     }
     return resources;
   }
@@ -46,12 +53,13 @@ public final class RedisClients {
    * @param password the resolved password, or {@code null}
    */
   public static RedisClient create(StoreUri uri, String password) {
-    RedisURI.Builder target = RedisURI.builder()
-        .withHost(uri.host())
-        .withPort(uri.port())
-        .withDatabase(uri.database())
-        .withSsl(uri.tls())
-        .withTimeout(COMMAND_TIMEOUT);
+    RedisURI.Builder target =
+        RedisURI.builder()
+            .withHost(uri.host())
+            .withPort(uri.port())
+            .withDatabase(uri.database())
+            .withSsl(uri.tls())
+            .withTimeout(COMMAND_TIMEOUT);
     if (password != null) {
       if (uri.username().isPresent()) {
         target.withAuthentication(uri.username().get(), password.toCharArray());
@@ -60,12 +68,17 @@ public final class RedisClients {
       }
     }
     RedisClient client = RedisClient.create(resources(), target.build());
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true).build())
-        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .socketOptions(
+                SocketOptions.builder()
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .keepAlive(true)
+                    .build())
+            .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+            .build());
     return client;
   }
 }

@@ -38,7 +38,10 @@ public final class Pauses {
       return second < 0 ? key.substring(first + 1) : key.substring(first + 1, second);
     }
 
-    /** Short text for logs and messages: says which limit, never anything secret (keys and routes only). */
+    /**
+     * Short text for logs and messages: says which limit, never anything secret (keys and routes
+     * only).
+     */
     @Override
     public String toString() {
       String[] parts = key.split("\\|");
@@ -91,13 +94,15 @@ public final class Pauses {
       return false;
     }
     boolean[] extended = {false};
-    until.compute(scope.key(), (k, old) -> {
-      if (old == null || old < untilEpochMillis) {
-        extended[0] = true;
-        return untilEpochMillis;
-      }
-      return old;
-    });
+    until.compute(
+        scope.key(),
+        (k, old) -> {
+          if (old == null || old < untilEpochMillis) {
+            extended[0] = true;
+            return untilEpochMillis;
+          }
+          return old;
+        });
     if (until.size() > 64) {
       until.values().removeIf(t -> t <= now);
     }

@@ -13,39 +13,54 @@ import java.util.Locale;
 /**
  * What a Jira response says about its rate limits (CONTRACT section 4, {@code ../shared/jira}):
  * {@code Retry-After} as seconds or an HTTP date, {@code X-RateLimit-Reset} as ISO-8601 with or
- * without seconds, {@code RateLimit-Reason}, {@code X-RateLimit-NearLimit}, Data Center's fill rate,
- * and the {@code Beta-} prefixed variants Jira sends while it rolls a header out.
+ * without seconds, {@code RateLimit-Reason}, {@code X-RateLimit-NearLimit}, Data Center's fill
+ * rate, and the {@code Beta-} prefixed variants Jira sends while it rolls a header out.
  *
  * @param reason the {@code RateLimit-Reason}, or {@code null}
  * @param retryAfterMillis how long {@code Retry-After} asks to wait, {@code -1} when absent or
  *     unreadable; {@code 0} when it says 0 (Data Center), which means "back off by other means"
- * @param resetEpochMillis when {@code X-RateLimit-Reset} says the limit resets, {@code -1} when absent
+ * @param resetEpochMillis when {@code X-RateLimit-Reset} says the limit resets, {@code -1} when
+ *     absent
  * @param nearLimit whether {@code X-RateLimit-NearLimit: true} (less than 20% left)
- * @param tokenMillis Data Center: how long one token takes to refill ({@code X-RateLimit-Interval-Seconds}
- *     over {@code X-RateLimit-FillRate}), {@code -1} when unknown
+ * @param tokenMillis Data Center: how long one token takes to refill ({@code
+ *     X-RateLimit-Interval-Seconds} over {@code X-RateLimit-FillRate}), {@code -1} when unknown
  */
-public record RateLimitSignal(String reason, long retryAfterMillis, long resetEpochMillis, boolean nearLimit, long tokenMillis) {
+public record RateLimitSignal(
+    String reason,
+    long retryAfterMillis,
+    long resetEpochMillis,
+    boolean nearLimit,
+    long tokenMillis) {
 
   /** The reason that pauses writes to one issue. */
   public static final String PER_ISSUE_ON_WRITE = "jira-per-issue-on-write";
+
   /** The reason that pauses one endpoint and method. */
   public static final String BURST = "jira-burst-based";
 
-  /** The longest wait a header may ask for that Warden believes: a day. Anything further is a broken clock or header. */
+  /**
+   * The longest wait a header may ask for that Warden believes: a day. Anything further is a broken
+   * clock or header.
+   */
   static final long MAX_MILLIS = 86_400_000L;
 
-  private static final DateTimeFormatter ISO = new DateTimeFormatterBuilder()
-      .parseCaseInsensitive()
-      .append(DateTimeFormatter.ISO_LOCAL_DATE)
-      .appendLiteral('T')
-      .appendValue(ChronoField.HOUR_OF_DAY, 2)
-      .appendLiteral(':')
-      .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
-      .optionalStart().appendLiteral(':').appendValue(ChronoField.SECOND_OF_MINUTE, 2)
-      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-      .optionalEnd()
-      .appendOffset("+HH:MM", "Z")
-      .toFormatter(Locale.ROOT);
+  private static final DateTimeFormatter ISO =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE)
+          .appendLiteral('T')
+          .appendValue(ChronoField.HOUR_OF_DAY, 2)
+          .appendLiteral(':')
+          .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+          .optionalStart()
+          .appendLiteral(':')
+          .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .optionalEnd()
+          .appendOffset("+HH:MM", "Z")
+          .toFormatter(Locale.ROOT);
 
   /**
    * Reads a response's rate-limit fields.
@@ -58,21 +73,32 @@ public record RateLimitSignal(String reason, long retryAfterMillis, long resetEp
     long retryAfter = retryAfterMillis(field(headers, "Retry-After"), nowEpochMillis);
     long reset = resetEpochMillis(field(headers, "X-RateLimit-Reset"));
     boolean near = nearLimit(headers);
-    long token = tokenMillis(field(headers, "X-RateLimit-Interval-Seconds"), field(headers, "X-RateLimit-FillRate"));
-    return new RateLimitSignal(reason == null ? null : reason.trim(), retryAfter, reset, near, token);
+    long token =
+        tokenMillis(
+            field(headers, "X-RateLimit-Interval-Seconds"), field(headers, "X-RateLimit-FillRate"));
+    return new RateLimitSignal(
+        reason == null ? null : reason.trim(), retryAfter, reset, near, token);
   }
 
-  /** Whether Jira asks a request to wait and come back: a 429, or a 503 with {@code Retry-After}. */
+  /**
+   * Whether Jira asks a request to wait and come back: a 429, or a 503 with {@code Retry-After}.
+   */
   public static boolean asksToWait(int status, Headers headers) {
     return status == 429 || (status == 503 && field(headers, "Retry-After") != null);
   }
 
-  /** Whether Jira says the limit is near ({@code X-RateLimit-NearLimit: true}), read without the rest. */
+  /**
+   * Whether Jira says the limit is near ({@code X-RateLimit-NearLimit: true}), read without the
+   * rest.
+   */
   public static boolean nearLimit(Headers headers) {
     return "true".equalsIgnoreCase(trim(field(headers, "X-RateLimit-NearLimit")));
   }
 
-  /** How long until the limit lifts by what Jira said, at least 0; {@code -1} when it said nothing usable. */
+  /**
+   * How long until the limit lifts by what Jira said, at least 0; {@code -1} when it said nothing
+   * usable.
+   */
   public long waitMillis(long nowEpochMillis) {
     long wait = -1;
     if (retryAfterMillis > 0) {
@@ -93,7 +119,10 @@ public record RateLimitSignal(String reason, long retryAfterMillis, long resetEp
     return value == null ? null : value.trim();
   }
 
-  /** {@code Retry-After}: delta-seconds (Jira sometimes sends a fraction) or an HTTP date (RFC 9110). */
+  /**
+   * {@code Retry-After}: delta-seconds (Jira sometimes sends a fraction) or an HTTP date (RFC
+   * 9110).
+   */
   static long retryAfterMillis(String value, long nowEpochMillis) {
     if (value == null || value.isBlank()) {
       return -1;
@@ -102,20 +131,28 @@ public record RateLimitSignal(String reason, long retryAfterMillis, long resetEp
     if (Character.isDigit(text.charAt(0))) {
       try {
         double seconds = Double.parseDouble(text);
-        return seconds < 0 || Double.isNaN(seconds) ? -1 : (long) Math.min(MAX_MILLIS, Math.ceil(seconds * 1000));
+        return seconds < 0 || Double.isNaN(seconds)
+            ? -1
+            : (long) Math.min(MAX_MILLIS, Math.ceil(seconds * 1000));
       } catch (NumberFormatException e) {
         return -1;
       }
     }
     try {
-      long at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+      long at =
+          ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME)
+              .toInstant()
+              .toEpochMilli();
       return Math.min(MAX_MILLIS, Math.max(0, at - nowEpochMillis));
     } catch (DateTimeParseException e) {
       return -1;
     }
   }
 
-  /** {@code X-RateLimit-Reset}: ISO-8601 with an offset, seconds optional ({@code 2024-05-01T10:00Z}). */
+  /**
+   * {@code X-RateLimit-Reset}: ISO-8601 with an offset, seconds optional ({@code
+   * 2024-05-01T10:00Z}).
+   */
   static long resetEpochMillis(String value) {
     if (value == null || value.isBlank()) {
       return -1;
@@ -138,7 +175,9 @@ public record RateLimitSignal(String reason, long retryAfterMillis, long resetEp
     try {
       double interval = Double.parseDouble(intervalSeconds.trim());
       double rate = Double.parseDouble(fillRate.trim());
-      return interval > 0 && rate > 0 ? (long) Math.min(MAX_MILLIS, Math.ceil(interval * 1000 / rate)) : -1;
+      return interval > 0 && rate > 0
+          ? (long) Math.min(MAX_MILLIS, Math.ceil(interval * 1000 / rate))
+          : -1;
     } catch (NumberFormatException e) {
       return -1;
     }

@@ -50,18 +50,19 @@ final class RedisStore {
    * JDK's finest precision, not Bucket4j's default of milliseconds, which loses a few percent of a
    * small bucket's rate to rounding.
    */
-  private static final TimeMeter WALL_CLOCK = new TimeMeter() {
-    @Override
-    public long currentTimeNanos() {
-      java.time.Instant now = java.time.Instant.now();
-      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
+  private static final TimeMeter WALL_CLOCK =
+      new TimeMeter() {
+        @Override
+        public long currentTimeNanos() {
+          java.time.Instant now = java.time.Instant.now();
+          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        }
 
-    @Override
-    public boolean isWallClockBased() {
-      return true;
-    }
-  };
+        @Override
+        public boolean isWallClockBased() {
+          return true;
+        }
+      };
 
   private final StoreUri uri;
   private final Pauses pauses;
@@ -80,14 +81,20 @@ final class RedisStore {
     this.uri = uri;
     this.pauses = pauses;
     this.client = RedisClients.create(uri, password);
-    this.upkeep = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "warden-store-upkeep");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.upkeep =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "warden-store-upkeep");
+              thread.setDaemon(true);
+              return thread;
+            });
     pauses.listen(this::publish);
     if (!connect()) {
-      Log.get().error("store " + uri + " cannot be reached; throttles that use it keep local buckets at this JVM's share of the rate until it can");
+      Log.get()
+          .error(
+              "store "
+                  + uri
+                  + " cannot be reached; throttles that use it keep local buckets at this JVM's share of the rate until it can");
     }
     upkeep.scheduleWithFixedDelay(this::upkeep, 1, 1, TimeUnit.SECONDS);
   }
@@ -113,8 +120,11 @@ final class RedisStore {
       return null;
     }
     try {
-      BucketProxy bucket = proxies.computeIfAbsent(key,
-          k -> manager.builder().build(k.getBytes(StandardCharsets.UTF_8), () -> configuration));
+      BucketProxy bucket =
+          proxies.computeIfAbsent(
+              key,
+              k ->
+                  manager.builder().build(k.getBytes(StandardCharsets.UTF_8), () -> configuration));
       return ThrottleRegistry.consume(bucket.asBlocking(), bucket, tokens, maxWaitNanos);
     } catch (RuntimeException e) {
       down(e);
@@ -126,19 +136,23 @@ final class RedisStore {
     try {
       if (connection == null) {
         connection = client.connect(ByteArrayCodec.INSTANCE);
-        buckets = Bucket4jLettuce.casBasedBuilder(connection.async())
-            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-            .clientClock(WALL_CLOCK)
-            .build();
+        buckets =
+            Bucket4jLettuce.casBasedBuilder(connection.async())
+                .expirationAfterWrite(
+                    ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                        Duration.ofSeconds(10)))
+                .clientClock(WALL_CLOCK)
+                .build();
       }
       if (subscription == null) {
         StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
-        pubSub.addListener(new RedisPubSubAdapter<>() {
-          @Override
-          public void message(String channel, String message) {
-            learn(message);
-          }
-        });
+        pubSub.addListener(
+            new RedisPubSubAdapter<>() {
+              @Override
+              public void message(String channel, String message) {
+                learn(message);
+              }
+            });
         pubSub.sync().subscribe(PAUSE_CHANNEL);
         subscription = pubSub;
       }
@@ -157,7 +171,11 @@ final class RedisStore {
     try {
       if (!up) {
         if (connect()) {
-          Log.get().info("store " + uri + " is reachable again; throttles that use it share its buckets again");
+          Log.get()
+              .info(
+                  "store "
+                      + uri
+                      + " is reachable again; throttles that use it share its buckets again");
         }
         return;
       }
@@ -170,8 +188,15 @@ final class RedisStore {
   private void down(RuntimeException e) {
     if (up) {
       up = false;
-      Log.get().error("store " + uri + " cannot be reached (" + e.getClass().getSimpleName()
-          + "); throttles that use it keep local buckets at 1/" + fleetSize + " of their rate until it is back");
+      Log.get()
+          .error(
+              "store "
+                  + uri
+                  + " cannot be reached ("
+                  + e.getClass().getSimpleName()
+                  + "); throttles that use it keep local buckets at 1/"
+                  + fleetSize
+                  + " of their rate until it is back");
     }
   }
 
@@ -183,7 +208,9 @@ final class RedisStore {
     redis.zadd(roll, (double) now, jvm.getBytes(StandardCharsets.UTF_8));
     redis.zremrangebyscore(roll, Range.create(0, (double) (now - 2 * ROLL_WINDOW_MILLIS)));
     redis.pexpire(roll, 4 * ROLL_WINDOW_MILLIS);
-    Long seen = redis.zcount(roll, Range.create((double) (now - ROLL_WINDOW_MILLIS), Double.POSITIVE_INFINITY));
+    Long seen =
+        redis.zcount(
+            roll, Range.create((double) (now - ROLL_WINDOW_MILLIS), Double.POSITIVE_INFINITY));
     fleetSize = seen == null ? 1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, seen));
   }
 
@@ -215,9 +242,17 @@ final class RedisStore {
       return;
     }
     byte[] value = Long.toString(untilEpochMillis).getBytes(StandardCharsets.UTF_8);
-    current.async().set((PAUSE_PREFIX + scope.key()).getBytes(StandardCharsets.UTF_8), value, SetArgs.Builder.px(ttl));
-    current.async().publish(PAUSE_CHANNEL.getBytes(StandardCharsets.UTF_8),
-        (untilEpochMillis + " " + scope.key()).getBytes(StandardCharsets.UTF_8));
+    current
+        .async()
+        .set(
+            (PAUSE_PREFIX + scope.key()).getBytes(StandardCharsets.UTF_8),
+            value,
+            SetArgs.Builder.px(ttl));
+    current
+        .async()
+        .publish(
+            PAUSE_CHANNEL.getBytes(StandardCharsets.UTF_8),
+            (untilEpochMillis + " " + scope.key()).getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@code <until epoch millis> <scope key>}, from another JVM. */

@@ -50,11 +50,14 @@ final class Stores {
 
   synchronized Executor executor() {
     if (executor == null) {
-      executor = Executors.newFixedThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "warden-store");
-        thread.setDaemon(true);
-        return thread;
-      });
+      executor =
+          Executors.newFixedThreadPool(
+              2,
+              runnable -> {
+                Thread thread = new Thread(runnable, "warden-store");
+                thread.setDaemon(true);
+                return thread;
+              });
     }
     return executor;
   }
@@ -65,16 +68,26 @@ final class Stores {
       try {
         password = uri.password().get().resolve(secrets).reveal();
       } catch (SecretUnavailableException e) {
-        Log.get().error("store " + uri + ": its password is unavailable (" + e.getMessage()
-            + "); throttles that use it keep local buckets at this JVM's share of the rate");
+        Log.get()
+            .error(
+                "store "
+                    + uri
+                    + ": its password is unavailable ("
+                    + e.getMessage()
+                    + "); throttles that use it keep local buckets at this JVM's share of the rate");
         return UNUSABLE;
       }
     }
     try {
       return new RedisStore(uri, password, pauses);
     } catch (RuntimeException | LinkageError e) {
-      Log.get().error("store " + uri + " cannot be used (" + e.getClass().getName()
-          + "); throttles that use it keep local buckets at this JVM's share of the rate");
+      Log.get()
+          .error(
+              "store "
+                  + uri
+                  + " cannot be used ("
+                  + e.getClass().getName()
+                  + "); throttles that use it keep local buckets at this JVM's share of the rate");
       return UNUSABLE;
     }
   }

@@ -80,7 +80,10 @@ public final class ThrottleRegistry {
     return true;
   }
 
-  /** Opens every store the policy's throttles name; the first connection to each waits for Redis (at most a second). */
+  /**
+   * Opens every store the policy's throttles name; the first connection to each waits for Redis (at
+   * most a second).
+   */
   public void openStores(dev.warden.policy.Policy policy) {
     for (Throttle throttle : policy.throttles().values()) {
       throttle.store().ifPresent(stores::get);
@@ -88,7 +91,10 @@ public final class ThrottleRegistry {
     opened = policy;
   }
 
-  /** Where store work runs (opening a store, a shared bucket's round trip), so that no client thread waits on the network for it. */
+  /**
+   * Where store work runs (opening a store, a shared bucket's round trip), so that no client thread
+   * waits on the network for it.
+   */
   public Executor storeExecutor() {
     return stores.executor();
   }
@@ -99,15 +105,16 @@ public final class ThrottleRegistry {
   }
 
   /**
-   * Slows every bucket of a site to half its rate until then: Jira said {@code X-RateLimit-NearLimit}.
+   * Slows every bucket of a site to half its rate until then: Jira said {@code
+   * X-RateLimit-NearLimit}.
    */
   public void slow(String site, long untilEpochMillis) {
     slowed.merge(site, untilEpochMillis, Math::max);
   }
 
   /**
-   * Reserves one token (two while the site is slowed), waiting at most the throttle's {@code max-wait}.
-   * For a throttle with a store this asks the store, over the network.
+   * Reserves one token (two while the site is slowed), waiting at most the throttle's {@code
+   * max-wait}. For a throttle with a store this asks the store, over the network.
    *
    * @param throttle the throttle
    * @param site the site id
@@ -116,17 +123,32 @@ public final class ThrottleRegistry {
    */
   public Permit acquire(Throttle throttle, String site, String callerClass, String ruleId) {
     String scope =
-        throttle.per() == Per.CALLER ? String.valueOf(callerClass) : throttle.per() == Per.RULE ? ruleId : "";
-    // Slowed, a request takes two tokens: the bucket runs at half rate (a bucket of one token cannot).
+        throttle.per() == Per.CALLER
+            ? String.valueOf(callerClass)
+            : throttle.per() == Per.RULE ? ruleId : "";
+    // Slowed, a request takes two tokens: the bucket runs at half rate (a bucket of one token
+    // cannot).
     long tokens = isSlowed(site) && throttle.capacity() >= 2 * fleetShare(throttle) ? 2 : 1;
     long maxWait = throttle.maxWait().toNanos();
     if (throttle.store().isPresent()) {
       StoreUri uri = throttle.store().get();
       RedisStore store = stores.get(uri);
       if (store != null) {
-        // The limits are part of the key: a fleet that changes them starts a new bucket (the old one expires).
-        String key = "warden:bucket:" + throttle.name() + ":" + site + ":" + scope + ":" + throttle.capacity() + "-"
-            + throttle.refillTokens() + "-" + throttle.refillPeriod().toMillis();
+        // The limits are part of the key: a fleet that changes them starts a new bucket (the old
+        // one expires).
+        String key =
+            "warden:bucket:"
+                + throttle.name()
+                + ":"
+                + site
+                + ":"
+                + scope
+                + ":"
+                + throttle.capacity()
+                + "-"
+                + throttle.refillTokens()
+                + "-"
+                + throttle.refillPeriod().toMillis();
         Permit permit = store.acquire(key, configuration(throttle, 1), tokens, maxWait);
         if (permit != null) {
           return permit;
@@ -139,7 +161,10 @@ public final class ThrottleRegistry {
     return consume(local(throttle, site, scope, false, 1), tokens, maxWait);
   }
 
-  /** The fleet size a local share of this throttle divides by now (1 without a store or while it is up). */
+  /**
+   * The fleet size a local share of this throttle divides by now (1 without a store or while it is
+   * up).
+   */
   private int fleetShare(Throttle throttle) {
     if (throttle.store().isEmpty()) {
       return 1;
@@ -180,25 +205,40 @@ public final class ThrottleRegistry {
     if (granted) {
       return recorder.nanos == 0 ? Permit.NOW : new Permit(true, recorder.nanos, 0);
     }
-    return new Permit(false, 0, Math.max(1, estimate.estimateAbilityToConsume(tokens).getNanosToWaitForRefill()));
+    return new Permit(
+        false, 0, Math.max(1, estimate.estimateAbilityToConsume(tokens).getNanosToWaitForRefill()));
   }
 
   private static Permit consume(Bucket bucket, long tokens, long maxWait) {
     return consume(bucket.asBlocking(), bucket, tokens, maxWait);
   }
 
-  private Bucket local(Throttle throttle, String site, String scope, boolean localShare, int fleet) {
+  private Bucket local(
+      Throttle throttle, String site, String scope, boolean localShare, int fleet) {
     Key key = new Key(throttle.name(), site, scope, localShare);
     Entry entry = buckets.get(key);
     if (entry == null || !entry.throttle.sameLimits(throttle) || entry.fleet != fleet) {
-      entry = buckets.compute(key, (k, old) -> old != null && old.throttle.sameLimits(throttle) && old.fleet == fleet
-          ? old : new Entry(throttle, fleet, Bucket.builder().addLimit(configuration(throttle, fleet).getBandwidths()[0])
-              .withCustomTimePrecision(clock).build()));
+      entry =
+          buckets.compute(
+              key,
+              (k, old) ->
+                  old != null && old.throttle.sameLimits(throttle) && old.fleet == fleet
+                      ? old
+                      : new Entry(
+                          throttle,
+                          fleet,
+                          Bucket.builder()
+                              .addLimit(configuration(throttle, fleet).getBandwidths()[0])
+                              .withCustomTimePrecision(clock)
+                              .build()));
     }
     return entry.bucket;
   }
 
-  /** The throttle's limits, at {@code 1/fleet} of its rate and capacity (CONTRACT section 3, store unreachable). */
+  /**
+   * The throttle's limits, at {@code 1/fleet} of its rate and capacity (CONTRACT section 3, store
+   * unreachable).
+   */
   static BucketConfiguration configuration(Throttle throttle, int fleet) {
     long capacity = Math.max(1, throttle.capacity() / Math.max(1, fleet));
     Duration period = throttle.refillPeriod().multipliedBy(Math.max(1, fleet));

@@ -2,7 +2,10 @@ package com.acme.bench.framework;
 
 import java.util.function.Supplier;
 
-/** Framework-like frames (skipped by the benchmark policy's caller-skip) that the walk must get through. */
+/**
+ * Framework-like frames (skipped by the benchmark policy's caller-skip) that the walk must get
+ * through.
+ */
 public final class Proxy {
 
   private Proxy() {}

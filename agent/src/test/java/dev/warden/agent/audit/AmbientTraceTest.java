@@ -11,12 +11,17 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.junit.jupiter.api.Test;
 
-/** Reads the application's current span (here: this test's OpenTelemetry API, found through the context class loader). */
+/**
+ * Reads the application's current span (here: this test's OpenTelemetry API, found through the
+ * context class loader).
+ */
 class AmbientTraceTest {
 
   private static SdkTracerProvider tracing(Sampler sampler) {
-    return SdkTracerProvider.builder().setSampler(sampler)
-        .addSpanProcessor(SimpleSpanProcessor.create(InMemorySpanExporter.create())).build();
+    return SdkTracerProvider.builder()
+        .setSampler(sampler)
+        .addSpanProcessor(SimpleSpanProcessor.create(InMemorySpanExporter.create()))
+        .build();
   }
 
   @Test
@@ -30,7 +35,8 @@ class AmbientTraceTest {
       Span span = provider.get("app").spanBuilder("work").startSpan();
       try (Scope scope = span.makeCurrent()) {
         SpanContext context = span.getSpanContext();
-        assertThat(AmbientTrace.traceparent()).isEqualTo("00-" + context.getTraceId() + "-" + context.getSpanId() + "-01");
+        assertThat(AmbientTrace.traceparent())
+            .isEqualTo("00-" + context.getTraceId() + "-" + context.getSpanId() + "-01");
       } finally {
         span.end();
       }
@@ -43,7 +49,9 @@ class AmbientTraceTest {
     try (SdkTracerProvider provider = tracing(Sampler.alwaysOff())) {
       Span span = provider.get("app").spanBuilder("work").startSpan();
       try (Scope scope = span.makeCurrent()) {
-        assertThat(AmbientTrace.traceparent()).endsWith("-00").contains(span.getSpanContext().getTraceId());
+        assertThat(AmbientTrace.traceparent())
+            .endsWith("-00")
+            .contains(span.getSpanContext().getTraceId());
       }
     }
   }

@@ -31,15 +31,25 @@ class AuditRecordingTest {
         .put(AuditAttributes.HTTP_RESPONSE_STATUS_CODE, 403L)
         .put(AuditAttributes.ERROR_TYPE, "403")
         .put(AuditAttributes.WARDEN_COALESCED, true)
-        .event(new AuditRecord.Event("warden.retry", 1_700_000_000_500_000_000L, Map.of("http.response.status_code", 429L)))
+        .event(
+            new AuditRecord.Event(
+                "warden.retry",
+                1_700_000_000_500_000_000L,
+                Map.of("http.response.status_code", 429L)))
         .end(1_700_000_001_000_000_000L);
   }
 
   @Test
   void spanCarriesNameKindTimesAttributesAndParent() {
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
-    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
-        .setSampler(Sampler.alwaysOn()).addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()).build();
+    OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .setSampler(Sampler.alwaysOn())
+                    .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                    .build())
+            .build();
     OtelSpans spans = new OtelSpans(sdk, "test");
 
     String[] ids = spans.emit(record("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"));
@@ -54,16 +64,24 @@ class AuditRecordingTest {
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(span.getAttributes().get(AttributeKey.longKey("server.port"))).isEqualTo(443L);
     assertThat(span.getAttributes().get(AttributeKey.booleanKey("warden.coalesced"))).isTrue();
-    assertThat(span.getAttributes().get(AttributeKey.stringKey("url.template"))).isEqualTo("/rest/api/2/issue/{issueIdOrKey}");
-    assertThat(span.getEvents()).singleElement().satisfies(e -> assertThat(e.getName()).isEqualTo("warden.retry"));
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("url.template")))
+        .isEqualTo("/rest/api/2/issue/{issueIdOrKey}");
+    assertThat(span.getEvents())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getName()).isEqualTo("warden.retry"));
     assertThat(ids).containsExactly(span.getTraceId(), span.getSpanId(), "00f067aa0ba902b7");
   }
 
   @Test
   void spanWithoutTraceparentIsARoot() {
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
-    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
-        .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()).build();
+    OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                    .build())
+            .build();
     String[] ids = new OtelSpans(sdk, "test").emit(record(null));
     assertThat(exporter.getFinishedSpanItems().get(0).getParentSpanContext().isValid()).isFalse();
     assertThat(ids[2]).isNull();
@@ -79,9 +97,15 @@ class AuditRecordingTest {
 
     List<String> lines = Files.readAllLines(file);
     assertThat(lines).hasSize(2);
-    assertThat(lines.get(0)).startsWith("{\"time\":\"2023-11-14T22:13:20Z\",\"name\":\"DELETE /rest/api/2/issue/{issueIdOrKey}\",\"kind\":\"CLIENT\","
-        + "\"trace_id\":\"t1\",\"span_id\":\"s1\",\"duration_ms\":1000.0,\"attributes\":{\"http.request.method\":\"DELETE\",\"url.template\":");
-    assertThat(lines.get(0)).contains("\"server.port\":443", "\"warden.coalesced\":true", "\"events\":[{\"name\":\"warden.retry\"");
+    assertThat(lines.get(0))
+        .startsWith(
+            "{\"time\":\"2023-11-14T22:13:20Z\",\"name\":\"DELETE /rest/api/2/issue/{issueIdOrKey}\",\"kind\":\"CLIENT\","
+                + "\"trace_id\":\"t1\",\"span_id\":\"s1\",\"duration_ms\":1000.0,\"attributes\":{\"http.request.method\":\"DELETE\",\"url.template\":");
+    assertThat(lines.get(0))
+        .contains(
+            "\"server.port\":443",
+            "\"warden.coalesced\":true",
+            "\"events\":[{\"name\":\"warden.retry\"");
     try (JsonParser parser = new JsonFactory().createParser(lines.get(1))) {
       while (parser.nextToken() != null) {
         // Parses: valid JSON.

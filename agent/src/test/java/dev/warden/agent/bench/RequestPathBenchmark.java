@@ -54,8 +54,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The per-request cost Warden adds, without the network:
  *
  * <ul>
- *   <li>{@code nonJira*}: what a hook does for a request that is not for a Jira site (target
- *       under 100 ns);
+ *   <li>{@code nonJira*}: what a hook does for a request that is not for a Jira site (target under
+ *       100 ns);
  *   <li>{@code allowedDecision}: classify, find the caller on a 50-frame stack (15 application
  *       frames under 30 framework frames), decide, take a bucket token (target under 5 µs);
  *   <li>{@code allowedThroughGateway}: the whole pipeline for an allowed request, audit record
@@ -72,7 +72,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class RequestPathBenchmark {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       caller-skip: [com.acme.bench.framework.**]
       sites:
@@ -106,16 +107,28 @@ public class RequestPathBenchmark {
   public void setUp() throws IOException {
     Path file = Files.createTempFile("warden-bench", ".yaml");
     Files.writeString(file, POLICY);
-    PolicyHolder holder = new PolicyHolder(file, RouteCatalog.bundled(), new SecretResolver(Map.of("JIRA_TOKEN", "t")::get), System::nanoTime);
+    PolicyHolder holder =
+        new PolicyHolder(
+            file,
+            RouteCatalog.bundled(),
+            new SecretResolver(Map.of("JIRA_TOKEN", "t")::get),
+            System::nanoTime);
     holder.loadInitial();
     snapshot = ((PolicyState.Active) holder.current()).snapshot();
     site = snapshot.policy().sites().get(0);
     throttles = new ThrottleRegistry();
-    gateway = new Gateway(holder, record -> {}, throttles, WardenClock.SYSTEM, Executors.newSingleThreadScheduledExecutor());
+    gateway =
+        new Gateway(
+            holder,
+            record -> {},
+            throttles,
+            WardenClock.SYSTEM,
+            Executors.newSingleThreadScheduledExecutor());
     jdkHook = new JdkHttpClientHook(gateway);
     urlHook = new UrlConnectionHookImpl(gateway);
     client = HttpClient.newHttpClient();
-    otherRequest = HttpRequest.newBuilder(URI.create("https://api.example.com/v1/things/42")).build();
+    otherRequest =
+        HttpRequest.newBuilder(URI.create("https://api.example.com/v1/things/42")).build();
     handler = HttpResponse.BodyHandlers.ofString();
     otherUrl = new URL("https://api.example.com/v1/things/42");
     otherConnection = (HttpURLConnection) otherUrl.openConnection();
@@ -143,14 +156,18 @@ public class RequestPathBenchmark {
     PathSegments raw = PathSegments.parse("/rest/api/3/issue/OPS-12");
     Classification c = snapshot.classifier().classify("GET", raw, false, null);
     Callsite caller = snapshot.callers().capture();
-    Decision decision = snapshot.engine().decide(new CallFacts(site, c, "GET", caller.callerClass()));
-    return throttles.acquire(decision.throttle().orElseThrow(), site.id(), caller.callerClass(), decision.ruleId());
+    Decision decision =
+        snapshot.engine().decide(new CallFacts(site, c, "GET", caller.callerClass()));
+    return throttles.acquire(
+        decision.throttle().orElseThrow(), site.id(), caller.callerClass(), decision.ruleId());
   }
 
   /** The parts of {@code allowedDecision}, to see where its time goes. */
   @Benchmark
   public Object partClassify() {
-    return snapshot.classifier().classify("GET", PathSegments.parse("/rest/api/3/issue/OPS-12"), false, null);
+    return snapshot
+        .classifier()
+        .classify("GET", PathSegments.parse("/rest/api/3/issue/OPS-12"), false, null);
   }
 
   @Benchmark
@@ -158,7 +175,10 @@ public class RequestPathBenchmark {
     return App.run(15, () -> Proxy.invoke(30, () -> snapshot.callers().capture()));
   }
 
-  /** The calling method, read from the captured backtrace: done on the audit thread, not the request's. */
+  /**
+   * The calling method, read from the captured backtrace: done on the audit thread, not the
+   * request's.
+   */
   @Benchmark
   public Object auditThreadCallerMethod() {
     return App.run(15, () -> Proxy.invoke(30, () -> snapshot.callers().capture())).caller();
@@ -172,7 +192,9 @@ public class RequestPathBenchmark {
 
   @Benchmark
   public Object partDecide() {
-    return snapshot.engine().decide(new CallFacts(site, classification, "GET", "com.acme.bench.App"));
+    return snapshot
+        .engine()
+        .decide(new CallFacts(site, classification, "GET", "com.acme.bench.App"));
   }
 
   @Benchmark
@@ -187,10 +209,15 @@ public class RequestPathBenchmark {
 
   /** A call whose "network" answers at once: what remains is Warden's own work. */
   static final class NoNetworkCall implements ClientCall<Object> {
-    static final WardenRequest REQUEST = new WardenRequest("GET", URI.create("https://acme.atlassian.net/rest/api/3/issue/OPS-12"),
-        Headers.of("Accept", "application/json"), Body.NONE);
+    static final WardenRequest REQUEST =
+        new WardenRequest(
+            "GET",
+            URI.create("https://acme.atlassian.net/rest/api/3/issue/OPS-12"),
+            Headers.of("Accept", "application/json"),
+            Body.NONE);
     static final CompletableFuture<WardenResponse> OK =
-        CompletableFuture.completedFuture(new WardenResponse(200, Headers.EMPTY, "response", () -> {}));
+        CompletableFuture.completedFuture(
+            new WardenResponse(200, Headers.EMPTY, "response", () -> {}));
 
     @Override
     public WardenRequest request() {

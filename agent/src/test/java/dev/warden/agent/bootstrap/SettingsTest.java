@@ -18,8 +18,16 @@ class SettingsTest {
 
   @Test
   void agentArgumentBeatsSystemPropertyBeatsEnvironment() {
-    Map<String, String> env = Map.of("WARDEN_POLICY", "/env.yaml", "WARDEN_AUDIT_FILE", "/env.jsonl", "WARDEN_LOG_LEVEL", "debug");
-    Properties props = properties("warden.policy", "/prop.yaml", "warden.audit.file", "/prop.jsonl");
+    Map<String, String> env =
+        Map.of(
+            "WARDEN_POLICY",
+            "/env.yaml",
+            "WARDEN_AUDIT_FILE",
+            "/env.jsonl",
+            "WARDEN_LOG_LEVEL",
+            "debug");
+    Properties props =
+        properties("warden.policy", "/prop.yaml", "warden.audit.file", "/prop.jsonl");
     Settings settings = Settings.of("policy=/arg.yaml", props, env);
     assertThat(settings.get("policy")).isEqualTo("/arg.yaml");
     assertThat(settings.get("audit.file")).isEqualTo("/prop.jsonl");
@@ -29,24 +37,43 @@ class SettingsTest {
 
   @Test
   void argumentsArePairsSeparatedByCommas() {
-    Settings settings = Settings.of(" policy = /p.yaml ,enabled=false,,log.level=warn", new Properties(), Map.of());
-    assertThat(settings.arguments()).containsExactly(Map.entry("policy", "/p.yaml"), Map.entry("enabled", "false"), Map.entry("log.level", "warn"));
+    Settings settings =
+        Settings.of(" policy = /p.yaml ,enabled=false,,log.level=warn", new Properties(), Map.of());
+    assertThat(settings.arguments())
+        .containsExactly(
+            Map.entry("policy", "/p.yaml"),
+            Map.entry("enabled", "false"),
+            Map.entry("log.level", "warn"));
     assertThat(settings.enabled()).isFalse();
     assertThat(Settings.of(null, new Properties(), Map.of()).enabled()).isTrue();
-    assertThat(Settings.of(null, new Properties(), Map.of("WARDEN_ENABLED", "FALSE")).enabled()).isFalse();
+    assertThat(Settings.of(null, new Properties(), Map.of("WARDEN_ENABLED", "FALSE")).enabled())
+        .isFalse();
   }
 
   @Test
   void environmentNamesAreUpperCaseWithUnderscores() {
     assertThat(Settings.environmentName("audit.file")).isEqualTo("WARDEN_AUDIT_FILE");
-    assertThat(Settings.environmentName("otel.exporter-otlp.endpoint")).isEqualTo("WARDEN_OTEL_EXPORTER_OTLP_ENDPOINT");
+    assertThat(Settings.environmentName("otel.exporter-otlp.endpoint"))
+        .isEqualTo("WARDEN_OTEL_EXPORTER_OTLP_ENDPOINT");
   }
 
   @Test
   void wardenOtelSettingsBecomeOtelOverridesArgumentsFirst() {
-    Settings settings = Settings.of("otel.service.name=from-arg",
-        properties("warden.otel.service.name", "from-prop", "warden.otel.exporter.otlp.endpoint", "http://prop:4318"),
-        Map.of("WARDEN_OTEL_EXPORTER_OTLP_ENDPOINT", "http://env:4318", "WARDEN_OTEL_TRACES_EXPORTER", "console", "OTEL_SERVICE_NAME", "app"));
+    Settings settings =
+        Settings.of(
+            "otel.service.name=from-arg",
+            properties(
+                "warden.otel.service.name",
+                "from-prop",
+                "warden.otel.exporter.otlp.endpoint",
+                "http://prop:4318"),
+            Map.of(
+                "WARDEN_OTEL_EXPORTER_OTLP_ENDPOINT",
+                "http://env:4318",
+                "WARDEN_OTEL_TRACES_EXPORTER",
+                "console",
+                "OTEL_SERVICE_NAME",
+                "app"));
     assertThat(settings.otelOverrides())
         .containsEntry("otel.service.name", "from-arg")
         .containsEntry("otel.exporter.otlp.endpoint", "http://prop:4318")

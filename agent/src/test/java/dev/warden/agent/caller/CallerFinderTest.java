@@ -18,15 +18,17 @@ class CallerFinderTest {
   @Test
   void skipsTheJdkClientsFrameworksAndJiraLibrariesToFindTheApplication() {
     CallerFinder finder = new CallerFinder(List.of());
-    Caller caller = finder.find(stack(
-        frame("dev.warden.agent.pipeline.Gateway", "handle"),
-        frame("jdk.internal.net.http.HttpClientImpl", "sendAsync"),
-        frame("java.net.http.HttpClient", "send"),
-        frame("org.apache.hc.client5.http.impl.classic.CloseableHttpClient", "execute"),
-        frame("org.springframework.web.client.RestTemplate", "exchange"),
-        frame("net.rcarz.jiraclient.RestClient", "get"),
-        frame("com.acme.sync.SyncJob", "pull"),
-        frame("com.acme.Main", "main")));
+    Caller caller =
+        finder.find(
+            stack(
+                frame("dev.warden.agent.pipeline.Gateway", "handle"),
+                frame("jdk.internal.net.http.HttpClientImpl", "sendAsync"),
+                frame("java.net.http.HttpClient", "send"),
+                frame("org.apache.hc.client5.http.impl.classic.CloseableHttpClient", "execute"),
+                frame("org.springframework.web.client.RestTemplate", "exchange"),
+                frame("net.rcarz.jiraclient.RestClient", "get"),
+                frame("com.acme.sync.SyncJob", "pull"),
+                frame("com.acme.Main", "main")));
     assertThat(caller).isEqualTo(new Caller("com.acme.sync.SyncJob", "pull"));
     assertThat(caller.qualifiedMethod()).isEqualTo("com.acme.sync.SyncJob.pull");
   }
@@ -34,32 +36,43 @@ class CallerFinderTest {
   @Test
   void nestedLambdaAndProxyClassesCountAsTheirDeclaringClass() {
     CallerFinder finder = new CallerFinder(List.of());
-    assertThat(finder.find(stack(frame("com.acme.Bot$1", "run")))).isEqualTo(new Caller("com.acme.Bot", "run"));
-    assertThat(finder.find(stack(frame("com.acme.Bot$$Lambda/0x0000000800c01234", "accept")))).isEqualTo(new Caller("com.acme.Bot", "accept"));
-    assertThat(finder.find(stack(frame("com.acme.Bot$$SpringCGLIB$$0", "sync")))).isEqualTo(new Caller("com.acme.Bot", "sync"));
-    assertThat(finder.find(stack(frame("com.acme.Bot", "lambda$sync$3")))).isEqualTo(new Caller("com.acme.Bot", "sync"));
+    assertThat(finder.find(stack(frame("com.acme.Bot$1", "run"))))
+        .isEqualTo(new Caller("com.acme.Bot", "run"));
+    assertThat(finder.find(stack(frame("com.acme.Bot$$Lambda/0x0000000800c01234", "accept"))))
+        .isEqualTo(new Caller("com.acme.Bot", "accept"));
+    assertThat(finder.find(stack(frame("com.acme.Bot$$SpringCGLIB$$0", "sync"))))
+        .isEqualTo(new Caller("com.acme.Bot", "sync"));
+    assertThat(finder.find(stack(frame("com.acme.Bot", "lambda$sync$3"))))
+        .isEqualTo(new Caller("com.acme.Bot", "sync"));
   }
 
   @Test
   void callerSkipGlobsSkipTheTeamsOwnWrapper() {
     CallerFinder finder = new CallerFinder(List.of("com.acme.platform.jira.**", "com.acme.util.*"));
-    Caller caller = finder.find(stack(
-        frame("com.acme.platform.jira.http.JiraHttp", "send"),
-        frame("com.acme.util.Retry$1", "call"),
-        frame("com.acme.util.deeper.Thing", "go"),
-        frame("com.acme.Main", "main")));
+    Caller caller =
+        finder.find(
+            stack(
+                frame("com.acme.platform.jira.http.JiraHttp", "send"),
+                frame("com.acme.util.Retry$1", "call"),
+                frame("com.acme.util.deeper.Thing", "go"),
+                frame("com.acme.Main", "main")));
     assertThat(caller).isEqualTo(new Caller("com.acme.util.deeper.Thing", "go"));
   }
 
   @Test
   void noApplicationFrameIsUnknown() {
-    assertThat(new CallerFinder(List.of()).find(stack(frame("java.lang.Thread", "run"))).qualifiedMethod()).isEqualTo("unknown");
+    assertThat(
+            new CallerFinder(List.of())
+                .find(stack(frame("java.lang.Thread", "run")))
+                .qualifiedMethod())
+        .isEqualTo("unknown");
   }
 
   @Test
   void capturesTheCallingClassAtOnceAndItsMethodLater() {
     CallerFinder finder = new CallerFinder(List.of("com.acme.bench.framework.**"));
-    Callsite site = com.acme.bench.App.run(3, () -> com.acme.bench.framework.Proxy.invoke(5, finder::capture));
+    Callsite site =
+        com.acme.bench.App.run(3, () -> com.acme.bench.framework.Proxy.invoke(5, finder::capture));
     assertThat(site.callerClass()).isEqualTo("com.acme.bench.App");
     assertThat(site.caller()).isEqualTo(new Caller("com.acme.bench.App", "run"));
     assertThat(finder.find(new Throwable().getStackTrace()).known()).isTrue();

@@ -41,6 +41,8 @@ class LogTest {
     log.warn("flaky");
     nanos.addAndGet(2_000_000_000L);
     log.warn("flaky");
-    assertThat(lines()).isEqualTo("[warden] warn: flaky\n[warden] warn: flaky (repeated 3 more times in the last minute)\n");
+    assertThat(lines())
+        .isEqualTo(
+            "[warden] warn: flaky\n[warden] warn: flaky (repeated 3 more times in the last minute)\n");
   }
 }

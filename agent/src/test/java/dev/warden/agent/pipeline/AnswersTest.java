@@ -11,15 +11,22 @@ class AnswersTest {
   void denialIsJiraShaped() {
     Answer a = Answers.denied("DELETE", "/rest/api/2/issue/OPS-1", "deleteIssue", "no-deletes");
     assertThat(a.status()).isEqualTo(403);
-    assertThat(a.headers().map()).containsEntry("Content-Type", java.util.List.of("application/json"))
-        .containsEntry("X-Warden-Decision", java.util.List.of("deny")).containsEntry("X-Warden-Rule", java.util.List.of("no-deletes"));
-    assertThat(a.bodyText()).isEqualTo("{\"errorMessages\":[\"warden: DELETE /rest/api/2/issue/OPS-1 (deleteIssue) denied by rule no-deletes\"],\"errors\":{}}");
-    assertThat(a.message()).isEqualTo("warden: DELETE /rest/api/2/issue/OPS-1 (deleteIssue) denied by rule no-deletes");
+    assertThat(a.headers().map())
+        .containsEntry("Content-Type", java.util.List.of("application/json"))
+        .containsEntry("X-Warden-Decision", java.util.List.of("deny"))
+        .containsEntry("X-Warden-Rule", java.util.List.of("no-deletes"));
+    assertThat(a.bodyText())
+        .isEqualTo(
+            "{\"errorMessages\":[\"warden: DELETE /rest/api/2/issue/OPS-1 (deleteIssue) denied by rule no-deletes\"],\"errors\":{}}");
+    assertThat(a.message())
+        .isEqualTo(
+            "warden: DELETE /rest/api/2/issue/OPS-1 (deleteIssue) denied by rule no-deletes");
   }
 
   @Test
   void messagesAreEscapedAsJson() {
-    assertThat(Answers.unavailable("file \"x\\y\" is bad", 1).bodyText()).isEqualTo("{\"errorMessages\":[\"warden: file \\\"x\\\\y\\\" is bad\"],\"errors\":{}}");
+    assertThat(Answers.unavailable("file \"x\\y\" is bad", 1).bodyText())
+        .isEqualTo("{\"errorMessages\":[\"warden: file \\\"x\\\\y\\\" is bad\"],\"errors\":{}}");
   }
 
   @Test

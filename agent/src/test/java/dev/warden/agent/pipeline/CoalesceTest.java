@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CoalesceTest {
 
   static final String SITE = "https://acme.atlassian.net";
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       sites:
         - {id: acme, url: 'https://acme.atlassian.net', credential: bot}
@@ -53,9 +54,15 @@ class CoalesceTest {
     scheduler = Executors.newSingleThreadScheduledExecutor();
     Path file = dir.resolve("policy.yaml");
     Files.writeString(file, POLICY);
-    PolicyHolder holder = new PolicyHolder(file, RouteCatalog.bundled(), new SecretResolver(Map.of("JIRA_TOKEN", "t")::get), System::nanoTime);
+    PolicyHolder holder =
+        new PolicyHolder(
+            file,
+            RouteCatalog.bundled(),
+            new SecretResolver(Map.of("JIRA_TOKEN", "t")::get),
+            System::nanoTime);
     holder.loadInitial();
-    gateway = new Gateway(holder, records::add, new ThrottleRegistry(), WardenClock.SYSTEM, scheduler);
+    gateway =
+        new Gateway(holder, records::add, new ThrottleRegistry(), WardenClock.SYSTEM, scheduler);
   }
 
   @AfterEach
@@ -64,8 +71,12 @@ class CoalesceTest {
   }
 
   static WardenResponse shareable(int status, String body) {
-    return new WardenResponse(status, Headers.of("Content-Type", "application/json", "Content-Length", "999"), "native " + status,
-        () -> {}, () -> body.getBytes(StandardCharsets.UTF_8));
+    return new WardenResponse(
+        status,
+        Headers.of("Content-Type", "application/json", "Content-Length", "999"),
+        "native " + status,
+        () -> {},
+        () -> body.getBytes(StandardCharsets.UTF_8));
   }
 
   static FakeCall get(String url, String... headers) {
@@ -96,14 +107,23 @@ class CoalesceTest {
       assertThat(answer.status()).isEqualTo(200);
       assertThat(answer.bodyText()).isEqualTo("{\"key\":\"OPS-1\"}");
       assertThat(answer.headers().first("Content-Type")).isEqualTo("application/json");
-      assertThat(answer.headers().first("Content-Length")).as("the follower's client frames the body").isNull();
+      assertThat(answer.headers().first("Content-Length"))
+          .as("the follower's client frames the body")
+          .isNull();
     }
     assertThat(((Answer) led.get()).bodyText()).isEqualTo("{\"key\":\"OPS-1\"}");
     assertThat(leader.sent).hasSize(1);
     assertThat(followers).allSatisfy(f -> assertThat(f.sent).isEmpty());
-    assertThat(records).hasSize(4).allSatisfy(r -> assertThat(r.attributes())
-        .containsEntry("http.response.status_code", 200L).containsEntry("warden.decision", "allow"));
-    assertThat(records).filteredOn(r -> Boolean.TRUE.equals(r.attribute("warden.coalesced"))).hasSize(3)
+    assertThat(records)
+        .hasSize(4)
+        .allSatisfy(
+            r ->
+                assertThat(r.attributes())
+                    .containsEntry("http.response.status_code", 200L)
+                    .containsEntry("warden.decision", "allow"));
+    assertThat(records)
+        .filteredOn(r -> Boolean.TRUE.equals(r.attribute("warden.coalesced")))
+        .hasSize(3)
         .allSatisfy(r -> assertThat(r.attributes()).containsEntry("warden.credential", "bot"));
   }
 
@@ -117,7 +137,9 @@ class CoalesceTest {
     // The rule's one token is the leader's: a request that is not a follower is throttled.
     assertThat(((Answer) gateway.handle(other).get()).status()).isEqualTo(429);
     network.complete(shareable(200, "{}"));
-    assertThat(first.get()).as("no one followed: the leader's own response, untouched").isEqualTo("native 200");
+    assertThat(first.get())
+        .as("no one followed: the leader's own response, untouched")
+        .isEqualTo("native 200");
   }
 
   @Test
@@ -133,7 +155,8 @@ class CoalesceTest {
     network.completeExceptionally(new ConnectException("refused"));
 
     assertThat(led).failsWithin(java.time.Duration.ofSeconds(5));
-    // On its own, the follower meets the throttle the leader's token emptied... and is answered 429,
+    // On its own, the follower meets the throttle the leader's token emptied... and is answered
+    // 429,
     // not failed with the leader's error.
     assertThat(((Answer) followed.get()).status()).isEqualTo(429);
     assertThat(follower.sent).isEmpty();
@@ -148,10 +171,14 @@ class CoalesceTest {
     FakeCall follower = get(SITE + "/rest/api/2/issue/OPS-1");
     CompletableFuture<Object> followed = gateway.handle(follower);
 
-    network.complete(new WardenResponse(302, Headers.of("Location", "/elsewhere"), "native 302", () -> {}, () -> new byte[0]));
+    network.complete(
+        new WardenResponse(
+            302, Headers.of("Location", "/elsewhere"), "native 302", () -> {}, () -> new byte[0]));
 
     assertThat(led.get()).isEqualTo("native 302");
-    assertThat(((Answer) followed.get()).status()).as("went alone, and met the throttle").isEqualTo(429);
+    assertThat(((Answer) followed.get()).status())
+        .as("went alone, and met the throttle")
+        .isEqualTo(429);
   }
 
   @Test

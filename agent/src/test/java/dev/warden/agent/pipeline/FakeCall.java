@@ -26,7 +26,9 @@ class FakeCall implements ClientCall<Object> {
   final List<String> discarded = new ArrayList<>();
 
   FakeCall(String method, String url, Headers headers, byte[] body) {
-    this.request = new WardenRequest(method, URI.create(url), headers, body == null ? Body.NONE : Body.of(body));
+    this.request =
+        new WardenRequest(
+            method, URI.create(url), headers, body == null ? Body.NONE : Body.of(body));
   }
 
   static FakeCall of(String method, String url) {
@@ -38,7 +40,8 @@ class FakeCall implements ClientCall<Object> {
   }
 
   static CompletableFuture<WardenResponse> response(int status, Headers headers) {
-    return CompletableFuture.completedFuture(new WardenResponse(status, headers, "native " + status, () -> {}));
+    return CompletableFuture.completedFuture(
+        new WardenResponse(status, headers, "native " + status, () -> {}));
   }
 
   @Override
@@ -49,12 +52,15 @@ class FakeCall implements ClientCall<Object> {
   @Override
   public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discard) {
     sent.add(outgoing);
-    return network.apply(outgoing).thenApply(r -> {
-      if (discard.test(r.status(), r.headers())) {
-        discarded.add(outgoing.uri().toString());
-      }
-      return r;
-    });
+    return network
+        .apply(outgoing)
+        .thenApply(
+            r -> {
+              if (discard.test(r.status(), r.headers())) {
+                discarded.add(outgoing.uri().toString());
+              }
+              return r;
+            });
   }
 
   @Override

@@ -37,8 +37,12 @@ class GatewayTest {
 
   static final String SITE = "https://acme.atlassian.net";
   static final String TOKEN = "api-token-42";
-  static final String AUTHORIZATION = "Basic " + Base64.getEncoder().encodeToString(("bot@acme.example:" + TOKEN).getBytes(StandardCharsets.UTF_8));
-  static final String POLICY = """
+  static final String AUTHORIZATION =
+      "Basic "
+          + Base64.getEncoder()
+              .encodeToString(("bot@acme.example:" + TOKEN).getBytes(StandardCharsets.UTF_8));
+  static final String POLICY =
+      """
       version: 1
       mode: %s
       sites:
@@ -61,17 +65,18 @@ class GatewayTest {
   @TempDir Path dir;
   final List<AuditRecord> records = new CopyOnWriteArrayList<>();
   final AtomicLong nanos = new AtomicLong();
-  final TimeMeter clock = new TimeMeter() {
-    @Override
-    public long currentTimeNanos() {
-      return nanos.get();
-    }
+  final TimeMeter clock =
+      new TimeMeter() {
+        @Override
+        public long currentTimeNanos() {
+          return nanos.get();
+        }
 
-    @Override
-    public boolean isWallClockBased() {
-      return false;
-    }
-  };
+        @Override
+        public boolean isWallClockBased() {
+          return false;
+        }
+      };
   ScheduledExecutorService scheduler;
 
   @BeforeEach
@@ -91,7 +96,12 @@ class GatewayTest {
   }
 
   Gateway gateway(Path file) {
-    PolicyHolder holder = new PolicyHolder(file, RouteCatalog.bundled(), new SecretResolver(Map.of("JIRA_TOKEN", TOKEN)::get), System::nanoTime);
+    PolicyHolder holder =
+        new PolicyHolder(
+            file,
+            RouteCatalog.bundled(),
+            new SecretResolver(Map.of("JIRA_TOKEN", TOKEN)::get),
+            System::nanoTime);
     holder.loadInitial();
     AuditSink sink = records::add;
     return new Gateway(holder, sink, new ThrottleRegistry(clock), WardenClock.SYSTEM, scheduler);
@@ -103,8 +113,18 @@ class GatewayTest {
 
   @Test
   void allowedRequestGetsTheSiteCredentialInsteadOfTheApplicationsOwn() throws Exception {
-    FakeCall call = new FakeCall("GET", SITE + "/rest/api/2/issue/OPS-1?os_username=me&os_password=pw&fields=summary",
-        Headers.of("Authorization", "Basic bogus", "Cookie", "JSESSIONID=abc; theme=dark; cloud.session.token=xyz", "Proxy-Authorization", "Basic proxy"), null);
+    FakeCall call =
+        new FakeCall(
+            "GET",
+            SITE + "/rest/api/2/issue/OPS-1?os_username=me&os_password=pw&fields=summary",
+            Headers.of(
+                "Authorization",
+                "Basic bogus",
+                "Cookie",
+                "JSESSIONID=abc; theme=dark; cloud.session.token=xyz",
+                "Proxy-Authorization",
+                "Basic proxy"),
+            null);
 
     assertThat(handle(gateway("enforce"), call)).isEqualTo("native 200");
 
@@ -116,7 +136,10 @@ class GatewayTest {
     AuditRecord record = records.get(0);
     assertThat(record.name()).isEqualTo("GET /rest/api/2/issue/{issueIdOrKey}");
     assertThat(record.attributes())
-        .containsEntry("url.full", SITE + "/rest/api/2/issue/OPS-1?os_username=REDACTED&os_password=REDACTED&fields=summary")
+        .containsEntry(
+            "url.full",
+            SITE
+                + "/rest/api/2/issue/OPS-1?os_username=REDACTED&os_password=REDACTED&fields=summary")
         .containsEntry("warden.decision", "allow")
         .containsEntry("warden.rule", "reads")
         .containsEntry("warden.credential", "bot")
@@ -134,21 +157,36 @@ class GatewayTest {
     assertThat(call.sent).isEmpty();
     assertThat(answer.status()).isEqualTo(403);
     assertThat(answer.headers().first("X-Warden-Rule")).isEqualTo("no-deletes");
-    assertThat(answer.bodyText()).isEqualTo(
-        "{\"errorMessages\":[\"warden: DELETE /rest/api/3/issue/OPS-1 (deleteIssue) denied by rule no-deletes\"],\"errors\":{}}");
-    assertThat(records.get(0).attributes()).containsEntry("warden.decision", "deny").containsEntry("error.type", "403")
+    assertThat(answer.bodyText())
+        .isEqualTo(
+            "{\"errorMessages\":[\"warden: DELETE /rest/api/3/issue/OPS-1 (deleteIssue) denied by rule no-deletes\"],\"errors\":{}}");
+    assertThat(records.get(0).attributes())
+        .containsEntry("warden.decision", "deny")
+        .containsEntry("error.type", "403")
         .doesNotContainKey("warden.credential");
   }
 
   @Test
   void createBodyDecidesByProject() throws Exception {
     Gateway gateway = gateway("enforce");
-    FakeCall ops = new FakeCall("POST", SITE + "/rest/api/2/issue", Headers.EMPTY, "{\"fields\":{\"project\":{\"key\":\"OPS\"}}}".getBytes());
-    FakeCall hr = new FakeCall("POST", SITE + "/rest/api/2/issue", Headers.EMPTY, "{\"fields\":{\"project\":{\"key\":\"HR\"}}}".getBytes());
+    FakeCall ops =
+        new FakeCall(
+            "POST",
+            SITE + "/rest/api/2/issue",
+            Headers.EMPTY,
+            "{\"fields\":{\"project\":{\"key\":\"OPS\"}}}".getBytes());
+    FakeCall hr =
+        new FakeCall(
+            "POST",
+            SITE + "/rest/api/2/issue",
+            Headers.EMPTY,
+            "{\"fields\":{\"project\":{\"key\":\"HR\"}}}".getBytes());
 
     assertThat(handle(gateway, ops)).isEqualTo("native 200");
     assertThat(((Answer) handle(gateway, hr)).status()).isEqualTo(403);
-    assertThat(records).extracting(r -> r.attribute("jira.project.key") + "=" + r.attribute("warden.decision")).containsExactly("OPS=allow", "HR=deny");
+    assertThat(records)
+        .extracting(r -> r.attribute("jira.project.key") + "=" + r.attribute("warden.decision"))
+        .containsExactly("OPS=allow", "HR=deny");
   }
 
   @Test
@@ -157,14 +195,19 @@ class GatewayTest {
 
     assertThat(handle(gateway("dry-run"), call)).isEqualTo("native 200");
 
-    assertThat(call.sent).singleElement().satisfies(r -> assertThat(r.headers().first("Authorization")).isEqualTo(AUTHORIZATION));
-    assertThat(records.get(0).attributes()).containsEntry("warden.decision", "would-deny").containsEntry("warden.rule", "no-deletes");
+    assertThat(call.sent)
+        .singleElement()
+        .satisfies(r -> assertThat(r.headers().first("Authorization")).isEqualTo(AUTHORIZATION));
+    assertThat(records.get(0).attributes())
+        .containsEntry("warden.decision", "would-deny")
+        .containsEntry("warden.rule", "no-deletes");
   }
 
   @Test
   void throttlePastMaxWaitAnswers429WithRetryAfterAndDryRunOnlyAuditsIt() throws Exception {
     Gateway gateway = gateway("enforce");
-    assertThat(handle(gateway, FakeCall.of("GET", SITE + "/rest/api/3/search/jql"))).isEqualTo("native 200");
+    assertThat(handle(gateway, FakeCall.of("GET", SITE + "/rest/api/3/search/jql")))
+        .isEqualTo("native 200");
     Answer refused = (Answer) handle(gateway, FakeCall.of("GET", SITE + "/rest/api/3/search/jql"));
     assertThat(refused.status()).isEqualTo(429);
     assertThat(refused.headers().first("Retry-After")).isEqualTo("60");
@@ -173,7 +216,8 @@ class GatewayTest {
 
     Gateway dryRun = gateway("dry-run");
     handle(dryRun, FakeCall.of("GET", SITE + "/rest/api/3/search/jql"));
-    assertThat(handle(dryRun, FakeCall.of("GET", SITE + "/rest/api/3/search/jql"))).isEqualTo("native 200");
+    assertThat(handle(dryRun, FakeCall.of("GET", SITE + "/rest/api/3/search/jql")))
+        .isEqualTo("native 200");
     assertThat(records.get(3).attributes()).containsEntry("warden.decision", "would-throttle");
   }
 
@@ -188,7 +232,9 @@ class GatewayTest {
     // wait is the full refill period of one token, spent on Warden's scheduler, not this thread.
     assertThat(second.sent).isEmpty();
     assertThat(result.get()).isEqualTo("native 200");
-    assertThat(records.get(1).attributes()).containsEntry("warden.throttle.wait_ms", 100L).containsEntry("warden.decision", "allow");
+    assertThat(records.get(1).attributes())
+        .containsEntry("warden.throttle.wait_ms", 100L)
+        .containsEntry("warden.decision", "allow");
   }
 
   @Test
@@ -200,8 +246,9 @@ class GatewayTest {
     assertThat(call.sent).isEmpty();
     assertThat(answer.status()).isEqualTo(503);
     assertThat(answer.headers().first("X-Warden-Decision")).isEqualTo("unavailable");
-    assertThat(answer.message()).isEqualTo(
-        "warden: credential 'missing-secret' of site 'other-site' is unavailable: environment variable NOT_SET is not set");
+    assertThat(answer.message())
+        .isEqualTo(
+            "warden: credential 'missing-secret' of site 'other-site' is unavailable: environment variable NOT_SET is not set");
     assertThat(records.get(0).attributes()).containsEntry("warden.decision", "unavailable");
   }
 
@@ -210,18 +257,24 @@ class GatewayTest {
     FakeCall call = FakeCall.of("GET", SITE + "/rest/api/2/issue/OPS-1");
     call.network = r -> CompletableFuture.failedFuture(new ConnectException("Connection refused"));
 
-    assertThatThrownBy(() -> handle(gateway("enforce"), call)).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ConnectException.class);
-    assertThat(records.get(0).attributes()).containsEntry("error.type", "java.net.ConnectException").doesNotContainKey("http.response.status_code");
+    assertThatThrownBy(() -> handle(gateway("enforce"), call))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(ConnectException.class);
+    assertThat(records.get(0).attributes())
+        .containsEntry("error.type", "java.net.ConnectException")
+        .doesNotContainKey("http.response.status_code");
   }
 
   @Test
   void internalErrorsFailClosedWithA503() throws Exception {
-    FakeCall call = new FakeCall("GET", SITE + "/rest/api/2/issue/OPS-1", Headers.EMPTY, null) {
-      @Override
-      public CompletableFuture<dev.warden.agent.bootstrap.WardenResponse> send(WardenRequest outgoing, Discarded discard) {
-        throw new IllegalStateException("a bug in a hook");
-      }
-    };
+    FakeCall call =
+        new FakeCall("GET", SITE + "/rest/api/2/issue/OPS-1", Headers.EMPTY, null) {
+          @Override
+          public CompletableFuture<dev.warden.agent.bootstrap.WardenResponse> send(
+              WardenRequest outgoing, Discarded discard) {
+            throw new IllegalStateException("a bug in a hook");
+          }
+        };
 
     Answer answer = (Answer) handle(gateway("enforce"), call);
 
@@ -232,12 +285,23 @@ class GatewayTest {
   @Test
   void pathsOutsideTheSiteAndOtherHostsPassUntouched() throws Exception {
     Path file = dir.resolve("ctx.yaml");
-    Files.writeString(file, POLICY.formatted("enforce").replace("'https://acme.atlassian.net'", "'https://acme.atlassian.net/jira'"));
-    FakeCall outside = new FakeCall("DELETE", SITE + "/other/rest/api/2/issue/OPS-1", Headers.of("Authorization", "Basic app"), null);
+    Files.writeString(
+        file,
+        POLICY
+            .formatted("enforce")
+            .replace("'https://acme.atlassian.net'", "'https://acme.atlassian.net/jira'"));
+    FakeCall outside =
+        new FakeCall(
+            "DELETE",
+            SITE + "/other/rest/api/2/issue/OPS-1",
+            Headers.of("Authorization", "Basic app"),
+            null);
 
     assertThat(handle(gateway(file), outside)).isEqualTo("native 200");
 
-    assertThat(outside.sent).singleElement().satisfies(r -> assertThat(r.headers().first("Authorization")).isEqualTo("Basic app"));
+    assertThat(outside.sent)
+        .singleElement()
+        .satisfies(r -> assertThat(r.headers().first("Authorization")).isEqualTo("Basic app"));
     assertThat(records).isEmpty();
   }
 
@@ -245,23 +309,32 @@ class GatewayTest {
   void redirectToAnotherHostCarriesNoCredentialAndAHopToASiteIsDecidedAnew() throws Exception {
     FakeCall call = FakeCall.of("GET", SITE + "/rest/api/3/attachment/content/1");
     call.redirects = new RedirectPolicy(Set.of(302, 303), 5, true, false, Set.of(302));
-    call.network = r -> switch (r.uri().getHost()) {
-      case "acme.atlassian.net" -> r.uri().getPath().contains("attachment")
-          ? FakeCall.response(303, Headers.of("Location", "https://media.example.com/file/1"))
-          : FakeCall.ok(200);
-      case "media.example.com" -> FakeCall.response(302, Headers.of("Location", SITE + "/rest/api/3/issue/OPS-1"));
-      default -> FakeCall.ok(500);
-    };
+    call.network =
+        r ->
+            switch (r.uri().getHost()) {
+              case "acme.atlassian.net" ->
+                  r.uri().getPath().contains("attachment")
+                      ? FakeCall.response(
+                          303, Headers.of("Location", "https://media.example.com/file/1"))
+                      : FakeCall.ok(200);
+              case "media.example.com" ->
+                  FakeCall.response(302, Headers.of("Location", SITE + "/rest/api/3/issue/OPS-1"));
+              default -> FakeCall.ok(500);
+            };
 
     assertThat(handle(gateway("enforce"), call)).isEqualTo("native 200");
 
-    assertThat(call.sent).extracting(r -> r.uri() + " " + r.headers().first("Authorization")).containsExactly(
-        SITE + "/rest/api/3/attachment/content/1 " + AUTHORIZATION,
-        "https://media.example.com/file/1 null",
-        SITE + "/rest/api/3/issue/OPS-1 " + AUTHORIZATION);
+    assertThat(call.sent)
+        .extracting(r -> r.uri() + " " + r.headers().first("Authorization"))
+        .containsExactly(
+            SITE + "/rest/api/3/attachment/content/1 " + AUTHORIZATION,
+            "https://media.example.com/file/1 null",
+            SITE + "/rest/api/3/issue/OPS-1 " + AUTHORIZATION);
     assertThat(call.discarded).hasSize(2);
-    assertThat(records).extracting(AuditRecord::name).containsExactly(
-        "GET /rest/api/3/attachment/content/{id}", "GET /rest/api/3/issue/{issueIdOrKey}");
+    assertThat(records)
+        .extracting(AuditRecord::name)
+        .containsExactly(
+            "GET /rest/api/3/attachment/content/{id}", "GET /rest/api/3/issue/{issueIdOrKey}");
   }
 
   @Test
@@ -276,9 +349,13 @@ class GatewayTest {
     assertThat(handle(gateway, other)).isEqualTo("native 200");
 
     assertThat(answer.status()).isEqualTo(503);
-    assertThat(answer.message()).startsWith("warden: policy " + file + " is not usable (" + file + ":").contains("must be allow or deny");
+    assertThat(answer.message())
+        .startsWith("warden: policy " + file + " is not usable (" + file + ":")
+        .contains("must be allow or deny");
     assertThat(jira.sent).isEmpty();
     assertThat(gateway.isSiteOrigin("https", "acme.atlassian.net", 443)).isTrue();
-    assertThat(records).singleElement().satisfies(r -> assertThat(r.attributes()).containsEntry("warden.decision", "unavailable"));
+    assertThat(records)
+        .singleElement()
+        .satisfies(r -> assertThat(r.attributes()).containsEntry("warden.decision", "unavailable"));
   }
 }

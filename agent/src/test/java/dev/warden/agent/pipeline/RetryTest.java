@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RetryTest {
 
   static final String SITE = "https://acme.atlassian.net";
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       mode: %s
       sites:
@@ -68,7 +69,12 @@ class RetryTest {
   Gateway gateway(String mode) throws Exception {
     Path file = dir.resolve("policy.yaml");
     Files.writeString(file, POLICY.formatted(mode));
-    PolicyHolder holder = new PolicyHolder(file, RouteCatalog.bundled(), new SecretResolver(Map.of("JIRA_TOKEN", "t")::get), System::nanoTime);
+    PolicyHolder holder =
+        new PolicyHolder(
+            file,
+            RouteCatalog.bundled(),
+            new SecretResolver(Map.of("JIRA_TOKEN", "t")::get),
+            System::nanoTime);
     holder.loadInitial();
     throttles = new ThrottleRegistry();
     return new Gateway(holder, records::add, throttles, WardenClock.SYSTEM, scheduler);
@@ -90,9 +96,14 @@ class RetryTest {
 
   @Test
   void a429IsRetriedAfterJirasResetWithTheSameBodyAndAudited() throws Exception {
-    byte[] body = "{\"fields\":{\"project\":{\"key\":\"OPS\"},\"summary\":\"é\"}}".getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        "{\"fields\":{\"project\":{\"key\":\"OPS\"},\"summary\":\"é\"}}"
+            .getBytes(StandardCharsets.UTF_8);
     FakeCall call = new FakeCall("POST", SITE + "/rest/api/2/issue", Headers.EMPTY, body);
-    answers(call, List.of(limited("X-RateLimit-Reset", resetIn(300), "RateLimit-Reason", "jira-burst-based")));
+    answers(
+        call,
+        List.of(
+            limited("X-RateLimit-Reset", resetIn(300), "RateLimit-Reason", "jira-burst-based")));
 
     long start = System.nanoTime();
     assertThat(gateway("enforce").handle(call).get()).isEqualTo("native 200");
@@ -103,12 +114,18 @@ class RetryTest {
     assertThat(call.discarded).as("the 429 was never the application's").hasSize(1);
     assertThat(tookMillis).as("waited for Jira's reset").isGreaterThanOrEqualTo(250);
     AuditRecord record = records.get(0);
-    assertThat(record.attributes()).containsEntry("http.request.resend_count", 1L).containsEntry("http.response.status_code", 200L);
-    assertThat(record.events()).singleElement().satisfies(e -> {
-      assertThat(e.name()).isEqualTo("warden.retry");
-      assertThat(e.attributes()).containsEntry("http.response.status_code", 429L);
-      assertThat((Long) e.attributes().get("warden.retry.wait_ms")).isGreaterThanOrEqualTo(250L);
-    });
+    assertThat(record.attributes())
+        .containsEntry("http.request.resend_count", 1L)
+        .containsEntry("http.response.status_code", 200L);
+    assertThat(record.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.name()).isEqualTo("warden.retry");
+              assertThat(e.attributes()).containsEntry("http.response.status_code", 429L);
+              assertThat((Long) e.attributes().get("warden.retry.wait_ms"))
+                  .isGreaterThanOrEqualTo(250L);
+            });
   }
 
   @Test
@@ -119,7 +136,9 @@ class RetryTest {
     assertThat(gateway("enforce").handle(call).get()).isEqualTo("native 429");
 
     assertThat(call.sent).hasSize(3);
-    assertThat(records.get(0).attributes()).containsEntry("http.request.resend_count", 2L).containsEntry("error.type", "429");
+    assertThat(records.get(0).attributes())
+        .containsEntry("http.request.resend_count", 2L)
+        .containsEntry("error.type", "429");
     assertThat(records.get(0).events()).hasSize(2);
   }
 
@@ -146,7 +165,9 @@ class RetryTest {
     assertThat(gateway.handle(noRetryAfter).get()).isEqualTo("native 503");
     assertThat(noRetryAfter.sent).hasSize(1);
 
-    FakeCall post = new FakeCall("POST", SITE + "/rest/api/2/issue/OPS-1/comment", Headers.EMPTY, "{}".getBytes());
+    FakeCall post =
+        new FakeCall(
+            "POST", SITE + "/rest/api/2/issue/OPS-1/comment", Headers.EMPTY, "{}".getBytes());
     answers(post, List.of(FakeCall.response(503, Headers.of("Retry-After", "0"))));
     assertThat(gateway.handle(post).get()).isEqualTo("native 503");
     assertThat(post.sent).hasSize(1);
@@ -157,7 +178,8 @@ class RetryTest {
     Gateway gateway = gateway("enforce");
     FakeCall once = FakeCall.of("PUT", SITE + "/rest/api/2/issue/OPS-1");
     once.resendable = false;
-    answers(once, List.of(limited("Retry-After", "30", "RateLimit-Reason", "jira-per-issue-on-write")));
+    answers(
+        once, List.of(limited("Retry-After", "30", "RateLimit-Reason", "jira-per-issue-on-write")));
     assertThat(gateway.handle(once).get()).isEqualTo("native 429");
     assertThat(once.sent).hasSize(1);
 
@@ -169,8 +191,11 @@ class RetryTest {
     assertThat(paused.headers().first("X-Warden-Decision")).isEqualTo("throttled");
     assertThat(Long.parseLong(paused.headers().first("Retry-After"))).isBetween(25L, 30L);
     assertThat(paused.headers().first("X-Warden-Throttle")).as("the rule has no throttle").isNull();
-    assertThat(paused.bodyText()).contains("warden: PUT /rest/api/2/issue/OPS-1 (editIssue) throttled: Jira asked to pause");
-    assertThat(records.get(1).attributes()).containsEntry("warden.decision", "throttled").containsEntry("http.response.status_code", 429L);
+    assertThat(paused.bodyText())
+        .contains("warden: PUT /rest/api/2/issue/OPS-1 (editIssue) throttled: Jira asked to pause");
+    assertThat(records.get(1).attributes())
+        .containsEntry("warden.decision", "throttled")
+        .containsEntry("http.response.status_code", 429L);
 
     // Reads of that issue, and writes to another, go on.
     FakeCall read = FakeCall.of("GET", SITE + "/rest/api/2/issue/OPS-1");
@@ -186,16 +211,35 @@ class RetryTest {
     search.resendable = false;
     answers(search, List.of(limited("Retry-After", "20", "RateLimit-Reason", "jira-burst-based")));
     gateway.handle(search).get();
-    assertThat(((Answer) gateway.handle(FakeCall.of("GET", SITE + "/rest/api/3/search/jql?jql=x")).get()).status()).isEqualTo(429);
-    assertThat(gateway.handle(FakeCall.of("GET", SITE + "/rest/api/3/issue/OPS-1")).get()).isEqualTo("native 200");
+    assertThat(
+            ((Answer)
+                    gateway.handle(FakeCall.of("GET", SITE + "/rest/api/3/search/jql?jql=x")).get())
+                .status())
+        .isEqualTo(429);
+    assertThat(gateway.handle(FakeCall.of("GET", SITE + "/rest/api/3/issue/OPS-1")).get())
+        .isEqualTo("native 200");
 
     FakeCall quota = FakeCall.of("GET", SITE + "/rest/api/3/issue/OPS-1");
     quota.resendable = false;
-    answers(quota, List.of(limited("X-RateLimit-Reset", resetIn(20_000), "RateLimit-Reason", "jira-quota-tenant-based")));
+    answers(
+        quota,
+        List.of(
+            limited(
+                "X-RateLimit-Reset",
+                resetIn(20_000),
+                "RateLimit-Reason",
+                "jira-quota-tenant-based")));
     gateway.handle(quota).get();
-    assertThat(((Answer) gateway.handle(FakeCall.of("GET", SITE + "/rest/api/2/serverInfo")).get()).status()).isEqualTo(429);
-    assertThat(gateway.handle(FakeCall.of("GET", "https://beta.atlassian.net/rest/api/2/serverInfo")).get())
-        .as("another site").isEqualTo("native 200");
+    assertThat(
+            ((Answer) gateway.handle(FakeCall.of("GET", SITE + "/rest/api/2/serverInfo")).get())
+                .status())
+        .isEqualTo(429);
+    assertThat(
+            gateway
+                .handle(FakeCall.of("GET", "https://beta.atlassian.net/rest/api/2/serverInfo"))
+                .get())
+        .as("another site")
+        .isEqualTo("native 200");
   }
 
   @Test
@@ -203,7 +247,9 @@ class RetryTest {
     Gateway gateway = gateway("enforce");
     FakeCall first = FakeCall.of("GET", SITE + "/rest/api/2/issue/OPS-1");
     first.resendable = false;
-    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.now().plusSeconds(2).atZone(ZoneOffset.UTC));
+    String date =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            Instant.now().plusSeconds(2).atZone(ZoneOffset.UTC));
     answers(first, List.of(limited("Retry-After", date)));
     gateway.handle(first).get();
 
@@ -222,16 +268,22 @@ class RetryTest {
     answers(call, List.of(limited("Retry-After", "1")));
     assertThat(gateway.handle(call).get()).isEqualTo("native 429");
     assertThat(call.sent).hasSize(1);
-    assertThat(gateway.handle(FakeCall.of("GET", SITE + "/rest/api/2/issue/OPS-1")).get()).isEqualTo("native 200");
+    assertThat(gateway.handle(FakeCall.of("GET", SITE + "/rest/api/2/issue/OPS-1")).get())
+        .isEqualTo("native 200");
   }
 
   @Test
   void nearLimitMakesEachRequestTakeTwoTokens() throws Exception {
     Gateway gateway = gateway("enforce");
     FakeCall near = FakeCall.of("GET", SITE + "/rest/api/3/project/OPS");
-    near.network = r -> FakeCall.response(200, Headers.of("X-RateLimit-NearLimit", "true", "X-RateLimit-Reset", resetIn(30_000)));
+    near.network =
+        r ->
+            FakeCall.response(
+                200,
+                Headers.of("X-RateLimit-NearLimit", "true", "X-RateLimit-Reset", resetIn(30_000)));
     assertThat(gateway.handle(near).get()).isEqualTo("native 200");
-    // One token was left of two; slowed, the next request needs two, so it waits a refill (30 s for one).
+    // One token was left of two; slowed, the next request needs two, so it waits a refill (30 s for
+    // one).
     FakeCall next = FakeCall.of("GET", SITE + "/rest/api/3/project/OPS");
     next.blocking = false;
     gateway.handle(next);
@@ -242,12 +294,17 @@ class RetryTest {
 
   @Test
   void unreadableBodyIsNotRetried() throws Exception {
-    FakeCall call = new FakeCall("POST", SITE + "/rest/api/2/issue/OPS-1/comment", Headers.EMPTY, null) {
-      @Override
-      public WardenRequest request() {
-        return new WardenRequest("POST", request.uri(), Headers.EMPTY, dev.warden.agent.bootstrap.Body.lazy(() -> null));
-      }
-    };
+    FakeCall call =
+        new FakeCall("POST", SITE + "/rest/api/2/issue/OPS-1/comment", Headers.EMPTY, null) {
+          @Override
+          public WardenRequest request() {
+            return new WardenRequest(
+                "POST",
+                request.uri(),
+                Headers.EMPTY,
+                dev.warden.agent.bootstrap.Body.lazy(() -> null));
+          }
+        };
     answers(call, List.of(limited("Retry-After", "0")));
     assertThat(gateway("enforce").handle(call).get()).isEqualTo("native 429");
     assertThat(call.sent).hasSize(1);

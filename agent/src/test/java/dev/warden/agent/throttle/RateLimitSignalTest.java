@@ -17,12 +17,15 @@ class RateLimitSignalTest {
     assertThat(RateLimitSignal.retryAfterMillis("7", NOW)).isEqualTo(7_000);
     assertThat(RateLimitSignal.retryAfterMillis(" 2 ", NOW)).isEqualTo(2_000);
     assertThat(RateLimitSignal.retryAfterMillis("0.25", NOW)).isEqualTo(250);
-    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochMilli(NOW + 30_000).atZone(ZoneOffset.UTC));
+    String date =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            Instant.ofEpochMilli(NOW + 30_000).atZone(ZoneOffset.UTC));
     assertThat(RateLimitSignal.retryAfterMillis(date, NOW)).isEqualTo(30_000);
     assertThat(RateLimitSignal.retryAfterMillis("Wed, 21 Oct 2015 07:28:00 GMT", NOW)).isZero();
     assertThat(RateLimitSignal.retryAfterMillis("soon", NOW)).isEqualTo(-1);
     assertThat(RateLimitSignal.retryAfterMillis(null, NOW)).isEqualTo(-1);
-    assertThat(RateLimitSignal.retryAfterMillis("999999999", NOW)).isEqualTo(RateLimitSignal.MAX_MILLIS);
+    assertThat(RateLimitSignal.retryAfterMillis("999999999", NOW))
+        .isEqualTo(RateLimitSignal.MAX_MILLIS);
   }
 
   @Test
@@ -36,20 +39,40 @@ class RateLimitSignalTest {
 
   @Test
   void readsReasonNearLimitBetaFieldsAndDataCentersFillRate() {
-    RateLimitSignal cloud = RateLimitSignal.read(Headers.of(
-        "Retry-After", "3", "RateLimit-Reason", "jira-burst-based", "X-RateLimit-Reset", "2026-05-01T10:00:10Z",
-        "X-RateLimit-NearLimit", "true"), NOW);
+    RateLimitSignal cloud =
+        RateLimitSignal.read(
+            Headers.of(
+                "Retry-After",
+                "3",
+                "RateLimit-Reason",
+                "jira-burst-based",
+                "X-RateLimit-Reset",
+                "2026-05-01T10:00:10Z",
+                "X-RateLimit-NearLimit",
+                "true"),
+            NOW);
     assertThat(cloud.reason()).isEqualTo("jira-burst-based");
     assertThat(cloud.nearLimit()).isTrue();
     // The later of the two wins.
     assertThat(cloud.waitMillis(NOW)).isEqualTo(10_000);
 
-    RateLimitSignal beta = RateLimitSignal.read(Headers.of("Beta-Retry-After", "4", "Beta-RateLimit-Reason", "jira-quota-tenant-based"), NOW);
+    RateLimitSignal beta =
+        RateLimitSignal.read(
+            Headers.of("Beta-Retry-After", "4", "Beta-RateLimit-Reason", "jira-quota-tenant-based"),
+            NOW);
     assertThat(beta.waitMillis(NOW)).isEqualTo(4_000);
     assertThat(beta.reason()).isEqualTo("jira-quota-tenant-based");
 
-    RateLimitSignal dataCenter = RateLimitSignal.read(Headers.of(
-        "Retry-After", "0", "X-RateLimit-Interval-Seconds", "1", "X-RateLimit-FillRate", "4"), NOW);
+    RateLimitSignal dataCenter =
+        RateLimitSignal.read(
+            Headers.of(
+                "Retry-After",
+                "0",
+                "X-RateLimit-Interval-Seconds",
+                "1",
+                "X-RateLimit-FillRate",
+                "4"),
+            NOW);
     assertThat(dataCenter.retryAfterMillis()).isZero();
     assertThat(dataCenter.waitMillis(NOW)).isEqualTo(-1);
     assertThat(dataCenter.tokenMillis()).isEqualTo(250);

@@ -13,20 +13,30 @@ import org.junit.jupiter.api.Test;
 class ThrottleRegistryTest {
 
   final AtomicLong nanos = new AtomicLong();
-  final ThrottleRegistry registry = new ThrottleRegistry(new TimeMeter() {
-    @Override
-    public long currentTimeNanos() {
-      return nanos.get();
-    }
+  final ThrottleRegistry registry =
+      new ThrottleRegistry(
+          new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+              return nanos.get();
+            }
 
-    @Override
-    public boolean isWallClockBased() {
-      return false;
-    }
-  });
+            @Override
+            public boolean isWallClockBased() {
+              return false;
+            }
+          });
 
   static Throttle throttle(long capacity, long tokens, Duration period, Duration maxWait, Per per) {
-    return new Throttle("t", capacity, tokens, period, maxWait, per, Optional.empty(), dev.warden.policy.yaml.Mark.NONE);
+    return new Throttle(
+        "t",
+        capacity,
+        tokens,
+        period,
+        maxWait,
+        per,
+        Optional.empty(),
+        dev.warden.policy.yaml.Mark.NONE);
   }
 
   @Test
@@ -58,12 +68,30 @@ class ThrottleRegistryTest {
     assertThat(registry.acquire(perSite, "a", "Y", "r").granted()).isFalse();
     assertThat(registry.acquire(perSite, "b", "X", "r").granted()).isTrue();
 
-    Throttle perCaller = new Throttle("pc", 1, 1, Duration.ofMinutes(1), Duration.ZERO, Per.CALLER, Optional.empty(), dev.warden.policy.yaml.Mark.NONE);
+    Throttle perCaller =
+        new Throttle(
+            "pc",
+            1,
+            1,
+            Duration.ofMinutes(1),
+            Duration.ZERO,
+            Per.CALLER,
+            Optional.empty(),
+            dev.warden.policy.yaml.Mark.NONE);
     assertThat(registry.acquire(perCaller, "a", "X", "r").granted()).isTrue();
     assertThat(registry.acquire(perCaller, "a", "Y", "r").granted()).isTrue();
     assertThat(registry.acquire(perCaller, "a", "X", "r").granted()).isFalse();
 
-    Throttle perRule = new Throttle("pr", 1, 1, Duration.ofMinutes(1), Duration.ZERO, Per.RULE, Optional.empty(), dev.warden.policy.yaml.Mark.NONE);
+    Throttle perRule =
+        new Throttle(
+            "pr",
+            1,
+            1,
+            Duration.ofMinutes(1),
+            Duration.ZERO,
+            Per.RULE,
+            Optional.empty(),
+            dev.warden.policy.yaml.Mark.NONE);
     assertThat(registry.acquire(perRule, "a", "X", "r1").granted()).isTrue();
     assertThat(registry.acquire(perRule, "a", "X", "r2").granted()).isTrue();
     assertThat(registry.acquire(perRule, "a", "Y", "r1").granted()).isFalse();
@@ -89,8 +117,13 @@ class ThrottleRegistryTest {
     // 100 a minute over four JVMs: 100 every four minutes each.
     assertThat(quarter.getRefillTokens()).isEqualTo(100);
     assertThat(quarter.getRefillPeriodNanos()).isEqualTo(Duration.ofMinutes(4).toNanos());
-    assertThat(ThrottleRegistry.configuration(throttle(2, 2, Duration.ofSeconds(1), Duration.ZERO, Per.SITE), 8)
-        .getBandwidths()[0].getCapacity()).as("never below one token").isEqualTo(1);
+    assertThat(
+            ThrottleRegistry.configuration(
+                    throttle(2, 2, Duration.ofSeconds(1), Duration.ZERO, Per.SITE), 8)
+                .getBandwidths()[0]
+                .getCapacity())
+        .as("never below one token")
+        .isEqualTo(1);
   }
 
   @Test
@@ -99,8 +132,16 @@ class ThrottleRegistryTest {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Throttle shared = new Throttle("fleet", 1, 1, Duration.ofMinutes(1), Duration.ZERO, Per.SITE,
-        Optional.of(dev.warden.policy.StoreUri.parse("redis://127.0.0.1:" + port)), dev.warden.policy.yaml.Mark.NONE);
+    Throttle shared =
+        new Throttle(
+            "fleet",
+            1,
+            1,
+            Duration.ofMinutes(1),
+            Duration.ZERO,
+            Per.SITE,
+            Optional.of(dev.warden.policy.StoreUri.parse("redis://127.0.0.1:" + port)),
+            dev.warden.policy.yaml.Mark.NONE);
     Permit first = registry.acquire(shared, "s", "C", "r");
     assertThat(first.granted()).isTrue();
     assertThat(first.local()).isTrue();
@@ -114,6 +155,8 @@ class ThrottleRegistryTest {
     assertThat(registry.acquire(t, "s", "C", "r").granted()).isTrue();
     assertThat(registry.acquire(t, "s", "C", "r").granted()).isTrue();
     assertThat(registry.acquire(t, "s", "C", "r").granted()).as("four tokens, two each").isFalse();
-    assertThat(registry.acquire(t, "other", "C", "r").granted()).as("another site is not slowed").isTrue();
+    assertThat(registry.acquire(t, "other", "C", "r").granted())
+        .as("another site is not slowed")
+        .isTrue();
   }
 }

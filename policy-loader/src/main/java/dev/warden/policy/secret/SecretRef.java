@@ -3,8 +3,8 @@ package dev.warden.policy.secret;
 import java.nio.file.Path;
 
 /**
- * Where a secret lives: a reference such as {@code ${env:JIRA_API_TOKEN}}, never the secret
- * itself. Its {@code toString} is the reference as written, which is safe to log.
+ * Where a secret lives: a reference such as {@code ${env:JIRA_API_TOKEN}}, never the secret itself.
+ * Its {@code toString} is the reference as written, which is safe to log.
  */
 public sealed interface SecretRef permits SecretRef.Env, SecretRef.File, SecretRef.Pkcs12 {
 

@@ -19,7 +19,10 @@ import javax.crypto.SecretKey;
  */
 public final class SecretResolver {
 
-  /** The environment variable that holds the PKCS#12 key stores' password, and the only place it may. */
+  /**
+   * The environment variable that holds the PKCS#12 key stores' password, and the only place it
+   * may.
+   */
   public static final String KEYSTORE_PASSWORD_VARIABLE = "WARDEN_KEYSTORE_PASSWORD";
 
   private final Function<String, String> environment;
@@ -61,9 +64,11 @@ public final class SecretResolver {
     } catch (NoSuchFileException e) {
       throw new SecretUnavailableException("file " + file.path() + " does not exist");
     } catch (AccessDeniedException e) {
-      throw new SecretUnavailableException("file " + file.path() + " cannot be read: permission denied");
+      throw new SecretUnavailableException(
+          "file " + file.path() + " cannot be read: permission denied");
     } catch (IOException e) {
-      throw new SecretUnavailableException("file " + file.path() + " cannot be read: " + e.getClass().getSimpleName());
+      throw new SecretUnavailableException(
+          "file " + file.path() + " cannot be read: " + e.getClass().getSimpleName());
     }
   }
 
@@ -71,30 +76,48 @@ public final class SecretResolver {
     String password = environment.apply(KEYSTORE_PASSWORD_VARIABLE);
     if (password == null) {
       throw new SecretUnavailableException(
-          KEYSTORE_PASSWORD_VARIABLE + " is not set; it holds the password of key store " + ref.path());
+          KEYSTORE_PASSWORD_VARIABLE
+              + " is not set; it holds the password of key store "
+              + ref.path());
     }
     char[] chars = password.toCharArray();
     try (InputStream in = Files.newInputStream(ref.path())) {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(in, chars);
       if (!store.containsAlias(ref.alias())) {
-        throw new SecretUnavailableException("key store " + ref.path() + " has no entry '" + ref.alias() + "'");
+        throw new SecretUnavailableException(
+            "key store " + ref.path() + " has no entry '" + ref.alias() + "'");
       }
       Key key = store.getKey(ref.alias(), chars);
       if (!(key instanceof SecretKey secretKey) || secretKey.getEncoded() == null) {
         throw new SecretUnavailableException(
-            "entry '" + ref.alias() + "' of key store " + ref.path() + " is not a secret-key entry");
+            "entry '"
+                + ref.alias()
+                + "' of key store "
+                + ref.path()
+                + " is not a secret-key entry");
       }
       return Secret.of(new String(secretKey.getEncoded(), StandardCharsets.UTF_8).strip());
     } catch (NoSuchFileException e) {
       throw new SecretUnavailableException("key store " + ref.path() + " does not exist");
     } catch (UnrecoverableKeyException e) {
-      throw new SecretUnavailableException("entry '" + ref.alias() + "' of key store " + ref.path() + " cannot be unlocked with " + KEYSTORE_PASSWORD_VARIABLE);
+      throw new SecretUnavailableException(
+          "entry '"
+              + ref.alias()
+              + "' of key store "
+              + ref.path()
+              + " cannot be unlocked with "
+              + KEYSTORE_PASSWORD_VARIABLE);
     } catch (IOException e) {
       throw new SecretUnavailableException(
-          "key store " + ref.path() + " cannot be opened (wrong " + KEYSTORE_PASSWORD_VARIABLE + ", or not PKCS#12)");
+          "key store "
+              + ref.path()
+              + " cannot be opened (wrong "
+              + KEYSTORE_PASSWORD_VARIABLE
+              + ", or not PKCS#12)");
     } catch (GeneralSecurityException e) {
-      throw new SecretUnavailableException("key store " + ref.path() + " cannot be read: " + e.getClass().getSimpleName());
+      throw new SecretUnavailableException(
+          "key store " + ref.path() + " cannot be read: " + e.getClass().getSimpleName());
     } finally {
       java.util.Arrays.fill(chars, '\0');
     }

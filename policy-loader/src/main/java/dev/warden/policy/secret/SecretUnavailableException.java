@@ -1,8 +1,8 @@
 package dev.warden.policy.secret;
 
 /**
- * A secret that cannot be read right now. The message says which reference and why, and never
- * holds a secret value.
+ * A secret that cannot be read right now. The message says which reference and why, and never holds
+ * a secret value.
  */
 public final class SecretUnavailableException extends Exception {
 

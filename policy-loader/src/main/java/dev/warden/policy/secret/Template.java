@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 public final class Template {
 
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]*)}");
-  private static final String FORMS = "${env:NAME}, ${file:/absolute/path} or ${pkcs12:/path/store.p12#alias}";
+  private static final String FORMS =
+      "${env:NAME}, ${file:/absolute/path} or ${pkcs12:/path/store.p12#alias}";
 
   private final String text;
   private final List<Object> parts;
@@ -42,7 +43,8 @@ public final class Template {
     if (last < text.length()) {
       String rest = text.substring(last);
       if (rest.contains("${")) {
-        throw new IllegalArgumentException("unterminated secret reference in '" + rest + "'; write " + FORMS);
+        throw new IllegalArgumentException(
+            "unterminated secret reference in '" + rest + "'; write " + FORMS);
       }
       parts.add(rest);
     }
@@ -57,14 +59,18 @@ public final class Template {
       case "env" -> {
         if (!argument.matches("[A-Za-z_][A-Za-z0-9_]*")) {
           throw new IllegalArgumentException(
-              "${env:" + argument + "} does not name an environment variable; write ${env:NAME} with letters, digits and _");
+              "${env:"
+                  + argument
+                  + "} does not name an environment variable; write ${env:NAME} with letters, digits and _");
         }
         return new SecretRef.Env(argument);
       }
       case "file" -> {
         if (!argument.startsWith("/")) {
           throw new IllegalArgumentException(
-              "${file:" + argument + "} needs an absolute path, such as ${file:/var/run/secrets/jira-token}");
+              "${file:"
+                  + argument
+                  + "} needs an absolute path, such as ${file:/var/run/secrets/jira-token}");
         }
         return new SecretRef.File(Path.of(argument));
       }
@@ -72,11 +78,16 @@ public final class Template {
         int hash = argument.lastIndexOf('#');
         if (!argument.startsWith("/") || hash < 0 || hash == argument.length() - 1) {
           throw new IllegalArgumentException(
-              "${pkcs12:" + argument + "} needs an absolute key store path and an alias, such as ${pkcs12:/etc/warden/jira.p12#jira-token}");
+              "${pkcs12:"
+                  + argument
+                  + "} needs an absolute key store path and an alias, such as ${pkcs12:/etc/warden/jira.p12#jira-token}");
         }
-        return new SecretRef.Pkcs12(Path.of(argument.substring(0, hash)), argument.substring(hash + 1));
+        return new SecretRef.Pkcs12(
+            Path.of(argument.substring(0, hash)), argument.substring(hash + 1));
       }
-      default -> throw new IllegalArgumentException("unknown secret reference ${" + body + "}; write " + FORMS);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown secret reference ${" + body + "}; write " + FORMS);
     }
   }
 

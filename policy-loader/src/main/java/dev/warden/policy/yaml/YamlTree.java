@@ -50,11 +50,14 @@ public final class YamlTree {
       Node node = read(parser, first);
       JsonToken next = parser.nextToken();
       if (next != null) {
-        throw new SyntaxException(mark(parser.currentTokenLocation()), "a policy file holds one YAML document; found a second one here");
+        throw new SyntaxException(
+            mark(parser.currentTokenLocation()),
+            "a policy file holds one YAML document; found a second one here");
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new SyntaxException(mark(e.getLocation()), "not valid YAML: " + firstLine(e.getOriginalMessage()));
+      throw new SyntaxException(
+          mark(e.getLocation()), "not valid YAML: " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new SyntaxException(Mark.NONE, "cannot read: " + e.getMessage());
     }
@@ -63,7 +66,8 @@ public final class YamlTree {
   private static Node read(JsonParser parser, JsonToken token) throws IOException, SyntaxException {
     Mark mark = mark(parser.currentTokenLocation());
     if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-      throw new SyntaxException(mark, "YAML aliases (*name) are not supported in a policy; write the value out");
+      throw new SyntaxException(
+          mark, "YAML aliases (*name) are not supported in a policy; write the value out");
     }
     switch (token) {
       case START_OBJECT -> {
@@ -74,7 +78,8 @@ public final class YamlTree {
           String key = parser.currentName();
           Mark keyMark = mark(parser.currentTokenLocation());
           if (!seen.add(key)) {
-            throw new SyntaxException(keyMark, "key '" + key + "' appears twice in the same mapping");
+            throw new SyntaxException(
+                keyMark, "key '" + key + "' appears twice in the same mapping");
           }
           Node value = read(parser, parser.nextToken());
           entries.add(new Node.Entry(key, keyMark, value));

@@ -33,30 +33,46 @@ class SecretResolverTest {
     SecretResolver resolver = new SecretResolver(name -> null);
     assertThat(resolver.resolve(new SecretRef.File(file)).reveal()).isEqualTo(TOKEN);
     Files.writeString(file, "\n");
-    assertThatThrownBy(() -> resolver.resolve(new SecretRef.File(file))).hasMessage("file " + file + " is empty");
-    assertThatThrownBy(() -> resolver.resolve(new SecretRef.File(dir.resolve("none")))).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> resolver.resolve(new SecretRef.File(file)))
+        .hasMessage("file " + file + " is empty");
+    assertThatThrownBy(() -> resolver.resolve(new SecretRef.File(dir.resolve("none"))))
+        .hasMessageContaining("does not exist");
   }
 
   @Test
-  void readsPkcs12SecretKeyEntriesWithThePasswordFromTheEnvironment(@TempDir Path dir) throws Exception {
+  void readsPkcs12SecretKeyEntriesWithThePasswordFromTheEnvironment(@TempDir Path dir)
+      throws Exception {
     Path store = dir.resolve("jira.p12");
     char[] password = "store-pass".toCharArray();
     KeyStore keyStore = KeyStore.getInstance("PKCS12");
     keyStore.load(null, password);
-    keyStore.setEntry("onprem-pat",
-        new KeyStore.SecretKeyEntry(new SecretKeySpec(TOKEN.getBytes(StandardCharsets.UTF_8), "AES")),
+    keyStore.setEntry(
+        "onprem-pat",
+        new KeyStore.SecretKeyEntry(
+            new SecretKeySpec(TOKEN.getBytes(StandardCharsets.UTF_8), "AES")),
         new KeyStore.PasswordProtection(password));
     try (OutputStream out = Files.newOutputStream(store)) {
       keyStore.store(out, password);
     }
     SecretRef.Pkcs12 ref = new SecretRef.Pkcs12(store, "onprem-pat");
-    assertThat(new SecretResolver(Map.of("WARDEN_KEYSTORE_PASSWORD", "store-pass")::get).resolve(ref).reveal()).isEqualTo(TOKEN);
+    assertThat(
+            new SecretResolver(Map.of("WARDEN_KEYSTORE_PASSWORD", "store-pass")::get)
+                .resolve(ref)
+                .reveal())
+        .isEqualTo(TOKEN);
     assertThatThrownBy(() -> new SecretResolver(name -> null).resolve(ref))
-        .hasMessage("WARDEN_KEYSTORE_PASSWORD is not set; it holds the password of key store " + store);
-    assertThatThrownBy(() -> new SecretResolver(Map.of("WARDEN_KEYSTORE_PASSWORD", "bad-pass")::get).resolve(ref))
-        .hasMessageContaining("cannot be opened").hasMessageNotContaining("bad-pass");
-    assertThatThrownBy(() -> new SecretResolver(Map.of("WARDEN_KEYSTORE_PASSWORD", "store-pass")::get)
-            .resolve(new SecretRef.Pkcs12(store, "other")))
+        .hasMessage(
+            "WARDEN_KEYSTORE_PASSWORD is not set; it holds the password of key store " + store);
+    assertThatThrownBy(
+            () ->
+                new SecretResolver(Map.of("WARDEN_KEYSTORE_PASSWORD", "bad-pass")::get)
+                    .resolve(ref))
+        .hasMessageContaining("cannot be opened")
+        .hasMessageNotContaining("bad-pass");
+    assertThatThrownBy(
+            () ->
+                new SecretResolver(Map.of("WARDEN_KEYSTORE_PASSWORD", "store-pass")::get)
+                    .resolve(new SecretRef.Pkcs12(store, "other")))
         .hasMessage("key store " + store + " has no entry 'other'");
   }
 
@@ -72,7 +88,8 @@ class SecretResolverTest {
     Template template = Template.parse("redis://:${env:REDIS_PASSWORD}@redis:6379");
     assertThat(template.isSingleReference()).isFalse();
     assertThat(template.references()).containsExactly(new SecretRef.Env("REDIS_PASSWORD"));
-    assertThat(template.resolve(new SecretResolver(Map.of("REDIS_PASSWORD", "pw")::get)).reveal()).isEqualTo("redis://:pw@redis:6379");
+    assertThat(template.resolve(new SecretResolver(Map.of("REDIS_PASSWORD", "pw")::get)).reveal())
+        .isEqualTo("redis://:pw@redis:6379");
     assertThat(template.toString()).isEqualTo("redis://:${env:REDIS_PASSWORD}@redis:6379");
   }
 }

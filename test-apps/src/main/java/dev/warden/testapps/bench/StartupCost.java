@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * What attaching Warden (every hook installed) adds to a small application's start-up time and
- * peak memory, against the same application without an agent, in one run: the variants alternate,
- * each started {@code runs} times in a fresh JVM, and the medians are compared. With
- * {@code -Dstartup.otel=true} the OpenTelemetry Java agent is measured too, for scale. A benchmark,
- * not a test: it prints figures and asserts nothing.
+ * What attaching Warden (every hook installed) adds to a small application's start-up time and peak
+ * memory, against the same application without an agent, in one run: the variants alternate, each
+ * started {@code runs} times in a fresh JVM, and the medians are compared. With {@code
+ * -Dstartup.otel=true} the OpenTelemetry Java agent is measured too, for scale. A benchmark, not a
+ * test: it prints figures and asserts nothing.
  *
  * <pre>mvn -B -q -Pstartup package -DskipTests [-Dstartup.runs=10] [-Dstartup.otel=true]</pre>
  */
@@ -28,7 +28,8 @@ public final class StartupCost {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final String POLICY = """
+  private static final String POLICY =
+      """
       version: 1
       sites:
         - {id: acme, url: '{jira}', credential: bot}
@@ -47,7 +48,8 @@ public final class StartupCost {
   public static void main(String[] args) throws Exception {
     int runs = Integer.getInteger("startup.runs", 10);
     boolean otel = Boolean.getBoolean("startup.otel");
-    Path work = Files.createDirectories(Path.of(System.getProperty("warden.work.dir", "target/startup")));
+    Path work =
+        Files.createDirectories(Path.of(System.getProperty("warden.work.dir", "target/startup")));
     String token = "startup-" + UUID.randomUUID();
     try (FakeJira jira = FakeJira.builder().basicUser("bot@acme.example", token).start();
         OtlpReceiver otlp = OtlpReceiver.start()) {
@@ -56,17 +58,32 @@ public final class StartupCost {
       String issue = jira.url() + "/rest/api/2/issue/OPS-1";
 
       Map<String, AppLauncher> variants = new LinkedHashMap<>();
-      String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("bot@acme.example:" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String basic =
+          "Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString(
+                      ("bot@acme.example:" + token)
+                          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       variants.put("no agent", probe(issue, otlp).env("JIRA_AUTHORIZATION", basic));
-      variants.put("Warden", probe(issue, otlp).agent(AppLauncher.builtAgent()).agentArgument("policy", policy.toString())
-          .env("JIRA_API_TOKEN", token));
+      variants.put(
+          "Warden",
+          probe(issue, otlp)
+              .agent(AppLauncher.builtAgent())
+              .agentArgument("policy", policy.toString())
+              .env("JIRA_API_TOKEN", token));
       if (otel) {
-        variants.put("OpenTelemetry agent", probe(issue, otlp).env("JIRA_AUTHORIZATION", basic).javaOption("-javaagent:" + AppLauncher.libraryJar("otel-javaagent-2.22"))
-            .env("OTEL_METRICS_EXPORTER", "none").env("OTEL_LOGS_EXPORTER", "none"));
+        variants.put(
+            "OpenTelemetry agent",
+            probe(issue, otlp)
+                .env("JIRA_AUTHORIZATION", basic)
+                .javaOption("-javaagent:" + AppLauncher.libraryJar("otel-javaagent-2.22"))
+                .env("OTEL_METRICS_EXPORTER", "none")
+                .env("OTEL_LOGS_EXPORTER", "none"));
       }
       Map<String, List<Sample>> samples = new LinkedHashMap<>();
       variants.keySet().forEach(name -> samples.put(name, new ArrayList<>()));
-      // One warm-up of each (the OS's file cache), then the variants alternate so drift hits all alike.
+      // One warm-up of each (the OS's file cache), then the variants alternate so drift hits all
+      // alike.
       for (Map.Entry<String, AppLauncher> variant : variants.entrySet()) {
         measure(variant.getKey(), variant.getValue());
       }
@@ -80,7 +97,9 @@ public final class StartupCost {
   }
 
   private static AppLauncher probe(String issue, OtlpReceiver otlp) {
-    return new AppLauncher().mainClass("com.acme.StartupProbe").args(issue)
+    return new AppLauncher()
+        .mainClass("com.acme.StartupProbe")
+        .args(issue)
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint().toString())
         .env("OTEL_SERVICE_NAME", "startup-probe");
   }
@@ -90,11 +109,20 @@ public final class StartupCost {
     long start = System.nanoTime();
     AppRun run = launcher.run();
     long wall = (System.nanoTime() - start) / 1_000_000;
-    JsonNode line = run.stdout().stream().filter(l -> l.startsWith("{")).findFirst().map(StartupCost::parse).orElse(null);
+    JsonNode line =
+        run.stdout().stream()
+            .filter(l -> l.startsWith("{"))
+            .findFirst()
+            .map(StartupCost::parse)
+            .orElse(null);
     if (run.exitCode() != 0 || line == null || line.path("status").asInt() != 200) {
       throw new IllegalStateException(name + ": the probe did not read its issue: " + run);
     }
-    return new Sample(wall, line.path("mainMillis").asLong(), line.path("firstCallMillis").asLong(), line.path("peakRssKb").asLong());
+    return new Sample(
+        wall,
+        line.path("mainMillis").asLong(),
+        line.path("firstCallMillis").asLong(),
+        line.path("peakRssKb").asLong());
   }
 
   private static JsonNode parse(String line) {
@@ -106,32 +134,63 @@ public final class StartupCost {
   }
 
   private static void report(Map<String, List<Sample>> samples, int runs) {
-    System.out.printf(Locale.ROOT, "%nStart-up of a small application (JDK HttpClient, one Jira read), %d runs each, medians (p90):%n%n", runs);
-    System.out.printf(Locale.ROOT, "%-22s %16s %16s %18s %16s%n", "", "process (ms)", "to main (ms)", "first call (ms)", "peak RSS (MiB)");
+    System.out.printf(
+        Locale.ROOT,
+        "%nStart-up of a small application (JDK HttpClient, one Jira read), %d runs each, medians (p90):%n%n",
+        runs);
+    System.out.printf(
+        Locale.ROOT,
+        "%-22s %16s %16s %18s %16s%n",
+        "",
+        "process (ms)",
+        "to main (ms)",
+        "first call (ms)",
+        "peak RSS (MiB)");
     Sample baseline = null;
     for (Map.Entry<String, List<Sample>> entry : samples.entrySet()) {
       List<Sample> list = entry.getValue();
-      Sample median = new Sample(pct(list, Sample::wallMillis, 50), pct(list, Sample::mainMillis, 50),
-          pct(list, Sample::firstCallMillis, 50), pct(list, Sample::peakRssKb, 50));
-      System.out.printf(Locale.ROOT, "%-22s %8d (%5d) %8d (%5d) %10d (%5d) %8.1f (%5.1f)%n", entry.getKey(),
-          median.wallMillis(), pct(list, Sample::wallMillis, 90), median.mainMillis(), pct(list, Sample::mainMillis, 90),
-          median.firstCallMillis(), pct(list, Sample::firstCallMillis, 90),
-          median.peakRssKb() / 1024.0, pct(list, Sample::peakRssKb, 90) / 1024.0);
+      Sample median =
+          new Sample(
+              pct(list, Sample::wallMillis, 50),
+              pct(list, Sample::mainMillis, 50),
+              pct(list, Sample::firstCallMillis, 50),
+              pct(list, Sample::peakRssKb, 50));
+      System.out.printf(
+          Locale.ROOT,
+          "%-22s %8d (%5d) %8d (%5d) %10d (%5d) %8.1f (%5.1f)%n",
+          entry.getKey(),
+          median.wallMillis(),
+          pct(list, Sample::wallMillis, 90),
+          median.mainMillis(),
+          pct(list, Sample::mainMillis, 90),
+          median.firstCallMillis(),
+          pct(list, Sample::firstCallMillis, 90),
+          median.peakRssKb() / 1024.0,
+          pct(list, Sample::peakRssKb, 90) / 1024.0);
       if (baseline == null) {
         baseline = median;
       } else {
-        System.out.printf(Locale.ROOT, "%-22s %+16d %+16d %+18d %+16.1f%n", "  added",
-            median.wallMillis() - baseline.wallMillis(), median.mainMillis() - baseline.mainMillis(),
-            median.firstCallMillis() - baseline.firstCallMillis(), (median.peakRssKb() - baseline.peakRssKb()) / 1024.0);
+        System.out.printf(
+            Locale.ROOT,
+            "%-22s %+16d %+16d %+18d %+16.1f%n",
+            "  added",
+            median.wallMillis() - baseline.wallMillis(),
+            median.mainMillis() - baseline.mainMillis(),
+            median.firstCallMillis() - baseline.firstCallMillis(),
+            (median.peakRssKb() - baseline.peakRssKb()) / 1024.0);
       }
     }
-    System.out.printf(Locale.ROOT, "%nprocess: launch to exit, measured outside; to main: JVM start to main(); first call: main() to the"
-        + " issue parsed; peak RSS: VmHWM at exit.%n");
+    System.out.printf(
+        Locale.ROOT,
+        "%nprocess: launch to exit, measured outside; to main: JVM start to main(); first call: main() to the"
+            + " issue parsed; peak RSS: VmHWM at exit.%n");
   }
 
-  private static long pct(List<Sample> list, java.util.function.ToLongFunction<Sample> field, int percentile) {
+  private static long pct(
+      List<Sample> list, java.util.function.ToLongFunction<Sample> field, int percentile) {
     long[] values = list.stream().mapToLong(field).sorted().toArray();
-    int index = Math.min(values.length - 1, (int) Math.ceil(percentile / 100.0 * values.length) - 1);
+    int index =
+        Math.min(values.length - 1, (int) Math.ceil(percentile / 100.0 * values.length) - 1);
     return values[Math.max(0, index)];
   }
 }

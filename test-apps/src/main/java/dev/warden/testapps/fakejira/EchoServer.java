@@ -19,15 +19,27 @@ public final class EchoServer implements AutoCloseable {
   private final Server server;
 
   private EchoServer() throws Exception {
-    this.server = Servers.start("echo", new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        Received received = journal.record(request, null);
-        Responses.json(response, callback, 200, Map.of("echo", received.method() + " " + received.path(),
-            "authorization", String.valueOf(received.header("authorization"))));
-        return true;
-      }
-    }, null);
+    this.server =
+        Servers.start(
+            "echo",
+            new Handler.Abstract() {
+              @Override
+              public boolean handle(Request request, Response response, Callback callback)
+                  throws Exception {
+                Received received = journal.record(request, null);
+                Responses.json(
+                    response,
+                    callback,
+                    200,
+                    Map.of(
+                        "echo",
+                        received.method() + " " + received.path(),
+                        "authorization",
+                        String.valueOf(received.header("authorization"))));
+                return true;
+              }
+            },
+            null);
   }
 
   public static EchoServer start() throws Exception {

@@ -19,10 +19,10 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * A fake Jira that behaves like Jira where Warden can tell: it checks Basic and Bearer
- * credentials, answers in Jira's error shapes, sends Jira's {@code X-RateLimit-*} fields, can be
- * told to answer 429 with {@code Retry-After}, redirects attachment content to another host, and
- * keeps a journal of every request it received.
+ * A fake Jira that behaves like Jira where Warden can tell: it checks Basic and Bearer credentials,
+ * answers in Jira's error shapes, sends Jira's {@code X-RateLimit-*} fields, can be told to answer
+ * 429 with {@code Retry-After}, redirects attachment content to another host, and keeps a journal
+ * of every request it received.
  */
 public final class FakeJira implements AutoCloseable {
 
@@ -32,10 +32,12 @@ public final class FakeJira implements AutoCloseable {
    * @param method the method of the request it answers, or {@code null} for any
    * @param pathPart a text the request's path contains, or {@code null} for any
    */
-  public record Scripted(String method, String pathPart, int status, Map<String, String> headers, String body) {
+  public record Scripted(
+      String method, String pathPart, int status, Map<String, String> headers, String body) {
 
     boolean answers(String requestMethod, String path) {
-      return (method == null || method.equals(requestMethod)) && (pathPart == null || path.contains(pathPart));
+      return (method == null || method.equals(requestMethod))
+          && (pathPart == null || path.contains(pathPart));
     }
   }
 
@@ -51,7 +53,8 @@ public final class FakeJira implements AutoCloseable {
   private final JiraApi api;
   private final RateLimiter limiter;
   private final FakeOAuth oauth;
-  private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger refused =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicLong windowSecond = new AtomicLong();
   private final AtomicLong windowCount = new AtomicLong();
 
@@ -61,14 +64,22 @@ public final class FakeJira implements AutoCloseable {
     this.bearerTokens = Map.copyOf(builder.bearerTokens);
     this.limiter = builder.limiter;
     this.oauth = builder.oauth;
-    this.api = new JiraApi(contextPath, builder.mediaHost == null ? URI.create("http://localhost:9/") : builder.mediaHost);
-    this.server = Servers.start("fake-jira", new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        FakeJira.this.handle(request, response, callback);
-        return true;
-      }
-    }, builder.tls);
+    this.api =
+        new JiraApi(
+            contextPath,
+            builder.mediaHost == null ? URI.create("http://localhost:9/") : builder.mediaHost);
+    this.server =
+        Servers.start(
+            "fake-jira",
+            new Handler.Abstract() {
+              @Override
+              public boolean handle(Request request, Response response, Callback callback)
+                  throws Exception {
+                FakeJira.this.handle(request, response, callback);
+                return true;
+              }
+            },
+            builder.tls);
   }
 
   public static Builder builder() {
@@ -85,7 +96,10 @@ public final class FakeJira implements AutoCloseable {
     private RateLimiter limiter;
     private FakeOAuth oauth;
 
-    /** Accepts {@code Authorization: Bearer} access tokens this OAuth server issued and that have not expired. */
+    /**
+     * Accepts {@code Authorization: Bearer} access tokens this OAuth server issued and that have
+     * not expired.
+     */
     public Builder oauth(FakeOAuth server) {
       this.oauth = server;
       return this;
@@ -113,7 +127,10 @@ public final class FakeJira implements AutoCloseable {
       return this;
     }
 
-    /** Accepts {@code Authorization: Bearer token}; {@code name} is how the journal names who it was. */
+    /**
+     * Accepts {@code Authorization: Bearer token}; {@code name} is how the journal names who it
+     * was.
+     */
     public Builder bearerToken(String name, String token) {
       bearerTokens.put(token, name);
       return this;
@@ -156,15 +173,22 @@ public final class FakeJira implements AutoCloseable {
     return refused.get();
   }
 
-  /** Answers the next {@code count} requests with {@code status} and these fields instead of serving them. */
+  /**
+   * Answers the next {@code count} requests with {@code status} and these fields instead of serving
+   * them.
+   */
   public void failNext(int count, int status, Map<String, String> headers, String body) {
     for (int i = 0; i < count; i++) {
       scripted.add(new Scripted(null, null, status, headers, body));
     }
   }
 
-  /** Answers the next request with this method and a path containing {@code pathPart} with {@code status} and these fields. */
-  public void failNext(String method, String pathPart, int status, Map<String, String> headers, String body) {
+  /**
+   * Answers the next request with this method and a path containing {@code pathPart} with {@code
+   * status} and these fields.
+   */
+  public void failNext(
+      String method, String pathPart, int status, Map<String, String> headers, String body) {
     scripted.add(new Scripted(method, pathPart, status, headers, body));
   }
 
@@ -198,7 +222,8 @@ public final class FakeJira implements AutoCloseable {
     }
     if (limiter != null && principal != null) {
       long now = System.currentTimeMillis();
-      List<String> parts = new ArrayList<>(List.of(path.substring(contextPath.length() + 1).split("/")));
+      List<String> parts =
+          new ArrayList<>(List.of(path.substring(contextPath.length() + 1).split("/")));
       parts.removeIf(String::isEmpty);
       String issue = null;
       StringBuilder endpoint = new StringBuilder();
@@ -210,7 +235,8 @@ public final class FakeJira implements AutoCloseable {
         }
         endpoint.append('/').append(id ? "{id}" : part);
       }
-      RateLimiter.Refusal refusal = limiter.admit(request.getMethod(), endpoint.toString(), issue, now);
+      RateLimiter.Refusal refusal =
+          limiter.admit(request.getMethod(), endpoint.toString(), issue, now);
       if (refusal != null) {
         refused.incrementAndGet();
         RateLimiter.headers(refusal, now).forEach((k, v) -> response.getHeaders().put(k, v));
@@ -221,13 +247,18 @@ public final class FakeJira implements AutoCloseable {
     Scripted next = scripted.isEmpty() ? null : scriptedFor(request.getMethod(), path);
     if (next != null) {
       next.headers().forEach((k, v) -> response.getHeaders().put(k, v));
-      Responses.text(response, callback, next.status(), "application/json;charset=UTF-8", next.body());
+      Responses.text(
+          response, callback, next.status(), "application/json;charset=UTF-8", next.body());
       return;
     }
-    List<String> segments = new ArrayList<>(List.of(path.substring(contextPath.length() + 1).split("/")));
+    List<String> segments =
+        new ArrayList<>(List.of(path.substring(contextPath.length() + 1).split("/")));
     segments.removeIf(String::isEmpty);
-    boolean api = segments.size() >= 3 && segments.get(0).equals("rest") && segments.get(1).equals("api")
-        && List.of("2", "3", "latest").contains(segments.get(2));
+    boolean api =
+        segments.size() >= 3
+            && segments.get(0).equals("rest")
+            && segments.get(1).equals("api")
+            && List.of("2", "3", "latest").contains(segments.get(2));
     List<String> rest = api ? segments.subList(3, segments.size()) : segments;
     if (api && rest.equals(List.of("serverInfo")) && request.getMethod().equals("GET")) {
       Responses.json(response, callback, 200, serverInfo());
@@ -251,9 +282,13 @@ public final class FakeJira implements AutoCloseable {
     }
     if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       try {
-        String pair = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        String pair =
+            new String(
+                Base64.getDecoder().decode(authorization.substring(6).trim()),
+                StandardCharsets.UTF_8);
         int colon = pair.indexOf(':');
-        if (colon > 0 && pair.substring(colon + 1).equals(basicUsers.get(pair.substring(0, colon)))) {
+        if (colon > 0
+            && pair.substring(colon + 1).equals(basicUsers.get(pair.substring(0, colon)))) {
           return "basic:" + pair.substring(0, colon);
         }
       } catch (IllegalArgumentException e) {
@@ -276,9 +311,15 @@ public final class FakeJira implements AutoCloseable {
   private static void unauthorized(Request request, Response response, Callback callback) {
     boolean offered = request.getHeaders().get("Authorization") != null;
     response.getHeaders().put("WWW-Authenticate", "Basic realm=\"protected-area\"");
-    response.getHeaders().put("X-Seraph-LoginReason", offered ? "AUTHENTICATED_FAILED" : "AUTHENTICATION_DENIED");
-    Responses.json(response, callback, 401, Responses.error(
-        "You are not authenticated. Authentication required to perform this operation."));
+    response
+        .getHeaders()
+        .put("X-Seraph-LoginReason", offered ? "AUTHENTICATED_FAILED" : "AUTHENTICATION_DENIED");
+    Responses.json(
+        response,
+        callback,
+        401,
+        Responses.error(
+            "You are not authenticated. Authentication required to perform this operation."));
   }
 
   /** Jira Cloud's rate-limit fields, counted per second. */
@@ -290,7 +331,11 @@ public final class FakeJira implements AutoCloseable {
     long remaining = Math.max(0, RATE_LIMIT - windowCount.incrementAndGet());
     response.getHeaders().put("X-RateLimit-Limit", Integer.toString(RATE_LIMIT));
     response.getHeaders().put("X-RateLimit-Remaining", Long.toString(remaining));
-    response.getHeaders().put("X-RateLimit-Reset", Instant.ofEpochSecond(second + 1).truncatedTo(ChronoUnit.SECONDS).toString());
+    response
+        .getHeaders()
+        .put(
+            "X-RateLimit-Reset",
+            Instant.ofEpochSecond(second + 1).truncatedTo(ChronoUnit.SECONDS).toString());
     if (remaining < RATE_LIMIT / 5) {
       response.getHeaders().put("X-RateLimit-NearLimit", "true");
     }

@@ -51,7 +51,11 @@ final class IssueStore {
   private final Map<String, AtomicInteger> nextNumber = new ConcurrentHashMap<>();
 
   IssueStore() {
-    for (Project p : List.of(new Project("10000", "OPS", "Operations"), new Project("10001", "SUP", "Support"), new Project("10002", "HR", "People"))) {
+    for (Project p :
+        List.of(
+            new Project("10000", "OPS", "Operations"),
+            new Project("10001", "SUP", "Support"),
+            new Project("10002", "HR", "People"))) {
       projects.put(p.key, p);
       nextNumber.put(p.key, new AtomicInteger(1));
     }
@@ -78,7 +82,8 @@ final class IssueStore {
     if (project == null || project.isMissingNode()) {
       return null;
     }
-    return project(project.hasNonNull("key") ? project.get("key").asText() : project.path("id").asText(null));
+    return project(
+        project.hasNonNull("key") ? project.get("key").asText() : project.path("id").asText(null));
   }
 
   Issue create(Project project, String summary) {

@@ -25,15 +25,32 @@ final class JiraApi {
   }
 
   /** Serves one authenticated request; {@code segments} start after {@code /rest/api/<version>}. */
-  void serve(String method, List<String> segments, String body, String principal, Response response, Callback callback) throws Exception {
+  void serve(
+      String method,
+      List<String> segments,
+      String body,
+      String principal,
+      Response response,
+      Callback callback)
+      throws Exception {
     String first = segments.isEmpty() ? "" : segments.get(0);
     int size = segments.size();
     switch (first) {
       case "myself" -> {
         if (method.equals("GET") && size == 1) {
-          Responses.json(response, callback, 200, Map.of(
-              "accountId", "5b10ac8d82e05b22cc7d4ef5", "emailAddress", principal.substring(principal.indexOf(':') + 1),
-              "displayName", "Warden Demo Bot", "active", true));
+          Responses.json(
+              response,
+              callback,
+              200,
+              Map.of(
+                  "accountId",
+                  "5b10ac8d82e05b22cc7d4ef5",
+                  "emailAddress",
+                  principal.substring(principal.indexOf(':') + 1),
+                  "displayName",
+                  "Warden Demo Bot",
+                  "active",
+                  true));
           return;
         }
       }
@@ -56,10 +73,25 @@ final class JiraApi {
         }
       }
       case "search" -> {
-        if ((size == 1 || size == 2 && segments.get(1).equals("jql")) && (method.equals("GET") || method.equals("POST"))) {
+        if ((size == 1 || size == 2 && segments.get(1).equals("jql"))
+            && (method.equals("GET") || method.equals("POST"))) {
           List<Object> issues = new ArrayList<>();
           store.all().forEach(i -> issues.add(i.json(base)));
-          Responses.json(response, callback, 200, Map.of("issues", issues, "isLast", true, "startAt", 0, "maxResults", 50, "total", issues.size()));
+          Responses.json(
+              response,
+              callback,
+              200,
+              Map.of(
+                  "issues",
+                  issues,
+                  "isLast",
+                  true,
+                  "startAt",
+                  0,
+                  "maxResults",
+                  50,
+                  "total",
+                  issues.size()));
           return;
         }
       }
@@ -67,9 +99,17 @@ final class JiraApi {
         if (size == 2 && method.equals("GET")) {
           IssueStore.Project project = store.project(segments.get(1));
           if (project == null) {
-            Responses.json(response, callback, 404, Responses.error("No project could be found with key '" + segments.get(1) + "'."));
+            Responses.json(
+                response,
+                callback,
+                404,
+                Responses.error("No project could be found with key '" + segments.get(1) + "'."));
           } else {
-            Responses.json(response, callback, 200, Map.of("id", project.id(), "key", project.key(), "name", project.name()));
+            Responses.json(
+                response,
+                callback,
+                200,
+                Map.of("id", project.id(), "key", project.key(), "name", project.name()));
           }
           return;
         }
@@ -77,7 +117,9 @@ final class JiraApi {
       case "attachment" -> {
         if (size == 3 && segments.get(1).equals("content") && method.equals("GET")) {
           // As Jira Cloud does: attachment content lives on another host, reached by a redirect.
-          response.getHeaders().put("Location", mediaHost.resolve("/file/" + segments.get(2)).toString());
+          response
+              .getHeaders()
+              .put("Location", mediaHost.resolve("/file/" + segments.get(2)).toString());
           Responses.empty(response, callback, 303);
           return;
         }
@@ -86,7 +128,11 @@ final class JiraApi {
         // not found below
       }
     }
-    Responses.json(response, callback, 404, Responses.error("null for uri: " + base + "/rest/api/2/" + String.join("/", segments)));
+    Responses.json(
+        response,
+        callback,
+        404,
+        Responses.error("null for uri: " + base + "/rest/api/2/" + String.join("/", segments)));
   }
 
   /** What the create screen of each project needs (older clients ask before they create). */
@@ -98,8 +144,16 @@ final class JiraApi {
     List<Object> projects = new ArrayList<>();
     for (String key : List.of("OPS", "SUP", "HR")) {
       IssueStore.Project project = store.project(key);
-      projects.add(Map.of("id", project.id(), "key", project.key(), "name", project.name(),
-          "issuetypes", List.of(Map.of("id", "10001", "name", "Task", "fields", fields))));
+      projects.add(
+          Map.of(
+              "id",
+              project.id(),
+              "key",
+              project.key(),
+              "name",
+              project.name(),
+              "issuetypes",
+              List.of(Map.of("id", "10001", "name", "Task", "fields", fields))));
     }
     return Map.of("projects", projects);
   }
@@ -112,42 +166,67 @@ final class JiraApi {
     JsonNode fields = Responses.JSON.readTree(body.isEmpty() ? "{}" : body).path("fields");
     IssueStore.Project project = store.projectOf(fields);
     if (project == null) {
-      Responses.json(response, callback, 400, Responses.fieldError("project", "Specify a valid project ID or key"));
+      Responses.json(
+          response,
+          callback,
+          400,
+          Responses.fieldError("project", "Specify a valid project ID or key"));
       return;
     }
     IssueStore.Issue issue = store.create(project, fields.path("summary").asText("(no summary)"));
-    Responses.json(response, callback, 201, Map.of("id", issue.id, "key", issue.key, "self", base + "/rest/api/2/issue/" + issue.id));
+    Responses.json(
+        response,
+        callback,
+        201,
+        Map.of("id", issue.id, "key", issue.key, "self", base + "/rest/api/2/issue/" + issue.id));
   }
 
   private void createIssues(String body, Response response, Callback callback) throws Exception {
     List<Object> created = new ArrayList<>();
     List<Object> errors = new ArrayList<>();
     int index = 0;
-    for (JsonNode update : Responses.JSON.readTree(body.isEmpty() ? "{}" : body).path("issueUpdates")) {
+    for (JsonNode update :
+        Responses.JSON.readTree(body.isEmpty() ? "{}" : body).path("issueUpdates")) {
       IssueStore.Project project = store.projectOf(update.path("fields"));
       if (project == null) {
-        errors.add(Map.of("status", 400, "failedElementNumber", index,
-            "elementErrors", Responses.fieldError("project", "Specify a valid project ID or key")));
+        errors.add(
+            Map.of(
+                "status",
+                400,
+                "failedElementNumber",
+                index,
+                "elementErrors",
+                Responses.fieldError("project", "Specify a valid project ID or key")));
       } else {
-        IssueStore.Issue issue = store.create(project, update.path("fields").path("summary").asText("(no summary)"));
-        created.add(Map.of("id", issue.id, "key", issue.key, "self", base + "/rest/api/2/issue/" + issue.id));
+        IssueStore.Issue issue =
+            store.create(project, update.path("fields").path("summary").asText("(no summary)"));
+        created.add(
+            Map.of(
+                "id", issue.id, "key", issue.key, "self", base + "/rest/api/2/issue/" + issue.id));
       }
       index++;
     }
     Responses.json(response, callback, 201, Map.of("issues", created, "errors", errors));
   }
 
-  private void issue(String method, List<String> segments, String body, Response response, Callback callback) throws Exception {
+  private void issue(
+      String method, List<String> segments, String body, Response response, Callback callback)
+      throws Exception {
     IssueStore.Issue issue = store.find(segments.get(1));
     if (issue == null) {
-      Responses.json(response, callback, 404, Responses.error("Issue does not exist or you do not have permission to see it."));
+      Responses.json(
+          response,
+          callback,
+          404,
+          Responses.error("Issue does not exist or you do not have permission to see it."));
       return;
     }
     String sub = segments.size() > 2 ? segments.get(2) : "";
     switch (method + " " + sub) {
       case "GET " -> Responses.json(response, callback, 200, issue.json(base));
       case "PUT " -> {
-        JsonNode summary = Responses.JSON.readTree(body.isEmpty() ? "{}" : body).path("fields").path("summary");
+        JsonNode summary =
+            Responses.JSON.readTree(body.isEmpty() ? "{}" : body).path("fields").path("summary");
         if (summary.isTextual()) {
           issue.summary = summary.asText();
         }
@@ -157,13 +236,31 @@ final class JiraApi {
         store.delete(issue.key);
         Responses.empty(response, callback, 204);
       }
-      case "GET transitions" -> Responses.json(response, callback, 200, Map.of("transitions", List.of(
-          transition("11", "To Do"), transition("21", "In Progress"), transition("31", "Done"))));
+      case "GET transitions" ->
+          Responses.json(
+              response,
+              callback,
+              200,
+              Map.of(
+                  "transitions",
+                  List.of(
+                      transition("11", "To Do"),
+                      transition("21", "In Progress"),
+                      transition("31", "Done"))));
       case "POST transitions" -> {
-        String id = Responses.JSON.readTree(body.isEmpty() ? "{}" : body).path("transition").path("id").asText("");
+        String id =
+            Responses.JSON
+                .readTree(body.isEmpty() ? "{}" : body)
+                .path("transition")
+                .path("id")
+                .asText("");
         Map<String, String> names = Map.of("11", "To Do", "21", "In Progress", "31", "Done");
         if (!names.containsKey(id)) {
-          Responses.json(response, callback, 400, Responses.error("Transition id '" + id + "' is not valid for this issue."));
+          Responses.json(
+              response,
+              callback,
+              400,
+              Responses.error("Transition id '" + id + "' is not valid for this issue."));
           return;
         }
         issue.status = names.get(id);
@@ -173,7 +270,9 @@ final class JiraApi {
         issue.comments.add(body);
         Map<String, Object> comment = new LinkedHashMap<>();
         comment.put("id", Integer.toString(10100 + issue.comments.size()));
-        comment.put("self", base + "/rest/api/2/issue/" + issue.id + "/comment/" + (10100 + issue.comments.size()));
+        comment.put(
+            "self",
+            base + "/rest/api/2/issue/" + issue.id + "/comment/" + (10100 + issue.comments.size()));
         Responses.json(response, callback, 201, comment);
       }
       default -> Responses.json(response, callback, 405, Responses.error("Method Not Allowed"));

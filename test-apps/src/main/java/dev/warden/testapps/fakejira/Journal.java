@@ -22,20 +22,23 @@ public final class Journal {
   Received record(Request request, String principal) throws java.io.IOException {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (HttpField field : request.getHeaders()) {
-      headers.computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(field.getValue());
+      headers
+          .computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+          .add(field.getValue());
     }
     ByteBuffer buffer = Content.Source.asByteBuffer(request);
     byte[] body = new byte[buffer.remaining()];
     buffer.get(body);
-    Received received = new Received(
-        request.getMethod(),
-        request.getHttpURI().getPath(),
-        request.getHttpURI().getQuery(),
-        headers,
-        new String(body, StandardCharsets.UTF_8),
-        principal,
-        request.getConnectionMetaData().getHttpVersion().asString(),
-        System.currentTimeMillis());
+    Received received =
+        new Received(
+            request.getMethod(),
+            request.getHttpURI().getPath(),
+            request.getHttpURI().getQuery(),
+            headers,
+            new String(body, StandardCharsets.UTF_8),
+            principal,
+            request.getConnectionMetaData().getHttpVersion().asString(),
+            System.currentTimeMillis());
     entries.add(received);
     return received;
   }

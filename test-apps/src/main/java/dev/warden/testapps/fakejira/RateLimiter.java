@@ -11,9 +11,9 @@ import java.util.Map;
  * Jira Cloud's rate limits as a tenant meets them ({@code ../shared/jira/README.md}): the burst
  * limit per endpoint and method (GET and POST 100/s, PUT and DELETE 50/s by default) and the
  * per-issue write limit (20 writes per 2 s and 100 per 30 s to one issue), each over a sliding
- * window, answered with 429 and the headers Jira sends: {@code Retry-After} (whole seconds),
- * {@code RateLimit-Reason}, {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining: 0} and
- * {@code X-RateLimit-Reset}. A refused request does not count against the limits.
+ * window, answered with 429 and the headers Jira sends: {@code Retry-After} (whole seconds), {@code
+ * RateLimit-Reason}, {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining: 0} and {@code
+ * X-RateLimit-Reset}. A refused request does not count against the limits.
  */
 final class RateLimiter {
 
@@ -49,7 +49,8 @@ final class RateLimiter {
       long shortWait = waitFor(issueKey + " 2s", 20, 2_000, nowMillis);
       long longWait = waitFor(issueKey + " 30s", 100, 30_000, nowMillis);
       if (shortWait > 0 || longWait > 0) {
-        return new Refusal("jira-per-issue-on-write", shortWait > 0 ? 20 : 100, Math.max(shortWait, longWait));
+        return new Refusal(
+            "jira-per-issue-on-write", shortWait > 0 ? 20 : 100, Math.max(shortWait, longWait));
       }
       record(issueKey + " 2s", nowMillis);
       record(issueKey + " 30s", nowMillis);
@@ -74,12 +75,17 @@ final class RateLimiter {
   /** The fields of a 429 for this refusal, as Jira Cloud writes them. */
   static Map<String, String> headers(Refusal refusal, long nowMillis) {
     Map<String, String> headers = new HashMap<>();
-    headers.put("Retry-After", Long.toString(Math.max(1, (refusal.retryAfterMillis() + 999) / 1000)));
+    headers.put(
+        "Retry-After", Long.toString(Math.max(1, (refusal.retryAfterMillis() + 999) / 1000)));
     headers.put("RateLimit-Reason", refusal.reason());
     headers.put("X-RateLimit-Limit", Integer.toString(refusal.limit()));
     headers.put("X-RateLimit-Remaining", "0");
-    headers.put("X-RateLimit-Reset", Instant.ofEpochMilli(nowMillis + refusal.retryAfterMillis())
-        .truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).toString());
+    headers.put(
+        "X-RateLimit-Reset",
+        Instant.ofEpochMilli(nowMillis + refusal.retryAfterMillis())
+            .truncatedTo(ChronoUnit.SECONDS)
+            .plusSeconds(1)
+            .toString());
     return headers;
   }
 }

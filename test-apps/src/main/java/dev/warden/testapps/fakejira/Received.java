@@ -11,12 +11,19 @@ import java.util.Map;
  * @param query the raw query, or {@code null}
  * @param headers the header fields, names in lower case
  * @param body the body as text
- * @param principal who the credentials identify ({@code basic:<user>}, {@code bearer:<token name>}), or {@code null}
+ * @param principal who the credentials identify ({@code basic:<user>}, {@code bearer:<token
+ *     name>}), or {@code null}
  * @param protocol {@code HTTP/1.1} or {@code HTTP/2.0}
  * @param atMillis when it arrived (epoch milliseconds)
  */
 public record Received(
-    String method, String path, String query, Map<String, List<String>> headers, String body, String principal, String protocol,
+    String method,
+    String path,
+    String query,
+    Map<String, List<String>> headers,
+    String body,
+    String principal,
+    String protocol,
     long atMillis) {
 
   /** The first value of a header field, or {@code null}. */
@@ -28,6 +35,12 @@ public record Received(
   /** {@code METHOD path?query}. */
   @Override
   public String toString() {
-    return method + " " + path + (query == null ? "" : "?" + query) + " (" + (principal == null ? "anonymous" : principal) + ")";
+    return method
+        + " "
+        + path
+        + (query == null ? "" : "?" + query)
+        + " ("
+        + (principal == null ? "anonymous" : principal)
+        + ")";
   }
 }

@@ -32,7 +32,8 @@ final class Responses {
     response.write(true, ByteBuffer.allocate(0), callback);
   }
 
-  static void text(Response response, Callback callback, int status, String contentType, String body) {
+  static void text(
+      Response response, Callback callback, int status, String contentType, String body) {
     response.setStatus(status);
     if (contentType != null) {
       response.getHeaders().put("Content-Type", contentType);

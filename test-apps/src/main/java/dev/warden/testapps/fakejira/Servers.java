@@ -13,7 +13,10 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** Jetty servers for the fakes: HTTP/1.1 and h2c in clear, and HTTP/1.1 and h2 over TLS, on free loopback ports. */
+/**
+ * Jetty servers for the fakes: HTTP/1.1 and h2c in clear, and HTTP/1.1 and h2 over TLS, on free
+ * loopback ports.
+ */
 public final class Servers {
 
   private Servers() {}
@@ -31,7 +34,9 @@ public final class Servers {
     Server server = new Server(threads);
     HttpConfiguration config = new HttpConfiguration();
     config.setSendServerVersion(false);
-    ServerConnector clear = new ServerConnector(server, new HttpConnectionFactory(config), new HTTP2CServerConnectionFactory(config));
+    ServerConnector clear =
+        new ServerConnector(
+            server, new HttpConnectionFactory(config), new HTTP2CServerConnectionFactory(config));
     clear.setHost("127.0.0.1");
     clear.setPort(port);
     server.addConnector(clear);
@@ -48,7 +53,9 @@ public final class Servers {
       ssl.setKeyStorePath(tls.keyStore().toString());
       ssl.setKeyStorePassword(tls.password());
       ssl.setKeyStoreType("PKCS12");
-      ServerConnector https = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, http2, http1);
+      ServerConnector https =
+          new ServerConnector(
+              server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, http2, http1);
       https.setHost("127.0.0.1");
       https.setPort(0);
       server.addConnector(https);

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A self-signed certificate for {@code localhost} and {@code 127.0.0.1}, made with the JDK's
- * {@code keytool} on first use: a key store for the fake servers and a trust store for the
- * applications that call them.
+ * A self-signed certificate for {@code localhost} and {@code 127.0.0.1}, made with the JDK's {@code
+ * keytool} on first use: a key store for the fake servers and a trust store for the applications
+ * that call them.
  *
  * @param keyStore the server's PKCS#12 key store
  * @param trustStore the clients' PKCS#12 trust store
@@ -27,13 +27,54 @@ public record Tls(Path keyStore, Path trustStore, String password) {
     Path trustStore = dir.resolve("fake-jira-truststore.p12");
     if (!Files.exists(trustStore)) {
       Files.deleteIfExists(keyStore);
-      keytool(List.of("-genkeypair", "-alias", "fake-jira", "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650",
-          "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-          "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
-      keytool(List.of("-exportcert", "-alias", "fake-jira", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
-          "-file", certificate.toString()));
-      keytool(List.of("-importcert", "-noprompt", "-alias", "fake-jira", "-file", certificate.toString(),
-          "-keystore", trustStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD));
+      keytool(
+          List.of(
+              "-genkeypair",
+              "-alias",
+              "fake-jira",
+              "-keyalg",
+              "RSA",
+              "-keysize",
+              "2048",
+              "-validity",
+              "3650",
+              "-dname",
+              "CN=localhost",
+              "-ext",
+              "SAN=dns:localhost,ip:127.0.0.1",
+              "-keystore",
+              keyStore.toString(),
+              "-storetype",
+              "PKCS12",
+              "-storepass",
+              PASSWORD,
+              "-keypass",
+              PASSWORD));
+      keytool(
+          List.of(
+              "-exportcert",
+              "-alias",
+              "fake-jira",
+              "-keystore",
+              keyStore.toString(),
+              "-storepass",
+              PASSWORD,
+              "-file",
+              certificate.toString()));
+      keytool(
+          List.of(
+              "-importcert",
+              "-noprompt",
+              "-alias",
+              "fake-jira",
+              "-file",
+              certificate.toString(),
+              "-keystore",
+              trustStore.toString(),
+              "-storetype",
+              "PKCS12",
+              "-storepass",
+              PASSWORD));
     }
     return new Tls(keyStore, trustStore, PASSWORD);
   }

@@ -1,7 +1,7 @@
 package dev.warden.testapps.otlp;
 
-import dev.warden.testapps.fakejira.Servers;
 import com.google.protobuf.ByteString;
+import dev.warden.testapps.fakejira.Servers;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -42,28 +42,38 @@ public final class OtlpReceiver implements AutoCloseable {
 
   private OtlpReceiver() throws Exception {
     server = new Server(new InetSocketAddress("127.0.0.1", 0));
-    server.setHandler(new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        requests.add(request.getMethod() + " " + request.getHttpURI().getPath() + " " + request.getHeaders().get("Content-Type"));
-        if (!request.getHttpURI().getPath().equals("/v1/traces")) {
-          response.setStatus(404);
-          callback.succeeded();
-          return true;
-        }
-        ByteBuffer buffer = Content.Source.asByteBuffer(request);
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        if ("gzip".equalsIgnoreCase(request.getHeaders().get("Content-Encoding"))) {
-          bytes = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes();
-        }
-        decode(ExportTraceServiceRequest.parseFrom(bytes));
-        response.setStatus(200);
-        response.getHeaders().put("Content-Type", "application/x-protobuf");
-        response.write(true, ByteBuffer.wrap(ExportTraceServiceResponse.getDefaultInstance().toByteArray()), callback);
-        return true;
-      }
-    });
+    server.setHandler(
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback)
+              throws Exception {
+            requests.add(
+                request.getMethod()
+                    + " "
+                    + request.getHttpURI().getPath()
+                    + " "
+                    + request.getHeaders().get("Content-Type"));
+            if (!request.getHttpURI().getPath().equals("/v1/traces")) {
+              response.setStatus(404);
+              callback.succeeded();
+              return true;
+            }
+            ByteBuffer buffer = Content.Source.asByteBuffer(request);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            if ("gzip".equalsIgnoreCase(request.getHeaders().get("Content-Encoding"))) {
+              bytes = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes();
+            }
+            decode(ExportTraceServiceRequest.parseFrom(bytes));
+            response.setStatus(200);
+            response.getHeaders().put("Content-Type", "application/x-protobuf");
+            response.write(
+                true,
+                ByteBuffer.wrap(ExportTraceServiceResponse.getDefaultInstance().toByteArray()),
+                callback);
+            return true;
+          }
+        });
     server.start();
   }
 
@@ -73,7 +83,8 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /** The endpoint to give {@code OTEL_EXPORTER_OTLP_ENDPOINT}. */
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort());
+    return URI.create(
+        "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort());
   }
 
   /** Every span received so far. */
@@ -86,8 +97,12 @@ public final class OtlpReceiver implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  /** Waits until at least {@code count} spans match, or the timeout passes; returns those that match. */
-  public List<ReceivedSpan> await(Predicate<ReceivedSpan> filter, int count, Duration timeout) throws InterruptedException {
+  /**
+   * Waits until at least {@code count} spans match, or the timeout passes; returns those that
+   * match.
+   */
+  public List<ReceivedSpan> await(Predicate<ReceivedSpan> filter, int count, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       List<ReceivedSpan> matching = spans.stream().filter(filter).toList();
@@ -108,18 +123,23 @@ public final class OtlpReceiver implements AutoCloseable {
       for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
         for (Span span : scopeSpans.getSpansList()) {
           List<ReceivedSpan.Event> events = new ArrayList<>();
-          span.getEventsList().forEach(e -> events.add(new ReceivedSpan.Event(e.getName(), attributes(e.getAttributesList()))));
-          spans.add(new ReceivedSpan(
-              service,
-              scopeSpans.getScope().getName(),
-              span.getName(),
-              span.getKind().name(),
-              hex(span.getTraceId()),
-              hex(span.getSpanId()),
-              span.getParentSpanId().isEmpty() ? null : hex(span.getParentSpanId()),
-              attributes(span.getAttributesList()),
-              events,
-              span.getStatus().getCode().name()));
+          span.getEventsList()
+              .forEach(
+                  e ->
+                      events.add(
+                          new ReceivedSpan.Event(e.getName(), attributes(e.getAttributesList()))));
+          spans.add(
+              new ReceivedSpan(
+                  service,
+                  scopeSpans.getScope().getName(),
+                  span.getName(),
+                  span.getKind().name(),
+                  hex(span.getTraceId()),
+                  hex(span.getSpanId()),
+                  span.getParentSpanId().isEmpty() ? null : hex(span.getParentSpanId()),
+                  attributes(span.getAttributesList()),
+                  events,
+                  span.getStatus().getCode().name()));
         }
       }
     }
@@ -143,7 +163,8 @@ public final class OtlpReceiver implements AutoCloseable {
       case BOOL_VALUE -> value.getBoolValue();
       case INT_VALUE -> value.getIntValue();
       case DOUBLE_VALUE -> value.getDoubleValue();
-      case ARRAY_VALUE -> value.getArrayValue().getValuesList().stream().map(OtlpReceiver::value).toList();
+      case ARRAY_VALUE ->
+          value.getArrayValue().getValuesList().stream().map(OtlpReceiver::value).toList();
       default -> value.toString();
     };
   }

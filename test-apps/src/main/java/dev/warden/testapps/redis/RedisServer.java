@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code redis-server} (Debian's package) on a free loopback port, for the tests and the load
- * harness: no persistence, optionally a password and TLS. It can be stopped and started again on the
- * same port, to play a store that goes away and comes back.
+ * A real {@code redis-server} (Debian's package) on a free loopback port, for the tests and the
+ * load harness: no persistence, optionally a password and TLS. It can be stopped and started again
+ * on the same port, to play a store that goes away and comes back.
  *
  * <p>The binary is {@code redis-server} on the {@code PATH}, or the one {@code WARDEN_REDIS_SERVER}
  * names; {@code .ci/run} installs it.
@@ -43,7 +43,8 @@ public final class RedisServer implements AutoCloseable {
    * Starts a server on a free port.
    *
    * @param password the {@code requirepass}, or {@code null}
-   * @param tlsDir a directory with {@code redis.crt} and {@code redis.key} (PEM) to serve TLS only, or {@code null}
+   * @param tlsDir a directory with {@code redis.crt} and {@code redis.key} (PEM) to serve TLS only,
+   *     or {@code null}
    */
   public static RedisServer start(Path dir, String password, Path tlsDir) throws IOException {
     Files.createDirectories(dir);
@@ -74,12 +75,33 @@ public final class RedisServer implements AutoCloseable {
     if (process != null && process.isAlive()) {
       return;
     }
-    List<String> command = new ArrayList<>(List.of(binary(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-        "--dir", dir.toString(), "--daemonize", "no"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no"));
     if (tlsDir != null) {
-      command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
-          "--tls-cert-file", tlsDir.resolve("redis.crt").toString(), "--tls-key-file", tlsDir.resolve("redis.key").toString(),
-          "--tls-auth-clients", "no"));
+      command.addAll(
+          List.of(
+              "--port",
+              "0",
+              "--tls-port",
+              Integer.toString(port),
+              "--tls-cert-file",
+              tlsDir.resolve("redis.crt").toString(),
+              "--tls-key-file",
+              tlsDir.resolve("redis.key").toString(),
+              "--tls-auth-clients",
+              "no"));
     } else {
       command.addAll(List.of("--port", Integer.toString(port)));
     }
@@ -87,15 +109,26 @@ public final class RedisServer implements AutoCloseable {
       command.addAll(List.of("--requirepass", password));
     }
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
+              .start();
     } catch (IOException e) {
-      throw new IOException("cannot run " + binary() + " (install Debian's redis-server, as .ci/run does, "
-          + "or set WARDEN_REDIS_SERVER to its path): " + e.getMessage(), e);
+      throw new IOException(
+          "cannot run "
+              + binary()
+              + " (install Debian's redis-server, as .ci/run does, "
+              + "or set WARDEN_REDIS_SERVER to its path): "
+              + e.getMessage(),
+          e);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IOException("redis-server exited at start: " + Files.readString(dir.resolve("redis-" + port + ".log")));
+        throw new IOException(
+            "redis-server exited at start: "
+                + Files.readString(dir.resolve("redis-" + port + ".log")));
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -123,11 +156,12 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Runs one command with {@code redis-cli} (Debian's {@code redis-tools}, which {@code redis-server}
-   * depends on) and returns its output, trimmed.
+   * Runs one command with {@code redis-cli} (Debian's {@code redis-tools}, which {@code
+   * redis-server} depends on) and returns its output, trimmed.
    */
   public String cli(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port), "--no-auth-warning"));
+    List<String> command =
+        new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port), "--no-auth-warning"));
     if (password != null) {
       command.addAll(List.of("-a", password));
     }

@@ -5,7 +5,10 @@ import dev.warden.agent.bootstrap.MethodHook;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
-/** The advice of {@link ApacheInstrumentation}: hands the call to an adapter, which answers or lets it run. */
+/**
+ * The advice of {@link ApacheInstrumentation}: hands the call to an adapter, which answers or lets
+ * it run.
+ */
 public final class ApacheAdvice {
 
   private ApacheAdvice() {}
@@ -17,14 +20,17 @@ public final class ApacheAdvice {
 
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
     public static Object enter(@Advice.This Object exec, @Advice.AllArguments Object[] arguments) {
-      Object hook = Hooks.adapters.adapter("dev.warden.agent.hook.apache.v4_2.ExecChainHook", exec.getClass().getClassLoader());
+      Object hook =
+          Hooks.adapters.adapter(
+              "dev.warden.agent.hook.apache.v4_2.ExecChainHook", exec.getClass().getClassLoader());
       return hook == null ? null : ((MethodHook) hook).enter(exec, arguments);
     }
 
     @Advice.OnMethodExit
     public static void exit(
         @Advice.Enter Object answered,
-        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result) throws Throwable {
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result)
+        throws Throwable {
       if (answered instanceof MethodHook.Thrown thrown) {
         throw thrown.error();
       }
@@ -34,21 +40,29 @@ public final class ApacheAdvice {
     }
   }
 
-  /** {@code AbstractHttpClient.execute(target, request, context)} (4.2) and {@code doExecute(...)} (4.3 and newer). */
+  /**
+   * {@code AbstractHttpClient.execute(target, request, context)} (4.2) and {@code doExecute(...)}
+   * (4.3 and newer).
+   */
   public static final class LegacyClient {
 
     private LegacyClient() {}
 
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-    public static Object enter(@Advice.This Object client, @Advice.AllArguments Object[] arguments) {
-      Object hook = Hooks.adapters.adapter("dev.warden.agent.hook.apache.v4_2.LegacyClientHook", client.getClass().getClassLoader());
+    public static Object enter(
+        @Advice.This Object client, @Advice.AllArguments Object[] arguments) {
+      Object hook =
+          Hooks.adapters.adapter(
+              "dev.warden.agent.hook.apache.v4_2.LegacyClientHook",
+              client.getClass().getClassLoader());
       return hook == null ? null : ((MethodHook) hook).enter(client, arguments);
     }
 
     @Advice.OnMethodExit
     public static void exit(
         @Advice.Enter Object answered,
-        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result) throws Throwable {
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result)
+        throws Throwable {
       if (answered instanceof MethodHook.Thrown thrown) {
         throw thrown.error();
       }

@@ -30,8 +30,9 @@ import org.apache.http.message.BasicStatusLine;
 import org.apache.http.util.EntityUtils;
 
 /**
- * One Apache HttpClient 4 request as Warden handles it; how it is sent is up to the hook that made it.
- * Its static helpers (header conversion, bodies, answers) are shared with the HttpAsyncClient hook.
+ * One Apache HttpClient 4 request as Warden handles it; how it is sent is up to the hook that made
+ * it. Its static helpers (header conversion, bodies, answers) are shared with the HttpAsyncClient
+ * hook.
  */
 public final class ApacheCall implements ClientCall<HttpResponse> {
 
@@ -42,7 +43,8 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
      * @param request the request to send
      * @param readBack what the request objects the application can reach must show afterwards
      */
-    HttpResponse send(WardenRequest request, HeaderEdits readBack) throws IOException, HttpException;
+    HttpResponse send(WardenRequest request, HeaderEdits readBack)
+        throws IOException, HttpException;
   }
 
   /** Makes a response object of the type the hooked method returns. */
@@ -56,19 +58,26 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
   private final Responses responses;
   private final RedirectPolicy redirects;
 
-  ApacheCall(HttpRequest original, URI uri, Sender sender, Responses responses, RedirectPolicy redirects) {
-    this.request = new WardenRequest(original.getRequestLine().getMethod(), uri, headers(original.getAllHeaders()), body(original));
+  ApacheCall(
+      HttpRequest original, URI uri, Sender sender, Responses responses, RedirectPolicy redirects) {
+    this.request =
+        new WardenRequest(
+            original.getRequestLine().getMethod(),
+            uri,
+            headers(original.getAllHeaders()),
+            body(original));
     this.sender = sender;
     this.responses = responses;
     this.redirects = redirects;
   }
 
   /**
-   * After a hop: the request objects the application can reach once the call returns (the
-   * context's {@code http.request}, which the client points at the request it sent, and any named)
-   * show what {@link RequestCredentials#readBack} says, never Warden's credential.
+   * After a hop: the request objects the application can reach once the call returns (the context's
+   * {@code http.request}, which the client points at the request it sent, and any named) show what
+   * {@link RequestCredentials#readBack} says, never Warden's credential.
    */
-  public static void scrub(org.apache.http.protocol.HttpContext context, HeaderEdits readBack, HttpRequest... held) {
+  public static void scrub(
+      org.apache.http.protocol.HttpContext context, HeaderEdits readBack, HttpRequest... held) {
     Object inContext = context == null ? null : context.getAttribute("http.request");
     if (inContext instanceof HttpRequest sent) {
       readBack.applyTo(sent::removeHeaders, sent::addHeader);
@@ -90,35 +99,44 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
 
   public static Header[] fields(Headers headers) {
     List<Header> fields = new ArrayList<>();
-    headers.map().forEach((name, values) -> values.forEach(value -> fields.add(new BasicHeader(name, value))));
+    headers
+        .map()
+        .forEach(
+            (name, values) -> values.forEach(value -> fields.add(new BasicHeader(name, value))));
     return fields.toArray(new Header[0]);
   }
 
   /** A repeatable entity of known, modest length is read; anything else is left alone. */
   public static Body body(HttpRequest request) {
-    if (!(request instanceof HttpEntityEnclosingRequest enclosing) || enclosing.getEntity() == null) {
+    if (!(request instanceof HttpEntityEnclosingRequest enclosing)
+        || enclosing.getEntity() == null) {
       return Body.NONE;
     }
     HttpEntity entity = enclosing.getEntity();
-    return Body.lazy(() -> {
-      if (!entity.isRepeatable() || entity.getContentLength() < 0 || entity.getContentLength() > Body.MAX_BYTES) {
-        return null;
-      }
-      // Written out as the client would send it: some entities cannot be read as a stream.
-      try {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) entity.getContentLength());
-        entity.writeTo(out);
-        return out.toByteArray();
-      } catch (IOException | RuntimeException e) {
-        return null;
-      }
-    });
+    return Body.lazy(
+        () -> {
+          if (!entity.isRepeatable()
+              || entity.getContentLength() < 0
+              || entity.getContentLength() > Body.MAX_BYTES) {
+            return null;
+          }
+          // Written out as the client would send it: some entities cannot be read as a stream.
+          try {
+            java.io.ByteArrayOutputStream out =
+                new java.io.ByteArrayOutputStream((int) entity.getContentLength());
+            entity.writeTo(out);
+            return out.toByteArray();
+          } catch (IOException | RuntimeException e) {
+            return null;
+          }
+        });
   }
 
   /** The request's URI as a server sees it in a request line: path and query. */
   public static URI relative(URI uri) {
-    return URI.create((uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+    return URI.create(
+        (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
   }
 
   @Override
@@ -131,9 +149,13 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
     try {
       HttpResponse response = sender.send(outgoing, RequestCredentials.readBack(request.headers()));
       HttpEntity entity = response.getEntity();
-      return CompletableFuture.completedFuture(new WardenResponse(
-          response.getStatusLine().getStatusCode(), headers(response.getAllHeaders()), response, () -> consume(entity),
-          () -> entity == null ? new byte[0] : EntityUtils.toByteArray(entity)));
+      return CompletableFuture.completedFuture(
+          new WardenResponse(
+              response.getStatusLine().getStatusCode(),
+              headers(response.getAllHeaders()),
+              response,
+              () -> consume(entity),
+              () -> entity == null ? new byte[0] : EntityUtils.toByteArray(entity)));
     } catch (IOException | HttpException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -159,7 +181,9 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
 
   /** Warden's answer as an HttpCore response with its body. */
   public static BasicHttpResponse response(Answer answer) {
-    BasicHttpResponse response = new BasicHttpResponse(new BasicStatusLine(HttpVersion.HTTP_1_1, answer.status(), answer.reason()));
+    BasicHttpResponse response =
+        new BasicHttpResponse(
+            new BasicStatusLine(HttpVersion.HTTP_1_1, answer.status(), answer.reason()));
     response.setHeaders(fields(answer.headers()));
     ByteArrayEntity entity = new ByteArrayEntity(answer.body());
     entity.setContentType(answer.headers().first("Content-Type"));

@@ -10,10 +10,10 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * Apache HttpClient 4.2 to 4.5, classic. Two paths lead to the network and both are hooked before
- * any connection is made: the exec chain of 4.3 and newer ({@code MainClientExec} and
- * {@code MinimalClientExec}, below {@code RedirectExec}, so every hop is seen), and
- * {@code AbstractHttpClient} with its request director ({@code DefaultHttpClient}, all of 4.2):
- * whole calls, whose redirects Warden follows.
+ * any connection is made: the exec chain of 4.3 and newer ({@code MainClientExec} and {@code
+ * MinimalClientExec}, below {@code RedirectExec}, so every hop is seen), and {@code
+ * AbstractHttpClient} with its request director ({@code DefaultHttpClient}, all of 4.2): whole
+ * calls, whose redirects Warden follows.
  */
 public final class ApacheInstrumentation implements HookInstrumentation {
 
@@ -26,14 +26,20 @@ public final class ApacheInstrumentation implements HookInstrumentation {
 
   @Override
   public List<String> typeNames() {
-    return List.of("org.apache.http.impl.execchain.MainClientExec", "org.apache.http.impl.execchain.MinimalClientExec", "org.apache.http.impl.client.AbstractHttpClient");
+    return List.of(
+        "org.apache.http.impl.execchain.MainClientExec",
+        "org.apache.http.impl.execchain.MinimalClientExec",
+        "org.apache.http.impl.client.AbstractHttpClient");
   }
 
   @Override
   public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer) {
     return transformer
         .advice(named("execute").and(takesArguments(4)), PACKAGE + "ApacheAdvice$ExecChain")
-        .advice(named("execute").or(named("doExecute")).and(takesArguments(3))
+        .advice(
+            named("execute")
+                .or(named("doExecute"))
+                .and(takesArguments(3))
                 .and(takesArgument(0, named("org.apache.http.HttpHost")))
                 .and(takesArgument(2, named("org.apache.http.protocol.HttpContext"))),
             PACKAGE + "ApacheAdvice$LegacyClient");

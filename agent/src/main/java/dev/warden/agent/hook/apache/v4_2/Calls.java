@@ -5,7 +5,10 @@ import dev.warden.agent.bootstrap.MethodHook;
 import dev.warden.agent.pipeline.Gateway;
 import java.util.concurrent.ExecutionException;
 
-/** Waits for Warden's handling of a blocking call and hands the outcome back as the hooked method would. */
+/**
+ * Waits for Warden's handling of a blocking call and hands the outcome back as the hooked method
+ * would.
+ */
 final class Calls {
 
   private Calls() {}

@@ -23,10 +23,10 @@ import org.apache.http.impl.execchain.ClientExecChain;
 import org.apache.http.message.BasicHttpResponse;
 
 /**
- * The exec chain of HttpClient 4.3 and newer, at {@code MainClientExec} (or {@code MinimalClientExec}):
- * one hop, before its connection is opened. {@code RedirectExec} above follows redirects, so every
- * hop comes here; the request is the client's own copy, so Warden's credential set on it is never
- * visible in the application's request object.
+ * The exec chain of HttpClient 4.3 and newer, at {@code MainClientExec} (or {@code
+ * MinimalClientExec}): one hop, before its connection is opened. {@code RedirectExec} above follows
+ * redirects, so every hop comes here; the request is the client's own copy, so Warden's credential
+ * set on it is never visible in the application's request object.
  */
 public final class ExecChainHook implements MethodHook {
 
@@ -52,16 +52,25 @@ public final class ExecChainHook implements MethodHook {
       return null;
     }
     context.setAttribute(CHAIN, Boolean.TRUE);
-    ApacheCall call = new ApacheCall(request, uri,
-        (outgoing, readBack) -> send(exec, route, request, context, aware, outgoing, readBack),
-        Closeable::new,
-        RedirectPolicy.NONE);
+    ApacheCall call =
+        new ApacheCall(
+            request,
+            uri,
+            (outgoing, readBack) -> send(exec, route, request, context, aware, outgoing, readBack),
+            Closeable::new,
+            RedirectPolicy.NONE);
     return Calls.await(gateway, call);
   }
 
   private static CloseableHttpResponse send(
-      Object exec, HttpRoute route, HttpRequestWrapper request, HttpClientContext context, HttpExecutionAware aware,
-      WardenRequest outgoing, HeaderEdits readBack) throws IOException, HttpException {
+      Object exec,
+      HttpRoute route,
+      HttpRequestWrapper request,
+      HttpClientContext context,
+      HttpExecutionAware aware,
+      WardenRequest outgoing,
+      HeaderEdits readBack)
+      throws IOException, HttpException {
     request.setHeaders(ApacheCall.fields(outgoing.headers()));
     URI target = ApacheCall.relative(outgoing.uri());
     if (!target.equals(ApacheCall.relative(request.getURI()))) {
@@ -80,9 +89,14 @@ public final class ExecChainHook implements MethodHook {
       return uri;
     }
     int port = SiteUrl.effectivePort(host.getSchemeName(), host.getPort());
-    return URI.create(host.getSchemeName().toLowerCase(Locale.ROOT) + "://" + host.getHostName() + ":" + port
-        + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+    return URI.create(
+        host.getSchemeName().toLowerCase(Locale.ROOT)
+            + "://"
+            + host.getHostName()
+            + ":"
+            + port
+            + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
   }
 
   /** Warden's answer as the {@code CloseableHttpResponse} the exec chain returns. */

@@ -26,21 +26,29 @@ import org.apache.http.params.HttpParams;
 import org.apache.http.protocol.HttpContext;
 
 /**
- * {@code AbstractHttpClient} ({@code DefaultHttpClient} and friends: all of 4.2, and the
- * deprecated clients of 4.3 to 4.5), whose request director would follow redirects inside,
- * carrying Warden's credential: a whole call, before its connection is opened. Warden sends its
- * own copy of the request through the same client with redirects off for that copy, and follows
- * redirects itself, hop by hop, as {@code DefaultRedirectStrategy} does. The application's request
- * object is never changed.
+ * {@code AbstractHttpClient} ({@code DefaultHttpClient} and friends: all of 4.2, and the deprecated
+ * clients of 4.3 to 4.5), whose request director would follow redirects inside, carrying Warden's
+ * credential: a whole call, before its connection is opened. Warden sends its own copy of the
+ * request through the same client with redirects off for that copy, and follows redirects itself,
+ * hop by hop, as {@code DefaultRedirectStrategy} does. The application's request object is never
+ * changed.
  */
 public final class LegacyClientHook implements MethodHook {
 
-  /** Whether this HttpClient is 4.3 or newer, where {@code doExecute} returns a {@code CloseableHttpResponse}. */
-  private static final boolean CLOSEABLE = exists("org.apache.http.client.methods.CloseableHttpResponse");
+  /**
+   * Whether this HttpClient is 4.3 or newer, where {@code doExecute} returns a {@code
+   * CloseableHttpResponse}.
+   */
+  private static final boolean CLOSEABLE =
+      exists("org.apache.http.client.methods.CloseableHttpResponse");
 
-  /** What {@code DefaultRedirectStrategy} follows: 301, 302 and 307 for GET and HEAD, 303 for everything, as a GET. */
+  /**
+   * What {@code DefaultRedirectStrategy} follows: 301, 302 and 307 for GET and HEAD, 303 for
+   * everything, as a GET.
+   */
   static final RedirectPolicy DEFAULT_REDIRECTS =
-      new RedirectPolicy(Set.of(301, 302, 303, 307), Set.of(301, 302, 307), 100, true, true, Set.of(303));
+      new RedirectPolicy(
+          Set.of(301, 302, 303, 307), Set.of(301, 302, 307), 100, true, true, Set.of(303));
 
   @Override
   public Object enter(Object client, Object[] arguments) {
@@ -55,11 +63,15 @@ public final class LegacyClientHook implements MethodHook {
     if (uri == null || !gateway.isSiteOrigin(uri)) {
       return null;
     }
-    boolean follows = request.getParams().getBooleanParameter("http.protocol.handle-redirects", true);
-    ApacheCall call = new ApacheCall(request, uri,
-        (outgoing, readBack) -> send((HttpClient) client, request, context, outgoing, readBack),
-        response -> CLOSEABLE ? new ExecChainHook.Closeable(response) : response,
-        follows ? DEFAULT_REDIRECTS : RedirectPolicy.NONE);
+    boolean follows =
+        request.getParams().getBooleanParameter("http.protocol.handle-redirects", true);
+    ApacheCall call =
+        new ApacheCall(
+            request,
+            uri,
+            (outgoing, readBack) -> send((HttpClient) client, request, context, outgoing, readBack),
+            response -> CLOSEABLE ? new ExecChainHook.Closeable(response) : response,
+            follows ? DEFAULT_REDIRECTS : RedirectPolicy.NONE);
     return Calls.await(gateway, call);
   }
 
@@ -73,7 +85,10 @@ public final class LegacyClientHook implements MethodHook {
   }
 
   private static URI uri(HttpHost target, HttpRequest request) {
-    URI uri = request instanceof HttpUriRequest uriRequest ? uriRequest.getURI() : URI.create(request.getRequestLine().getUri());
+    URI uri =
+        request instanceof HttpUriRequest uriRequest
+            ? uriRequest.getURI()
+            : URI.create(request.getRequestLine().getUri());
     if (uri.isAbsolute()) {
       return uri;
     }
@@ -81,14 +96,19 @@ public final class LegacyClientHook implements MethodHook {
   }
 
   private static HttpResponse send(
-      HttpClient client, HttpRequest original, HttpContext context, WardenRequest outgoing, HeaderEdits readBack)
+      HttpClient client,
+      HttpRequest original,
+      HttpContext context,
+      WardenRequest outgoing,
+      HeaderEdits readBack)
       throws IOException, HttpException {
     URI uri = outgoing.uri();
     HttpHost host = new HttpHost(uri.getHost(), uri.getPort(), uri.getScheme());
     String line = ApacheCall.relative(uri).toString();
     HttpRequest copy;
     if (outgoing.body() != Body.NONE && original instanceof HttpEntityEnclosingRequest enclosing) {
-      BasicHttpEntityEnclosingRequest withBody = new BasicHttpEntityEnclosingRequest(outgoing.method(), line);
+      BasicHttpEntityEnclosingRequest withBody =
+          new BasicHttpEntityEnclosingRequest(outgoing.method(), line);
       withBody.setEntity(enclosing.getEntity());
       copy = withBody;
     } else {
@@ -101,7 +121,8 @@ public final class LegacyClientHook implements MethodHook {
     try (Bypass.Scope bypass = Bypass.open()) {
       return client.execute(host, copy, context);
     } finally {
-      // Sent: the context's request (the client's wrapper of Warden's copy) shows what the application may read.
+      // Sent: the context's request (the client's wrapper of Warden's copy) shows what the
+      // application may read.
       // (The wrapper's getOriginal() is Warden's copy: it is scrubbed too.)
       ApacheCall.scrub(context, readBack, copy);
     }

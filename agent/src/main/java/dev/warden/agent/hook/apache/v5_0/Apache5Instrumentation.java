@@ -25,15 +25,23 @@ public final class Apache5Instrumentation implements HookInstrumentation {
 
   @Override
   public List<String> typeNames() {
-    return List.of("org.apache.hc.client5.http.impl.classic.ConnectExec", "org.apache.hc.client5.http.impl.async.AsyncConnectExec");
+    return List.of(
+        "org.apache.hc.client5.http.impl.classic.ConnectExec",
+        "org.apache.hc.client5.http.impl.async.AsyncConnectExec");
   }
 
   @Override
   public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer) {
     return transformer
-        .advice(isDeclaredBy(named("org.apache.hc.client5.http.impl.classic.ConnectExec")).and(named("execute")).and(takesArguments(3)),
+        .advice(
+            isDeclaredBy(named("org.apache.hc.client5.http.impl.classic.ConnectExec"))
+                .and(named("execute"))
+                .and(takesArguments(3)),
             PACKAGE + "ConnectExecAdvice")
-        .advice(isDeclaredBy(named("org.apache.hc.client5.http.impl.async.AsyncConnectExec")).and(named("execute")).and(takesArguments(5)),
+        .advice(
+            isDeclaredBy(named("org.apache.hc.client5.http.impl.async.AsyncConnectExec"))
+                .and(named("execute"))
+                .and(takesArguments(5)),
             PACKAGE + "AsyncConnectExecAdvice");
   }
 

@@ -14,7 +14,10 @@ public final class AsyncConnectExecAdvice {
 
   @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
   public static Object enter(@Advice.This Object exec, @Advice.AllArguments Object[] arguments) {
-    Object hook = Hooks.adapters.adapter("dev.warden.agent.hook.apache.v5_0.AsyncConnectExecHook", exec.getClass().getClassLoader());
+    Object hook =
+        Hooks.adapters.adapter(
+            "dev.warden.agent.hook.apache.v5_0.AsyncConnectExecHook",
+            exec.getClass().getClassLoader());
     return hook == null ? null : ((MethodHook) hook).enter(exec, arguments);
   }
 }

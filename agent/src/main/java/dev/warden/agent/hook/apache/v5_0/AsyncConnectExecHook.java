@@ -36,9 +36,10 @@ import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
 
 /**
  * One hop of HttpClient 5's async exec chain, at {@code AsyncConnectExec} (below the redirect and
- * retry handlers, before a connection is taken). A Jira hop is taken over: Warden decides it without
- * blocking the calling thread (which may be an I/O reactor thread), then sends its own copy of the
- * request down the rest of the chain, or completes the application's callback with its answer.
+ * retry handlers, before a connection is taken). A Jira hop is taken over: Warden decides it
+ * without blocking the calling thread (which may be an I/O reactor thread), then sends its own copy
+ * of the request down the rest of the chain, or completes the application's callback with its
+ * answer.
  */
 public final class AsyncConnectExecHook implements MethodHook {
 
@@ -64,16 +65,23 @@ public final class AsyncConnectExecHook implements MethodHook {
       return null;
     }
     scope.clientContext.setAttribute(ConnectExecHook.CHAIN, Boolean.TRUE);
-    Call call = new Call((AsyncExecChainHandler) exec, request, producer, scope, chain, callback, uri);
-    gateway.handle(call).whenComplete((ignored, error) -> {
-      if (error != null) {
-        call.fail(Gateway.cause(error));
-      }
-    });
+    Call call =
+        new Call((AsyncExecChainHandler) exec, request, producer, scope, chain, callback, uri);
+    gateway
+        .handle(call)
+        .whenComplete(
+            (ignored, error) -> {
+              if (error != null) {
+                call.fail(Gateway.cause(error));
+              }
+            });
     return TAKEN_OVER;
   }
 
-  /** One hop as Warden handles it; its native "response" is the application's callback having been served. */
+  /**
+   * One hop as Warden handles it; its native "response" is the application's callback having been
+   * served.
+   */
   private static final class Call implements ClientCall<Void> {
     private final AsyncExecChainHandler exec;
     private final HttpRequest original;
@@ -85,8 +93,14 @@ public final class AsyncConnectExecHook implements MethodHook {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final byte[] body;
 
-    Call(AsyncExecChainHandler exec, HttpRequest original, AsyncEntityProducer producer, AsyncExecChain.Scope scope,
-        AsyncExecChain chain, AsyncExecCallback callback, URI uri) {
+    Call(
+        AsyncExecChainHandler exec,
+        HttpRequest original,
+        AsyncEntityProducer producer,
+        AsyncExecChain.Scope scope,
+        AsyncExecChain chain,
+        AsyncExecCallback callback,
+        URI uri) {
       this.exec = exec;
       this.original = original;
       this.producer = producer;
@@ -94,8 +108,12 @@ public final class AsyncConnectExecHook implements MethodHook {
       this.chain = chain;
       this.callback = callback;
       this.body = producer == null ? null : ProducedBody.read(producer);
-      this.request = new WardenRequest(original.getMethod(), uri, ConnectExecHook.headers(original.getHeaders()),
-          producer == null ? Body.NONE : body != null ? Body.of(body) : Body.lazy(() -> null));
+      this.request =
+          new WardenRequest(
+              original.getMethod(),
+              uri,
+              ConnectExecHook.headers(original.getHeaders()),
+              producer == null ? Body.NONE : body != null ? Body.of(body) : Body.lazy(() -> null));
     }
 
     @Override
@@ -105,13 +123,29 @@ public final class AsyncConnectExecHook implements MethodHook {
 
     @Override
     public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
-      BasicHttpRequest copy = ConnectExecHook.copyOf(
-          new BasicHttpRequest(outgoing.method(), ConnectExecHook.pathAndQuery(outgoing.uri())), original, outgoing);
-      AsyncEntityProducer entity = producer == null ? null
-          : body != null ? new BasicAsyncEntityProducer(body, contentType(producer)) : producer;
+      BasicHttpRequest copy =
+          ConnectExecHook.copyOf(
+              new BasicHttpRequest(outgoing.method(), ConnectExecHook.pathAndQuery(outgoing.uri())),
+              original,
+              outgoing);
+      AsyncEntityProducer entity =
+          producer == null
+              ? null
+              : body != null ? new BasicAsyncEntityProducer(body, contentType(producer)) : producer;
       CompletableFuture<WardenResponse> response = new CompletableFuture<>();
       try (Bypass.Scope bypass = Bypass.open()) {
-        exec.execute(copy, entity, scope, chain, new Relay(response, () -> ConnectExecHook.scrub(scope.clientContext, RequestCredentials.readBack(request.headers()), copy)));
+        exec.execute(
+            copy,
+            entity,
+            scope,
+            chain,
+            new Relay(
+                response,
+                () ->
+                    ConnectExecHook.scrub(
+                        scope.clientContext,
+                        RequestCredentials.readBack(request.headers()),
+                        copy)));
       } catch (IOException | HttpException | RuntimeException e) {
         response.completeExceptionally(e);
       }
@@ -120,7 +154,9 @@ public final class AsyncConnectExecHook implements MethodHook {
 
     private static ContentType contentType(AsyncEntityProducer producer) {
       try {
-        return producer.getContentType() == null ? null : ContentType.parse(producer.getContentType());
+        return producer.getContentType() == null
+            ? null
+            : ContentType.parse(producer.getContentType());
       } catch (RuntimeException e) {
         return null;
       }
@@ -141,8 +177,11 @@ public final class AsyncConnectExecHook implements MethodHook {
         BasicHttpResponse response = new BasicHttpResponse(answer.status(), answer.reason());
         response.setHeaders(ConnectExecHook.fields(answer.headers()));
         String type = answer.headers().first("Content-Type");
-        AsyncDataConsumer consumer = callback.handleResponse(response,
-            new BasicEntityDetails(answer.body().length, type == null ? null : ContentType.parse(type)));
+        AsyncDataConsumer consumer =
+            callback.handleResponse(
+                response,
+                new BasicEntityDetails(
+                    answer.body().length, type == null ? null : ContentType.parse(type)));
         if (consumer != null) {
           consumer.updateCapacity(NO_CAPACITY);
           consumer.consume(ByteBuffer.wrap(answer.body()));
@@ -155,7 +194,9 @@ public final class AsyncConnectExecHook implements MethodHook {
       return CompletableFuture.completedFuture(null);
     }
 
-    /** Warden failed the call (an internal error, or the client's own failure before a response). */
+    /**
+     * Warden failed the call (an internal error, or the client's own failure before a response).
+     */
     void fail(Throwable error) {
       if (finished.compareAndSet(false, true)) {
         callback.failed(error instanceof Exception e ? e : new IOException(error));
@@ -173,17 +214,24 @@ public final class AsyncConnectExecHook implements MethodHook {
     }
 
     /**
-     * The callback the chain below reports to. The chain wants the body's consumer back from
-     * {@code handleResponse} at once: the response goes to Warden, which hands it on (in
-     * {@link Delivery#deliver}) or discards it, and the consumer it settles on is returned.
+     * The callback the chain below reports to. The chain wants the body's consumer back from {@code
+     * handleResponse} at once: the response goes to Warden, which hands it on (in {@link
+     * Delivery#deliver}) or discards it, and the consumer it settles on is returned.
      */
     private final class Relay implements AsyncExecCallback {
       private final CompletableFuture<WardenResponse> response;
       private volatile boolean delivered;
-      /** Warden discarded the response (a redirect it follows, a 429 it retries): what becomes of it is not the application's. */
+
+      /**
+       * Warden discarded the response (a redirect it follows, a 429 it retries): what becomes of it
+       * is not the application's.
+       */
       private volatile boolean discarded;
 
-      /** Runs once the request is sent, before the application hears of the response: see {@link ConnectExecHook#scrub}. */
+      /**
+       * Runs once the request is sent, before the application hears of the response: see {@link
+       * ConnectExecHook#scrub}.
+       */
       private final Runnable sent;
 
       Relay(CompletableFuture<WardenResponse> response, Runnable sent) {
@@ -192,11 +240,16 @@ public final class AsyncConnectExecHook implements MethodHook {
       }
 
       @Override
-      public AsyncDataConsumer handleResponse(HttpResponse received, EntityDetails details) throws HttpException, IOException {
+      public AsyncDataConsumer handleResponse(HttpResponse received, EntityDetails details)
+          throws HttpException, IOException {
         sent.run();
         Delivery delivery = new Delivery(received, details);
-        response.complete(new WardenResponse(received.getCode(), ConnectExecHook.headers(received.getHeaders()), delivery,
-            () -> delivery.consumer.complete(DISCARD)));
+        response.complete(
+            new WardenResponse(
+                received.getCode(),
+                ConnectExecHook.headers(received.getHeaders()),
+                delivery,
+                () -> delivery.consumer.complete(DISCARD)));
         AsyncDataConsumer consumer = HookSupport.decisionFor(delivery.consumer);
         discarded = consumer == DISCARD;
         delivered = !discarded;
@@ -204,7 +257,8 @@ public final class AsyncConnectExecHook implements MethodHook {
       }
 
       @Override
-      public void handleInformationResponse(HttpResponse received) throws HttpException, IOException {
+      public void handleInformationResponse(HttpResponse received)
+          throws HttpException, IOException {
         callback.handleInformationResponse(received);
       }
 
@@ -220,13 +274,18 @@ public final class AsyncConnectExecHook implements MethodHook {
         sent.run();
         // After the head arrived, a failure matters to the application only if it got this response
         // (a discarded one, a 429 Warden retries, may fail while it drains).
-        if (!response.completeExceptionally(cause) && !discarded && finished.compareAndSet(false, true)) {
+        if (!response.completeExceptionally(cause)
+            && !discarded
+            && finished.compareAndSet(false, true)) {
           callback.failed(cause);
         }
       }
     }
 
-    /** A response from the network, handed to the application's callback when Warden lets it through. */
+    /**
+     * A response from the network, handed to the application's callback when Warden lets it
+     * through.
+     */
     private final class Delivery {
       final HttpResponse received;
       final EntityDetails details;
@@ -250,21 +309,22 @@ public final class AsyncConnectExecHook implements MethodHook {
   private static final CapacityChannel NO_CAPACITY = increment -> {};
 
   /** A consumer that takes a discarded response's body and drops it. */
-  private static final AsyncDataConsumer DISCARD = new AsyncDataConsumer() {
-    @Override
-    public void updateCapacity(CapacityChannel channel) {}
+  private static final AsyncDataConsumer DISCARD =
+      new AsyncDataConsumer() {
+        @Override
+        public void updateCapacity(CapacityChannel channel) {}
 
-    @Override
-    public void consume(ByteBuffer src) {
-      src.position(src.limit());
-    }
+        @Override
+        public void consume(ByteBuffer src) {
+          src.position(src.limit());
+        }
 
-    @Override
-    public void streamEnd(java.util.List<? extends Header> trailers) {}
+        @Override
+        public void streamEnd(java.util.List<? extends Header> trailers) {}
 
-    @Override
-    public void releaseResources() {}
-  };
+        @Override
+        public void releaseResources() {}
+      };
 
   /** Reads a repeatable producer's body (as the chain would send it) without disturbing it. */
   static final class ProducedBody implements DataStreamChannel {
@@ -285,7 +345,9 @@ public final class AsyncConnectExecHook implements MethodHook {
       } finally {
         producer.releaseResources();
       }
-      return channel.ended && channel.out.size() <= Body.MAX_BYTES ? channel.out.toByteArray() : null;
+      return channel.ended && channel.out.size() <= Body.MAX_BYTES
+          ? channel.out.toByteArray()
+          : null;
     }
 
     @Override

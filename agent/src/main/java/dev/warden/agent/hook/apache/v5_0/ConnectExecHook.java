@@ -77,13 +77,18 @@ public final class ConnectExecHook implements MethodHook {
     }
   }
 
-  /** The request target Warden sends: path (at least {@code /}) and query, as they are on the wire. */
+  /**
+   * The request target Warden sends: path (at least {@code /}) and query, as they are on the wire.
+   */
   static String pathAndQuery(URI uri) {
     return (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
   }
 
-  /** Warden's copy of the application's request: its scheme, authority and version, Warden's headers. */
+  /**
+   * Warden's copy of the application's request: its scheme, authority and version, Warden's
+   * headers.
+   */
   static <T extends HttpRequest> T copyOf(T copy, HttpRequest original, WardenRequest outgoing) {
     copy.setScheme(original.getScheme());
     copy.setAuthority(original.getAuthority());
@@ -98,15 +103,28 @@ public final class ConnectExecHook implements MethodHook {
     if (relative.startsWith("http://") || relative.startsWith("https://")) {
       return URI.create(relative);
     }
-    return URI.create(host.getSchemeName().toLowerCase(Locale.ROOT) + "://" + host.getHostName() + ":" + port + relative);
+    return URI.create(
+        host.getSchemeName().toLowerCase(Locale.ROOT)
+            + "://"
+            + host.getHostName()
+            + ":"
+            + port
+            + relative);
   }
 
   /**
    * After a hop: Warden's copy, and the request the context holds (the client points it at the
-   * request it sent), show what {@link RequestCredentials#readBack} says, never Warden's credential.
+   * request it sent), show what {@link RequestCredentials#readBack} says, never Warden's
+   * credential.
    */
-  static void scrub(org.apache.hc.core5.http.protocol.HttpContext context, HeaderEdits readBack, HttpRequest copy) {
-    HttpRequest inContext = context == null ? null : org.apache.hc.core5.http.protocol.HttpCoreContext.adapt(context).getRequest();
+  static void scrub(
+      org.apache.hc.core5.http.protocol.HttpContext context,
+      HeaderEdits readBack,
+      HttpRequest copy) {
+    HttpRequest inContext =
+        context == null
+            ? null
+            : org.apache.hc.core5.http.protocol.HttpCoreContext.adapt(context).getRequest();
     for (HttpRequest request : new HttpRequest[] {copy, inContext == copy ? null : inContext}) {
       if (request != null) {
         readBack.applyTo(request::removeHeaders, request::addHeader);
@@ -124,7 +142,10 @@ public final class ConnectExecHook implements MethodHook {
 
   static Header[] fields(Headers headers) {
     List<Header> fields = new ArrayList<>();
-    headers.map().forEach((name, values) -> values.forEach(value -> fields.add(new BasicHeader(name, value))));
+    headers
+        .map()
+        .forEach(
+            (name, values) -> values.forEach(value -> fields.add(new BasicHeader(name, value))));
     return fields.toArray(new Header[0]);
   }
 
@@ -136,23 +157,36 @@ public final class ConnectExecHook implements MethodHook {
     private final ExecChain chain;
     private final WardenRequest request;
 
-    Call(ExecChainHandler exec, ClassicHttpRequest original, ExecChain.Scope scope, ExecChain chain, URI uri) {
+    Call(
+        ExecChainHandler exec,
+        ClassicHttpRequest original,
+        ExecChain.Scope scope,
+        ExecChain chain,
+        URI uri) {
       this.exec = exec;
       this.original = original;
       this.scope = scope;
       this.chain = chain;
       HttpEntity entity = original.getEntity();
-      this.request = new WardenRequest(original.getMethod(), uri, headers(original.getHeaders()),
-          entity == null ? Body.NONE : Body.lazy(() -> read(entity)));
+      this.request =
+          new WardenRequest(
+              original.getMethod(),
+              uri,
+              headers(original.getHeaders()),
+              entity == null ? Body.NONE : Body.lazy(() -> read(entity)));
     }
 
     private static byte[] read(HttpEntity entity) {
-      if (!entity.isRepeatable() || entity.getContentLength() < 0 || entity.getContentLength() > Body.MAX_BYTES) {
+      if (!entity.isRepeatable()
+          || entity.getContentLength() < 0
+          || entity.getContentLength() > Body.MAX_BYTES) {
         return null;
       }
-      // Written out as the client would send it: some entities (Spring's) cannot be read as a stream.
+      // Written out as the client would send it: some entities (Spring's) cannot be read as a
+      // stream.
       try {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) entity.getContentLength());
+        java.io.ByteArrayOutputStream out =
+            new java.io.ByteArrayOutputStream((int) entity.getContentLength());
         entity.writeTo(out);
         return out.toByteArray();
       } catch (IOException | RuntimeException e) {
@@ -167,18 +201,28 @@ public final class ConnectExecHook implements MethodHook {
 
     @Override
     public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
-      BasicClassicHttpRequest copy = copyOf(new BasicClassicHttpRequest(outgoing.method(), pathAndQuery(outgoing.uri())), original, outgoing);
+      BasicClassicHttpRequest copy =
+          copyOf(
+              new BasicClassicHttpRequest(outgoing.method(), pathAndQuery(outgoing.uri())),
+              original,
+              outgoing);
       copy.setEntity(original.getEntity());
       try (Bypass.Scope bypass = Bypass.open()) {
         ClassicHttpResponse response = exec.execute(copy, scope, chain);
         HttpEntity entity = response.getEntity();
-        return CompletableFuture.completedFuture(new WardenResponse(response.getCode(), headers(response.getHeaders()), response, () -> {
-          try {
-            EntityUtils.consume(entity);
-          } catch (IOException e) {
-            // Not reused; nothing more to do.
-          }
-        }, () -> entity == null ? new byte[0] : EntityUtils.toByteArray(entity)));
+        return CompletableFuture.completedFuture(
+            new WardenResponse(
+                response.getCode(),
+                headers(response.getHeaders()),
+                response,
+                () -> {
+                  try {
+                    EntityUtils.consume(entity);
+                  } catch (IOException e) {
+                    // Not reused; nothing more to do.
+                  }
+                },
+                () -> entity == null ? new byte[0] : EntityUtils.toByteArray(entity)));
       } catch (IOException | HttpException | RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       } finally {
@@ -187,15 +231,19 @@ public final class ConnectExecHook implements MethodHook {
     }
 
     @Override
-    public CompletableFuture<ClassicHttpResponse> toNative(WardenResponse response, WardenRequest sent) {
+    public CompletableFuture<ClassicHttpResponse> toNative(
+        WardenResponse response, WardenRequest sent) {
       return CompletableFuture.completedFuture((ClassicHttpResponse) response.nativeResponse());
     }
 
     @Override
     public CompletableFuture<ClassicHttpResponse> answer(Answer answer) {
-      BasicClassicHttpResponse response = new BasicClassicHttpResponse(answer.status(), answer.reason());
+      BasicClassicHttpResponse response =
+          new BasicClassicHttpResponse(answer.status(), answer.reason());
       response.setHeaders(fields(answer.headers()));
-      response.setEntity(new ByteArrayEntity(answer.body(), ContentType.parse(answer.headers().first("Content-Type"))));
+      response.setEntity(
+          new ByteArrayEntity(
+              answer.body(), ContentType.parse(answer.headers().first("Content-Type"))));
       return CompletableFuture.completedFuture(response);
     }
 

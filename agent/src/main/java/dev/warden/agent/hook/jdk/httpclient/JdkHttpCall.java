@@ -16,13 +16,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** One {@code send} or {@code sendAsync} of a {@code java.net.http.HttpClient}, as Warden handles it. */
+/**
+ * One {@code send} or {@code sendAsync} of a {@code java.net.http.HttpClient}, as Warden handles
+ * it.
+ */
 final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
 
   /** What the JDK's client does with {@code Redirect.NORMAL}: never from https to http. */
-  static final RedirectPolicy NORMAL = new RedirectPolicy(Set.of(301, 302, 303, 307, 308), redirectLimit(), true, false, Set.of(301, 302));
+  static final RedirectPolicy NORMAL =
+      new RedirectPolicy(
+          Set.of(301, 302, 303, 307, 308), redirectLimit(), true, false, Set.of(301, 302));
+
   /** And with {@code Redirect.ALWAYS}. */
-  static final RedirectPolicy ALWAYS = new RedirectPolicy(Set.of(301, 302, 303, 307, 308), redirectLimit(), true, true, Set.of(301, 302));
+  static final RedirectPolicy ALWAYS =
+      new RedirectPolicy(
+          Set.of(301, 302, 303, 307, 308), redirectLimit(), true, true, Set.of(301, 302));
 
   private final HttpClient client;
   private final HttpRequest original;
@@ -42,11 +50,15 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
     this.handler = handler;
     this.pushPromiseHandler = pushPromiseHandler;
     this.redirectFree = redirectFree;
-    Body body = original.bodyPublisher()
-        .filter(publisher -> publisher.contentLength() != 0)
-        .map(publisher -> Body.lazy(() -> PublisherBytes.read(publisher)))
-        .orElse(Body.NONE);
-    this.request = new WardenRequest(original.method(), original.uri(), Headers.of(original.headers().map()), body);
+    Body body =
+        original
+            .bodyPublisher()
+            .filter(publisher -> publisher.contentLength() != 0)
+            .map(publisher -> Body.lazy(() -> PublisherBytes.read(publisher)))
+            .orElse(Body.NONE);
+    this.request =
+        new WardenRequest(
+            original.method(), original.uri(), Headers.of(original.headers().map()), body);
   }
 
   private static int redirectLimit() {
@@ -61,19 +73,27 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
   @Override
   public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
     HttpRequest built = build(outgoing);
-    HttpResponse.BodyHandler<T> handled = info ->
-        discarded.test(info.statusCode(), Headers.of(info.headers().map()))
-            ? HttpResponse.BodySubscribers.replacing(null)
-            : handler.apply(info);
+    HttpResponse.BodyHandler<T> handled =
+        info ->
+            discarded.test(info.statusCode(), Headers.of(info.headers().map()))
+                ? HttpResponse.BodySubscribers.replacing(null)
+                : handler.apply(info);
     HttpClient target = redirectFree.of(client);
-    CompletableFuture<HttpResponse<T>> sent = Bypass.call(() -> pushPromiseHandler == null
-        ? target.sendAsync(built, handled)
-        : target.sendAsync(built, handled, pushPromiseHandler));
-    return sent.thenApply(response -> new WardenResponse(response.statusCode(), Headers.of(response.headers().map()), response, () -> {}));
+    CompletableFuture<HttpResponse<T>> sent =
+        Bypass.call(
+            () ->
+                pushPromiseHandler == null
+                    ? target.sendAsync(built, handled)
+                    : target.sendAsync(built, handled, pushPromiseHandler));
+    return sent.thenApply(
+        response ->
+            new WardenResponse(
+                response.statusCode(), Headers.of(response.headers().map()), response, () -> {}));
   }
 
   private HttpRequest build(WardenRequest outgoing) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(outgoing.uri()).expectContinue(original.expectContinue());
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(outgoing.uri()).expectContinue(original.expectContinue());
     original.timeout().ifPresent(builder::timeout);
     original.version().ifPresent(builder::version);
     builder.method(outgoing.method(), publisher(outgoing.body()));
@@ -102,8 +122,12 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
   @Override
   @SuppressWarnings("unchecked")
   public CompletableFuture<HttpResponse<T>> toNative(WardenResponse response, WardenRequest sent) {
-    HttpRequest view = sent.uri().equals(original.uri()) && sent.method().equals(original.method()) ? original : build(sent);
-    return CompletableFuture.completedFuture(new ShieldedHttpResponse<>((HttpResponse<T>) response.nativeResponse(), view));
+    HttpRequest view =
+        sent.uri().equals(original.uri()) && sent.method().equals(original.method())
+            ? original
+            : build(sent);
+    return CompletableFuture.completedFuture(
+        new ShieldedHttpResponse<>((HttpResponse<T>) response.nativeResponse(), view));
   }
 
   @Override

@@ -8,7 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 
-/** Hands {@code java.net.http.HttpClient} calls to a Jira site to Warden; lets every other call through untouched. */
+/**
+ * Hands {@code java.net.http.HttpClient} calls to a Jira site to Warden; lets every other call
+ * through untouched.
+ */
 public final class JdkHttpClientHook implements JavaNetHttpHook {
 
   private final Gateway gateway;
@@ -20,22 +23,31 @@ public final class JdkHttpClientHook implements JavaNetHttpHook {
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public CompletableFuture<?> sendAsync(Object client, Object request, Object bodyHandler, Object pushPromiseHandler, Object executor) {
-    if (Bypass.active() || !(request instanceof HttpRequest httpRequest) || !gateway.isSiteOrigin(httpRequest.uri())) {
+  public CompletableFuture<?> sendAsync(
+      Object client,
+      Object request,
+      Object bodyHandler,
+      Object pushPromiseHandler,
+      Object executor) {
+    if (Bypass.active()
+        || !(request instanceof HttpRequest httpRequest)
+        || !gateway.isSiteOrigin(httpRequest.uri())) {
       return null;
     }
-    JdkHttpCall call = new JdkHttpCall(
-        (HttpClient) client,
-        httpRequest,
-        (HttpResponse.BodyHandler) bodyHandler,
-        (HttpResponse.PushPromiseHandler) pushPromiseHandler,
-        redirectFree);
+    JdkHttpCall call =
+        new JdkHttpCall(
+            (HttpClient) client,
+            httpRequest,
+            (HttpResponse.BodyHandler) bodyHandler,
+            (HttpResponse.PushPromiseHandler) pushPromiseHandler,
+            redirectFree);
     CompletableFuture<?> result = gateway.handle(call);
     if (executor == null) {
       // A blocking send: its thread waits on the future itself.
       return result;
     }
-    // As the JDK does for sendAsync: dependent actions never run on Warden's or the client's internal threads.
+    // As the JDK does for sendAsync: dependent actions never run on Warden's or the client's
+    // internal threads.
     return result.whenCompleteAsync((response, error) -> {});
   }
 }

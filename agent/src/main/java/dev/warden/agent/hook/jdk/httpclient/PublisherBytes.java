@@ -9,8 +9,8 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads a request's body publisher into memory, for the few requests whose body Warden must see
- * (a create names its project there). The JDK's publishers can be subscribed to again, so the
+ * Reads a request's body publisher into memory, for the few requests whose body Warden must see (a
+ * create names its project there). The JDK's publishers can be subscribed to again, so the
  * application's request is unharmed; a body larger than a megabyte, or one that does not arrive
  * within a few seconds, is not read.
  */

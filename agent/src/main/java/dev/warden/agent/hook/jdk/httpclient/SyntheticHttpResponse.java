@@ -34,47 +34,52 @@ final class SyntheticHttpResponse<T> implements HttpResponse<T> {
   }
 
   /** Feeds the answer's body to the application's handler and completes with the response. */
-  static <T> CompletableFuture<HttpResponse<T>> of(Answer answer, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+  static <T> CompletableFuture<HttpResponse<T>> of(
+      Answer answer, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     HttpHeaders headers = HttpHeaders.of(answer.headers().map(), (name, value) -> true);
-    ResponseInfo info = new ResponseInfo() {
-      @Override
-      public int statusCode() {
-        return answer.status();
-      }
+    ResponseInfo info =
+        new ResponseInfo() {
+          @Override
+          public int statusCode() {
+            return answer.status();
+          }
 
-      @Override
-      public HttpHeaders headers() {
-        return headers;
-      }
+          @Override
+          public HttpHeaders headers() {
+            return headers;
+          }
 
-      @Override
-      public HttpClient.Version version() {
-        return HttpClient.Version.HTTP_1_1;
-      }
-    };
+          @Override
+          public HttpClient.Version version() {
+            return HttpClient.Version.HTTP_1_1;
+          }
+        };
     BodySubscriber<T> subscriber = handler.apply(info);
     byte[] bytes = answer.body();
     AtomicBoolean done = new AtomicBoolean();
-    subscriber.onSubscribe(new Flow.Subscription() {
-      @Override
-      public void request(long n) {
-        if (!done.compareAndSet(false, true)) {
-          return;
-        }
-        if (n <= 0) {
-          subscriber.onError(new IllegalArgumentException("non-positive request: " + n));
-          return;
-        }
-        subscriber.onNext(List.of(ByteBuffer.wrap(bytes)));
-        subscriber.onComplete();
-      }
+    subscriber.onSubscribe(
+        new Flow.Subscription() {
+          @Override
+          public void request(long n) {
+            if (!done.compareAndSet(false, true)) {
+              return;
+            }
+            if (n <= 0) {
+              subscriber.onError(new IllegalArgumentException("non-positive request: " + n));
+              return;
+            }
+            subscriber.onNext(List.of(ByteBuffer.wrap(bytes)));
+            subscriber.onComplete();
+          }
 
-      @Override
-      public void cancel() {
-        done.set(true);
-      }
-    });
-    return subscriber.getBody().toCompletableFuture()
+          @Override
+          public void cancel() {
+            done.set(true);
+          }
+        });
+    return subscriber
+        .getBody()
+        .toCompletableFuture()
         .thenApply(body -> new SyntheticHttpResponse<>(answer, headers, request, body));
   }
 

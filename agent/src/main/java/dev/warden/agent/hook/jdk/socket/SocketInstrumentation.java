@@ -33,11 +33,20 @@ public final class SocketInstrumentation implements HookInstrumentation {
   @Override
   public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer) {
     return transformer
-        // Socket.connect(address) calls connect(address, timeout): hooking the latter sees each connect once.
-        .advice(isDeclaredBy(named("java.net.Socket")).and(named("connect")).and(takesArguments(2))
-            .and(takesArgument(0, SocketAddress.class)), ConnectAdvice.class.getName())
-        .advice(isDeclaredBy(named("sun.nio.ch.SocketChannelImpl")).and(named("connect")).and(takesArguments(1))
-            .and(takesArgument(0, SocketAddress.class)), ConnectAdvice.class.getName());
+        // Socket.connect(address) calls connect(address, timeout): hooking the latter sees each
+        // connect once.
+        .advice(
+            isDeclaredBy(named("java.net.Socket"))
+                .and(named("connect"))
+                .and(takesArguments(2))
+                .and(takesArgument(0, SocketAddress.class)),
+            ConnectAdvice.class.getName())
+        .advice(
+            isDeclaredBy(named("sun.nio.ch.SocketChannelImpl"))
+                .and(named("connect"))
+                .and(takesArguments(1))
+                .and(takesArgument(0, SocketAddress.class)),
+            ConnectAdvice.class.getName());
   }
 
   /** Asks Warden before connecting; a refusal is the connect's own {@link ConnectException}. */

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The output stream Warden's connection gives the application: it keeps the body until the
- * request is sent, holding the application to a fixed length it declared as the JDK would.
+ * The output stream Warden's connection gives the application: it keeps the body until the request
+ * is sent, holding the application to a fixed length it declared as the JDK would.
  */
 final class BufferedBody extends OutputStream {
 
@@ -14,7 +14,9 @@ final class BufferedBody extends OutputStream {
   private final long fixedLength;
   private boolean closed;
 
-  /** @param fixedLength the length the application declared, or -1 */
+  /**
+   * @param fixedLength the length the application declared, or -1
+   */
   BufferedBody(long fixedLength) {
     this.fixedLength = fixedLength;
   }

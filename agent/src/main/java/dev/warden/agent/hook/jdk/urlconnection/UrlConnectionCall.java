@@ -26,10 +26,17 @@ import javax.net.ssl.HttpsURLConnection;
  */
 final class UrlConnectionCall implements ClientCall<UrlConnectionCall.Result> {
 
-  /** What the JDK's connection follows when {@code instanceFollowRedirects} is on: the same protocol only. */
-  static final RedirectPolicy FOLLOW = new RedirectPolicy(
-      Set.of(300, 301, 302, 303, 307), Math.max(1, Integer.getInteger("http.maxRedirects", 20)), false, false,
-      Boolean.getBoolean("http.strictPostRedirect") ? Set.of() : Set.of(300, 301, 302, 303));
+  /**
+   * What the JDK's connection follows when {@code instanceFollowRedirects} is on: the same protocol
+   * only.
+   */
+  static final RedirectPolicy FOLLOW =
+      new RedirectPolicy(
+          Set.of(300, 301, 302, 303, 307),
+          Math.max(1, Integer.getInteger("http.maxRedirects", 20)),
+          false,
+          false,
+          Boolean.getBoolean("http.strictPostRedirect") ? Set.of() : Set.of(300, 301, 302, 303));
 
   /** What the application ends up reading. */
   sealed interface Result permits Result.Real, Result.Synthetic {
@@ -56,7 +63,8 @@ final class UrlConnectionCall implements ClientCall<UrlConnectionCall.Result> {
   }
 
   private static byte[] bytes(HttpURLConnection connection, int status) throws IOException {
-    java.io.InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+    java.io.InputStream in =
+        status >= 400 ? connection.getErrorStream() : connection.getInputStream();
     if (in == null) {
       return new byte[0];
     }
@@ -72,8 +80,13 @@ final class UrlConnectionCall implements ClientCall<UrlConnectionCall.Result> {
       configure(connection, outgoing);
       int status = connection.getResponseCode();
       Headers headers = Headers.of(connection.getHeaderFields());
-      return CompletableFuture.completedFuture(new WardenResponse(status, headers, connection, () -> drain(connection, status),
-          () -> bytes(connection, status)));
+      return CompletableFuture.completedFuture(
+          new WardenResponse(
+              status,
+              headers,
+              connection,
+              () -> drain(connection, status),
+              () -> bytes(connection, status)));
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -87,9 +100,12 @@ final class UrlConnectionCall implements ClientCall<UrlConnectionCall.Result> {
       return first;
     }
     Proxy proxy = owner.proxy();
-    return (HttpURLConnection) Bypass.io(() -> proxy == null
-        ? outgoing.uri().toURL().openConnection()
-        : outgoing.uri().toURL().openConnection(proxy));
+    return (HttpURLConnection)
+        Bypass.io(
+            () ->
+                proxy == null
+                    ? outgoing.uri().toURL().openConnection()
+                    : outgoing.uri().toURL().openConnection(proxy));
   }
 
   private void configure(HttpURLConnection connection, WardenRequest outgoing) throws IOException {
@@ -136,7 +152,8 @@ final class UrlConnectionCall implements ClientCall<UrlConnectionCall.Result> {
 
   /** Reads away a response the application will not see, so its connection can be reused. */
   private static void drain(HttpURLConnection connection, int status) {
-    try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+    try (InputStream in =
+        status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
       if (in != null) {
         in.transferTo(OutputStream.nullOutputStream());
       }
@@ -147,7 +164,8 @@ final class UrlConnectionCall implements ClientCall<UrlConnectionCall.Result> {
 
   @Override
   public CompletableFuture<Result> toNative(WardenResponse response, WardenRequest sent) {
-    return CompletableFuture.completedFuture(new Result.Real((HttpURLConnection) response.nativeResponse()));
+    return CompletableFuture.completedFuture(
+        new Result.Real((HttpURLConnection) response.nativeResponse()));
   }
 
   @Override

@@ -9,7 +9,10 @@ import java.net.URL;
 import java.net.URLConnection;
 import javax.net.ssl.HttpsURLConnection;
 
-/** Puts Warden's connection in front of the JDK's for URLs of a Jira site; leaves every other connection alone. */
+/**
+ * Puts Warden's connection in front of the JDK's for URLs of a Jira site; leaves every other
+ * connection alone.
+ */
 public final class UrlConnectionHookImpl implements UrlConnectionHook {
 
   private final Gateway gateway;

@@ -13,9 +13,9 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
- * {@code HttpURLConnection} and {@code HttpsURLConnection}: the JDK's {@code http} and
- * {@code https} URL handlers open every such connection, which is where the hook sits. For a Jira
- * site the application gets Warden's connection, in front of the JDK's.
+ * {@code HttpURLConnection} and {@code HttpsURLConnection}: the JDK's {@code http} and {@code
+ * https} URL handlers open every such connection, which is where the hook sits. For a Jira site the
+ * application gets Warden's connection, in front of the JDK's.
  */
 public final class UrlConnectionInstrumentation implements HookInstrumentation {
 
@@ -31,7 +31,8 @@ public final class UrlConnectionInstrumentation implements HookInstrumentation {
 
   @Override
   public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer) {
-    return transformer.advice(named("openConnection").and(takesArguments(2)), OpenConnectionAdvice.class.getName());
+    return transformer.advice(
+        named("openConnection").and(takesArguments(2)), OpenConnectionAdvice.class.getName());
   }
 
   /** Offers each opened connection to Warden, which may put its own in front. */

@@ -31,18 +31,17 @@ import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The connection an application gets for a Jira site's URL. It takes the request as the
- * application builds it (method, properties, a body written to its output stream) and hands it to
- * Warden when the application first asks for the response; from then on it reads the response
- * Warden obtained, or Warden's own answer, exactly as the JDK's connection would present it: a 403
- * has its status and fields, {@code getErrorStream()} has the body, and {@code getInputStream()}
- * throws as for any error status.
+ * The connection an application gets for a Jira site's URL. It takes the request as the application
+ * builds it (method, properties, a body written to its output stream) and hands it to Warden when
+ * the application first asks for the response; from then on it reads the response Warden obtained,
+ * or Warden's own answer, exactly as the JDK's connection would present it: a 403 has its status
+ * and fields, {@code getErrorStream()} has the body, and {@code getInputStream()} throws as for any
+ * error status.
  *
  * <p>Unlike the JDK's, {@code connect()} opens nothing: the request is decided, then sent, when the
  * response is first read, and a streamed body is buffered so that it can be classified.
  */
 final class WardenHttpURLConnection extends HttpURLConnection {
-
 
   private final HttpURLConnection first;
   private final Proxy proxy;
@@ -152,11 +151,12 @@ final class WardenHttpURLConnection extends HttpURLConnection {
       throw new IllegalStateException("Already connected");
     }
     Map<String, List<String>> copy = new LinkedHashMap<>();
-    properties.forEach((k, v) -> {
-      if (!isHidden(k)) {
-        copy.put(k, List.copyOf(v));
-      }
-    });
+    properties.forEach(
+        (k, v) -> {
+          if (!isHidden(k)) {
+            copy.put(k, List.copyOf(v));
+          }
+        });
     return Collections.unmodifiableMap(copy);
   }
 
@@ -173,14 +173,17 @@ final class WardenHttpURLConnection extends HttpURLConnection {
       throw new ProtocolException("Cannot write output after reading input.");
     }
     if (!doOutput) {
-      throw new ProtocolException("cannot write to a URLConnection if doOutput=false - call setDoOutput(true)");
+      throw new ProtocolException(
+          "cannot write to a URLConnection if doOutput=false - call setDoOutput(true)");
     }
     if (method.equals("GET")) {
       method = "POST";
     }
     connected = true;
     if (output == null) {
-      output = new BufferedBody(fixedContentLengthLong >= 0 ? fixedContentLengthLong : fixedContentLength);
+      output =
+          new BufferedBody(
+              fixedContentLengthLong >= 0 ? fixedContentLengthLong : fixedContentLength);
     }
     return output;
   }
@@ -219,9 +222,17 @@ final class WardenHttpURLConnection extends HttpURLConnection {
       return url.toURI();
     } catch (URISyntaxException e) {
       try {
-        return new URI(url.getProtocol(), url.getUserInfo(), url.getHost(), url.getPort(), url.getPath(), url.getQuery(), url.getRef());
+        return new URI(
+            url.getProtocol(),
+            url.getUserInfo(),
+            url.getHost(),
+            url.getPort(),
+            url.getPath(),
+            url.getQuery(),
+            url.getRef());
       } catch (URISyntaxException again) {
-        throw new IOException("invalid URL: " + url.getProtocol() + "://" + url.getHost() + url.getPath(), again);
+        throw new IOException(
+            "invalid URL: " + url.getProtocol() + "://" + url.getHost() + url.getPath(), again);
       }
     }
   }
@@ -240,19 +251,24 @@ final class WardenHttpURLConnection extends HttpURLConnection {
   @Override
   public int getResponseCode() throws IOException {
     UrlConnectionCall.Result r = exchange();
-    return r instanceof UrlConnectionCall.Result.Synthetic s ? s.answer().status() : network().getResponseCode();
+    return r instanceof UrlConnectionCall.Result.Synthetic s
+        ? s.answer().status()
+        : network().getResponseCode();
   }
 
   @Override
   public String getResponseMessage() throws IOException {
     UrlConnectionCall.Result r = exchange();
-    return r instanceof UrlConnectionCall.Result.Synthetic s ? s.answer().reason() : network().getResponseMessage();
+    return r instanceof UrlConnectionCall.Result.Synthetic s
+        ? s.answer().reason()
+        : network().getResponseMessage();
   }
 
   @Override
   public InputStream getInputStream() throws IOException {
     if (!doInput) {
-      throw new ProtocolException("Cannot read from URLConnection if doInput=false (call setDoInput(true))");
+      throw new ProtocolException(
+          "Cannot read from URLConnection if doInput=false (call setDoInput(true))");
     }
     UrlConnectionCall.Result r = exchange();
     if (!(r instanceof UrlConnectionCall.Result.Synthetic s)) {
@@ -327,7 +343,10 @@ final class WardenHttpURLConnection extends HttpURLConnection {
   private static List<String[]> fieldList(Answer answer) {
     List<String[]> fields = new ArrayList<>();
     fields.add(new String[] {null, statusLine(answer)});
-    answer.headers().map().forEach((name, values) -> values.forEach(v -> fields.add(new String[] {name, v})));
+    answer
+        .headers()
+        .map()
+        .forEach((name, values) -> values.forEach(v -> fields.add(new String[] {name, v})));
     return fields;
   }
 
@@ -358,7 +377,12 @@ final class WardenHttpURLConnection extends HttpURLConnection {
   /** Without the query, which may hold credentials. */
   @Override
   public String toString() {
-    return getClass().getName() + ":" + url.getProtocol() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "")
+    return getClass().getName()
+        + ":"
+        + url.getProtocol()
+        + "://"
+        + url.getHost()
+        + (url.getPort() >= 0 ? ":" + url.getPort() : "")
         + url.getPath();
   }
 }

@@ -6,11 +6,11 @@ import org.eclipse.jetty.client.transport.HttpResponse;
 
 /**
  * The response the application's listeners are given: Jira's (status, header fields, trailers,
- * copied from the response to Warden's copy) or Warden's answer, as a response to the
- * application's own request. So {@code getRequest()} is the request the application holds, never
- * Warden's copy with the site's credential. {@code abort} reaches Warden's copy through the
- * application's request ({@link AbortHook}); 12.1's {@code fail}, which would look for an exchange
- * of the application's request, is sent there too.
+ * copied from the response to Warden's copy) or Warden's answer, as a response to the application's
+ * own request. So {@code getRequest()} is the request the application holds, never Warden's copy
+ * with the site's credential. {@code abort} reaches Warden's copy through the application's request
+ * ({@link AbortHook}); 12.1's {@code fail}, which would look for an exchange of the application's
+ * request, is sent there too.
  */
 final class AppResponse extends HttpResponse {
 

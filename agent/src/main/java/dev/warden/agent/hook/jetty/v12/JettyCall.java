@@ -49,16 +49,19 @@ import org.eclipse.jetty.io.Content;
  * application holds never carries the site's credential, and Jetty's own redirect handling is off
  * on it ({@link #redirects()} has Warden follow redirects the way Jetty would, each hop decided
  * anew). The response to a copy reaches the application's listeners through a {@link Relay}; a
- * Warden answer is notified to them as Jetty notifies a response a protocol handler buffered.
- * Its native "response" is the application's listeners having been served.
+ * Warden answer is notified to them as Jetty notifies a response a protocol handler buffered. Its
+ * native "response" is the application's listeners having been served.
  */
 final class JettyCall implements ClientCall<Void> {
 
   /** The statuses Jetty's {@code HttpRedirector} follows. */
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
-  /** The application's requests Warden has taken over and not yet finished, for {@link AbortHook}. */
-  private static final Map<Object, JettyCall> TAKEN = Collections.synchronizedMap(new WeakHashMap<>());
+  /**
+   * The application's requests Warden has taken over and not yet finished, for {@link AbortHook}.
+   */
+  private static final Map<Object, JettyCall> TAKEN =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private final HttpClient client;
   private final HttpRequest original;
@@ -72,20 +75,37 @@ final class JettyCall implements ClientCall<Void> {
   private volatile Throwable aborted;
 
   /**
-   * @param streamed the application's streamed body as Warden read it (see {@link StreamedContent}),
-   *     or {@code null} when the body, if any, can be read again at will
+   * @param streamed the application's streamed body as Warden read it (see {@link
+   *     StreamedContent}), or {@code null} when the body, if any, can be read again at will
    */
-  JettyCall(HttpClient client, HttpRequest original, Response.CompleteListener listener, URI uri, StreamedContent streamed) {
+  JettyCall(
+      HttpClient client,
+      HttpRequest original,
+      Response.CompleteListener listener,
+      URI uri,
+      StreamedContent streamed) {
     this.client = client;
     this.original = original;
     this.content = streamed != null ? streamed : original.getBody();
     Request.Content body = content;
     byte[] streamedBytes = streamed == null ? null : streamed.bytes();
-    this.request = new WardenRequest(original.getMethod(), uri, headers(original),
-        body == null ? Body.NONE : streamedBytes != null ? Body.of(streamedBytes) : Body.lazy(() -> streamed == null ? read(body) : null));
+    this.request =
+        new WardenRequest(
+            original.getMethod(),
+            uri,
+            headers(original),
+            body == null
+                ? Body.NONE
+                : streamedBytes != null
+                    ? Body.of(streamedBytes)
+                    : Body.lazy(() -> streamed == null ? read(body) : null));
     this.redirects = redirectPolicy(client, original);
-    this.deadline = original.getTimeout() > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(original.getTimeout()) : 0;
-    // What HttpRequest.sendAsync does with the listener: from here on, the request's listeners are the ones to notify.
+    this.deadline =
+        original.getTimeout() > 0
+            ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(original.getTimeout())
+            : 0;
+    // What HttpRequest.sendAsync does with the listener: from here on, the request's listeners are
+    // the ones to notify.
     if (listener != null) {
       original.getResponseListeners().addCompleteListener(listener, true);
     }
@@ -97,7 +117,10 @@ final class JettyCall implements ClientCall<Void> {
     return TAKEN.get(request);
   }
 
-  /** The request's header fields, with its cookies (which Jetty would write as a {@code Cookie} field) among them. */
+  /**
+   * The request's header fields, with its cookies (which Jetty would write as a {@code Cookie}
+   * field) among them.
+   */
   private static Headers headers(HttpRequest original) {
     Map<String, List<String>> map = new LinkedHashMap<>();
     for (HttpField field : original.getHeaders()) {
@@ -107,9 +130,15 @@ final class JettyCall implements ClientCall<Void> {
     if (cookies != null && !cookies.isEmpty()) {
       StringBuilder pairs = new StringBuilder();
       for (HttpCookie cookie : cookies) {
-        pairs.append(pairs.length() == 0 ? "" : "; ").append(cookie.getName()).append('=').append(cookie.getValue());
+        pairs
+            .append(pairs.length() == 0 ? "" : "; ")
+            .append(cookie.getName())
+            .append('=')
+            .append(cookie.getValue());
       }
-      map.computeIfAbsent(org.eclipse.jetty.http.HttpHeader.COOKIE.asString(), k -> new ArrayList<>(1)).add(pairs.toString());
+      map.computeIfAbsent(
+              org.eclipse.jetty.http.HttpHeader.COOKIE.asString(), k -> new ArrayList<>(1))
+          .add(pairs.toString());
     }
     return Headers.of(map);
   }
@@ -123,15 +152,16 @@ final class JettyCall implements ClientCall<Void> {
   }
 
   /**
-   * The body's bytes, when it can be read again ({@code rewind()}, as Jetty's redirector asks of it:
-   * {@code StringRequestContent}, {@code BytesRequestContent}, a file...) and is in memory, up to
-   * 1 MiB; it is rewound afterwards, so it could still be sent as it is.
+   * The body's bytes, when it can be read again ({@code rewind()}, as Jetty's redirector asks of
+   * it: {@code StringRequestContent}, {@code BytesRequestContent}, a file...) and is in memory, up
+   * to 1 MiB; it is rewound afterwards, so it could still be sent as it is.
    */
   static byte[] read(Request.Content body) {
     if (body.getLength() > Body.MAX_BYTES || !body.rewind()) {
       return null;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(body.getLength() > 0 ? (int) body.getLength() : 256);
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(body.getLength() > 0 ? (int) body.getLength() : 256);
     try {
       while (true) {
         Content.Chunk chunk = body.read();
@@ -161,13 +191,17 @@ final class JettyCall implements ClientCall<Void> {
     }
   }
 
-  /** How Jetty's {@code HttpRedirector} follows: 301/302 turn a POST into a GET, 303 everything but HEAD, to any scheme. */
+  /**
+   * How Jetty's {@code HttpRedirector} follows: 301/302 turn a POST into a GET, 303 everything but
+   * HEAD, to any scheme.
+   */
   private static RedirectPolicy redirectPolicy(HttpClient client, HttpRequest original) {
     int max = client.getMaxRedirects();
     if (!original.isFollowRedirects() || max == 0) {
       return RedirectPolicy.NONE;
     }
-    return new RedirectPolicy(REDIRECTS, max < 0 ? Integer.MAX_VALUE : max, true, true, Set.of(301, 302));
+    return new RedirectPolicy(
+        REDIRECTS, max < 0 ? Integer.MAX_VALUE : max, true, true, Set.of(301, 302));
   }
 
   @Override
@@ -189,7 +223,8 @@ final class JettyCall implements ClientCall<Void> {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         // As Jetty's redirector fails a redirect past the request's total timeout.
-        response.completeExceptionally(new TimeoutException("Total timeout " + original.getTimeout() + " ms elapsed"));
+        response.completeExceptionally(
+            new TimeoutException("Total timeout " + original.getTimeout() + " ms elapsed"));
         return response;
       }
       timeout = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
@@ -203,7 +238,8 @@ final class JettyCall implements ClientCall<Void> {
     }
     current = copy;
     try (Bypass.Scope bypass = Bypass.open()) {
-      // Straight to the destination, as HttpRequest.send does, past 12.1's redirect cache: Warden follows redirects itself.
+      // Straight to the destination, as HttpRequest.send does, past 12.1's redirect cache: Warden
+      // follows redirects itself.
       client.resolveDestination(copy).send(copy, new Relay(this, copy, response));
     } catch (RuntimeException e) {
       response.completeExceptionally(e);
@@ -222,14 +258,19 @@ final class JettyCall implements ClientCall<Void> {
       copy.version(original.getVersion());
     }
     boolean sameOrigin = sameOrigin(outgoing.uri(), request.uri());
-    copy.headers(fields -> {
-      fields.clear();
-      outgoing.headers().map().forEach((name, values) -> {
-        if (sameOrigin || !"Host".equalsIgnoreCase(name)) {
-          values.forEach(value -> fields.add(name, value));
-        }
-      });
-    });
+    copy.headers(
+        fields -> {
+          fields.clear();
+          outgoing
+              .headers()
+              .map()
+              .forEach(
+                  (name, values) -> {
+                    if (sameOrigin || !"Host".equalsIgnoreCase(name)) {
+                      values.forEach(value -> fields.add(name, value));
+                    }
+                  });
+        });
     copy.body(body(outgoing.body(), hop));
     copy.timeout(timeout, TimeUnit.MILLISECONDS);
     copy.idleTimeout(original.getIdleTimeout(), TimeUnit.MILLISECONDS);
@@ -243,7 +284,8 @@ final class JettyCall implements ClientCall<Void> {
     }
     original.getAttributes().forEach(copy::attribute);
     if (hop == 0) {
-      // The application's request listeners hear of the first hop as of their own request (Jetty's redirect copies have none).
+      // The application's request listeners hear of the first hop as of their own request (Jetty's
+      // redirect copies have none).
       copy.onRequestQueued(r -> original.notifyQueued())
           .onRequestBegin(r -> original.notifyBegin())
           .onRequestHeaders(r -> original.notifyHeaders())
@@ -274,8 +316,10 @@ final class JettyCall implements ClientCall<Void> {
   }
 
   private static boolean sameOrigin(URI a, URI b) {
-    return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-        && HttpClient.normalizePort(a.getScheme(), a.getPort()) == HttpClient.normalizePort(b.getScheme(), b.getPort());
+    return a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getHost().equalsIgnoreCase(b.getHost())
+        && HttpClient.normalizePort(a.getScheme(), a.getPort())
+            == HttpClient.normalizePort(b.getScheme(), b.getPort());
   }
 
   @Override
@@ -296,15 +340,23 @@ final class JettyCall implements ClientCall<Void> {
     }
     TAKEN.remove(original);
     // On the client's threads, as Jetty notifies a response.
-    dispatch(() -> {
-      AppResponse view = new AppResponse(original, this);
-      view.version(HttpVersion.HTTP_1_1).status(answer.status()).reason(answer.reason());
-      answer.headers().map().forEach((name, values) -> values.forEach(value -> view.addHeader(new HttpField(name, value))));
-      String type = answer.headers().first("Content-Type");
-      ContentResponse buffered = ContentResponse.from(view, answer.body(), mediaType(type), encoding(type));
-      // Begin, each header, headers, the content, success, complete: as a protocol handler forwards a response.
-      original.getResponseListeners().emitSuccessComplete(new Result(original, buffered));
-    });
+    dispatch(
+        () -> {
+          AppResponse view = new AppResponse(original, this);
+          view.version(HttpVersion.HTTP_1_1).status(answer.status()).reason(answer.reason());
+          answer
+              .headers()
+              .map()
+              .forEach(
+                  (name, values) ->
+                      values.forEach(value -> view.addHeader(new HttpField(name, value))));
+          String type = answer.headers().first("Content-Type");
+          ContentResponse buffered =
+              ContentResponse.from(view, answer.body(), mediaType(type), encoding(type));
+          // Begin, each header, headers, the content, success, complete: as a protocol handler
+          // forwards a response.
+          original.getResponseListeners().emitSuccessComplete(new Result(original, buffered));
+        });
     return CompletableFuture.completedFuture(null);
   }
 
@@ -342,7 +394,10 @@ final class JettyCall implements ClientCall<Void> {
     return null;
   }
 
-  /** Warden failed the call: the client's own failure before a response, an abort, or an internal error. */
+  /**
+   * Warden failed the call: the client's own failure before a response, an abort, or an internal
+   * error.
+   */
   void fail(Throwable error) {
     if (!finished.compareAndSet(false, true)) {
       return;
@@ -362,7 +417,9 @@ final class JettyCall implements ClientCall<Void> {
     }
   }
 
-  /** The application aborted its request: so is Warden's copy in flight, and no copy is sent after. */
+  /**
+   * The application aborted its request: so is Warden's copy in flight, and no copy is sent after.
+   */
   CompletableFuture<Boolean> abort(Throwable cause) {
     if (aborted == null) {
       aborted = cause;

@@ -11,14 +11,14 @@ import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
- * Jetty HttpClient 12.0 and 12.1. Every way of sending a request ({@code send()},
- * {@code send(listener)}, {@code CompletableResponseListener}) goes through
- * {@code HttpRequest.send(Response.CompleteListener)}: there a request to a site's origin is taken
- * over (see {@link SendHook}). Two smaller hooks go with it: {@code HttpRequest.abort/fail}, so that
- * the application aborting its request aborts Warden's copy of it, and
- * {@code HttpConnection.normalizeRequest}, where Jetty adds the credentials of its own
- * authentication and cookie stores just before a request is written, so that Warden's copy leaves
- * with Warden's credential only.
+ * Jetty HttpClient 12.0 and 12.1. Every way of sending a request ({@code send()}, {@code
+ * send(listener)}, {@code CompletableResponseListener}) goes through {@code
+ * HttpRequest.send(Response.CompleteListener)}: there a request to a site's origin is taken over
+ * (see {@link SendHook}). Two smaller hooks go with it: {@code HttpRequest.abort/fail}, so that the
+ * application aborting its request aborts Warden's copy of it, and {@code
+ * HttpConnection.normalizeRequest}, where Jetty adds the credentials of its own authentication and
+ * cookie stores just before a request is written, so that Warden's copy leaves with Warden's
+ * credential only.
  */
 public final class JettyInstrumentation implements HookInstrumentation {
 
@@ -39,13 +39,22 @@ public final class JettyInstrumentation implements HookInstrumentation {
   @Override
   public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer) {
     return transformer
-        .advice(isDeclaredBy(named(HTTP_REQUEST)).and(named("send")).and(takesArguments(1))
-            .and(takesArgument(0, named("org.eclipse.jetty.client.Response$CompleteListener"))),
+        .advice(
+            isDeclaredBy(named(HTTP_REQUEST))
+                .and(named("send"))
+                .and(takesArguments(1))
+                .and(takesArgument(0, named("org.eclipse.jetty.client.Response$CompleteListener"))),
             PACKAGE + "JettyAdvice$Send")
-        .advice(isDeclaredBy(named(HTTP_REQUEST)).and(namedOneOf("abort", "fail")).and(takesArguments(1))
-            .and(takesArgument(0, named("java.lang.Throwable"))),
+        .advice(
+            isDeclaredBy(named(HTTP_REQUEST))
+                .and(namedOneOf("abort", "fail"))
+                .and(takesArguments(1))
+                .and(takesArgument(0, named("java.lang.Throwable"))),
             PACKAGE + "JettyAdvice$Abort")
-        .advice(isDeclaredBy(named(HTTP_CONNECTION)).and(named("normalizeRequest")).and(takesArguments(1)),
+        .advice(
+            isDeclaredBy(named(HTTP_CONNECTION))
+                .and(named("normalizeRequest"))
+                .and(takesArguments(1)),
             PACKAGE + "JettyAdvice$Normalize");
   }
 

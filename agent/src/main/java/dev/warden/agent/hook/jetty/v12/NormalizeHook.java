@@ -10,8 +10,8 @@ import org.eclipse.jetty.client.transport.HttpRequest;
  * Runs after Jetty normalized a request, just before writing it. For a copy Warden sends with a
  * credential (its conversation carries {@link WardenSent}), Jetty may have added the application's
  * own: a preemptive {@code Authorization} from the client's {@code AuthenticationStore} (the usual
- * way to authenticate with Jetty), and cookies from the client's cookie store, Jira's session
- * among them. The request's credential fields are set back to what Warden decided ({@link
+ * way to authenticate with Jetty), and cookies from the client's cookie store, Jira's session among
+ * them. The request's credential fields are set back to what Warden decided ({@link
  * RequestCredentials#reassert}). Every other request passes untouched.
  */
 public final class NormalizeHook implements MethodHook {

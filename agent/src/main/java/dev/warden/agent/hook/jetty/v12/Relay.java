@@ -17,13 +17,13 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The only listener of one copy Warden sends. At the response's header fields it hands the
- * response to Warden, which either delivers it (the application's listeners are then notified of
- * every event, with an {@link AppResponse} for the application's own request, as if Jetty were
- * notifying them) or discards it (a redirect Warden follows: its content is read and dropped).
- * Events that come before Warden said which are held, and every notification runs in order, one
- * at a time, on whichever thread brought it; no lock is held while the application's listeners
- * run. A failure before the header fields is the send's failure, which Warden hands on.
+ * The only listener of one copy Warden sends. At the response's header fields it hands the response
+ * to Warden, which either delivers it (the application's listeners are then notified of every
+ * event, with an {@link AppResponse} for the application's own request, as if Jetty were notifying
+ * them) or discards it (a redirect Warden follows: its content is read and dropped). Events that
+ * come before Warden said which are held, and every notification runs in order, one at a time, on
+ * whichever thread brought it; no lock is held while the application's listeners run. A failure
+ * before the header fields is the send's failure, which Warden hands on.
  */
 final class Relay implements Response.Listener {
 
@@ -57,40 +57,46 @@ final class Relay implements Response.Listener {
   @Override
   public void onHeaders(Response received) {
     network = received;
-    response.complete(new WardenResponse(received.getStatus(), JettyCall.headers(received.getHeaders()), this, this::discard));
+    response.complete(
+        new WardenResponse(
+            received.getStatus(), JettyCall.headers(received.getHeaders()), this, this::discard));
   }
 
   @Override
   public void onContentSource(Response received, Content.Source source) {
-    event(deliver -> {
-      if (deliver) {
-        listeners().notifyContentSource(view, source);
-      } else {
-        Content.Source.consumeAll(source, Callback.NOOP);
-      }
-    });
+    event(
+        deliver -> {
+          if (deliver) {
+            listeners().notifyContentSource(view, source);
+          } else {
+            Content.Source.consumeAll(source, Callback.NOOP);
+          }
+        });
   }
 
   @Override
   public void onSuccess(Response received) {
-    event(deliver -> {
-      if (deliver) {
-        AppResponse app = view;
-        for (HttpField trailer : received.getTrailers() == null ? List.<HttpField>of() : received.getTrailers()) {
-          app.trailer(trailer);
-        }
-        listeners().notifySuccess(app);
-      }
-    });
+    event(
+        deliver -> {
+          if (deliver) {
+            AppResponse app = view;
+            for (HttpField trailer :
+                received.getTrailers() == null ? List.<HttpField>of() : received.getTrailers()) {
+              app.trailer(trailer);
+            }
+            listeners().notifySuccess(app);
+          }
+        });
   }
 
   @Override
   public void onFailure(Response received, Throwable failure) {
-    event(deliver -> {
-      if (deliver) {
-        listeners().notifyFailure(view, failure);
-      }
-    });
+    event(
+        deliver -> {
+          if (deliver) {
+            listeners().notifyFailure(view, failure);
+          }
+        });
   }
 
   @Override
@@ -98,34 +104,46 @@ final class Relay implements Response.Listener {
     if (!response.isDone()) {
       // No response: the client's own failure (refused, timed out, aborted), for Warden to hand on.
       Throwable failure = result.getFailure();
-      response.completeExceptionally(failure != null ? failure : new IOException("no response to " + copy.getMethod()));
+      response.completeExceptionally(
+          failure != null ? failure : new IOException("no response to " + copy.getMethod()));
       return;
     }
-    event(deliver -> {
-      if (deliver) {
-        call.complete(new Result(call.original(), result.getRequestFailure(), view, result.getResponseFailure()));
-      }
-    });
+    event(
+        deliver -> {
+          if (deliver) {
+            call.complete(
+                new Result(
+                    call.original(),
+                    result.getRequestFailure(),
+                    view,
+                    result.getResponseFailure()));
+          }
+        });
   }
 
   /** Warden hands the response to the application. */
   void deliver() {
-    decide(true, () -> {
-      Response received = network;
-      HttpRequest original = call.original();
-      AppResponse app = new AppResponse(original, call);
-      app.version(received.getVersion()).status(received.getStatus()).reason(received.getReason());
-      view = app;
-      ResponseListeners listeners = listeners();
-      listeners.notifyBegin(app);
-      for (HttpField field : received.getHeaders()) {
-        // As Jetty's receiver: a header listener returning false keeps the field from the response.
-        if (listeners.notifyHeader(app, field)) {
-          app.addHeader(field);
-        }
-      }
-      listeners.notifyHeaders(app);
-    });
+    decide(
+        true,
+        () -> {
+          Response received = network;
+          HttpRequest original = call.original();
+          AppResponse app = new AppResponse(original, call);
+          app.version(received.getVersion())
+              .status(received.getStatus())
+              .reason(received.getReason());
+          view = app;
+          ResponseListeners listeners = listeners();
+          listeners.notifyBegin(app);
+          for (HttpField field : received.getHeaders()) {
+            // As Jetty's receiver: a header listener returning false keeps the field from the
+            // response.
+            if (listeners.notifyHeader(app, field)) {
+              app.addHeader(field);
+            }
+          }
+          listeners.notifyHeaders(app);
+        });
   }
 
   /** Warden will not hand the response on (it follows the redirect). */

@@ -21,11 +21,10 @@ import org.eclipse.jetty.client.transport.HttpRequest;
  * listeners, as if its request had been sent; or it notifies them of its own answer, as Jetty
  * notifies a response it has buffered (see {@link JettyCall}).
  *
- * <p>Left alone: requests of Warden's own conversations (Jetty's authentication retry of
- * Warden's copy), and follow-ups Jetty makes of another request, such as a redirect of a call
- * that was not for a site (as with OkHttp's hook, only the calls the application makes are
- * Warden's), and subclasses of {@code HttpRequest} (a WebSocket upgrade), which a plain copy would
- * break.
+ * <p>Left alone: requests of Warden's own conversations (Jetty's authentication retry of Warden's
+ * copy), and follow-ups Jetty makes of another request, such as a redirect of a call that was not
+ * for a site (as with OkHttp's hook, only the calls the application makes are Warden's), and
+ * subclasses of {@code HttpRequest} (a WebSocket upgrade), which a plain copy would break.
  */
 public final class SendHook implements MethodHook {
 
@@ -42,11 +41,14 @@ public final class SendHook implements MethodHook {
       return null;
     }
     HttpConversation conversation = request.getConversation();
-    if (conversation.getAttribute(WardenSent.KEY) != null || !conversation.getExchanges().isEmpty()) {
+    if (conversation.getAttribute(WardenSent.KEY) != null
+        || !conversation.getExchanges().isEmpty()) {
       return null;
     }
     URI uri = request.getURI();
-    if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+    if (uri == null
+        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        || uri.getHost() == null) {
       return null;
     }
     HttpClient client = (HttpClient) arguments[0];
@@ -56,24 +58,30 @@ public final class SendHook implements MethodHook {
       handle(gateway, new JettyCall(client, request, listener, uri, null), null);
       return TAKEN_OVER;
     }
-    // A body written as it is sent: read it (as it comes, the caller found now, on the caller's thread) before deciding.
+    // A body written as it is sent: read it (as it comes, the caller found now, on the caller's
+    // thread) before deciding.
     Callsite issued = gateway.capture();
-    StreamedContent.collect(body, Body.MAX_BYTES).whenComplete((streamed, error) -> {
-      JettyCall call = new JettyCall(client, request, listener, uri, streamed);
-      if (error != null) {
-        call.fail(error);
-      } else {
-        handle(gateway, call, issued);
-      }
-    });
+    StreamedContent.collect(body, Body.MAX_BYTES)
+        .whenComplete(
+            (streamed, error) -> {
+              JettyCall call = new JettyCall(client, request, listener, uri, streamed);
+              if (error != null) {
+                call.fail(error);
+              } else {
+                handle(gateway, call, issued);
+              }
+            });
     return TAKEN_OVER;
   }
 
   private static void handle(Gateway gateway, JettyCall call, Callsite issued) {
-    gateway.handle(call, issued).whenComplete((ignored, error) -> {
-      if (error != null) {
-        call.fail(Gateway.cause(error));
-      }
-    });
+    gateway
+        .handle(call, issued)
+        .whenComplete(
+            (ignored, error) -> {
+              if (error != null) {
+                call.fail(Gateway.cause(error));
+              }
+            });
   }
 }

@@ -8,11 +8,12 @@ import org.eclipse.jetty.io.Content;
 
 /**
  * A request body the application writes as it is sent (an {@code OutputStreamRequestContent} or
- * {@code AsyncRequestContent}: Spring's Jetty engine writes every body that way, after
- * {@code send}). Warden reads it as it comes, without blocking, up to {@link dev.warden.agent.bootstrap.Body#MAX_BYTES},
- * before deciding, so that a create can be classified by its project and a denied request still
- * lets the application's writer finish. The bytes read are then sent ahead of whatever the source
- * still has, so nothing is lost when the body is larger than Warden reads.
+ * {@code AsyncRequestContent}: Spring's Jetty engine writes every body that way, after {@code
+ * send}). Warden reads it as it comes, without blocking, up to {@link
+ * dev.warden.agent.bootstrap.Body#MAX_BYTES}, before deciding, so that a create can be classified
+ * by its project and a denied request still lets the application's writer finish. The bytes read
+ * are then sent ahead of whatever the source still has, so nothing is lost when the body is larger
+ * than Warden reads.
  */
 final class StreamedContent implements Request.Content {
 

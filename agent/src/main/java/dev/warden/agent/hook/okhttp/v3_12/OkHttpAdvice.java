@@ -19,8 +19,11 @@ public final class OkHttpAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void enter(@Advice.Argument(0) OkHttpClient.Builder builder) {
       ClassLoader loader = OkHttpClient.class.getClassLoader();
-      Object application = Hooks.adapters.adapter("dev.warden.agent.hook.okhttp.v3_12.WardenInterceptor", loader);
-      Object network = Hooks.adapters.adapter("dev.warden.agent.hook.okhttp.v3_12.WardenNetworkInterceptor", loader);
+      Object application =
+          Hooks.adapters.adapter("dev.warden.agent.hook.okhttp.v3_12.WardenInterceptor", loader);
+      Object network =
+          Hooks.adapters.adapter(
+              "dev.warden.agent.hook.okhttp.v3_12.WardenNetworkInterceptor", loader);
       if (application != null && network != null) {
         List<Interceptor> interceptors = builder.interceptors();
         interceptors.remove(application);
@@ -32,7 +35,9 @@ public final class OkHttpAdvice {
     }
   }
 
-  /** On {@code call.enqueue(callback)}: the issuing code is the caller, not the dispatcher thread. */
+  /**
+   * On {@code call.enqueue(callback)}: the issuing code is the caller, not the dispatcher thread.
+   */
   public static final class RememberIssuer {
 
     private RememberIssuer() {}

@@ -22,9 +22,9 @@ import okhttp3.ResponseBody;
 import okio.Buffer;
 
 /**
- * One OkHttp request as Warden handles it, from an interceptor: sent by proceeding down the
- * chain, answered with an OkHttp {@code Response} (or, from the network interceptor, which
- * cannot answer, an {@code IOException}).
+ * One OkHttp request as Warden handles it, from an interceptor: sent by proceeding down the chain,
+ * answered with an OkHttp {@code Response} (or, from the network interceptor, which cannot answer,
+ * an {@code IOException}).
  */
 final class OkHttpCall implements ClientCall<Response> {
 
@@ -38,8 +38,12 @@ final class OkHttpCall implements ClientCall<Response> {
     this.original = chain.request();
     this.canAnswer = canAnswer;
     RequestBody body = original.body();
-    this.request = new WardenRequest(original.method(), original.url().uri(), Headers.of(original.headers().toMultimap()),
-        body == null ? Body.NONE : Body.lazy(() -> read(body)));
+    this.request =
+        new WardenRequest(
+            original.method(),
+            original.url().uri(),
+            Headers.of(original.headers().toMultimap()),
+            body == null ? Body.NONE : Body.lazy(() -> read(body)));
   }
 
   /** The body's bytes, when it has a known length and can be written out more than once. */
@@ -67,7 +71,11 @@ final class OkHttpCall implements ClientCall<Response> {
     try {
       Response response = chain.proceed(build(outgoing));
       return CompletableFuture.completedFuture(
-          new WardenResponse(response.code(), Headers.of(response.headers().toMultimap()), response, response::close,
+          new WardenResponse(
+              response.code(),
+              Headers.of(response.headers().toMultimap()),
+              response,
+              response::close,
               canAnswer ? () -> bytes(response) : null));
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -87,7 +95,8 @@ final class OkHttpCall implements ClientCall<Response> {
         headers.add(field.getKey(), value);
       }
     }
-    return original.newBuilder()
+    return original
+        .newBuilder()
         .url(outgoing.uri().toString())
         .headers(headers.build())
         .method(outgoing.method(), body(outgoing.body()))
@@ -111,24 +120,31 @@ final class OkHttpCall implements ClientCall<Response> {
   @Override
   public CompletableFuture<Response> toNative(WardenResponse response, WardenRequest sent) {
     Response network = (Response) response.nativeResponse();
-    return CompletableFuture.completedFuture(network.newBuilder()
-        .request(original)
-        .networkResponse(asSeen(network.networkResponse()))
-        .cacheResponse(asSeen(network.cacheResponse()))
-        .priorResponse(asSeen(network.priorResponse()))
-        .build());
+    return CompletableFuture.completedFuture(
+        network
+            .newBuilder()
+            .request(original)
+            .networkResponse(asSeen(network.networkResponse()))
+            .cacheResponse(asSeen(network.cacheResponse()))
+            .priorResponse(asSeen(network.priorResponse()))
+            .build());
   }
 
-  /** A linked response (no body), its request carrying the application's own {@code Authorization}, and so on down. */
+  /**
+   * A linked response (no body), its request carrying the application's own {@code Authorization},
+   * and so on down.
+   */
   private Response asSeen(Response hop) {
     if (hop == null) {
       return null;
     }
     Request seen = hop.request();
     if (RequestCredentials.carried(seen::header)) {
-      // A hop that carried a credential shows what the application may read instead (a hop OkHttp stripped stays without).
+      // A hop that carried a credential shows what the application may read instead (a hop OkHttp
+      // stripped stays without).
       Request.Builder request = seen.newBuilder();
-      RequestCredentials.readBack(this.request.headers()).applyTo(request::removeHeader, request::addHeader);
+      RequestCredentials.readBack(this.request.headers())
+          .applyTo(request::removeHeader, request::addHeader);
       seen = request.build();
     }
     return hop.newBuilder()
@@ -144,14 +160,19 @@ final class OkHttpCall implements ClientCall<Response> {
     if (!canAnswer) {
       return CompletableFuture.failedFuture(new IOException(answer.message()));
     }
-    Response.Builder response = new Response.Builder()
-        .request(original)
-        .protocol(Protocol.HTTP_1_1)
-        .code(answer.status())
-        .message(answer.reason());
-    answer.headers().map().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+    Response.Builder response =
+        new Response.Builder()
+            .request(original)
+            .protocol(Protocol.HTTP_1_1)
+            .code(answer.status())
+            .message(answer.reason());
+    answer
+        .headers()
+        .map()
+        .forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
     MediaType type = MediaType.parse(answer.headers().first("Content-Type"));
-    return CompletableFuture.completedFuture(response.body(ResponseBody.create(type, answer.body())).build());
+    return CompletableFuture.completedFuture(
+        response.body(ResponseBody.create(type, answer.body())).build());
   }
 
   @Override
@@ -169,7 +190,10 @@ final class OkHttpCall implements ClientCall<Response> {
     return canAnswer;
   }
 
-  /** A network interceptor must call {@code proceed} exactly once (a redirect hop to another host is seen there). */
+  /**
+   * A network interceptor must call {@code proceed} exactly once (a redirect hop to another host is
+   * seen there).
+   */
   @Override
   public boolean resendable() {
     return canAnswer;

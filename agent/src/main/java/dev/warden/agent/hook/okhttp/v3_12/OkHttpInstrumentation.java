@@ -26,13 +26,17 @@ public final class OkHttpInstrumentation implements HookInstrumentation {
 
   @Override
   public List<String> typeNames() {
-    return List.of("okhttp3.OkHttpClient", "okhttp3.RealCall", "okhttp3.internal.connection.RealCall");
+    return List.of(
+        "okhttp3.OkHttpClient", "okhttp3.RealCall", "okhttp3.internal.connection.RealCall");
   }
 
   @Override
   public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer) {
     return transformer
-        .advice(isConstructor().and(takesArguments(1)).and(takesArgument(0, named("okhttp3.OkHttpClient$Builder"))),
+        .advice(
+            isConstructor()
+                .and(takesArguments(1))
+                .and(takesArgument(0, named("okhttp3.OkHttpClient$Builder"))),
             PACKAGE + "OkHttpAdvice$AddInterceptors")
         .advice(named("enqueue").and(takesArguments(1)), PACKAGE + "OkHttpAdvice$RememberIssuer");
   }

@@ -10,8 +10,8 @@ import okhttp3.Interceptor;
 import okhttp3.Response;
 
 /**
- * Warden's application interceptor, last in the client's list: decides each call to a Jira site
- * on the request the application's own interceptors made, and answers denials itself.
+ * Warden's application interceptor, last in the client's list: decides each call to a Jira site on
+ * the request the application's own interceptors made, and answers denials itself.
  */
 public final class WardenInterceptor implements Interceptor {
 

@@ -12,8 +12,8 @@ import okhttp3.Response;
 /**
  * Warden's network interceptor, last in the client's list: sees every hop. The hop Warden decided
  * passes; a redirect hop OkHttp follows is decided anew (a network interceptor cannot answer, so a
- * denied hop fails with an {@code IOException}); a hop to a host that is no site carries no
- * {@code Authorization}.
+ * denied hop fails with an {@code IOException}); a hop to a host that is no site carries no {@code
+ * Authorization}.
  */
 public final class WardenNetworkInterceptor implements Interceptor {
 

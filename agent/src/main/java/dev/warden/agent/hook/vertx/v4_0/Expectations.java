@@ -12,10 +12,10 @@ import java.util.function.Function;
 
 /**
  * WebClient 4's response expectations ({@code HttpRequest.expect(ResponsePredicate)}, gone in 5.0),
- * applied to Warden's answers as WebClient's {@code PredicateInterceptor} applies them to a response
- * from the network: an application that expects a 2xx gets the failure its predicate makes of a
- * denial, not a 403 on its success path. Its predicate types are not in 5.0, so they are reached by
- * reflection (a {@code ResponsePredicate} is a {@code java.util.function.Function}).
+ * applied to Warden's answers as WebClient's {@code PredicateInterceptor} applies them to a
+ * response from the network: an application that expects a 2xx gets the failure its predicate makes
+ * of a denial, not a 403 on its success path. Its predicate types are not in 5.0, so they are
+ * reached by reflection (a {@code ResponsePredicate} is a {@code java.util.function.Function}).
  */
 final class Expectations {
 
@@ -31,7 +31,8 @@ final class Expectations {
    * @param withBody the answer with its body, for an error converter that asks for it
    */
   @SuppressWarnings("unchecked")
-  static Throwable unmet(HttpContext<?> ctx, HttpResponse<Void> head, HttpResponse<Buffer> withBody) throws ReflectiveOperationException {
+  static Throwable unmet(HttpContext<?> ctx, HttpResponse<Void> head, HttpResponse<Buffer> withBody)
+      throws ReflectiveOperationException {
     List<?> expectations = expectations(ctx.request());
     if (expectations == null || expectations.isEmpty()) {
       return null;
@@ -51,13 +52,15 @@ final class Expectations {
         continue;
       }
       Object converter = predicateType.getMethod("errorConverter").invoke(expectation);
-      boolean requiresBody = Boolean.TRUE.equals(converterType.getMethod("requiresBody").invoke(converter));
+      boolean requiresBody =
+          Boolean.TRUE.equals(converterType.getMethod("requiresBody").invoke(converter));
       Method setResponse = result.getClass().getMethod("setHttpResponse", HttpResponse.class);
       setResponse.setAccessible(true);
       setResponse.invoke(result, requiresBody ? withBody : head);
       Throwable failure;
       try {
-        failure = (Throwable) converterType.getMethod("apply", resultType).invoke(converter, result);
+        failure =
+            (Throwable) converterType.getMethod("apply", resultType).invoke(converter, result);
       } catch (InvocationTargetException e) {
         failure = e.getCause();
       }
@@ -85,8 +88,10 @@ final class Expectations {
   /** What {@code PredicateInterceptor} fails with when a converter makes no exception. */
   private static Throwable invalid(ClassLoader loader) {
     try {
-      return (Throwable) Class.forName("io.vertx.core.impl.NoStackTraceThrowable", false, loader)
-          .getConstructor(String.class).newInstance("Invalid HTTP response");
+      return (Throwable)
+          Class.forName("io.vertx.core.impl.NoStackTraceThrowable", false, loader)
+              .getConstructor(String.class)
+              .newInstance("Invalid HTTP response");
     } catch (ReflectiveOperationException | RuntimeException e) {
       return new VertxException("Invalid HTTP response");
     }

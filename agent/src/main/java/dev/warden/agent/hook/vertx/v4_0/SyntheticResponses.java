@@ -19,25 +19,27 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Warden's answers (403, 429, 503) as WebClient responses: an {@code HttpResponseImpl} (whose
- * constructor is the same from 4.0 to 5.0) whose body went through the request's own body codec,
- * so that {@code body()} has the type the application asked for ({@code Buffer}, {@code String},
- * {@code JsonObject}, ...). How a codec is run differs: 4.x {@code create(handler)}, 5.x
- * {@code stream()}; and the codec is a field of the request ({@code bodyCodec()} from 4.5). Both are
- * reached by reflection; when they cannot be, the call fails with an {@code IOException} carrying the
- * answer's message, as for a client that cannot be handed a made-up response. A 4.x request's
+ * constructor is the same from 4.0 to 5.0) whose body went through the request's own body codec, so
+ * that {@code body()} has the type the application asked for ({@code Buffer}, {@code String},
+ * {@code JsonObject}, ...). How a codec is run differs: 4.x {@code create(handler)}, 5.x {@code
+ * stream()}; and the codec is a field of the request ({@code bodyCodec()} from 4.5). Both are
+ * reached by reflection; when they cannot be, the call fails with an {@code IOException} carrying
+ * the answer's message, as for a client that cannot be handed a made-up response. A 4.x request's
  * expectations ({@link Expectations}) are applied first, as WebClient applies them before decoding.
  */
 final class SyntheticResponses {
 
   /** {@code BodyCodec.stream()}, Vert.x 5; {@code null} before. */
   private static final Method STREAM = method(BodyCodec.class, "stream");
+
   /** {@code BodyCodec.create(Handler)}, Vert.x 4; {@code null} after. */
   private static final Method CREATE = method(BodyCodec.class, "create", Handler.class);
 
   private SyntheticResponses() {}
 
   /**
-   * What the application gets for an answer: a response, or the failure its expectations make of it.
+   * What the application gets for an answer: a response, or the failure its expectations make of
+   * it.
    *
    * @param response the response, or {@code null}
    * @param failure the failure, or {@code null}
@@ -49,46 +51,63 @@ final class SyntheticResponses {
     CompletableFuture<Delivery> made = new CompletableFuture<>();
     try {
       MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-      answer.headers().map().forEach((name, values) -> values.forEach(value -> headers.add(name, value)));
+      answer
+          .headers()
+          .map()
+          .forEach((name, values) -> values.forEach(value -> headers.add(name, value)));
       List<String> redirects = redirects(ctx);
-      Throwable unmet = Expectations.unmet(ctx, response(answer, headers, redirects, null),
-          response(answer, headers, redirects, Buffer.buffer(answer.body())));
+      Throwable unmet =
+          Expectations.unmet(
+              ctx,
+              response(answer, headers, redirects, null),
+              response(answer, headers, redirects, Buffer.buffer(answer.body())));
       if (unmet != null) {
         made.complete(new Delivery(null, unmet));
         return made;
       }
-      decode(codec(ctx.request()), Buffer.buffer(answer.body())).whenComplete((body, error) -> {
-        if (error != null) {
-          made.completeExceptionally(error);
-        } else {
-          made.complete(new Delivery(response(answer, headers, redirects, body), null));
-        }
-      });
+      decode(codec(ctx.request()), Buffer.buffer(answer.body()))
+          .whenComplete(
+              (body, error) -> {
+                if (error != null) {
+                  made.completeExceptionally(error);
+                } else {
+                  made.complete(new Delivery(response(answer, headers, redirects, body), null));
+                }
+              });
     } catch (Exception | LinkageError e) {
       made.completeExceptionally(e);
     }
     return made;
   }
 
-  private static <T> HttpResponse<T> response(Answer answer, MultiMap headers, List<String> redirects, T body) {
-    return new HttpResponseImpl<>(HttpVersion.HTTP_1_1, answer.status(), answer.reason(),
-        MultiMap.caseInsensitiveMultiMap().addAll(headers), MultiMap.caseInsensitiveMultiMap(), new ArrayList<>(), body,
+  private static <T> HttpResponse<T> response(
+      Answer answer, MultiMap headers, List<String> redirects, T body) {
+    return new HttpResponseImpl<>(
+        HttpVersion.HTTP_1_1,
+        answer.status(),
+        answer.reason(),
+        MultiMap.caseInsensitiveMultiMap().addAll(headers),
+        MultiMap.caseInsensitiveMultiMap(),
+        new ArrayList<>(),
+        body,
         new ArrayList<>(redirects));
   }
 
   @SuppressWarnings("unchecked")
-  private static CompletableFuture<Object> decode(BodyCodec<Object> codec, Buffer bytes) throws Exception {
+  private static CompletableFuture<Object> decode(BodyCodec<Object> codec, Buffer bytes)
+      throws Exception {
     CompletableFuture<Object> decoded = new CompletableFuture<>();
     if (STREAM != null) {
       write((BodyStream<Object>) STREAM.invoke(codec), bytes, decoded);
     } else if (CREATE != null) {
-      Handler<AsyncResult<BodyStream<Object>>> created = result -> {
-        if (result.succeeded()) {
-          write(result.result(), bytes, decoded);
-        } else {
-          decoded.completeExceptionally(result.cause());
-        }
-      };
+      Handler<AsyncResult<BodyStream<Object>>> created =
+          result -> {
+            if (result.succeeded()) {
+              write(result.result(), bytes, decoded);
+            } else {
+              decoded.completeExceptionally(result.cause());
+            }
+          };
       CREATE.invoke(codec, created);
     } else {
       throw new NoSuchMethodException("BodyCodec.stream() or create(Handler)");
@@ -96,14 +115,18 @@ final class SyntheticResponses {
     return decoded;
   }
 
-  private static void write(BodyStream<Object> stream, Buffer bytes, CompletableFuture<Object> decoded) {
-    stream.result().onComplete(result -> {
-      if (result.succeeded()) {
-        decoded.complete(result.result());
-      } else {
-        decoded.completeExceptionally(result.cause());
-      }
-    });
+  private static void write(
+      BodyStream<Object> stream, Buffer bytes, CompletableFuture<Object> decoded) {
+    stream
+        .result()
+        .onComplete(
+            result -> {
+              if (result.succeeded()) {
+                decoded.complete(result.result());
+              } else {
+                decoded.completeExceptionally(result.cause());
+              }
+            });
     stream.write(bytes);
     stream.end();
   }
@@ -128,7 +151,10 @@ final class SyntheticResponses {
     return (BodyCodec<Object>) accessor.invoke(request);
   }
 
-  /** The redirects followed so far: {@code redirectedLocations()} in 5, {@code getRedirectedLocations()} in 4. */
+  /**
+   * The redirects followed so far: {@code redirectedLocations()} in 5, {@code
+   * getRedirectedLocations()} in 4.
+   */
   @SuppressWarnings("unchecked")
   private static List<String> redirects(HttpContext<?> ctx) {
     for (String name : new String[] {"redirectedLocations", "getRedirectedLocations"}) {

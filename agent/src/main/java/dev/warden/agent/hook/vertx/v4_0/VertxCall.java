@@ -33,16 +33,17 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One hop of a WebClient request to a Jira site, as Warden handles it from {@link WardenInterceptor}.
- * Sending it is letting the {@code CREATE_REQUEST} phase go on with Warden's changes written into the
- * hop's {@code RequestOptions} (never into the application's {@code HttpRequest}, whose headers the
- * application can read back); its response is the phase that ends the hop, held until Warden hands
- * it on. An answer is a response made with the request's own body codec, dispatched as the
- * response. A failure of the client reaches the application as the client raised it.
+ * One hop of a WebClient request to a Jira site, as Warden handles it from {@link
+ * WardenInterceptor}. Sending it is letting the {@code CREATE_REQUEST} phase go on with Warden's
+ * changes written into the hop's {@code RequestOptions} (never into the application's {@code
+ * HttpRequest}, whose headers the application can read back); its response is the phase that ends
+ * the hop, held until Warden hands it on. An answer is a response made with the request's own body
+ * codec, dispatched as the response. A failure of the client reaches the application as the client
+ * raised it.
  *
  * <p>{@code HttpContext} is not thread-safe and expects its chain resumed from inside an
- * interceptor or from its event loop: an outcome Warden reaches while the interceptor still runs
- * is applied at once, one reached on another thread meanwhile is left for the interceptor to apply
+ * interceptor or from its event loop: an outcome Warden reaches while the interceptor still runs is
+ * applied at once, one reached on another thread meanwhile is left for the interceptor to apply
  * before it returns, and one reached later goes to the Vert.x context the hop was decided on (or,
  * for a first hop decided on an application thread, which has none, runs where it completes, as a
  * {@code send()} from any thread would).
@@ -56,9 +57,14 @@ final class VertxCall implements ClientCall<Void> {
 
   /** The thread running the interceptor for this hop now, if any. Guarded by {@code this}. */
   private Thread inside;
-  /** What another thread asked to run while the interceptor was running. Guarded by {@code this}. */
+
+  /**
+   * What another thread asked to run while the interceptor was running. Guarded by {@code this}.
+   */
   private Runnable deferred;
+
   private volatile CompletableFuture<WardenResponse> response;
+
   /** The phase held for Warden: the one that ended the hop. */
   private volatile ClientPhase held;
 
@@ -68,18 +74,26 @@ final class VertxCall implements ClientCall<Void> {
     this.context = Vertx.currentContext();
     Object body = ctx.body();
     String method = options.getMethod() == null ? "GET" : options.getMethod().name();
-    this.request = new WardenRequest(method, uri, headers(options.getHeaders()), body == null ? Body.NONE : Body.lazy(() -> bytes(body)));
+    this.request =
+        new WardenRequest(
+            method,
+            uri,
+            headers(options.getHeaders()),
+            body == null ? Body.NONE : Body.lazy(() -> bytes(body)));
   }
 
   /** Hands the hop to Warden; returns once Warden decided or waits on its own. */
   void start(Gateway gateway, Callsite callsite) {
     boolean entered = enter();
     try {
-      gateway.handle(this, callsite).whenComplete((ignored, error) -> {
-        if (error != null) {
-          failed(Gateway.cause(error));
-        }
-      });
+      gateway
+          .handle(this, callsite)
+          .whenComplete(
+              (ignored, error) -> {
+                if (error != null) {
+                  failed(Gateway.cause(error));
+                }
+              });
     } catch (RuntimeException e) {
       // Gateway.handle answers its own errors; anything else must not leave the request hanging.
       failed(e);
@@ -104,13 +118,19 @@ final class VertxCall implements ClientCall<Void> {
         if (failure == null) {
           failure = new IOException("request failed");
         }
-        // Warden tells the client's failures from its own bugs by their type: an unchecked one (VertxException,
-        // HttpClosedException) is wrapped here; the application gets the original when the phase goes on.
-        sent.completeExceptionally(failure instanceof RuntimeException
-            ? new UncheckedIOException(new IOException(failure.getClass().getName(), failure)) : failure);
+        // Warden tells the client's failures from its own bugs by their type: an unchecked one
+        // (VertxException,
+        // HttpClosedException) is wrapped here; the application gets the original when the phase
+        // goes on.
+        sent.completeExceptionally(
+            failure instanceof RuntimeException
+                ? new UncheckedIOException(new IOException(failure.getClass().getName(), failure))
+                : failure);
       } else {
         HttpClientResponse received = ctx.clientResponse();
-        sent.complete(new WardenResponse(received.statusCode(), headers(received.headers()), received, () -> {}));
+        sent.complete(
+            new WardenResponse(
+                received.statusCode(), headers(received.headers()), received, () -> {}));
       }
     } finally {
       if (entered) {
@@ -138,7 +158,10 @@ final class VertxCall implements ClientCall<Void> {
     return sent;
   }
 
-  /** Warden's changes (the site's credential, the application's removed) go into this hop's options only. */
+  /**
+   * Warden's changes (the site's credential, the application's removed) go into this hop's options
+   * only.
+   */
   private void apply(WardenRequest outgoing) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     for (Map.Entry<String, List<String>> field : outgoing.headers().map().entrySet()) {
@@ -163,19 +186,25 @@ final class VertxCall implements ClientCall<Void> {
   public CompletableFuture<Void> answer(Answer answer) {
     ClientPhase wasHeld = held;
     if (wasHeld == ClientPhase.RECEIVE_RESPONSE || wasHeld == ClientPhase.FOLLOW_REDIRECT) {
-      // The network's response is dropped (Warden answers instead, after an internal error): let its body drain.
+      // The network's response is dropped (Warden answers instead, after an internal error): let
+      // its body drain.
       HttpClientResponse received = ctx.clientResponse();
       if (received != null) {
         received.resume();
       }
     }
-    SyntheticResponses.of(ctx, answer).whenComplete((made, error) -> resume(() -> {
-      if (made != null && made.response() != null) {
-        ((HttpContext<Object>) ctx).dispatchResponse((HttpResponse<Object>) made.response());
-      } else {
-        ctx.fail(made != null ? made.failure() : new IOException(answer.message()));
-      }
-    }));
+    SyntheticResponses.of(ctx, answer)
+        .whenComplete(
+            (made, error) ->
+                resume(
+                    () -> {
+                      if (made != null && made.response() != null) {
+                        ((HttpContext<Object>) ctx)
+                            .dispatchResponse((HttpResponse<Object>) made.response());
+                      } else {
+                        ctx.fail(made != null ? made.failure() : new IOException(answer.message()));
+                      }
+                    }));
     return CompletableFuture.completedFuture(null);
   }
 
@@ -199,7 +228,10 @@ final class VertxCall implements ClientCall<Void> {
     return false;
   }
 
-  /** The interceptor chain goes on once per request: Jira's 429 reaches the application (its scope still pauses). */
+  /**
+   * The interceptor chain goes on once per request: Jira's 429 reaches the application (its scope
+   * still pauses).
+   */
   @Override
   public boolean resendable() {
     return false;
@@ -253,7 +285,10 @@ final class VertxCall implements ClientCall<Void> {
     return Headers.of(fields);
   }
 
-  /** The body's bytes when it is in memory (WebClient 5 has encoded JSON into a buffer by now; 4 has not). */
+  /**
+   * The body's bytes when it is in memory (WebClient 5 has encoded JSON into a buffer by now; 4 has
+   * not).
+   */
   static byte[] bytes(Object body) {
     try {
       byte[] bytes;
@@ -276,10 +311,16 @@ final class VertxCall implements ClientCall<Void> {
     }
   }
 
-  /** The hop's absolute URI; characters a URI may not hold (WebClient sends them as given) are escaped. */
+  /**
+   * The hop's absolute URI; characters a URI may not hold (WebClient sends them as given) are
+   * escaped.
+   */
   static URI uri(String scheme, String host, int port, String requestUri) {
-    StringBuilder text = new StringBuilder(64).append(scheme).append("://")
-        .append(host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host);
+    StringBuilder text =
+        new StringBuilder(64)
+            .append(scheme)
+            .append("://")
+            .append(host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host);
     if (port != SiteUrl.defaultPort(scheme)) {
       text.append(':').append(port);
     }
@@ -297,9 +338,11 @@ final class VertxCall implements ClientCall<Void> {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < bytes.length; i++) {
       int b = bytes[i] & 0xff;
-      boolean percentEscape = b == '%' && i + 2 < bytes.length && hex(bytes[i + 1]) && hex(bytes[i + 2]);
+      boolean percentEscape =
+          b == '%' && i + 2 < bytes.length && hex(bytes[i + 1]) && hex(bytes[i + 2]);
       if (b <= 0x20 || b >= 0x7f || "\"<>\\^`{|}".indexOf(b) >= 0 || (b == '%' && !percentEscape)) {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
       } else {
         out.append((char) b);

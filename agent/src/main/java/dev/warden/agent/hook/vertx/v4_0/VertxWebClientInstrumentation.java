@@ -11,16 +11,17 @@ import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
- * Vert.x WebClient 4.0 to 5.0 ({@code io.vertx:vertx-web-client}). Every request of a WebClient goes
- * through the client's interceptor chain, phase by phase, and every redirect hop WebClient follows
- * (it follows them itself, not vertx-core's HttpClient) passes the {@code CREATE_REQUEST} phase again
- * before a connection is taken. So Warden puts its own interceptor last in each client's chain (after
- * the application's, OAuth2's and the session's, which may set headers), when the client is built and
- * again whenever an interceptor is added, and decides each hop there without blocking the event loop.
+ * Vert.x WebClient 4.0 to 5.0 ({@code io.vertx:vertx-web-client}). Every request of a WebClient
+ * goes through the client's interceptor chain, phase by phase, and every redirect hop WebClient
+ * follows (it follows them itself, not vertx-core's HttpClient) passes the {@code CREATE_REQUEST}
+ * phase again before a connection is taken. So Warden puts its own interceptor last in each
+ * client's chain (after the application's, OAuth2's and the session's, which may set headers), when
+ * the client is built and again whenever an interceptor is added, and decides each hop there
+ * without blocking the event loop.
  *
  * <p>The interceptor API ({@code HttpContext}, {@code ClientPhase}, {@code HttpResponseImpl}'s
- * constructor) is the same in 4.0, 4.5 and 5.0; the one difference Warden meets, how a response body
- * codec is run, is bridged by reflection in {@link SyntheticResponses}. Hence one package.
+ * constructor) is the same in 4.0, 4.5 and 5.0; the one difference Warden meets, how a response
+ * body codec is run, is bridged by reflection in {@link SyntheticResponses}. Hence one package.
  */
 public final class VertxWebClientInstrumentation implements HookInstrumentation {
 
@@ -40,7 +41,9 @@ public final class VertxWebClientInstrumentation implements HookInstrumentation 
   public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer) {
     return transformer
         .advice(isConstructor(), PACKAGE + "WebClientAdvice")
-        .advice(named("addInterceptor").and(takesArguments(1)).and(not(isBridge())), PACKAGE + "WebClientAdvice");
+        .advice(
+            named("addInterceptor").and(takesArguments(1)).and(not(isBridge())),
+            PACKAGE + "WebClientAdvice");
   }
 
   @Override

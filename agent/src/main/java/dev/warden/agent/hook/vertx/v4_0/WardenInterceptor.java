@@ -19,13 +19,13 @@ import java.net.URI;
 /**
  * Warden's interceptor, last in a WebClient's chain. WebClient runs the chain once per phase, and
  * runs {@code CREATE_REQUEST} again for every redirect hop it follows, before it asks vertx-core
- * for a connection; so each hop to a Jira site is decided there, as its own pipeline hop
- * ({@link VertxCall}), and a hop of such a call to another host loses its {@code Authorization}
- * (vertx-core copies the previous hop's fields into a redirect, the site's credential among them;
- * 4.0 copies the application's). The phases that end a hop it sent ({@code FOLLOW_REDIRECT},
- * {@code RECEIVE_RESPONSE}, {@code FAILURE}) are held until Warden has seen the outcome. Nothing
- * here blocks: the chain is resumed ({@code ctx.next()}) or answered ({@code ctx.dispatchResponse})
- * when Warden's future completes.
+ * for a connection; so each hop to a Jira site is decided there, as its own pipeline hop ({@link
+ * VertxCall}), and a hop of such a call to another host loses its {@code Authorization} (vertx-core
+ * copies the previous hop's fields into a redirect, the site's credential among them; 4.0 copies
+ * the application's). The phases that end a hop it sent ({@code FOLLOW_REDIRECT}, {@code
+ * RECEIVE_RESPONSE}, {@code FAILURE}) are held until Warden has seen the outcome. Nothing here
+ * blocks: the chain is resumed ({@code ctx.next()}) or answered ({@code ctx.dispatchResponse}) when
+ * Warden's future completes.
  *
  * <p>The first hop's {@code CREATE_REQUEST} runs on the thread that called {@code send()}, which is
  * where the caller is captured; redirect hops run on the event loop and reuse it.
@@ -34,17 +34,25 @@ public final class WardenInterceptor implements Handler<HttpContext<?>> {
 
   /** Set on a context once one of its hops went to a Jira site. */
   static final String CHAIN = "dev.warden.chain";
+
   /** Where the application called {@code send()}. */
   static final String CALLSITE = "dev.warden.callsite";
+
   /** The hop Warden sent and waits for the outcome of. */
   static final String HOP = "dev.warden.hop";
 
-  /** {@code RequestOptions.getServer()}: a {@code SocketAddress} in 4, an {@code Address} in 5, so not linked to directly. */
+  /**
+   * {@code RequestOptions.getServer()}: a {@code SocketAddress} in 4, an {@code Address} in 5, so
+   * not linked to directly.
+   */
   private static final Method GET_SERVER = serverAccessor();
 
   private final boolean defaultSsl;
 
-  /** @param defaultSsl whether the client uses TLS when a request does not say (its options' {@code ssl}) */
+  /**
+   * @param defaultSsl whether the client uses TLS when a request does not say (its options' {@code
+   *     ssl})
+   */
   WardenInterceptor(boolean defaultSsl) {
     this.defaultSsl = defaultSsl;
   }
@@ -64,7 +72,9 @@ public final class WardenInterceptor implements Handler<HttpContext<?>> {
       if (phase == ClientPhase.CREATE_REQUEST) {
         return create(ctx);
       }
-      if (phase != ClientPhase.FOLLOW_REDIRECT && phase != ClientPhase.RECEIVE_RESPONSE && phase != ClientPhase.FAILURE) {
+      if (phase != ClientPhase.FOLLOW_REDIRECT
+          && phase != ClientPhase.RECEIVE_RESPONSE
+          && phase != ClientPhase.FAILURE) {
         return false;
       }
       VertxCall hop = ctx.get(HOP);
@@ -90,9 +100,11 @@ public final class WardenInterceptor implements Handler<HttpContext<?>> {
     String scheme = (ssl != null ? ssl : defaultSsl) ? "https" : "http";
     String host = options.getHost();
     Integer explicitPort = options.getPort();
-    int port = explicitPort != null && explicitPort > 0 ? explicitPort : SiteUrl.defaultPort(scheme);
+    int port =
+        explicitPort != null && explicitPort > 0 ? explicitPort : SiteUrl.defaultPort(scheme);
     if (!gateway.isSiteOrigin(scheme, host, port)) {
-      // A request sent to a server address of its own (WebClient's request(method, SocketAddress, ...), a virtual host)
+      // A request sent to a server address of its own (WebClient's request(method, SocketAddress,
+      // ...), a virtual host)
       // connects there, whatever its Host field says.
       SocketAddress server = server(options);
       if (server == null || !gateway.isSiteOrigin(scheme, server.host(), server.port())) {
@@ -117,7 +129,9 @@ public final class WardenInterceptor implements Handler<HttpContext<?>> {
       uri = VertxCall.uri(scheme, host, port, options.getURI());
     } catch (IllegalArgumentException e) {
       // Fails closed: a request to a Jira site Warden cannot read is not sent.
-      ctx.fail(new IOException("warden: cannot read the URI of a request to a Jira site; it was not sent"));
+      ctx.fail(
+          new IOException(
+              "warden: cannot read the URI of a request to a Jira site; it was not sent"));
       return true;
     }
     VertxCall hop = new VertxCall(ctx, options, uri);
@@ -132,8 +146,11 @@ public final class WardenInterceptor implements Handler<HttpContext<?>> {
       return null;
     }
     try {
-      return GET_SERVER.invoke(options) instanceof SocketAddress address && address.isInetSocket() && address.host() != null
-          ? address : null;
+      return GET_SERVER.invoke(options) instanceof SocketAddress address
+              && address.isInetSocket()
+              && address.host() != null
+          ? address
+          : null;
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }

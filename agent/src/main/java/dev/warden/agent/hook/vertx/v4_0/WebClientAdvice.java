@@ -6,8 +6,8 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * On exit from {@code WebClientBase}'s constructors and from its {@code addInterceptor}: Warden's
- * interceptor is in the client's chain, and last. Reads the two fields every version has
- * ({@code interceptors}, {@code options}) and hands them to {@link WardenInterceptors}.
+ * interceptor is in the client's chain, and last. Reads the two fields every version has ({@code
+ * interceptors}, {@code options}) and hands them to {@link WardenInterceptors}.
  */
 public final class WebClientAdvice {
 
@@ -19,7 +19,9 @@ public final class WebClientAdvice {
       @Advice.Origin Class<?> type,
       @Advice.FieldValue("interceptors") Object interceptors,
       @Advice.FieldValue("options") Object options) {
-    Object adapter = Hooks.adapters.adapter("dev.warden.agent.hook.vertx.v4_0.WardenInterceptors", type.getClassLoader());
+    Object adapter =
+        Hooks.adapters.adapter(
+            "dev.warden.agent.hook.vertx.v4_0.WardenInterceptors", type.getClassLoader());
     if (adapter != null && interceptors != null) {
       ((BiConsumer<Object, Object>) adapter).accept(interceptors, options);
     }

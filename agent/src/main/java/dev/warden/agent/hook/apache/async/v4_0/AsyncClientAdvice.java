@@ -6,8 +6,8 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
- * {@code execute(producer, consumer, context, callback)}: hands the call to the adapter, which takes
- * it over (returning its own future) or lets it run.
+ * {@code execute(producer, consumer, context, callback)}: hands the call to the adapter, which
+ * takes it over (returning its own future) or lets it run.
  */
 public final class AsyncClientAdvice {
 
@@ -15,7 +15,10 @@ public final class AsyncClientAdvice {
 
   @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
   public static Object enter(@Advice.This Object client, @Advice.AllArguments Object[] arguments) {
-    Object hook = Hooks.adapters.adapter("dev.warden.agent.hook.apache.async.v4_0.AsyncClientHook", client.getClass().getClassLoader());
+    Object hook =
+        Hooks.adapters.adapter(
+            "dev.warden.agent.hook.apache.async.v4_0.AsyncClientHook",
+            client.getClass().getClassLoader());
     return hook == null ? null : ((MethodHook) hook).enter(client, arguments);
   }
 

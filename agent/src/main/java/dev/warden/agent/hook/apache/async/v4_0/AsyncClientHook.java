@@ -53,7 +53,8 @@ import org.apache.http.protocol.HttpContext;
  */
 public final class AsyncClientHook implements MethodHook {
 
-  private static final String INTERNAL_CLIENT = "org.apache.http.impl.nio.client.InternalHttpAsyncClient";
+  private static final String INTERNAL_CLIENT =
+      "org.apache.http.impl.nio.client.InternalHttpAsyncClient";
 
   @Override
   @SuppressWarnings("unchecked")
@@ -76,26 +77,38 @@ public final class AsyncClientHook implements MethodHook {
     URI uri = ExecChainHook.absolute(target, URI.create(request.getRequestLine().getUri()));
     HttpContext context = (HttpContext) arguments[2];
     BasicFuture<Object> future = new BasicFuture<>((FutureCallback<Object>) arguments[3]);
-    Call call = new Call((HttpAsyncClient) client, (HttpAsyncResponseConsumer<Object>) arguments[1], context, request, uri,
-        config(client, request, context));
-    gateway.handle(call).whenComplete((result, error) -> {
-      if (error == null) {
-        future.completed(result);
-      } else {
-        Throwable cause = Gateway.cause(error);
-        future.failed(cause instanceof Exception e ? e : new IOException(cause));
-      }
-      close(producer);
-    });
+    Call call =
+        new Call(
+            (HttpAsyncClient) client,
+            (HttpAsyncResponseConsumer<Object>) arguments[1],
+            context,
+            request,
+            uri,
+            config(client, request, context));
+    gateway
+        .handle(call)
+        .whenComplete(
+            (result, error) -> {
+              if (error == null) {
+                future.completed(result);
+              } else {
+                Throwable cause = Gateway.cause(error);
+                future.failed(cause instanceof Exception e ? e : new IOException(cause));
+              }
+              close(producer);
+            });
     return future;
   }
 
-  /** The configuration this request would run with: its own, the context's, or the client's default. */
+  /**
+   * The configuration this request would run with: its own, the context's, or the client's default.
+   */
   private static RequestConfig config(Object client, HttpRequest request, HttpContext context) {
     if (request instanceof Configurable configurable && configurable.getConfig() != null) {
       return configurable.getConfig();
     }
-    if (context != null && context.getAttribute(HttpClientContext.REQUEST_CONFIG) instanceof RequestConfig config) {
+    if (context != null
+        && context.getAttribute(HttpClientContext.REQUEST_CONFIG) instanceof RequestConfig config) {
       return config;
     }
     if (client.getClass().getName().equals(INTERNAL_CLIENT)) {
@@ -130,19 +143,36 @@ public final class AsyncClientHook implements MethodHook {
     private final RedirectPolicy redirects;
     private final WardenRequest request;
 
-    Call(HttpAsyncClient client, HttpAsyncResponseConsumer<Object> consumer, HttpContext context, HttpRequest original, URI uri,
+    Call(
+        HttpAsyncClient client,
+        HttpAsyncResponseConsumer<Object> consumer,
+        HttpContext context,
+        HttpRequest original,
+        URI uri,
         RequestConfig config) {
       this.client = client;
       this.consumer = consumer;
       this.context = context;
       this.original = original;
       this.config = config;
-      // The minimal client follows no redirects; the builder's follows them as its configuration says.
-      this.redirects = client.getClass().getName().equals(INTERNAL_CLIENT) && config.isRedirectsEnabled()
-          ? new RedirectPolicy(Set.of(301, 302, 303, 307), Set.of(301, 302, 307), config.getMaxRedirects(), true, true, Set.of(303))
-          : RedirectPolicy.NONE;
-      this.request = new WardenRequest(original.getRequestLine().getMethod(), uri, ApacheCall.headers(original.getAllHeaders()),
-          ApacheCall.body(original));
+      // The minimal client follows no redirects; the builder's follows them as its configuration
+      // says.
+      this.redirects =
+          client.getClass().getName().equals(INTERNAL_CLIENT) && config.isRedirectsEnabled()
+              ? new RedirectPolicy(
+                  Set.of(301, 302, 303, 307),
+                  Set.of(301, 302, 307),
+                  config.getMaxRedirects(),
+                  true,
+                  true,
+                  Set.of(303))
+              : RedirectPolicy.NONE;
+      this.request =
+          new WardenRequest(
+              original.getRequestLine().getMethod(),
+              uri,
+              ApacheCall.headers(original.getAllHeaders()),
+              ApacheCall.body(original));
     }
 
     @Override
@@ -157,7 +187,8 @@ public final class AsyncClientHook implements MethodHook {
       String line = ApacheCall.relative(uri).toString();
       RequestConfig once = RequestConfig.copy(config).setRedirectsEnabled(false).build();
       HttpRequest copy;
-      if (outgoing.body() != Body.NONE && original instanceof HttpEntityEnclosingRequest enclosing) {
+      if (outgoing.body() != Body.NONE
+          && original instanceof HttpEntityEnclosingRequest enclosing) {
         WithBody withBody = new WithBody(outgoing.method(), line, once);
         withBody.setEntity(enclosing.getEntity());
         copy = withBody;
@@ -192,7 +223,9 @@ public final class AsyncClientHook implements MethodHook {
         consumer.consumeContent(new Bytes(answer.body()), NO_IO);
         consumer.responseCompleted(context);
         Exception failure = consumer.getException();
-        return failure == null ? CompletableFuture.completedFuture(consumer.getResult()) : CompletableFuture.failedFuture(failure);
+        return failure == null
+            ? CompletableFuture.completedFuture(consumer.getResult())
+            : CompletableFuture.failedFuture(failure);
       } catch (IOException | HttpException | RuntimeException e) {
         consumer.failed(e);
         return CompletableFuture.failedFuture(e);
@@ -220,14 +253,20 @@ public final class AsyncClientHook implements MethodHook {
    */
   private static final class Relay implements HttpAsyncResponseConsumer<Object> {
     private final CompletableFuture<WardenResponse> response;
+
     /** The application's consumer, or {@code null} to drain. */
     final CompletableFuture<HttpAsyncResponseConsumer<Object>> decision = new CompletableFuture<>();
+
     /** The application consumer's result, once the client completes the exchange. */
     final CompletableFuture<Object> result = new CompletableFuture<>();
+
     private volatile HttpAsyncResponseConsumer<Object> target;
     private volatile boolean done;
 
-    /** Runs once the request is sent, before the application hears of the response: see {@link ApacheCall#scrub}. */
+    /**
+     * Runs once the request is sent, before the application hears of the response: see {@link
+     * ApacheCall#scrub}.
+     */
     private final Runnable sent;
 
     Relay(CompletableFuture<WardenResponse> response, Runnable sent) {
@@ -238,8 +277,12 @@ public final class AsyncClientHook implements MethodHook {
     @Override
     public void responseReceived(HttpResponse received) throws IOException, HttpException {
       sent.run();
-      response.complete(new WardenResponse(received.getStatusLine().getStatusCode(), ApacheCall.headers(received.getAllHeaders()),
-          this, () -> decision.complete(null)));
+      response.complete(
+          new WardenResponse(
+              received.getStatusLine().getStatusCode(),
+              ApacheCall.headers(received.getAllHeaders()),
+              this,
+              () -> decision.complete(null)));
       target = HookSupport.decisionFor(decision);
       if (target != null) {
         target.responseReceived(received);
@@ -303,24 +346,25 @@ public final class AsyncClientHook implements MethodHook {
     }
 
     /** The client's verdict on the exchange: the consumer's result, or why there is none. */
-    final FutureCallback<Object> verdict = new FutureCallback<>() {
-      @Override
-      public void completed(Object value) {
-        result.complete(value);
-      }
+    final FutureCallback<Object> verdict =
+        new FutureCallback<>() {
+          @Override
+          public void completed(Object value) {
+            result.complete(value);
+          }
 
-      @Override
-      public void failed(Exception cause) {
-        if (!response.completeExceptionally(cause)) {
-          result.completeExceptionally(cause);
-        }
-      }
+          @Override
+          public void failed(Exception cause) {
+            if (!response.completeExceptionally(cause)) {
+              result.completeExceptionally(cause);
+            }
+          }
 
-      @Override
-      public void cancelled() {
-        failed(new CancellationException("cancelled"));
-      }
-    };
+          @Override
+          public void cancelled() {
+            failed(new CancellationException("cancelled"));
+          }
+        };
   }
 
   /** Warden's copy of a request without a body, configured not to follow redirects. */
@@ -339,7 +383,8 @@ public final class AsyncClientHook implements MethodHook {
   }
 
   /** Warden's copy of a request with a body, configured not to follow redirects. */
-  private static final class WithBody extends BasicHttpEntityEnclosingRequest implements Configurable {
+  private static final class WithBody extends BasicHttpEntityEnclosingRequest
+      implements Configurable {
     private final RequestConfig config;
 
     WithBody(String method, String uri, RequestConfig config) {
@@ -380,20 +425,21 @@ public final class AsyncClientHook implements MethodHook {
     }
   }
 
-  private static final IOControl NO_IO = new IOControl() {
-    @Override
-    public void requestInput() {}
+  private static final IOControl NO_IO =
+      new IOControl() {
+        @Override
+        public void requestInput() {}
 
-    @Override
-    public void suspendInput() {}
+        @Override
+        public void suspendInput() {}
 
-    @Override
-    public void requestOutput() {}
+        @Override
+        public void requestOutput() {}
 
-    @Override
-    public void suspendOutput() {}
+        @Override
+        public void suspendOutput() {}
 
-    @Override
-    public void shutdown() {}
-  };
+        @Override
+        public void shutdown() {}
+      };
 }

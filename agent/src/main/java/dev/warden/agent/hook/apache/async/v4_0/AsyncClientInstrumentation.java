@@ -26,12 +26,16 @@ public final class AsyncClientInstrumentation implements HookInstrumentation {
 
   @Override
   public List<String> typeNames() {
-    return List.of("org.apache.http.impl.nio.client.InternalHttpAsyncClient", "org.apache.http.impl.nio.client.MinimalHttpAsyncClient");
+    return List.of(
+        "org.apache.http.impl.nio.client.InternalHttpAsyncClient",
+        "org.apache.http.impl.nio.client.MinimalHttpAsyncClient");
   }
 
   @Override
   public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer) {
-    return transformer.advice(named("execute").and(takesArguments(4))
+    return transformer.advice(
+        named("execute")
+            .and(takesArguments(4))
             .and(takesArgument(0, named("org.apache.http.nio.protocol.HttpAsyncRequestProducer"))),
         PACKAGE + "AsyncClientAdvice");
   }

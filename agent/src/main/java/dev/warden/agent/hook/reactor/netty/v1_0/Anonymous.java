@@ -10,8 +10,9 @@ import io.netty.handler.codec.http.HttpRequest;
 
 /**
  * A hop of a Jira call that a redirect took to another host: its request goes without any
- * credential ({@link RequestCredentials#offSite()}), whatever the application's redirect callbacks put back
- * (Reactor Netty drops them itself for another address; this holds for any host that is not a site).
+ * credential ({@link RequestCredentials#offSite()}), whatever the application's redirect callbacks
+ * put back (Reactor Netty drops them itself for another address; this holds for any host that is
+ * not a site).
  */
 final class Anonymous extends ChannelOutboundHandlerAdapter {
 

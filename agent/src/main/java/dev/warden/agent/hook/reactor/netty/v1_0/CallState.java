@@ -23,13 +23,17 @@ final class CallState {
   final URI target;
   final Headers headers;
   final Duration responseTimeout;
+
   /** A hop of this call went to a site: a later hop to another host carries no credential. */
   volatile boolean siteChain;
+
   /** The hop that is being decided or is waiting for its response. */
   volatile Gate current;
+
   private final AtomicInteger gated = new AtomicInteger();
 
-  CallState(Callsite callsite, String method, URI target, Headers headers, Duration responseTimeout) {
+  CallState(
+      Callsite callsite, String method, URI target, Headers headers, Duration responseTimeout) {
     this.callsite = callsite;
     this.method = method;
     this.target = target;

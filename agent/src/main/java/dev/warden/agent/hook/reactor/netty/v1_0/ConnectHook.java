@@ -15,17 +15,20 @@ import reactor.util.context.Context;
 
 /**
  * Wraps the {@code Mono} of {@code HttpClientConnect.connect()} for a call to a site's origin. On
- * subscription, on the subscribing thread (the application's, for {@code block()} and
- * {@code subscribe(...)}), it captures where the call was made and puts it in the call's Reactor
- * context, where each hop's gate finds it on the event loop; a call that fails before any hop was
- * decided is audited on its way to the application. Every other call is returned untouched.
+ * subscription, on the subscribing thread (the application's, for {@code block()} and {@code
+ * subscribe(...)}), it captures where the call was made and puts it in the call's Reactor context,
+ * where each hop's gate finds it on the event loop; a call that fails before any hop was decided is
+ * audited on its way to the application. Every other call is returned untouched.
  */
 public final class ConnectHook implements BiFunction<Object, Object, Object> {
 
   @Override
   public Object apply(Object client, Object connecting) {
     Gateway gateway = HookSupport.gateway();
-    if (gateway == null || Bypass.active() || !(client instanceof HttpClient http) || !(connecting instanceof Mono<?> mono)) {
+    if (gateway == null
+        || Bypass.active()
+        || !(client instanceof HttpClient http)
+        || !(connecting instanceof Mono<?> mono)) {
       return connecting;
     }
     HttpClientConfig config = http.configuration();
@@ -36,24 +39,31 @@ public final class ConnectHook implements BiFunction<Object, Object, Object> {
     if (target == null || !gateway.isSiteOrigin(target)) {
       return connecting;
     }
-    // Where the call was assembled: the caller when it is subscribed from a thread with no application code on it.
+    // Where the call was assembled: the caller when it is subscribed from a thread with no
+    // application code on it.
     Callsite assembled = gateway.capture();
     String method = config.method().name();
     Headers headers = NettyHeaders.of(config.headers());
-    return Mono.deferContextual(view -> {
-      Callsite subscribed = gateway.capture();
-      CallState state = new CallState(subscribed.callerClass() != null ? subscribed : assembled, method, target, headers,
-          config.responseTimeout());
-      String managed = ManagedConnects.begin(gateway, target);
-      return mono
-          .onErrorResume(error -> state.failed(gateway, error))
-          .doFinally(signal -> {
-            ManagedConnects.end(gateway, managed);
-            if (signal == SignalType.CANCEL) {
-              state.cancelled();
-            }
-          })
-          .contextWrite(Context.of(CallState.KEY, state));
-    });
+    return Mono.deferContextual(
+        view -> {
+          Callsite subscribed = gateway.capture();
+          CallState state =
+              new CallState(
+                  subscribed.callerClass() != null ? subscribed : assembled,
+                  method,
+                  target,
+                  headers,
+                  config.responseTimeout());
+          String managed = ManagedConnects.begin(gateway, target);
+          return mono.onErrorResume(error -> state.failed(gateway, error))
+              .doFinally(
+                  signal -> {
+                    ManagedConnects.end(gateway, managed);
+                    if (signal == SignalType.CANCEL) {
+                      state.cancelled();
+                    }
+                  })
+              .contextWrite(Context.of(CallState.KEY, state));
+        });
   }
 }

@@ -25,8 +25,12 @@ final class FailedCall implements ClientCall<Void> {
 
   FailedCall(CallState state, Throwable error) {
     this.error = error;
-    this.request = new WardenRequest(state.method, state.target, state.headers,
-        BODILESS.contains(state.method) ? Body.NONE : Body.lazy(() -> null));
+    this.request =
+        new WardenRequest(
+            state.method,
+            state.target,
+            state.headers,
+            BODILESS.contains(state.method) ? Body.NONE : Body.lazy(() -> null));
   }
 
   @Override

@@ -56,8 +56,8 @@ import reactor.netty.NettyPipeline;
  * response head passing back through the gate ends the hop for the audit.
  *
  * <p>Everything here runs on the channel's event loop; the pipeline's send and answer, which may
- * come from another thread (after a throttle wait), are moved onto it. A body larger than
- * {@value Body#MAX_BYTES} bytes, or one written as a file, is not read: the hop is decided without it.
+ * come from another thread (after a throttle wait), are moved onto it. A body larger than {@value
+ * Body#MAX_BYTES} bytes, or one written as a file, is not read: the hop is decided without it.
  */
 final class Gate extends ChannelDuplexHandler {
 
@@ -65,13 +65,20 @@ final class Gate extends ChannelDuplexHandler {
 
   private static final String H3_CODEC = "reactor.left.h3ToHttp11Codec";
 
-  private enum Phase { CAPTURING, DECIDING, SENT, ANSWERED, CLOSED }
+  private enum Phase {
+    CAPTURING,
+    DECIDING,
+    SENT,
+    ANSWERED,
+    CLOSED
+  }
 
   private final Gateway gateway;
   private final CallState state;
   private final Connection connection;
   private final Object operations;
   private final URI uri;
+
   /** The hop's response head, or the client's failure to get one. */
   private final CompletableFuture<WardenResponse> response = new CompletableFuture<>();
 
@@ -207,15 +214,23 @@ final class Gate extends ChannelDuplexHandler {
     }
     body = null;
     try {
-      WardenRequest request = new WardenRequest(head.method().name(), uri, NettyHeaders.of(head.headers()), read);
+      WardenRequest request =
+          new WardenRequest(head.method().name(), uri, NettyHeaders.of(head.headers()), read);
       gateway.handle(new Hop(request), state == null ? null : state.callsite);
     } catch (RuntimeException e) {
-      Log.get().error("internal error before a Jira request was sent; answered 503 (" + e.getClass().getName() + ")");
+      Log.get()
+          .error(
+              "internal error before a Jira request was sent; answered 503 ("
+                  + e.getClass().getName()
+                  + ")");
       onLoop(() -> answer(Answers.internalError()));
     }
   }
 
-  /** Writes the held request on, with the pipeline's header fields (and request target, if it changed). */
+  /**
+   * Writes the held request on, with the pipeline's header fields (and request target, if it
+   * changed).
+   */
   private void release(WardenRequest outgoing) {
     if (phase != Phase.DECIDING) {
       return;
@@ -233,7 +248,8 @@ final class Gate extends ChannelDuplexHandler {
     }
     held.clear();
     ctx.flush();
-    // Reactor Netty looks for its response timeout once the client is done writing: at once, or when the
+    // Reactor Netty looks for its response timeout once the client is done writing: at once, or
+    // when the
     // held write completes. Where it found the placeholder, the timeout starts now.
     ChannelPromise written = headPromise;
     if (written != null && !written.isVoid()) {
@@ -260,9 +276,15 @@ final class Gate extends ChannelDuplexHandler {
       headPromise.trySuccess();
     }
     byte[] bytes = answer.body();
-    FullHttpResponse reply = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(answer.status(), answer.reason()), Unpooled.wrappedBuffer(bytes));
-    answer.headers().map().forEach((name, values) -> values.forEach(value -> reply.headers().add(name, value)));
+    FullHttpResponse reply =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(answer.status(), answer.reason()),
+            Unpooled.wrappedBuffer(bytes));
+    answer
+        .headers()
+        .map()
+        .forEach((name, values) -> values.forEach(value -> reply.headers().add(name, value)));
     reply.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     settle();
     ctx.fireChannelRead(reply);
@@ -277,7 +299,8 @@ final class Gate extends ChannelDuplexHandler {
       if (status >= 200 || status == 101) {
         settle();
         // The audit is recorded now, before the application sees the response.
-        response.complete(new WardenResponse(status, NettyHeaders.of(reply.headers()), null, () -> {}));
+        response.complete(
+            new WardenResponse(status, NettyHeaders.of(reply.headers()), null, () -> {}));
         ctx.fireChannelRead(msg);
         removeSelf();
         return;
@@ -300,7 +323,9 @@ final class Gate extends ChannelDuplexHandler {
     failed(new IOException("warden: the connection closed before the response"));
   }
 
-  /** The hop failed as the client reports it (or the channel went away): its outcome for the audit. */
+  /**
+   * The hop failed as the client reports it (or the channel went away): its outcome for the audit.
+   */
   void failed(Throwable error) {
     response.completeExceptionally(transportError(error));
     onLoop(this::abandon);
@@ -308,11 +333,13 @@ final class Gate extends ChannelDuplexHandler {
 
   /** Reactor Netty's request ended (its response was read, or it was disposed): the gate goes. */
   private void cleanUp() {
-    onLoop(() -> {
-      response.completeExceptionally(new IOException("warden: the request ended before it was sent"));
-      abandon();
-      removeSelf();
-    });
+    onLoop(
+        () -> {
+          response.completeExceptionally(
+              new IOException("warden: the request ended before it was sent"));
+          abandon();
+          removeSelf();
+        });
   }
 
   private void abandon() {
@@ -361,7 +388,9 @@ final class Gate extends ChannelDuplexHandler {
   /** The response timeout Reactor Netty skipped while the placeholder stood, from now on. */
   private void ensureResponseTimeout() {
     ChannelPipeline pipeline = ctx.pipeline();
-    if (phase != Phase.SENT || response.isDone() || !ctx.channel().isActive()
+    if (phase != Phase.SENT
+        || response.isDone()
+        || !ctx.channel().isActive()
         || pipeline.get(NettyPipeline.ResponseTimeoutHandler) != null) {
       return;
     }
@@ -373,11 +402,18 @@ final class Gate extends ChannelDuplexHandler {
     ReadTimeoutHandler handler = new ReadTimeoutHandler(timeout.toMillis(), TimeUnit.MILLISECONDS);
     pipeline.addBefore(codec, NettyPipeline.ResponseTimeoutHandler, handler);
     if (connection.isPersistent()) {
-      connection.onTerminate().subscribe(null, null, () -> onLoop(() -> {
-        if (pipeline.context(handler) != null) {
-          pipeline.remove(handler);
-        }
-      }));
+      connection
+          .onTerminate()
+          .subscribe(
+              null,
+              null,
+              () ->
+                  onLoop(
+                      () -> {
+                        if (pipeline.context(handler) != null) {
+                          pipeline.remove(handler);
+                        }
+                      }));
     }
   }
 
@@ -451,7 +487,10 @@ final class Gate extends ChannelDuplexHandler {
       return false;
     }
 
-    /** The request is gated inside its own connection: it is sent once (Jira's 429 still pauses its scope). */
+    /**
+     * The request is gated inside its own connection: it is sent once (Jira's 429 still pauses its
+     * scope).
+     */
     @Override
     public boolean resendable() {
       return false;

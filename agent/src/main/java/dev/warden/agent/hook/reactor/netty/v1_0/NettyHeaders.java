@@ -41,12 +41,18 @@ final class NettyHeaders {
 
   /**
    * A new request head with these fields and request target: the head the client wrote stays the
-   * application's (Reactor Netty writes its own request object, which the application can read).
-   * A full request keeps its content, which passes to the copy.
+   * application's (Reactor Netty writes its own request object, which the application can read). A
+   * full request keeps its content, which passes to the copy.
    */
   static HttpRequest copy(HttpRequest head, String target, HttpHeaders headers) {
     if (head instanceof FullHttpRequest full) {
-      return new DefaultFullHttpRequest(full.protocolVersion(), full.method(), target, full.content(), headers, full.trailingHeaders());
+      return new DefaultFullHttpRequest(
+          full.protocolVersion(),
+          full.method(),
+          target,
+          full.content(),
+          headers,
+          full.trailingHeaders());
     }
     return new DefaultHttpRequest(head.protocolVersion(), head.method(), target, headers);
   }

@@ -14,7 +14,9 @@ public final class ReactorNettyAdvice {
 
   private ReactorNettyAdvice() {}
 
-  /** On exit of {@code HttpClientConnect.connect()}: the call's {@code Mono}, wrapped for a site. */
+  /**
+   * On exit of {@code HttpClientConnect.connect()}: the call's {@code Mono}, wrapped for a site.
+   */
   public static final class Connect {
 
     private Connect() {}
@@ -24,7 +26,10 @@ public final class ReactorNettyAdvice {
     public static void exit(
         @Advice.This Object client,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object connection) {
-      Object hook = Hooks.adapters.adapter("dev.warden.agent.hook.reactor.netty.v1_0.ConnectHook", client.getClass().getClassLoader());
+      Object hook =
+          Hooks.adapters.adapter(
+              "dev.warden.agent.hook.reactor.netty.v1_0.ConnectHook",
+              client.getClass().getClassLoader());
       if (hook != null) {
         connection = ((BiFunction<Object, Object, Object>) hook).apply(client, connection);
       }
@@ -49,7 +54,10 @@ public final class ReactorNettyAdvice {
       if (websocket != null || operations == null) {
         return;
       }
-      Object hook = Hooks.adapters.adapter("dev.warden.agent.hook.reactor.netty.v1_0.RequestHook", operations.getClass().getClassLoader());
+      Object hook =
+          Hooks.adapters.adapter(
+              "dev.warden.agent.hook.reactor.netty.v1_0.RequestHook",
+              operations.getClass().getClassLoader());
       if (hook != null) {
         sending = ((BiFunction<Object, Object, Object>) hook).apply(operations, sending);
       }

@@ -14,8 +14,8 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  * points, the same in every version:
  *
  * <ul>
- *   <li>{@code HttpClientConnect.connect()}, which every way of receiving a response
- *       ({@code response}, {@code responseSingle}, {@code responseContent}, {@code responseConnection})
+ *   <li>{@code HttpClientConnect.connect()}, which every way of receiving a response ({@code
+ *       response}, {@code responseSingle}, {@code responseContent}, {@code responseConnection})
  *       goes through: the call's {@code Mono} is wrapped so that, on subscription, it carries where
  *       the call was made (in its Reactor context), and a call that fails before any request went
  *       out (connection refused) is still audited, failing as Reactor Netty failed it;
@@ -28,8 +28,8 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  *       the client then reads as its own.
  * </ul>
  *
- * Deciding at the hop, not before connecting, is what lets Warden see the request whole: a
- * {@code WebClient} sets its headers and writes its body only on the live connection (and casts its
+ * Deciding at the hop, not before connecting, is what lets Warden see the request whole: a {@code
+ * WebClient} sets its headers and writes its body only on the live connection (and casts its
  * request object to Reactor Netty's own), so no request exists before then.
  */
 public final class ReactorNettyInstrumentation implements HookInstrumentation {
@@ -51,9 +51,14 @@ public final class ReactorNettyInstrumentation implements HookInstrumentation {
   @Override
   public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer) {
     return transformer
-        .advice(isDeclaredBy(named(CONNECT)).and(named("connect")).and(takesArguments(0))
-            .and(returns(named("reactor.core.publisher.Mono"))), PACKAGE + "ReactorNettyAdvice$Connect")
-        .advice(isDeclaredBy(named(HANDLER)).and(named("requestWithBody")).and(takesArguments(1)),
+        .advice(
+            isDeclaredBy(named(CONNECT))
+                .and(named("connect"))
+                .and(takesArguments(0))
+                .and(returns(named("reactor.core.publisher.Mono"))),
+            PACKAGE + "ReactorNettyAdvice$Connect")
+        .advice(
+            isDeclaredBy(named(HANDLER)).and(named("requestWithBody")).and(takesArguments(1)),
             PACKAGE + "ReactorNettyAdvice$Request");
   }
 

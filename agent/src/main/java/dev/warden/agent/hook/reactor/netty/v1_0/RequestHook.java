@@ -24,7 +24,9 @@ public final class RequestHook implements BiFunction<Object, Object, Object> {
   @Override
   public Object apply(Object operations, Object sending) {
     Gateway gateway = HookSupport.gateway();
-    if (gateway == null || Bypass.active() || !(operations instanceof HttpClientRequest request)
+    if (gateway == null
+        || Bypass.active()
+        || !(operations instanceof HttpClientRequest request)
         || !(operations instanceof Connection connection)) {
       return sending;
     }
@@ -46,8 +48,17 @@ public final class RequestHook implements BiFunction<Object, Object, Object> {
         new Gate(gateway, state, connection, operations, uri).install(pipeline);
         return sending;
       } catch (RuntimeException e) {
-        Log.get().error("internal error guarding a Reactor Netty request to " + uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort()
-            + "; it is not sent (" + e.getClass().getName() + ")");
+        Log.get()
+            .error(
+                "internal error guarding a Reactor Netty request to "
+                    + uri.getScheme()
+                    + "://"
+                    + uri.getHost()
+                    + ":"
+                    + uri.getPort()
+                    + "; it is not sent ("
+                    + e.getClass().getName()
+                    + ")");
         return refuse("internal error");
       }
     }
@@ -58,6 +69,7 @@ public final class RequestHook implements BiFunction<Object, Object, Object> {
   }
 
   private static Mono<Void> refuse(String why) {
-    return Mono.error(new IOException("warden: " + why + "; the request to a Jira site was not sent"));
+    return Mono.error(
+        new IOException("warden: " + why + "; the request to a Jira site was not sent"));
   }
 }

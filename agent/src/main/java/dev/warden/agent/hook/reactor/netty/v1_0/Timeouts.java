@@ -10,23 +10,24 @@ import java.time.Duration;
  */
 final class Timeouts {
 
-  private static final ClassValue<Field> FIELD = new ClassValue<>() {
-    @Override
-    protected Field computeValue(Class<?> type) {
-      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-        try {
-          Field field = c.getDeclaredField("responseTimeout");
-          if (field.getType() == Duration.class) {
-            field.setAccessible(true);
-            return field;
+  private static final ClassValue<Field> FIELD =
+      new ClassValue<>() {
+        @Override
+        protected Field computeValue(Class<?> type) {
+          for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            try {
+              Field field = c.getDeclaredField("responseTimeout");
+              if (field.getType() == Duration.class) {
+                field.setAccessible(true);
+                return field;
+              }
+            } catch (NoSuchFieldException | RuntimeException e) {
+              // look further up; inaccessible (a named module) counts as absent
+            }
           }
-        } catch (NoSuchFieldException | RuntimeException e) {
-          // look further up; inaccessible (a named module) counts as absent
+          return null;
         }
-      }
-      return null;
-    }
-  };
+      };
 
   private Timeouts() {}
 

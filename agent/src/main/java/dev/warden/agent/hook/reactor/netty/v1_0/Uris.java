@@ -32,9 +32,9 @@ final class Uris {
   }
 
   /**
-   * Where a configured client sends its first request, as Reactor Netty resolves it ({@code baseUrl}
-   * before a path; the scheme from {@code secure()} when the target has none); {@code null} when
-   * it cannot be known before subscription ({@code uri(Mono)}) or names no host.
+   * Where a configured client sends its first request, as Reactor Netty resolves it ({@code
+   * baseUrl} before a path; the scheme from {@code secure()} when the target has none); {@code
+   * null} when it cannot be known before subscription ({@code uri(Mono)}) or names no host.
    */
   static URI target(HttpClientConfig config) {
     String uri = config.uri();
@@ -66,7 +66,8 @@ final class Uris {
       char c = text.charAt(i);
       if (c <= ' ' || c >= 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0) {
         for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-          out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+          out.append('%')
+              .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
               .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
         }
       } else {
