@@ -16,15 +16,20 @@ public final class InJvmAgent {
 
   private InJvmAgent() {}
 
-  /** Installs the library hooks once; a test sets {@link HookSupport#install} to its own gateway. */
+  /**
+   * Installs the library hooks once; a test sets {@link HookSupport#install} to its own gateway.
+   */
   public static synchronized void install() {
     if (installed) {
       return;
     }
     Instrumentation instrumentation = ByteBuddyAgent.install();
-    Hooks.adapters = new HookAdapters(InJvmAgent.class.getClassLoader(), Instrumentations.adapterPackages());
+    Hooks.adapters =
+        new HookAdapters(InJvmAgent.class.getClassLoader(), Instrumentations.adapterPackages());
     Hooks.asyncCalls = HookSupport.asyncCalls();
-    Instrumentations.install(instrumentation, Instrumentations.ALL.stream().filter(h -> h.adapterPackage() != null).toList());
+    Instrumentations.install(
+        instrumentation,
+        Instrumentations.ALL.stream().filter(h -> h.adapterPackage() != null).toList());
     installed = true;
   }
 

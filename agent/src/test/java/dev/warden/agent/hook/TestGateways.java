@@ -22,10 +22,16 @@ public final class TestGateways {
 
   private TestGateways() {}
 
-  /** A gateway whose site is {@code siteUrl}: reads (and GETs of unknown paths) allowed, deletes denied, creates only in OPS. */
-  public static Gateway forSite(Path dir, String siteUrl, List<AuditRecord> records) throws IOException {
+  /**
+   * A gateway whose site is {@code siteUrl}: reads (and GETs of unknown paths) allowed, deletes
+   * denied, creates only in OPS.
+   */
+  public static Gateway forSite(Path dir, String siteUrl, List<AuditRecord> records)
+      throws IOException {
     Path policy = dir.resolve("policy.yaml");
-    Files.writeString(policy, """
+    Files.writeString(
+        policy,
+        """
         version: 1
         sites:
           - {id: local, url: '%s', credential: bot}
@@ -35,14 +41,26 @@ public final class TestGateways {
           - {id: creates, effect: allow, operations: createIssue, projects: OPS}
           - {id: reads, effect: allow, operations: [read:jira-work, unscoped]}
           - {id: unknown-reads, effect: allow, operations: unknown, methods: GET}
-        """.formatted(siteUrl));
-    PolicyHolder holder = new PolicyHolder(policy, RouteCatalog.bundled(), new SecretResolver(Map.of("TOKEN", TOKEN)::get), System::nanoTime);
+        """
+            .formatted(siteUrl));
+    PolicyHolder holder =
+        new PolicyHolder(
+            policy,
+            RouteCatalog.bundled(),
+            new SecretResolver(Map.of("TOKEN", TOKEN)::get),
+            System::nanoTime);
     holder.loadInitial();
-    return new Gateway(holder, records::add, new ThrottleRegistry(), WardenClock.SYSTEM, Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r);
-      t.setDaemon(true);
-      return t;
-    }));
+    return new Gateway(
+        holder,
+        records::add,
+        new ThrottleRegistry(),
+        WardenClock.SYSTEM,
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r);
+              t.setDaemon(true);
+              return t;
+            }));
   }
 
   public static List<AuditRecord> records() {

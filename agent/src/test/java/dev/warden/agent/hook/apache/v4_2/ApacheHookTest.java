@@ -25,7 +25,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Apache HttpClient 4 hook, woven into the test JVM: the exec chain and the request director, both. */
+/**
+ * The Apache HttpClient 4 hook, woven into the test JVM: the exec chain and the request director,
+ * both.
+ */
 class ApacheHookTest {
 
   @TempDir Path dir;
@@ -53,21 +56,27 @@ class ApacheHookTest {
   void execChainCallIsAuthenticatedAndTheApplicationsRequestUntouched() throws Exception {
     HttpGet get = new HttpGet(server.url() + "/rest/api/2/issue/OPS-1");
     get.setHeader("Authorization", "Basic app");
-    try (CloseableHttpClient client = HttpClients.createDefault(); CloseableHttpResponse response = client.execute(get)) {
+    try (CloseableHttpClient client = HttpClients.createDefault();
+        CloseableHttpResponse response = client.execute(get)) {
       assertThat(response.getStatusLine().getStatusCode()).isEqualTo(200);
       assertThat(EntityUtils.toString(response.getEntity())).contains("OPS-1");
     }
-    assertThat(server.received).singleElement().satisfies(got -> assertThat(got.authorization()).isEqualTo("Bearer " + TestGateways.TOKEN));
+    assertThat(server.received)
+        .singleElement()
+        .satisfies(
+            got -> assertThat(got.authorization()).isEqualTo("Bearer " + TestGateways.TOKEN));
     assertThat(get.getFirstHeader("Authorization").getValue()).isEqualTo("Basic app");
   }
 
   @Test
   void execChainDenialIsAResponseAndNothingIsSent() throws Exception {
     try (CloseableHttpClient client = HttpClients.createDefault();
-        CloseableHttpResponse response = client.execute(new HttpDelete(server.url() + "/rest/api/2/issue/OPS-1"))) {
+        CloseableHttpResponse response =
+            client.execute(new HttpDelete(server.url() + "/rest/api/2/issue/OPS-1"))) {
       assertThat(response.getStatusLine().getStatusCode()).isEqualTo(403);
       assertThat(response.getFirstHeader("X-Warden-Decision").getValue()).isEqualTo("deny");
-      assertThat(EntityUtils.toString(response.getEntity())).contains("denied by rule default-deny");
+      assertThat(EntityUtils.toString(response.getEntity()))
+          .contains("denied by rule default-deny");
     }
     assertThat(server.received).isEmpty();
   }
@@ -78,8 +87,13 @@ class ApacheHookTest {
         CloseableHttpResponse response = client.execute(new HttpGet(server.url() + "/moved"))) {
       assertThat(response.getStatusLine().getStatusCode()).isEqualTo(200);
     }
-    assertThat(server.received).extracting(LocalJira.Got::authorization).containsOnly("Bearer " + TestGateways.TOKEN).hasSize(2);
-    assertThat(records).extracting(AuditRecord::name).containsExactly("GET unknown", "GET /rest/api/2/issue/{issueIdOrKey}");
+    assertThat(server.received)
+        .extracting(LocalJira.Got::authorization)
+        .containsOnly("Bearer " + TestGateways.TOKEN)
+        .hasSize(2);
+    assertThat(records)
+        .extracting(AuditRecord::name)
+        .containsExactly("GET unknown", "GET /rest/api/2/issue/{issueIdOrKey}");
   }
 
   @Test
@@ -100,8 +114,12 @@ class ApacheHookTest {
     assertThat(moved.getStatusLine().getStatusCode()).isEqualTo(200);
     EntityUtils.consume(moved.getEntity());
 
-    assertThat(server.received).extracting(LocalJira.Got::path).containsExactly("/rest/api/2/issue", "/moved", "/rest/api/2/issue/OPS-1");
-    assertThat(server.received).extracting(LocalJira.Got::authorization).containsOnly("Bearer " + TestGateways.TOKEN);
+    assertThat(server.received)
+        .extracting(LocalJira.Got::path)
+        .containsExactly("/rest/api/2/issue", "/moved", "/rest/api/2/issue/OPS-1");
+    assertThat(server.received)
+        .extracting(LocalJira.Got::authorization)
+        .containsOnly("Bearer " + TestGateways.TOKEN);
     assertThat(records).hasSize(4);
   }
 }

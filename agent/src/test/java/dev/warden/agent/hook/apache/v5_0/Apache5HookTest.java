@@ -45,27 +45,44 @@ class Apache5HookTest {
 
   @Test
   void allowedCallIsAuthenticatedAndTheApplicationsRequestUntouched() throws Exception {
-    BasicClassicHttpRequest get = new BasicClassicHttpRequest("GET", server.url() + "/rest/api/2/issue/OPS-1");
+    BasicClassicHttpRequest get =
+        new BasicClassicHttpRequest("GET", server.url() + "/rest/api/2/issue/OPS-1");
     get.setHeader("Authorization", "Basic app");
     try (CloseableHttpClient client = HttpClients.createDefault()) {
-      String body = client.execute(get, response -> response.getCode() + " " + EntityUtils.toString(response.getEntity()));
+      String body =
+          client.execute(
+              get,
+              response -> response.getCode() + " " + EntityUtils.toString(response.getEntity()));
       assertThat(body).isEqualTo("200 {\"path\":\"/rest/api/2/issue/OPS-1\"}");
     }
-    assertThat(server.received).singleElement().satisfies(got -> assertThat(got.authorization()).isEqualTo("Bearer " + TestGateways.TOKEN));
+    assertThat(server.received)
+        .singleElement()
+        .satisfies(
+            got -> assertThat(got.authorization()).isEqualTo("Bearer " + TestGateways.TOKEN));
     assertThat(get.getFirstHeader("Authorization").getValue()).isEqualTo("Basic app");
   }
 
   @Test
   void denialIsAResponseAndRedirectHopsAreDecidedAnew() throws Exception {
     try (CloseableHttpClient client = HttpClients.createDefault()) {
-      String denied = client.execute(new BasicClassicHttpRequest("DELETE", server.url() + "/rest/api/2/issue/OPS-1"),
-          response -> response.getCode() + " " + response.getFirstHeader("X-Warden-Rule").getValue());
+      String denied =
+          client.execute(
+              new BasicClassicHttpRequest("DELETE", server.url() + "/rest/api/2/issue/OPS-1"),
+              response ->
+                  response.getCode() + " " + response.getFirstHeader("X-Warden-Rule").getValue());
       assertThat(denied).isEqualTo("403 default-deny");
-      int moved = client.execute(new BasicClassicHttpRequest("GET", server.url() + "/moved"), response -> response.getCode());
+      int moved =
+          client.execute(
+              new BasicClassicHttpRequest("GET", server.url() + "/moved"),
+              response -> response.getCode());
       assertThat(moved).isEqualTo(200);
     }
-    assertThat(server.received).extracting(LocalJira.Got::path).containsExactly("/moved", "/rest/api/2/issue/OPS-1");
-    assertThat(server.received).extracting(LocalJira.Got::authorization).containsOnly("Bearer " + TestGateways.TOKEN);
+    assertThat(server.received)
+        .extracting(LocalJira.Got::path)
+        .containsExactly("/moved", "/rest/api/2/issue/OPS-1");
+    assertThat(server.received)
+        .extracting(LocalJira.Got::authorization)
+        .containsOnly("Bearer " + TestGateways.TOKEN);
     assertThat(records).hasSize(3);
   }
 }

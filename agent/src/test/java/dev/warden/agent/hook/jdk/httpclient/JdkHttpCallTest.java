@@ -46,42 +46,64 @@ class JdkHttpCallTest {
 
   @Test
   void answersAreRealResponsesThroughTheApplicationsOwnBodyHandler() throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/rest/api/2/issue/OPS-1")).DELETE().build();
-    Answer denied = Answers.denied("DELETE", "/rest/api/2/issue/OPS-1", "deleteIssue", "no-deletes");
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(server.url() + "/rest/api/2/issue/OPS-1"))
+            .DELETE()
+            .build();
+    Answer denied =
+        Answers.denied("DELETE", "/rest/api/2/issue/OPS-1", "deleteIssue", "no-deletes");
 
-    HttpResponse<String> asString = call(request, HttpResponse.BodyHandlers.ofString()).answer(denied).get();
-    HttpResponse<InputStream> asStream = call(request, HttpResponse.BodyHandlers.ofInputStream()).answer(denied).get();
-    HttpResponse<Integer> mapped = call(request, info -> HttpResponse.BodySubscribers.mapping(
-        HttpResponse.BodySubscribers.ofByteArray(), bytes -> bytes.length)).answer(denied).get();
-    HttpResponse<Void> discarded = call(request, HttpResponse.BodyHandlers.discarding()).answer(denied).get();
+    HttpResponse<String> asString =
+        call(request, HttpResponse.BodyHandlers.ofString()).answer(denied).get();
+    HttpResponse<InputStream> asStream =
+        call(request, HttpResponse.BodyHandlers.ofInputStream()).answer(denied).get();
+    HttpResponse<Integer> mapped =
+        call(
+                request,
+                info ->
+                    HttpResponse.BodySubscribers.mapping(
+                        HttpResponse.BodySubscribers.ofByteArray(), bytes -> bytes.length))
+            .answer(denied)
+            .get();
+    HttpResponse<Void> discarded =
+        call(request, HttpResponse.BodyHandlers.discarding()).answer(denied).get();
 
     assertThat(asString.statusCode()).isEqualTo(403);
     assertThat(asString.body()).isEqualTo(denied.bodyText());
     assertThat(asString.headers().firstValue("x-warden-rule")).contains("no-deletes");
     assertThat(asString.request()).isSameAs(request);
     assertThat(asString.uri()).isEqualTo(request.uri());
-    assertThat(new String(asStream.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(denied.bodyText());
+    assertThat(new String(asStream.body().readAllBytes(), StandardCharsets.UTF_8))
+        .isEqualTo(denied.bodyText());
     assertThat(mapped.body()).isEqualTo(denied.bodyText().getBytes(StandardCharsets.UTF_8).length);
     assertThat(discarded.body()).isNull();
   }
 
   @Test
   void sendsWardensRequestAndHidesItFromTheResponse() throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/rest/api/2/issue"))
-        .header("Authorization", "Bearer app").timeout(Duration.ofSeconds(5))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"fields\":{}}")).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(server.url() + "/rest/api/2/issue"))
+            .header("Authorization", "Bearer app")
+            .timeout(Duration.ofSeconds(5))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"fields\":{}}"))
+            .build();
     JdkHttpCall<String> call = call(request, HttpResponse.BodyHandlers.ofString());
     WardenRequest mine = call.request();
-    assertThat(new String(mine.body().bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"fields\":{}}");
-    WardenRequest authenticated = mine.withHeaders(mine.headers().with("Authorization", "Bearer warden"));
+    assertThat(new String(mine.body().bytes(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"fields\":{}}");
+    WardenRequest authenticated =
+        mine.withHeaders(mine.headers().with("Authorization", "Bearer warden"));
 
     WardenResponse response = call.send(authenticated, ClientCall.Discarded.NONE).get();
     HttpResponse<String> seen = call.toNative(response, mine).get();
 
-    assertThat(server.received).singleElement().satisfies(got -> {
-      assertThat(got.authorization()).isEqualTo("Bearer warden");
-      assertThat(got.body()).isEqualTo("{\"fields\":{}}");
-    });
+    assertThat(server.received)
+        .singleElement()
+        .satisfies(
+            got -> {
+              assertThat(got.authorization()).isEqualTo("Bearer warden");
+              assertThat(got.body()).isEqualTo("{\"fields\":{}}");
+            });
     assertThat(response.status()).isEqualTo(201);
     assertThat(response.headers().first("X-RateLimit-Remaining")).isEqualTo("99");
     assertThat(seen.body()).isEqualTo("{\"path\":\"/rest/api/2/issue\"}");
@@ -93,12 +115,17 @@ class JdkHttpCallTest {
   void aResponseWardenWillDiscardNeverReachesTheApplicationsHandler() throws Exception {
     int[] handled = {0};
     HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/moved")).build();
-    JdkHttpCall<String> call = call(request, info -> {
-      handled[0]++;
-      return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
-    });
+    JdkHttpCall<String> call =
+        call(
+            request,
+            info -> {
+              handled[0]++;
+              return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+            });
 
-    WardenResponse response = call.send(call.request(), (status, headers) -> status == 302 && headers.has("Location")).get();
+    WardenResponse response =
+        call.send(call.request(), (status, headers) -> status == 302 && headers.has("Location"))
+            .get();
 
     assertThat(response.status()).isEqualTo(302);
     assertThat(response.headers().first("Location")).isEqualTo("/rest/api/2/issue/OPS-1");
@@ -108,9 +135,15 @@ class JdkHttpCallTest {
   @Test
   void redirectsAreWardensOnlyWhenTheClientWouldFollowThem() {
     HttpRequest request = HttpRequest.newBuilder(URI.create(server.url())).build();
-    assertThat(call(request, HttpResponse.BodyHandlers.discarding()).redirects()).isSameAs(RedirectPolicy.NONE);
-    JdkHttpCall<Void> normal = new JdkHttpCall<>(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build(),
-        request, HttpResponse.BodyHandlers.discarding(), null, redirectFree);
+    assertThat(call(request, HttpResponse.BodyHandlers.discarding()).redirects())
+        .isSameAs(RedirectPolicy.NONE);
+    JdkHttpCall<Void> normal =
+        new JdkHttpCall<>(
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build(),
+            request,
+            HttpResponse.BodyHandlers.discarding(),
+            null,
+            redirectFree);
     assertThat(normal.redirects()).isSameAs(JdkHttpCall.NORMAL);
     assertThat(JdkHttpCall.NORMAL.allowsScheme("https", "http")).isFalse();
     assertThat(JdkHttpCall.ALWAYS.allowsScheme("https", "http")).isTrue();
@@ -118,8 +151,12 @@ class JdkHttpCallTest {
 
   @Test
   void theRedirectFreeCopyKeepsTheClientsSettings() {
-    HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.ALWAYS)
-        .connectTimeout(Duration.ofSeconds(3)).version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient following =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.ALWAYS)
+            .connectTimeout(Duration.ofSeconds(3))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     HttpClient copy = redirectFree.of(following);
     assertThat(copy).isNotSameAs(following).isSameAs(redirectFree.of(following));
     assertThat(copy.followRedirects()).isEqualTo(HttpClient.Redirect.NEVER);
@@ -130,10 +167,20 @@ class JdkHttpCallTest {
 
   @Test
   void publisherBodiesAreReadUnlessTooLarge() {
-    assertThat(PublisherBytes.read(HttpRequest.BodyPublishers.ofByteArrays(List.of("ab".getBytes(), "cd".getBytes())))).isEqualTo("abcd".getBytes());
-    assertThat(PublisherBytes.read(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream("xyz".getBytes()))))
+    assertThat(
+            PublisherBytes.read(
+                HttpRequest.BodyPublishers.ofByteArrays(List.of("ab".getBytes(), "cd".getBytes()))))
+        .isEqualTo("abcd".getBytes());
+    assertThat(
+            PublisherBytes.read(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream("xyz".getBytes()))))
         .isEqualTo("xyz".getBytes());
-    assertThat(PublisherBytes.read(HttpRequest.BodyPublishers.ofByteArray(new byte[dev.warden.agent.bootstrap.Body.MAX_BYTES + 1]))).isNull();
+    assertThat(
+            PublisherBytes.read(
+                HttpRequest.BodyPublishers.ofByteArray(
+                    new byte[dev.warden.agent.bootstrap.Body.MAX_BYTES + 1])))
+        .isNull();
     assertThat(Body.lazy(() -> null).bytes()).isNull();
     assertThat(Headers.of("A", "1").toString()).isEqualTo("Headers[a]");
   }

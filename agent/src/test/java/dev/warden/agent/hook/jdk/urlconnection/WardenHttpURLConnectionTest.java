@@ -22,7 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Warden's HttpURLConnection on its own: no agent, a real gateway and JDK connection, a local server. */
+/**
+ * Warden's HttpURLConnection on its own: no agent, a real gateway and JDK connection, a local
+ * server.
+ */
 class WardenHttpURLConnectionTest {
 
   @TempDir Path dir;
@@ -43,7 +46,8 @@ class WardenHttpURLConnectionTest {
 
   WardenHttpURLConnection open(String path) throws IOException {
     URL url = new URL(server.url() + path);
-    return new WardenHttpURLConnection(url, (HttpURLConnection) url.openConnection(), null, gateway);
+    return new WardenHttpURLConnection(
+        url, (HttpURLConnection) url.openConnection(), null, gateway);
   }
 
   @Test
@@ -55,8 +59,12 @@ class WardenHttpURLConnectionTest {
     assertThat(connection.getResponseMessage()).isEqualTo("OK");
     assertThat(connection.getContentType()).isEqualTo("application/json");
     assertThat(connection.getHeaderField("X-RateLimit-Remaining")).isEqualTo("99");
-    assertThat(new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"path\":\"/rest/api/2/issue/OPS-1\"}");
-    assertThat(server.received).singleElement().satisfies(got -> assertThat(got.authorization()).isEqualTo("Bearer " + TestGateways.TOKEN));
+    assertThat(new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"path\":\"/rest/api/2/issue/OPS-1\"}");
+    assertThat(server.received)
+        .singleElement()
+        .satisfies(
+            got -> assertThat(got.authorization()).isEqualTo("Bearer " + TestGateways.TOKEN));
     assertThat(connection.getRequestProperty("Authorization")).isNull();
   }
 
@@ -65,8 +73,12 @@ class WardenHttpURLConnectionTest {
     WardenHttpURLConnection connection = open("/rest/api/2/issue/OPS-1");
     connection.setRequestMethod("DELETE");
 
-    assertThatThrownBy(connection::getInputStream).isInstanceOf(IOException.class)
-        .hasMessage("Server returned HTTP response code: 403 for URL: " + server.url() + "/rest/api/2/issue/OPS-1");
+    assertThatThrownBy(connection::getInputStream)
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "Server returned HTTP response code: 403 for URL: "
+                + server.url()
+                + "/rest/api/2/issue/OPS-1");
     assertThat(connection.getResponseCode()).isEqualTo(403);
     assertThat(connection.getResponseMessage()).isEqualTo("Forbidden");
     assertThat(connection.getHeaderField(0)).isEqualTo("HTTP/1.1 403 Forbidden");
@@ -75,7 +87,8 @@ class WardenHttpURLConnectionTest {
     assertThat(connection.getHeaderFields()).containsKey(null).containsKey("X-Warden-Rule");
     assertThat(connection.getContentLengthLong()).isEqualTo(-1);
     assertThat(new String(connection.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
-        .isEqualTo("{\"errorMessages\":[\"warden: DELETE /rest/api/2/issue/OPS-1 (deleteIssue) denied by rule default-deny\"],\"errors\":{}}");
+        .isEqualTo(
+            "{\"errorMessages\":[\"warden: DELETE /rest/api/2/issue/OPS-1 (deleteIssue) denied by rule default-deny\"],\"errors\":{}}");
     assertThat(server.received).isEmpty();
   }
 
@@ -83,38 +96,54 @@ class WardenHttpURLConnectionTest {
   void bodyIsBufferedClassifiedAndSentAndGetTurnsIntoPost() throws Exception {
     WardenHttpURLConnection connection = open("/rest/api/2/issue");
     connection.setDoOutput(true);
-    byte[] body = "{\"fields\":{\"project\":{\"key\":\"OPS\"},\"x\":1}}".getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        "{\"fields\":{\"project\":{\"key\":\"OPS\"},\"x\":1}}".getBytes(StandardCharsets.UTF_8);
     connection.setFixedLengthStreamingMode(body.length);
     try (OutputStream out = connection.getOutputStream()) {
       out.write(body);
     }
     assertThat(connection.getRequestMethod()).isEqualTo("POST");
     assertThat(connection.getResponseCode()).isEqualTo(201);
-    assertThat(server.received).singleElement().satisfies(got -> assertThat(got.body()).isEqualTo("{\"fields\":{\"project\":{\"key\":\"OPS\"},\"x\":1}}"));
-    assertThatThrownBy(connection::getOutputStream).isInstanceOf(ProtocolException.class).hasMessage("Cannot write output after reading input.");
+    assertThat(server.received)
+        .singleElement()
+        .satisfies(
+            got ->
+                assertThat(got.body())
+                    .isEqualTo("{\"fields\":{\"project\":{\"key\":\"OPS\"},\"x\":1}}"));
+    assertThatThrownBy(connection::getOutputStream)
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("Cannot write output after reading input.");
   }
 
   @Test
   void misuseFailsAsTheJdksConnectionWould() throws Exception {
     WardenHttpURLConnection noOutput = open("/rest/api/2/issue");
-    assertThatThrownBy(noOutput::getOutputStream).isInstanceOf(ProtocolException.class).hasMessageContaining("doOutput=false");
+    assertThatThrownBy(noOutput::getOutputStream)
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("doOutput=false");
 
     WardenHttpURLConnection connected = open("/rest/api/2/issue/OPS-1");
     connected.connect();
-    assertThatThrownBy(() -> connected.setRequestProperty("Accept", "x")).isInstanceOf(IllegalStateException.class).hasMessage("Already connected");
+    assertThatThrownBy(() -> connected.setRequestProperty("Accept", "x"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("Already connected");
 
     WardenHttpURLConnection tooShort = open("/rest/api/2/issue");
     tooShort.setDoOutput(true);
     tooShort.setFixedLengthStreamingMode(10);
     tooShort.getOutputStream().write(1);
-    assertThatThrownBy(tooShort::getResponseCode).isInstanceOf(IOException.class).hasMessage("insufficient data written");
+    assertThatThrownBy(tooShort::getResponseCode)
+        .isInstanceOf(IOException.class)
+        .hasMessage("insufficient data written");
 
     WardenHttpURLConnection tooLong = open("/rest/api/2/issue");
     tooLong.setDoOutput(true);
     tooLong.setFixedLengthStreamingMode(1);
     OutputStream out = tooLong.getOutputStream();
     out.write(1);
-    assertThatThrownBy(() -> out.write(2)).isInstanceOf(IOException.class).hasMessage("too many bytes written");
+    assertThatThrownBy(() -> out.write(2))
+        .isInstanceOf(IOException.class)
+        .hasMessage("too many bytes written");
   }
 
   @Test
@@ -125,19 +154,25 @@ class WardenHttpURLConnectionTest {
     }
     Gateway closed = TestGateways.forSite(dir.resolve(".."), "http://127.0.0.1:" + port, records);
     URL url = new URL("http://127.0.0.1:" + port + "/rest/api/2/issue/OPS-1");
-    WardenHttpURLConnection connection = new WardenHttpURLConnection(url, (HttpURLConnection) url.openConnection(), null, closed);
+    WardenHttpURLConnection connection =
+        new WardenHttpURLConnection(url, (HttpURLConnection) url.openConnection(), null, closed);
 
     assertThatThrownBy(connection::getResponseCode).isInstanceOf(ConnectException.class);
     assertThatThrownBy(connection::getInputStream).isInstanceOf(ConnectException.class);
     assertThat(connection.getHeaderField("anything")).isNull();
-    assertThat(records).singleElement().satisfies(r -> assertThat(r.attribute("error.type")).isEqualTo("java.net.ConnectException"));
+    assertThat(records)
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.attribute("error.type")).isEqualTo("java.net.ConnectException"));
   }
 
   @Test
   void redirectsAreFollowedHopByHopWhenTheApplicationAsks() throws Exception {
     WardenHttpURLConnection following = open("/moved");
     assertThat(following.getResponseCode()).isEqualTo(200);
-    assertThat(server.received).extracting(LocalJira.Got::path).containsExactly("/moved", "/rest/api/2/issue/OPS-1");
+    assertThat(server.received)
+        .extracting(LocalJira.Got::path)
+        .containsExactly("/moved", "/rest/api/2/issue/OPS-1");
 
     WardenHttpURLConnection notFollowing = open("/moved");
     notFollowing.setInstanceFollowRedirects(false);
