@@ -39,7 +39,8 @@ class OAuthIT {
   }
 
   Path policy(String credential) throws Exception {
-    return harness.policy("""
+    return harness.policy(
+        """
         version: 1
         sites:
           - {id: jira, url: '{jira}', credential: jira-app}
@@ -48,7 +49,8 @@ class OAuthIT {
         %s
         rules:
           - {id: reads, effect: allow, operations: [read:jira-work, read:jira-user, unscoped]}
-        """.formatted(credential.indent(4).stripTrailing()));
+        """
+            .formatted(credential.indent(4).stripTrailing()));
   }
 
   String refreshCredential(Path file) {
@@ -57,7 +59,8 @@ class OAuthIT {
         token-url: {oauth}
         client-id: warden-app
         client-secret: ${env:OAUTH_CLIENT_SECRET}
-        refresh-token: ${file:%s}""".formatted(file);
+        refresh-token: ${file:%s}"""
+        .formatted(file);
   }
 
   AppRun run(Path policy, List<Map<String, Object>> steps) throws Exception {
@@ -66,16 +69,26 @@ class OAuthIT {
 
   AppLauncher.Running start(Path policy, List<Map<String, Object>> steps) throws Exception {
     // At debug level, the most Warden ever writes: still no secret (each test checks its output).
-    return harness.app(policy).agentArgument("log.level", "debug").env("OAUTH_CLIENT_SECRET", CLIENT_SECRET)
-        .args(harness.steps(steps).toString()).start();
+    return harness
+        .app(policy)
+        .agentArgument("log.level", "debug")
+        .env("OAUTH_CLIENT_SECRET", CLIENT_SECRET)
+        .args(harness.steps(steps).toString())
+        .start();
   }
 
   FakeOAuth oauth() {
-    return harness.oauth.client("warden-app", CLIENT_SECRET).client("svc-reports", CLIENT_SECRET).accessTokenSeconds(3);
+    return harness
+        .oauth
+        .client("warden-app", CLIENT_SECRET)
+        .client("svc-reports", CLIENT_SECRET)
+        .accessTokenSeconds(3);
   }
 
   List<FakeOAuth.Exchange> refreshes() {
-    return harness.oauth.exchanges().stream().filter(e -> e.grantType().equals("refresh_token")).toList();
+    return harness.oauth.exchanges().stream()
+        .filter(e -> e.grantType().equals("refresh_token"))
+        .toList();
   }
 
   void noSecretIn(AppRun run, Path... files) throws Exception {
@@ -95,26 +108,39 @@ class OAuthIT {
     Path file = refreshFile(consent);
     int before = refreshes().size();
 
-    AppRun run = run(policy(refreshCredential(file)), List.of(
-        Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "parallel", 20),
-        Steps.with(new LinkedHashMap<>(), "sleep", 3200),
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
+    AppRun run =
+        run(
+            policy(refreshCredential(file)),
+            List.of(
+                Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "parallel", 20),
+                Steps.with(new LinkedHashMap<>(), "sleep", 3200),
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.steps()).hasSize(21).allSatisfy(s -> assertThat(s.path("status").asInt()).as(run.toString()).isEqualTo(200));
-    List<Received> received = harness.jira.journal().matching(r -> r.path().endsWith("/issue/OPS-1"));
-    assertThat(received).hasSize(21).allSatisfy(r -> assertThat(r.principal()).isEqualTo("oauth:alice"));
+    assertThat(run.steps())
+        .hasSize(21)
+        .allSatisfy(s -> assertThat(s.path("status").asInt()).as(run.toString()).isEqualTo(200));
+    List<Received> received =
+        harness.jira.journal().matching(r -> r.path().endsWith("/issue/OPS-1"));
+    assertThat(received)
+        .hasSize(21)
+        .allSatisfy(r -> assertThat(r.principal()).isEqualTo("oauth:alice"));
     // Twenty threads at once: one refresh. The token expired after 3 s: one more.
     List<FakeOAuth.Exchange> refreshes = refreshes().subList(before, refreshes().size());
     assertThat(refreshes).hasSize(2).allSatisfy(e -> assertThat(e.status()).isEqualTo(200));
     assertThat(refreshes.get(0).refreshToken()).isEqualTo(consent);
     String written = Files.readString(file).strip();
     assertThat(written).isNotEqualTo(consent).isNotEqualTo(refreshes.get(1).refreshToken());
-    assertThat(refreshes.get(1).refreshToken()).as("the second refresh presented the rotated token").isNotEqualTo(consent);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(refreshes.get(1).refreshToken())
+        .as("the second refresh presented the rotated token")
+        .isNotEqualTo(consent);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     assertThat(oauth.revoked(written)).isFalse();
     try (var siblings = Files.list(file.getParent())) {
-      assertThat(siblings.filter(p -> p.getFileName().toString().endsWith(".warden"))).as("no temporary file left").isEmpty();
+      assertThat(siblings.filter(p -> p.getFileName().toString().endsWith(".warden")))
+          .as("no temporary file left")
+          .isEmpty();
     }
     noSecretIn(run);
   }
@@ -127,18 +153,39 @@ class OAuthIT {
     Path policy = policy(refreshCredential(file));
     int before = refreshes().size();
 
-    // The token endpoint rotates the refresh token, and the JVM dies before writing the new one back.
-    AppRun crashed = harness.app(policy).env("OAUTH_CLIENT_SECRET", CLIENT_SECRET)
-        .javaOption("-Dwarden.test.crash-before-write-back=true")
-        .args(harness.steps(List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"))).toString()).run();
+    // The token endpoint rotates the refresh token, and the JVM dies before it hears of the new one
+    // (it is killed while
+    // the endpoint holds its answer), so nothing is written back.
+    java.util.concurrent.CompletableFuture<Void> held = harness.oauth.holdNextRotation();
+    AppLauncher.Running running =
+        harness
+            .app(policy)
+            .env("OAUTH_CLIENT_SECRET", CLIENT_SECRET)
+            .args(
+                harness
+                    .steps(List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")))
+                    .toString())
+            .start();
+    AppRun crashed;
+    try {
+      held.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      crashed = running.kill();
+    } finally {
+      harness.oauth.release();
+    }
     assertThat(crashed.exitCode()).as(crashed.toString()).isEqualTo(137);
-    assertThat(Files.readString(file).strip()).as("the file still holds the token that was rotated").isEqualTo(consent);
+    assertThat(Files.readString(file).strip())
+        .as("the file still holds the token that was rotated")
+        .isEqualTo(consent);
 
-    // The next start presents it again, within Atlassian's grace: accepted, rotated, written back, family intact.
+    // The next start presents it again, within Atlassian's grace: accepted, rotated, written back,
+    // family intact.
     AppRun next = run(policy, List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
     assertThat(next.step(1).path("status").asInt()).as(next.toString()).isEqualTo(200);
     List<FakeOAuth.Exchange> refreshes = refreshes().subList(before, refreshes().size());
-    assertThat(refreshes).extracting(FakeOAuth.Exchange::refreshToken).containsExactly(consent, consent);
+    assertThat(refreshes)
+        .extracting(FakeOAuth.Exchange::refreshToken)
+        .containsExactly(consent, consent);
     assertThat(refreshes).allSatisfy(e -> assertThat(e.status()).isEqualTo(200));
     String written = Files.readString(file).strip();
     assertThat(written).isNotEqualTo(consent);
@@ -152,16 +199,25 @@ class OAuthIT {
     Path file = refreshFile("rt-never-issued");
     int before = harness.oauth.exchanges().size();
 
-    AppRun run = run(policy(refreshCredential(file)), List.of(
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
+    AppRun run =
+        run(
+            policy(refreshCredential(file)),
+            List.of(
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
 
-    assertThat(run.steps()).hasSize(3).allSatisfy(s -> {
-      assertThat(s.path("status").asInt()).as(run.toString()).isEqualTo(503);
-      assertThat(s.path("headers").path("x-warden-decision").asText()).isEqualTo("unavailable");
-      assertThat(s.path("body").asText()).contains("credential 'jira-app'").contains("consent must be renewed");
-    });
+    assertThat(run.steps())
+        .hasSize(3)
+        .allSatisfy(
+            s -> {
+              assertThat(s.path("status").asInt()).as(run.toString()).isEqualTo(503);
+              assertThat(s.path("headers").path("x-warden-decision").asText())
+                  .isEqualTo("unavailable");
+              assertThat(s.path("body").asText())
+                  .contains("credential 'jira-app'")
+                  .contains("consent must be renewed");
+            });
     assertThat(harness.oauth.exchanges().size() - before).as("no retry storm").isEqualTo(1);
     assertThat(harness.jira.journal().all()).isEmpty();
     assertThat(run.wardenLog()).filteredOn(l -> l.contains("invalid_grant")).hasSize(1);
@@ -176,17 +232,20 @@ class OAuthIT {
     Path down = harness.dir.resolve("down-" + System.nanoTime());
     Path expired = harness.dir.resolve("expired-" + System.nanoTime());
     Path back = harness.dir.resolve("back-" + System.nanoTime());
-    AppLauncher.Running app = start(policy(refreshCredential(file)), List.of(
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        touchFile(fetched.toString()),
-        awaitFile(down.toString()),
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        Steps.with(new LinkedHashMap<>(), "sleep", 3200),
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        touchFile(expired.toString()),
-        awaitFile(back.toString()),
-        Steps.with(new LinkedHashMap<>(), "sleep", 2500),
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
+    AppLauncher.Running app =
+        start(
+            policy(refreshCredential(file)),
+            List.of(
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                touchFile(fetched.toString()),
+                awaitFile(down.toString()),
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                Steps.with(new LinkedHashMap<>(), "sleep", 3200),
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                touchFile(expired.toString()),
+                awaitFile(back.toString()),
+                Steps.with(new LinkedHashMap<>(), "sleep", 2500),
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
     await(fetched);
     oauth.stop();
     Files.createFile(down);
@@ -196,8 +255,13 @@ class OAuthIT {
     AppRun run = app.await();
 
     List<JsonNode> calls = run.steps();
-    assertThat(calls).extracting(s -> s.path("status").asInt()).as(run.toString()).containsExactly(200, 200, 503, 200);
-    assertThat(calls.get(2).path("body").asText()).contains("credential 'jira-app'").contains("cannot be reached");
+    assertThat(calls)
+        .extracting(s -> s.path("status").asInt())
+        .as(run.toString())
+        .containsExactly(200, 200, 503, 200);
+    assertThat(calls.get(2).path("body").asText())
+        .contains("credential 'jira-app'")
+        .contains("cannot be reached");
     noSecretIn(run);
   }
 
@@ -208,42 +272,62 @@ class OAuthIT {
     Path first = harness.dir.resolve("first-" + System.nanoTime());
     Path revoked = harness.dir.resolve("revoked-" + System.nanoTime());
     int before = refreshes().size();
-    AppLauncher.Running app = start(policy(refreshCredential(file)), List.of(
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        touchFile(first.toString()),
-        awaitFile(revoked.toString()),
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
+    AppLauncher.Running app =
+        start(
+            policy(refreshCredential(file)),
+            List.of(
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                touchFile(first.toString()),
+                awaitFile(revoked.toString()),
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
     await(first);
     oauth.revokeAccessTokens();
     Files.createFile(revoked);
     AppRun run = app.await();
 
-    assertThat(run.steps()).extracting(s -> s.path("status").asInt()).as(run.toString()).containsExactly(200, 200);
+    assertThat(run.steps())
+        .extracting(s -> s.path("status").asInt())
+        .as(run.toString())
+        .containsExactly(200, 200);
     assertThat(refreshes().size() - before).isEqualTo(2);
-    assertThat(harness.jira.journal().matching(r -> r.path().endsWith("/issue/OPS-1"))).extracting(Received::principal)
+    assertThat(harness.jira.journal().matching(r -> r.path().endsWith("/issue/OPS-1")))
+        .extracting(Received::principal)
         .containsExactly("oauth:carol", null, "oauth:carol");
-    assertThat(harness.spans(s -> "1".equals(String.valueOf(s.attribute("http.request.resend_count"))), 1)).hasSize(1);
+    assertThat(
+            harness.spans(
+                s -> "1".equals(String.valueOf(s.attribute("http.request.resend_count"))), 1))
+        .hasSize(1);
   }
 
   @Test
   void aServiceAccountsClientCredentialsAreCachedUntilTheyNearExpiry() throws Exception {
     oauth();
     int before = harness.oauth.exchanges().size();
-    AppRun run = run(policy("""
+    AppRun run =
+        run(
+            policy(
+                """
         type: oauth2-client-credentials
         token-url: {oauth}
         client-id: svc-reports
         client-secret: ${env:OAUTH_CLIENT_SECRET}
-        scope: read:jira-work"""), List.of(
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-        Steps.with(new LinkedHashMap<>(), "sleep", 3200),
-        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
+        scope: read:jira-work"""),
+            List.of(
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                Steps.with(new LinkedHashMap<>(), "sleep", 3200),
+                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
 
-    assertThat(run.steps()).extracting(s -> s.path("status").asInt()).as(run.toString()).containsExactly(200, 200, 200);
+    assertThat(run.steps())
+        .extracting(s -> s.path("status").asInt())
+        .as(run.toString())
+        .containsExactly(200, 200, 200);
     assertThat(harness.oauth.exchanges().subList(before, harness.oauth.exchanges().size()))
-        .extracting(FakeOAuth.Exchange::grantType).containsExactly("client_credentials", "client_credentials");
-    assertThat(harness.jira.journal().all()).extracting(Received::principal).containsOnly("oauth:svc-reports");
+        .extracting(FakeOAuth.Exchange::grantType)
+        .containsExactly("client_credentials", "client_credentials");
+    assertThat(harness.jira.journal().all())
+        .extracting(Received::principal)
+        .containsOnly("oauth:svc-reports");
     noSecretIn(run);
   }
 

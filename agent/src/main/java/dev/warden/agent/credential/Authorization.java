@@ -28,4 +28,7 @@ public interface Authorization {
 
   /** Jira answered 401 to this header value: do not send it again. */
   default void invalidate(String headerValue) {}
+
+  /** Ends what the credential does in the background: it left the policy. */
+  default void close() {}
 }

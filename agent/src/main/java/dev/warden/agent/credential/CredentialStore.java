@@ -2,39 +2,86 @@ package dev.warden.agent.credential;
 
 import dev.warden.policy.Credential;
 import dev.warden.policy.Policy;
-import dev.warden.policy.secret.SecretResolver;
-import dev.warden.policy.secret.SecretUnavailableException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
- * The credentials of a policy, by name. The application never sees them: Warden adds their
- * {@code Authorization} header to requests for the site that names them, and nowhere else.
+ * The credentials of a policy, by name. The application never sees them: Warden adds their {@code
+ * Authorization} header to requests for the site that names them, and nowhere else. A reload keeps
+ * each credential whose definition did not change, with its tokens ({@link #next}), and ends the
+ * background work of those that left the policy.
  */
 public final class CredentialStore {
 
-  private final Map<String, Authorization> byName = new LinkedHashMap<>();
+  private final CredentialTypes types;
+  private final Map<String, Entry> byName;
 
-  public CredentialStore(Policy policy, SecretResolver resolver, LongSupplier nanoTime) {
-    for (Credential credential : policy.credentials().values()) {
-      byName.put(credential.name(), create(credential, resolver, nanoTime));
-    }
+  private record Entry(List<Object> definition, Authorization authorization) {}
+
+  private CredentialStore(CredentialTypes types, Map<String, Entry> byName) {
+    this.types = types;
+    this.byName = byName;
   }
 
-  private static Authorization create(Credential credential, SecretResolver resolver, LongSupplier nanoTime) {
-    if (credential instanceof Credential.Basic || credential instanceof Credential.Bearer) {
-      return new StaticAuthorization(credential, resolver, nanoTime);
+  /** The credentials of a policy, made anew. */
+  public static CredentialStore of(Policy policy, CredentialTypes types) {
+    return new CredentialStore(types, Map.of()).next(policy);
+  }
+
+  /**
+   * The credentials of the policy that replaces this one: those defined the same way are kept as
+   * they are (an OAuth credential keeps its tokens), the others are made; those that left are
+   * closed.
+   */
+  public CredentialStore next(Policy policy) {
+    Map<String, Entry> next = new LinkedHashMap<>();
+    for (Credential credential : policy.credentials().values()) {
+      List<Object> definition = definition(credential);
+      Entry kept = byName.get(credential.name());
+      next.put(
+          credential.name(),
+          kept != null && kept.definition.equals(definition)
+              ? kept
+              : new Entry(definition, types.make(credential)));
     }
-    return OAuthAuthorization.of(credential, resolver, nanoTime);
+    for (Map.Entry<String, Entry> old : byName.entrySet()) {
+      if (next.get(old.getKey()) != old.getValue()) {
+        old.getValue().authorization.close();
+      }
+    }
+    return new CredentialStore(types, next);
   }
 
   /** The credential named {@code name}; the policy loader guarantees it exists. */
   public Authorization get(String name) {
-    Authorization authorization = byName.get(name);
-    if (authorization == null) {
+    Entry entry = byName.get(name);
+    if (entry == null) {
       throw new IllegalArgumentException("no credential '" + name + "'");
     }
-    return authorization;
+    return entry.authorization;
+  }
+
+  /** A credential as the policy defines it, wherever in the file: its fields but its position. */
+  private static List<Object> definition(Credential credential) {
+    List<Object> fields = new ArrayList<>();
+    fields.add(credential.getClass());
+    for (RecordComponent component : credential.getClass().getRecordComponents()) {
+      if (!component.getName().equals("mark")) {
+        try {
+          fields.add(component.getAccessor().invoke(credential));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return fields;
+  }
+
+  @Override
+  public String toString() {
+    return "CredentialStore" + byName.keySet();
   }
 }

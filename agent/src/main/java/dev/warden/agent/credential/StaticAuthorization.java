@@ -1,11 +1,11 @@
 package dev.warden.agent.credential;
 
+import dev.warden.agent.credential.oauth.TokenClock;
 import dev.warden.policy.Credential;
 import dev.warden.policy.secret.SecretResolver;
 import dev.warden.policy.secret.SecretUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.function.LongSupplier;
 
 /**
  * {@code basic} and {@code bearer} credentials. The header value is computed from its secrets and
@@ -18,16 +18,16 @@ final class StaticAuthorization implements Authorization {
 
   private final Credential credential;
   private final SecretResolver resolver;
-  private final LongSupplier nanoTime;
+  private final TokenClock clock;
   private volatile Cached cached;
 
-  StaticAuthorization(Credential credential, SecretResolver resolver, LongSupplier nanoTime) {
+  StaticAuthorization(Credential credential, CredentialContext context) {
     if (!(credential instanceof Credential.Basic) && !(credential instanceof Credential.Bearer)) {
       throw new IllegalArgumentException(credential.type());
     }
     this.credential = credential;
-    this.resolver = resolver;
-    this.nanoTime = nanoTime;
+    this.resolver = context.secrets();
+    this.clock = context.clock();
   }
 
   private record Cached(String value, long at) {
@@ -49,7 +49,7 @@ final class StaticAuthorization implements Authorization {
 
   @Override
   public String headerValue() throws SecretUnavailableException {
-    long now = nanoTime.getAsLong();
+    long now = clock.nanoTime();
     Cached current = cached;
     if (current != null && now - current.at < REFRESH_NANOS) {
       return current.value;
@@ -62,7 +62,10 @@ final class StaticAuthorization implements Authorization {
   private String compute() throws SecretUnavailableException {
     try {
       if (credential instanceof Credential.Basic basic) {
-        String pair = basic.username().resolve(resolver).reveal() + ":" + basic.password().resolve(resolver).reveal();
+        String pair =
+            basic.username().resolve(resolver).reveal()
+                + ":"
+                + basic.password().resolve(resolver).reveal();
         return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
       }
       return "Bearer " + ((Credential.Bearer) credential).token().resolve(resolver).reveal();

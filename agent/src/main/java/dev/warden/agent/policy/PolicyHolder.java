@@ -1,7 +1,10 @@
 package dev.warden.agent.policy;
 
 import dev.warden.agent.caller.CallerFinder;
+import dev.warden.agent.credential.CredentialContext;
 import dev.warden.agent.credential.CredentialStore;
+import dev.warden.agent.credential.CredentialTypes;
+import dev.warden.agent.credential.oauth.TokenClock;
 import dev.warden.agent.log.Log;
 import dev.warden.check.PolicyCheck;
 import dev.warden.decision.DecisionEngine;
@@ -11,8 +14,8 @@ import dev.warden.policy.LoadResult;
 import dev.warden.policy.Policy;
 import dev.warden.policy.PolicyLoader;
 import dev.warden.policy.Problem;
-import dev.warden.policy.yaml.Mark;
 import dev.warden.policy.secret.SecretResolver;
+import dev.warden.policy.yaml.Mark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -29,32 +32,34 @@ public final class PolicyHolder {
   private final Path file;
   private final String name;
   private final Supplier<RouteCatalog> catalogs;
-  private final SecretResolver secrets;
-  private final LongSupplier nanoTime;
+  private final CredentialTypes credentialTypes;
+  private CredentialStore credentials;
   private final CountDownLatch loaded = new CountDownLatch(1);
   private RouteCatalog catalog;
   private PolicyLoader loader;
   private volatile PolicyState state;
 
-  public PolicyHolder(Path file, RouteCatalog catalog, SecretResolver secrets, LongSupplier nanoTime) {
+  public PolicyHolder(
+      Path file, RouteCatalog catalog, SecretResolver secrets, LongSupplier nanoTime) {
     this(file, () -> catalog, secrets, nanoTime);
   }
 
   /**
-   * @param catalogs the route catalog, read when the policy is first loaded (which may be on another
-   *     thread than the one making the holder, so that start-up does both at once)
+   * @param catalogs the route catalog, read when the policy is first loaded (which may be on
+   *     another thread than the one making the holder, so that start-up does both at once)
    */
-  public PolicyHolder(Path file, Supplier<RouteCatalog> catalogs, SecretResolver secrets, LongSupplier nanoTime) {
+  public PolicyHolder(
+      Path file, Supplier<RouteCatalog> catalogs, SecretResolver secrets, LongSupplier nanoTime) {
     this.file = file;
     this.name = file.toString();
     this.catalogs = catalogs;
-    this.secrets = secrets;
-    this.nanoTime = nanoTime;
+    this.credentialTypes = new CredentialTypes(new CredentialContext(secrets, clock(nanoTime)));
   }
 
   /**
-   * The policy in force. Until {@link #loadInitial} has finished (it runs while the JVM starts, before
-   * the application's {@code main}), waits for it; a load that never finishes is an unusable policy.
+   * The policy in force. Until {@link #loadInitial} has finished (it runs while the JVM starts,
+   * before the application's {@code main}), waits for it; a load that never finishes is an unusable
+   * policy.
    */
   public PolicyState current() {
     PolicyState current = state;
@@ -63,17 +68,48 @@ public final class PolicyHolder {
     }
     try {
       if (!loaded.await(INITIAL_LOAD_WAIT_SECONDS, TimeUnit.SECONDS)) {
-        return new PolicyState.Unusable(name, List.of(new Problem(name, Mark.NONE, "the policy was not loaded within "
-            + INITIAL_LOAD_WAIT_SECONDS + " s of start-up")), List.of());
+        return new PolicyState.Unusable(
+            name,
+            List.of(
+                new Problem(
+                    name,
+                    Mark.NONE,
+                    "the policy was not loaded within "
+                        + INITIAL_LOAD_WAIT_SECONDS
+                        + " s of start-up")),
+            List.of());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new PolicyState.Unusable(name, List.of(new Problem(name, Mark.NONE, "interrupted while the policy was loading")), List.of());
+      return new PolicyState.Unusable(
+          name,
+          List.of(new Problem(name, Mark.NONE, "interrupted while the policy was loading")),
+          List.of());
     }
     return state;
   }
 
   private static final int INITIAL_LOAD_WAIT_SECONDS = 30;
+
+  /** Tokens timed by {@code nanoTime}, fleets' shared state by the wall clock. */
+  private static TokenClock clock(LongSupplier nanoTime) {
+    return new TokenClock() {
+      @Override
+      public long nanoTime() {
+        return nanoTime.getAsLong();
+      }
+
+      @Override
+      public long epochMillis() {
+        return TokenClock.SYSTEM.epochMillis();
+      }
+
+      @Override
+      public void sleep(long millis) throws InterruptedException {
+        TokenClock.SYSTEM.sleep(millis);
+      }
+    };
+  }
 
   /** The policy file. */
   public Path file() {
@@ -85,8 +121,18 @@ public final class PolicyHolder {
     try {
       loadFirst();
     } catch (RuntimeException | LinkageError e) {
-      state = new PolicyState.Unusable(name, List.of(new Problem(name, Mark.NONE, "internal error while loading: " + e)), List.of());
-      Log.get().error("policy " + name + " could not be loaded (internal error: " + e + "); Warden intercepts nothing");
+      state =
+          new PolicyState.Unusable(
+              name,
+              List.of(new Problem(name, Mark.NONE, "internal error while loading: " + e)),
+              List.of());
+      Log.get()
+          .error(
+              "policy "
+                  + name
+                  + " could not be loaded (internal error: "
+                  + e
+                  + "); Warden intercepts nothing");
     } finally {
       loaded.countDown();
     }
@@ -102,12 +148,27 @@ public final class PolicyHolder {
     }
     state = new PolicyState.Unusable(name, result.errors(), result.readableSites());
     int more = result.errors().size() - 1;
-    String sites = result.readableSites().isEmpty()
-        ? "no site URL can be read from it, so Warden intercepts nothing until it is fixed"
-        : "requests to " + result.readableSites() + " are refused with 503 until it is fixed";
-    Log.get().error("policy " + name + " is not usable: " + result.errors().get(0)
-        + (more > 0 ? " (and " + more + " more problem" + (more == 1 ? "" : "s") + ": java -jar warden-agent.jar check " + name + " lists them)" : "")
-        + "; " + sites);
+    String sites =
+        result.readableSites().isEmpty()
+            ? "no site URL can be read from it, so Warden intercepts nothing until it is fixed"
+            : "requests to " + result.readableSites() + " are refused with 503 until it is fixed";
+    Log.get()
+        .error(
+            "policy "
+                + name
+                + " is not usable: "
+                + result.errors().get(0)
+                + (more > 0
+                    ? " (and "
+                        + more
+                        + " more problem"
+                        + (more == 1 ? "" : "s")
+                        + ": java -jar warden-agent.jar check "
+                        + name
+                        + " lists them)"
+                    : "")
+                + "; "
+                + sites);
   }
 
   /** Reloads the file after it changed. */
@@ -119,7 +180,10 @@ public final class PolicyHolder {
     }
     Log log = Log.get();
     if (state instanceof PolicyState.Active) {
-      log.error("policy " + name + " changed but is invalid; the policy in force stays in force. Problems:");
+      log.error(
+          "policy "
+              + name
+              + " changed but is invalid; the policy in force stays in force. Problems:");
     } else {
       state = new PolicyState.Unusable(name, result.errors(), result.readableSites());
       log.error("policy " + name + " is still not usable:");
@@ -130,16 +194,30 @@ public final class PolicyHolder {
   }
 
   private void activate(Policy policy, String verb) {
-    PolicySnapshot snapshot = new PolicySnapshot(
-        policy,
-        new Classifier(catalog),
-        new DecisionEngine(policy),
-        new CredentialStore(policy, secrets, nanoTime),
-        new CallerFinder(policy.callerSkip()));
+    credentials =
+        credentials == null
+            ? CredentialStore.of(policy, credentialTypes)
+            : credentials.next(policy);
+    PolicySnapshot snapshot =
+        new PolicySnapshot(
+            policy,
+            new Classifier(catalog),
+            new DecisionEngine(policy),
+            credentials,
+            new CallerFinder(policy.callerSkip()));
     state = new PolicyState.Active(snapshot);
     Log log = Log.get();
-    log.info("policy " + name + " " + verb + ": " + policy.sites().size() + " sites, " + policy.rules().size() + " rules, mode "
-        + policy.mode().word());
+    log.info(
+        "policy "
+            + name
+            + " "
+            + verb
+            + ": "
+            + policy.sites().size()
+            + " sites, "
+            + policy.rules().size()
+            + " rules, mode "
+            + policy.mode().word());
     for (Problem warning : new PolicyCheck(catalog).warnings(policy)) {
       log.warn(warning.toString());
     }

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every object Warden keeps in the heap for a credential (the policy's records, the authorizations
- * with their cached header values and tokens, what they hold) prints no secret from
- * {@code toString}: debuggers, heap-dump viewers and careless log lines call it. The test walks the
- * object graph from a loaded policy's credential store, after each credential has produced its
- * header value, and calls {@code toString} on everything it reaches.
+ * with their cached header values and tokens, what they hold) prints no secret from {@code
+ * toString}: debuggers, heap-dump viewers and careless log lines call it. The test walks the object
+ * graph from a loaded policy's credential store, after each credential has produced its header
+ * value, and calls {@code toString} on everything it reaches.
  */
 class HeapToStringTest {
 
@@ -43,22 +43,34 @@ class HeapToStringTest {
   void noObjectReachableFromTheCredentialsPrintsASecret(@TempDir Path dir) throws Exception {
     AtomicInteger requests = new AtomicInteger();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/oauth/token", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      int n = requests.incrementAndGet();
-      byte[] body = ("{\"access_token\":\"" + ACCESS + n + "\",\"expires_in\":3600,\"refresh_token\":\"" + ROTATED + n + "\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.createContext(
+        "/oauth/token",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          int n = requests.incrementAndGet();
+          byte[] body =
+              ("{\"access_token\":\""
+                      + ACCESS
+                      + n
+                      + "\",\"expires_in\":3600,\"refresh_token\":\""
+                      + ROTATED
+                      + n
+                      + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
     try {
       Path refreshFile = dir.resolve("refresh");
       Files.writeString(refreshFile, REFRESH + "\n");
       String tokenUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/oauth/token";
-      LoadResult load = PolicyLoader.bundled().parse("""
+      LoadResult load =
+          PolicyLoader.bundled()
+              .parse(
+                  """
           version: 1
           sites:
             - {id: a, url: 'https://a.atlassian.net', credential: basic}
@@ -73,11 +85,20 @@ class HeapToStringTest {
             svc: {type: oauth2-client-credentials, token-url: '%s', client-id: svc, client-secret: '${env:CLIENT_SECRET}'}
           rules:
             - {id: r, effect: allow}
-          """.formatted(tokenUrl, refreshFile, tokenUrl), "policy.yaml");
+          """
+                      .formatted(tokenUrl, refreshFile, tokenUrl),
+                  "policy.yaml");
       assertThat(load.errors()).isEmpty();
       Policy policy = load.policy().orElseThrow();
-      SecretResolver resolver = new SecretResolver(Map.of("PASSWORD", PASSWORD, "BEARER", BEARER, "CLIENT_SECRET", CLIENT_SECRET)::get);
-      CredentialStore store = new CredentialStore(policy, resolver, System::nanoTime);
+      SecretResolver resolver =
+          new SecretResolver(
+              Map.of("PASSWORD", PASSWORD, "BEARER", BEARER, "CLIENT_SECRET", CLIENT_SECRET)::get);
+      CredentialStore store =
+          CredentialStore.of(
+              policy,
+              new CredentialTypes(
+                  new CredentialContext(
+                      resolver, dev.warden.agent.credential.oauth.TokenClock.SYSTEM)));
       List<String> values = new ArrayList<>();
       for (String name : List.of("basic", "bearer", "app", "svc")) {
         values.add(store.get(name).headerValue());
@@ -85,7 +106,8 @@ class HeapToStringTest {
       assertThat(values).anyMatch(v -> v.startsWith("Basic ")).anyMatch(v -> v.contains(ACCESS));
       assertThat(Files.readString(refreshFile)).contains(ROTATED);
 
-      List<String> secrets = new ArrayList<>(List.of(PASSWORD, BEARER, CLIENT_SECRET, ACCESS, REFRESH, ROTATED));
+      List<String> secrets =
+          new ArrayList<>(List.of(PASSWORD, BEARER, CLIENT_SECRET, ACCESS, REFRESH, ROTATED));
       values.forEach(v -> secrets.add(v.substring(v.indexOf(' ') + 1)));
       Map<Object, Boolean> seen = new IdentityHashMap<>();
       walk(store, secrets, seen, 0);
@@ -97,9 +119,15 @@ class HeapToStringTest {
   }
 
   /** Calls toString on the object and, for Warden's own types, on everything its fields hold. */
-  private static void walk(Object object, List<String> secrets, Map<Object, Boolean> seen, int depth) throws Exception {
-    if (object == null || object instanceof String || object instanceof Number || object instanceof Boolean
-        || object instanceof Class || seen.put(object, Boolean.TRUE) != null || depth > 12) {
+  private static void walk(
+      Object object, List<String> secrets, Map<Object, Boolean> seen, int depth) throws Exception {
+    if (object == null
+        || object instanceof String
+        || object instanceof Number
+        || object instanceof Boolean
+        || object instanceof Class
+        || seen.put(object, Boolean.TRUE) != null
+        || depth > 12) {
       return;
     }
     String text = String.valueOf(object);
@@ -129,12 +157,15 @@ class HeapToStringTest {
       walk(optional.orElse(null), secrets, seen, depth + 1);
       return;
     }
-    if (!object.getClass().getName().startsWith("dev.warden.") || object.getClass().isSynthetic()
+    if (!object.getClass().getName().startsWith("dev.warden.")
+        || object.getClass().isSynthetic()
         || object.getClass().getName().contains("$$Lambda")) {
       // Not Warden's (or the test's own environment, captured by the resolver's lookup function).
       return;
     }
-    for (Class<?> type = object.getClass(); type != null && type.getName().startsWith("dev.warden."); type = type.getSuperclass()) {
+    for (Class<?> type = object.getClass();
+        type != null && type.getName().startsWith("dev.warden.");
+        type = type.getSuperclass()) {
       for (Field field : type.getDeclaredFields()) {
         if (Modifier.isStatic(field.getModifiers()) || field.getType().isPrimitive()) {
           continue;

@@ -24,15 +24,20 @@ import org.eclipse.jetty.util.Callback;
 /**
  * A fake of Atlassian's token endpoint ({@code POST /oauth/token}, JSON or form body) that behaves
  * the way integrations trip over: access tokens that expire (after seconds, in tests); every
- * refresh returns a new refresh token and the old one stops working; a rotated token presented again
- * within the grace window (10 minutes at Atlassian) is accepted, after it the whole token family is
- * revoked; a refused refresh answers 403 {@code invalid_grant}. Also the client-credentials grant of
- * service accounts. The fake Jira asks it which access tokens are valid ({@link #principal}).
+ * refresh returns a new refresh token and the old one stops working; a rotated token presented
+ * again within the grace window (10 minutes at Atlassian) is accepted, after it the whole token
+ * family is revoked; a refused refresh answers 403 {@code invalid_grant}. Also the
+ * client-credentials grant of service accounts. The fake Jira asks it which access tokens are valid
+ * ({@link #principal}).
  */
 public final class FakeOAuth implements AutoCloseable {
 
-  /** One token request as the fake received it: the grant, and which refresh token was presented (never printed by tests). */
-  public record Exchange(String grantType, String clientId, String refreshToken, int status, long atMillis) {}
+  /**
+   * One token request as the fake received it: the grant, and which refresh token was presented
+   * (never printed by tests).
+   */
+  public record Exchange(
+      String grantType, String clientId, String refreshToken, int status, long atMillis) {}
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -46,7 +51,8 @@ public final class FakeOAuth implements AutoCloseable {
   private volatile long graceMillis = 10 * 60_000;
   private volatile int failWith;
   private volatile long delayMillis;
-  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
   private Server server;
   private int port;
 
@@ -80,13 +86,19 @@ public final class FakeOAuth implements AutoCloseable {
   }
 
   private synchronized void listen(int onPort) throws Exception {
-    server = Servers.start("fake-oauth", new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        FakeOAuth.this.handle(request, response, callback);
-        return true;
-      }
-    }, null, onPort);
+    server =
+        Servers.start(
+            "fake-oauth",
+            new Handler.Abstract() {
+              @Override
+              public boolean handle(Request request, Response response, Callback callback)
+                  throws Exception {
+                FakeOAuth.this.handle(request, response, callback);
+                return true;
+              }
+            },
+            null,
+            onPort);
     port = Servers.port(server, 0);
   }
 
@@ -132,6 +144,33 @@ public final class FakeOAuth implements AutoCloseable {
     this.delayMillis = millis;
   }
 
+  private final java.util.concurrent.atomic.AtomicReference<
+          java.util.concurrent.CompletableFuture<Void>>
+      holdNext = new java.util.concurrent.atomic.AtomicReference<>();
+  private volatile java.util.concurrent.CountDownLatch released =
+      new java.util.concurrent.CountDownLatch(0);
+
+  /**
+   * Holds the answer to the next refresh that rotates a refresh token: the endpoint has rotated
+   * (the old token is now only accepted within the grace), and the client has not heard of it until
+   * {@link #release()}. A test kills the JVM that asked meanwhile: a crash between the refresh and
+   * its write-back.
+   *
+   * @return completes when such a refresh is held
+   */
+  public java.util.concurrent.CompletableFuture<Void> holdNextRotation() {
+    java.util.concurrent.CompletableFuture<Void> held =
+        new java.util.concurrent.CompletableFuture<>();
+    released = new java.util.concurrent.CountDownLatch(1);
+    holdNext.set(held);
+    return held;
+  }
+
+  /** Lets a held answer go (to a client that may be gone). */
+  public void release() {
+    released.countDown();
+  }
+
   /** How many token requests are being answered right now. */
   public int inFlight() {
     return inFlight.get();
@@ -150,13 +189,17 @@ public final class FakeOAuth implements AutoCloseable {
   /** Who a valid, unexpired access token belongs to, or {@code null}. */
   public String principal(String accessToken) {
     Access access = accessTokens.get(accessToken);
-    if (access == null || access.expiresAtMillis <= clock.getAsLong() || (access.family != null && access.family.revoked)) {
+    if (access == null
+        || access.expiresAtMillis <= clock.getAsLong()
+        || (access.family != null && access.family.revoked)) {
       return null;
     }
     return access.principal;
   }
 
-  /** Whether the family a refresh token belongs to was revoked (a rotated token presented too late). */
+  /**
+   * Whether the family a refresh token belongs to was revoked (a rotated token presented too late).
+   */
   public synchronized boolean revoked(String refreshToken) {
     Family family = byRefreshToken.get(refreshToken);
     return family == null || family.revoked;
@@ -203,7 +246,8 @@ public final class FakeOAuth implements AutoCloseable {
     String grant = form.getOrDefault("grant_type", "");
     String clientId = form.get("client_id");
     String presented = form.get("refresh_token");
-    if (!request.getHttpURI().getPath().equals("/oauth/token") || !request.getMethod().equals("POST")) {
+    if (!request.getHttpURI().getPath().equals("/oauth/token")
+        || !request.getMethod().equals("POST")) {
       Responses.json(response, callback, 404, Map.of("error", "not_found"));
       return;
     }
@@ -212,7 +256,8 @@ public final class FakeOAuth implements AutoCloseable {
     if (failWith != 0) {
       status = failWith;
       answer = Map.of("error", "temporarily_unavailable");
-    } else if (clientId == null || !form.getOrDefault("client_secret", "").equals(clients.get(clientId))) {
+    } else if (clientId == null
+        || !form.getOrDefault("client_secret", "").equals(clients.get(clientId))) {
       status = 401;
       answer = Map.of("error", "access_denied", "error_description", "Unauthorized");
     } else if (grant.equals("client_credentials")) {
@@ -229,7 +274,8 @@ public final class FakeOAuth implements AutoCloseable {
           status = 200;
           answer = rotate(family, now);
         } else if (now - family.rotatedAt.get(presented) <= graceMillis) {
-          // A just-rotated token presented again (a crash between refresh and write-back): accepted once more.
+          // A just-rotated token presented again (a crash between refresh and write-back): accepted
+          // once more.
           status = 200;
           answer = rotate(family, now);
         } else {
@@ -243,6 +289,12 @@ public final class FakeOAuth implements AutoCloseable {
       answer = Map.of("error", "unsupported_grant_type");
     }
     exchanges.add(new Exchange(grant, clientId, presented, status, clock.getAsLong()));
+    java.util.concurrent.CompletableFuture<Void> held =
+        status == 200 && answer.containsKey("refresh_token") ? holdNext.getAndSet(null) : null;
+    if (held != null) {
+      held.complete(null);
+      released.await(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
     Responses.json(response, callback, status, answer);
   }
 
@@ -257,7 +309,8 @@ public final class FakeOAuth implements AutoCloseable {
 
   private Map<String, Object> issue(String principal, String refreshToken, Family family) {
     String access = "at-" + random();
-    accessTokens.put(access, new Access(principal, clock.getAsLong() + accessTtlSeconds * 1000, family));
+    accessTokens.put(
+        access, new Access(principal, clock.getAsLong() + accessTtlSeconds * 1000, family));
     issued.add(access);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("access_token", access);
@@ -271,7 +324,8 @@ public final class FakeOAuth implements AutoCloseable {
   }
 
   private static Map<String, Object> invalidGrant() {
-    return Map.of("error", "invalid_grant", "error_description", "Unknown or invalid refresh token.");
+    return Map.of(
+        "error", "invalid_grant", "error_description", "Unknown or invalid refresh token.");
   }
 
   private static Map<String, String> parse(String contentType, String body) throws Exception {
@@ -284,7 +338,8 @@ public final class FakeOAuth implements AutoCloseable {
     for (String pair : body.split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
-        form.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+        form.put(
+            java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
             java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
       }
     }

@@ -1,4 +1,4 @@
-package dev.warden.agent.credential;
+package dev.warden.agent.credential.oauth;
 
 import dev.warden.agent.store.RedisClients;
 import dev.warden.policy.StoreUri;
@@ -11,7 +11,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import java.io.IOException;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Redis a fleet keeps its OAuth token state in ({@code store} of an {@code oauth2-refresh}
@@ -30,20 +29,14 @@ final class TokenStateStore {
       "local v = redis.call('get', KEYS[1]) "
           + "if (v == false and ARGV[1] == '') or v == ARGV[1] then redis.call('set', KEYS[1], ARGV[2]) return 1 else return 0 end";
 
-  private static final ConcurrentHashMap<StoreUri, TokenStateStore> STORES = new ConcurrentHashMap<>();
-
   private final StoreUri uri;
   private final SecretResolver resolver;
   private RedisClient client;
   private volatile StatefulRedisConnection<String, String> connection;
 
-  private TokenStateStore(StoreUri uri, SecretResolver resolver) {
+  TokenStateStore(StoreUri uri, SecretResolver resolver) {
     this.uri = uri;
     this.resolver = resolver;
-  }
-
-  static TokenStateStore of(StoreUri uri, SecretResolver resolver) {
-    return STORES.computeIfAbsent(uri, u -> new TokenStateStore(u, resolver));
   }
 
   /** The value under {@code key}, or {@code null}. */
@@ -76,7 +69,13 @@ final class TokenStateStore {
   /** Makes the lock last {@code ttlMillis} more if {@code owner} still holds it (best effort). */
   void extend(String key, String owner, long ttlMillis) {
     try {
-      commands().eval(EXTEND, ScriptOutputType.INTEGER, new String[] {key}, owner, Long.toString(ttlMillis));
+      commands()
+          .eval(
+              EXTEND,
+              ScriptOutputType.INTEGER,
+              new String[] {key},
+              owner,
+              Long.toString(ttlMillis));
     } catch (RuntimeException | IOException e) {
       // It lapses: the compare-and-set of the write still keeps the state whole.
     }
@@ -92,14 +91,21 @@ final class TokenStateStore {
   }
 
   /**
-   * Sets {@code key} to {@code value} if it still holds {@code expected} ({@code null}: if it holds nothing).
+   * Sets {@code key} to {@code value} if it still holds {@code expected} ({@code null}: if it holds
+   * nothing).
    *
    * @return whether it was set
    */
   boolean compareAndSet(String key, String expected, String value) throws IOException {
     try {
-      Long set = commands().eval(COMPARE_AND_SET, ScriptOutputType.INTEGER, new String[] {key},
-          expected == null ? "" : expected, value);
+      Long set =
+          commands()
+              .eval(
+                  COMPARE_AND_SET,
+                  ScriptOutputType.INTEGER,
+                  new String[] {key},
+                  expected == null ? "" : expected,
+                  value);
       return set != null && set == 1L;
     } catch (RuntimeException e) {
       throw unreachable(e);
@@ -118,7 +124,8 @@ final class TokenStateStore {
           try {
             password = uri.password().get().resolve(resolver).reveal();
           } catch (SecretUnavailableException e) {
-            throw new IOException("store " + uri + ": its password is unavailable (" + e.getMessage() + ")");
+            throw new IOException(
+                "store " + uri + ": its password is unavailable (" + e.getMessage() + ")");
           }
         }
         if (client == null) {
@@ -138,7 +145,8 @@ final class TokenStateStore {
   }
 
   private IOException unreachable(RuntimeException e) {
-    return new IOException("store " + uri + " cannot be reached (" + e.getClass().getSimpleName() + ")");
+    return new IOException(
+        "store " + uri + " cannot be reached (" + e.getClass().getSimpleName() + ")");
   }
 
   @Override
