@@ -30,14 +30,22 @@ public interface ClientCall<N> {
   /** The client's response object for a Warden answer (or its {@code IOException}). */
   CompletableFuture<N> answer(Answer answer);
 
-  /** The redirects Warden must follow on the client's behalf. */
-  RedirectPolicy redirects();
+  /**
+   * The redirects Warden must follow on the client's behalf; none (the default) when the client
+   * follows none, or shows every hop it follows to its hook.
+   */
+  default RedirectPolicy redirects() {
+    return RedirectPolicy.NONE;
+  }
 
   /**
    * Whether the calling thread blocks until this call completes, so that waits (for a throttle
-   * token) may park it rather than be scheduled.
+   * token) may park it rather than be scheduled. An asynchronous client (the default) never has a
+   * thread of its parked.
    */
-  boolean blocking();
+  default boolean blocking() {
+    return false;
+  }
 
   /**
    * Whether {@link #send} may be called again after a response came back, to retry a request Jira

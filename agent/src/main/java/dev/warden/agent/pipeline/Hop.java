@@ -17,12 +17,16 @@ import dev.warden.policy.Site;
  */
 final class Hop {
 
-  private final Exchange exchange;
-  private final WardenRequest entered;
-  private final Site site;
-  private final PathSegments path;
-  private final AuditRecord.Builder audit;
-  private final int redirects;
+  /** What a hop is from the start: whose call, which request to which site, and its record. */
+  private record Entry(
+      Exchange exchange,
+      WardenRequest entered,
+      Site site,
+      PathSegments path,
+      AuditRecord.Builder audit,
+      int redirects) {}
+
+  private final Entry entry;
   private final WardenRequest request;
   private final Classification classification;
   private final Decision decision;
@@ -31,24 +35,14 @@ final class Hop {
   private final boolean wouldThrottle;
 
   private Hop(
-      Exchange exchange,
-      WardenRequest entered,
-      Site site,
-      PathSegments path,
-      AuditRecord.Builder audit,
-      int redirects,
+      Entry entry,
       WardenRequest request,
       Classification classification,
       Decision decision,
       Attempt attempt,
       Authentication authentication,
       boolean wouldThrottle) {
-    this.exchange = exchange;
-    this.entered = entered;
-    this.site = site;
-    this.path = path;
-    this.audit = audit;
-    this.redirects = redirects;
+    this.entry = entry;
     this.request = request;
     this.classification = classification;
     this.decision = decision;
@@ -71,12 +65,7 @@ final class Hop {
       AuditRecord.Builder audit,
       int redirects) {
     return new Hop(
-        exchange,
-        request,
-        site,
-        path,
-        audit,
-        redirects,
+        new Entry(exchange, request, site, path, audit, redirects),
         request,
         null,
         null,
@@ -87,114 +76,54 @@ final class Hop {
 
   /** This hop with its operation, scope, issue and projects known. */
   Hop classified(Classification found) {
-    return new Hop(
-        exchange,
-        entered,
-        site,
-        path,
-        audit,
-        redirects,
-        request,
-        found,
-        decision,
-        attempt,
-        authentication,
-        wouldThrottle);
+    return new Hop(entry, request, found, decision, attempt, authentication, wouldThrottle);
   }
 
   /** This hop with the policy's decision. */
   Hop decided(Decision made) {
-    return new Hop(
-        exchange,
-        entered,
-        site,
-        path,
-        audit,
-        redirects,
-        request,
-        classification,
-        made,
-        attempt,
-        authentication,
-        wouldThrottle);
+    return new Hop(entry, request, classification, made, attempt, authentication, wouldThrottle);
   }
 
   /** This hop as one attempt of it (a retry of Jira's 429 is another). */
   Hop attempt(Attempt next) {
-    return new Hop(
-        exchange,
-        entered,
-        site,
-        path,
-        audit,
-        redirects,
-        request,
-        classification,
-        decision,
-        next,
-        authentication,
-        wouldThrottle);
+    return new Hop(entry, request, classification, decision, next, authentication, wouldThrottle);
   }
 
   /** This hop with the site's credential set on the request to send. */
   Hop authenticated(WardenRequest withCredential, Authentication used) {
-    return new Hop(
-        exchange,
-        entered,
-        site,
-        path,
-        audit,
-        redirects,
-        withCredential,
-        classification,
-        decision,
-        attempt,
-        used,
-        wouldThrottle);
+    return new Hop(entry, withCredential, classification, decision, attempt, used, wouldThrottle);
   }
 
   /** In dry-run: this hop would have been throttled (or held by a pause), and goes on. */
   Hop wouldThrottle() {
-    return new Hop(
-        exchange,
-        entered,
-        site,
-        path,
-        audit,
-        redirects,
-        request,
-        classification,
-        decision,
-        attempt,
-        authentication,
-        true);
+    return new Hop(entry, request, classification, decision, attempt, authentication, true);
   }
 
   Exchange exchange() {
-    return exchange;
+    return entry.exchange();
   }
 
   /** The request as the application made it, before Warden's changes. */
   WardenRequest entered() {
-    return entered;
+    return entry.entered();
   }
 
   Site site() {
-    return site;
+    return entry.site();
   }
 
   /** The path with the site's context path removed. */
   PathSegments path() {
-    return path;
+    return entry.path();
   }
 
   AuditRecord.Builder audit() {
-    return audit;
+    return entry.audit();
   }
 
   /** Redirects Warden followed before this hop. */
   int redirects() {
-    return redirects;
+    return entry.redirects();
   }
 
   /** The request as it will be sent. */
@@ -226,7 +155,7 @@ final class Hop {
 
   /** Whether the policy is in dry-run mode. */
   boolean dryRun() {
-    return exchange.snapshot().policy().dryRun();
+    return entry.exchange().snapshot().policy().dryRun();
   }
 
   /** The issue the hop names, by key or else by id; {@code null} when none. */
@@ -238,7 +167,7 @@ final class Hop {
    * The path as the application wrote it, for messages: without the query, which may hold secrets.
    */
   String rawPath() {
-    String raw = entered.uri().getRawPath();
+    String raw = entry.entered().uri().getRawPath();
     return raw == null || raw.isEmpty() ? "/" : raw;
   }
 

@@ -4,7 +4,6 @@ import dev.warden.agent.bootstrap.Answer;
 import dev.warden.agent.bootstrap.Body;
 import dev.warden.agent.bootstrap.ClientCall;
 import dev.warden.agent.bootstrap.MethodHook;
-import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.hook.HookSupport;
@@ -201,16 +200,6 @@ public final class AsyncConnectExecHook implements MethodHook {
       if (finished.compareAndSet(false, true)) {
         callback.failed(error instanceof Exception e ? e : new IOException(error));
       }
-    }
-
-    @Override
-    public RedirectPolicy redirects() {
-      return RedirectPolicy.NONE;
-    }
-
-    @Override
-    public boolean blocking() {
-      return false;
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.warden.agent.bootstrap.Body;
 import dev.warden.agent.bootstrap.ClientCall;
 import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.bootstrap.MethodHook;
-import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.hook.HookSupport;
@@ -245,11 +244,6 @@ public final class ConnectExecHook implements MethodHook {
           new ByteArrayEntity(
               answer.body(), ContentType.parse(answer.headers().first("Content-Type"))));
       return CompletableFuture.completedFuture(response);
-    }
-
-    @Override
-    public RedirectPolicy redirects() {
-      return RedirectPolicy.NONE;
     }
 
     @Override

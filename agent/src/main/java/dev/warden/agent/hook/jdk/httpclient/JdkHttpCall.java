@@ -143,9 +143,4 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
       default -> NORMAL;
     };
   }
-
-  @Override
-  public boolean blocking() {
-    return false;
-  }
 }

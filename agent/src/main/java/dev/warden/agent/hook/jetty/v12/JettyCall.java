@@ -436,9 +436,4 @@ final class JettyCall implements ClientCall<Void> {
   public RedirectPolicy redirects() {
     return redirects;
   }
-
-  @Override
-  public boolean blocking() {
-    return false;
-  }
 }

@@ -4,7 +4,6 @@ import dev.warden.agent.bootstrap.Answer;
 import dev.warden.agent.bootstrap.Body;
 import dev.warden.agent.bootstrap.ClientCall;
 import dev.warden.agent.bootstrap.Headers;
-import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.pipeline.RequestCredentials;
@@ -173,11 +172,6 @@ final class OkHttpCall implements ClientCall<Response> {
     MediaType type = MediaType.parse(answer.headers().first("Content-Type"));
     return CompletableFuture.completedFuture(
         response.body(ResponseBody.create(type, answer.body())).build());
-  }
-
-  @Override
-  public RedirectPolicy redirects() {
-    return RedirectPolicy.NONE;
   }
 
   @Override

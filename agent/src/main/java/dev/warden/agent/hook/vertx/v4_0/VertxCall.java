@@ -4,7 +4,6 @@ import dev.warden.agent.bootstrap.Answer;
 import dev.warden.agent.bootstrap.Body;
 import dev.warden.agent.bootstrap.ClientCall;
 import dev.warden.agent.bootstrap.Headers;
-import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.caller.Callsite;
@@ -215,17 +214,6 @@ final class VertxCall implements ClientCall<Void> {
     } else {
       resume(() -> ctx.fail(cause));
     }
-  }
-
-  @Override
-  public RedirectPolicy redirects() {
-    // Every hop WebClient follows passes CREATE_REQUEST, where Warden sees it.
-    return RedirectPolicy.NONE;
-  }
-
-  @Override
-  public boolean blocking() {
-    return false;
   }
 
   /**

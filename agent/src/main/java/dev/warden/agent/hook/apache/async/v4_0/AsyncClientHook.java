@@ -238,11 +238,6 @@ public final class AsyncClientHook implements MethodHook {
     public RedirectPolicy redirects() {
       return redirects;
     }
-
-    @Override
-    public boolean blocking() {
-      return false;
-    }
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.warden.agent.hook.reactor.netty.v1_0;
 import dev.warden.agent.bootstrap.Answer;
 import dev.warden.agent.bootstrap.Body;
 import dev.warden.agent.bootstrap.ClientCall;
-import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import java.util.Set;
@@ -51,16 +50,6 @@ final class FailedCall implements ClientCall<Void> {
   @Override
   public CompletableFuture<Void> answer(Answer answer) {
     return CompletableFuture.completedFuture(null);
-  }
-
-  @Override
-  public RedirectPolicy redirects() {
-    return RedirectPolicy.NONE;
-  }
-
-  @Override
-  public boolean blocking() {
-    return false;
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.warden.agent.hook.reactor.netty.v1_0;
 import dev.warden.agent.bootstrap.Answer;
 import dev.warden.agent.bootstrap.Body;
 import dev.warden.agent.bootstrap.ClientCall;
-import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.log.Log;
@@ -475,16 +474,6 @@ final class Gate extends ChannelDuplexHandler {
     public CompletableFuture<Void> answer(Answer answer) {
       onLoop(() -> Gate.this.answer(answer));
       return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public RedirectPolicy redirects() {
-      return RedirectPolicy.NONE;
-    }
-
-    @Override
-    public boolean blocking() {
-      return false;
     }
 
     /**
