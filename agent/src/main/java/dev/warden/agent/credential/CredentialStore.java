@@ -33,8 +33,8 @@ public final class CredentialStore {
 
   /**
    * The credentials of the policy that replaces this one: those defined the same way are kept as
-   * they are (an OAuth credential keeps its tokens), the others are made; those that left are
-   * closed.
+   * they are (an OAuth credential keeps its tokens), the others are made. Those that left are
+   * closed by {@link #retire} once the new policy is in force.
    */
   public CredentialStore next(Policy policy) {
     Map<String, Entry> next = new LinkedHashMap<>();
@@ -47,12 +47,19 @@ public final class CredentialStore {
               ? kept
               : new Entry(definition, types.make(credential)));
     }
+    return new CredentialStore(types, next);
+  }
+
+  /**
+   * Closes the credentials of this store that {@code next} does not keep (they left the policy, or
+   * changed): once {@code next} is in force.
+   */
+  public void retire(CredentialStore next) {
     for (Map.Entry<String, Entry> old : byName.entrySet()) {
-      if (next.get(old.getKey()) != old.getValue()) {
+      if (next.byName.get(old.getKey()) != old.getValue()) {
         old.getValue().authorization.close();
       }
     }
-    return new CredentialStore(types, next);
   }
 
   /** The credential named {@code name}; the policy loader guarantees it exists. */

@@ -17,7 +17,8 @@ import java.util.jar.JarFile;
  * Loads Warden's implementation and its shaded libraries from the agent jar's {@code inst/} folder,
  * where classes are stored as {@code .classdata} so that no other class loader can load them. The
  * application never sees them; its parent is the platform class loader, so the bootstrap-visible
- * part of Warden and the JDK are shared.
+ * part of Warden and the JDK are shared (for the command line, the loader of the jar itself, which
+ * sees that part at the jar's root).
  */
 final class AgentClassLoader extends ClassLoader {
 

@@ -60,11 +60,13 @@ public final class WardenAgent {
     int status;
     try {
       URL location = WardenAgent.class.getProtectionDomain().getCodeSource().getLocation();
+      // The parent is the loader of the jar itself (java -jar), which sees the bootstrap-visible
+      // part at the jar's root, as the bootstrap class path does for the agent.
       ClassLoader loader =
           new AgentClassLoader(
               new JarFile(new File(location.toURI()), false),
               location,
-              ClassLoader.getPlatformClassLoader());
+              WardenAgent.class.getClassLoader());
       Object result =
           Class.forName(CLI, true, loader)
               .getMethod("run", String[].class)

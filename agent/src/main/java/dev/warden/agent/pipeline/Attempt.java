@@ -61,14 +61,21 @@ final class Attempt {
   }
 
   /**
-   * What Warden makes of the response to this attempt: decided at the first call, then kept.
+   * What Warden makes of the response to this attempt: decided at the first call, when its effects
+   * are applied ({@link ResponseRules#apply}), once; later calls get the same reaction.
    *
    * @param sent the hop as it was sent
    */
-  synchronized Reaction react(Hop sent, int status, Headers headers) {
-    if (reaction == null) {
-      reaction = rules == null ? Reaction.NONE : rules.react(sent, this, status, headers);
+  Reaction react(Hop sent, int status, Headers headers) {
+    if (rules == null) {
+      return Reaction.NONE;
     }
-    return reaction;
+    synchronized (this) {
+      if (reaction == null) {
+        reaction = rules.react(sent, this, status, headers);
+        rules.apply(reaction);
+      }
+      return reaction;
+    }
   }
 }

@@ -44,7 +44,11 @@ final class AuditStage implements Stage {
       Log.get()
           .error(
               "internal error while handling "
-                  + hop.entered()
+                  + hop.entered().method()
+                  + " "
+                  + hop.rawPath()
+                  + " on site "
+                  + hop.site().id()
                   + "; answered 503 ("
                   + Gateway.cause(error)
                   + ")");

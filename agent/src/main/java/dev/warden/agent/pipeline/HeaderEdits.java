@@ -14,20 +14,12 @@ import java.util.function.Consumer;
  */
 public final class HeaderEdits {
 
-  /** No change. */
-  public static final HeaderEdits NONE = new HeaderEdits(List.of(), Headers.EMPTY);
-
   private final List<String> removed;
   private final Headers added;
 
   HeaderEdits(List<String> removed, Headers added) {
     this.removed = List.copyOf(removed);
     this.added = added;
-  }
-
-  /** Whether applying these edits changes nothing. */
-  public boolean isEmpty() {
-    return removed.isEmpty() && added.names().isEmpty();
   }
 
   /**

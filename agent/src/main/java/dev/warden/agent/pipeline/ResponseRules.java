@@ -17,16 +17,29 @@ final class ResponseRules {
   private final boolean replayable;
   private final WardenClock clock;
   private final ResponseFacts.Jitter jitter;
+  private final ResponseEffects effects;
 
   /**
    * @param retry the policy's {@code retry}
    * @param replayable whether the hop's request can be sent again
+   * @param effects applies what the reactions change for later requests
    */
-  ResponseRules(Retry retry, boolean replayable, WardenClock clock, ResponseFacts.Jitter jitter) {
+  ResponseRules(
+      Retry retry,
+      boolean replayable,
+      WardenClock clock,
+      ResponseFacts.Jitter jitter,
+      ResponseEffects effects) {
     this.retry = retry;
     this.replayable = replayable;
     this.clock = clock;
     this.jitter = jitter;
+    this.effects = effects;
+  }
+
+  /** Applies a reaction's effects on later requests. */
+  void apply(Reaction reaction) {
+    effects.apply(reaction.effects());
   }
 
   /** What Warden makes of the response to {@code attempt} of the hop {@code sent}. */

@@ -11,9 +11,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Sends a hop's attempts: the first, and another whenever the {@link ResponseRules} react to a
  * response with a retry (Jira's 429 and 503, a 401 to a renewable credential). Each attempt goes
- * through the pause, the throttle and the credential again. After every response the reaction's
- * effects are applied ({@link ResponseEffects}). Waits are spent by the call's {@link Waiter}:
- * scheduled for an asynchronous client, so no client I/O thread ever sleeps.
+ * through the pause, the throttle and the credential again. The reaction to a response, and its
+ * effects ({@link ResponseEffects}), are decided once per attempt ({@link Attempt#react}). Waits
+ * are spent by the call's {@link Waiter}: scheduled for an asynchronous client, so no client I/O
+ * thread ever sleeps.
  */
 final class RetryStage implements Stage {
 
@@ -35,7 +36,7 @@ final class RetryStage implements Stage {
             && retry.maxAttempts() > 1
             && hop.exchange().call().resendable()
             && readBody(hop.request().body());
-    ResponseRules rules = new ResponseRules(retry, replayable, clock, jitter);
+    ResponseRules rules = new ResponseRules(retry, replayable, clock, jitter, effects);
     long deadline = clock.nanoTime() + retry.maxElapsed().toNanos();
     return attempt(hop, next, rules, new Attempt(1, deadline, false, rules));
   }
@@ -50,7 +51,6 @@ final class RetryStage implements Stage {
               }
               Reaction reaction =
                   attempt.react(sent.hop(), sent.status(), sent.response().headers());
-              effects.apply(reaction.effects());
               if (!reaction.retries()) {
                 return CompletableFuture.completedFuture(outcome);
               }

@@ -194,18 +194,22 @@ public final class PolicyHolder {
   }
 
   private void activate(Policy policy, String verb) {
-    credentials =
-        credentials == null
-            ? CredentialStore.of(policy, credentialTypes)
-            : credentials.next(policy);
+    CredentialStore previous = credentials;
+    CredentialStore next =
+        previous == null ? CredentialStore.of(policy, credentialTypes) : previous.next(policy);
     PolicySnapshot snapshot =
         new PolicySnapshot(
             policy,
             new Classifier(catalog),
             new DecisionEngine(policy),
-            credentials,
+            next,
             new CallerFinder(policy.callerSkip()));
     state = new PolicyState.Active(snapshot);
+    credentials = next;
+    if (previous != null) {
+      // In force now: what the old policy had and the new one does not can stop.
+      previous.retire(next);
+    }
     Log log = Log.get();
     log.info(
         "policy "

@@ -4,7 +4,6 @@ import dev.warden.policy.Credential;
 import dev.warden.policy.secret.SecretResolver;
 import dev.warden.policy.secret.SecretUnavailableException;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code oauth2-client-credentials}: a service account's client id and secret buy each token. */
@@ -29,10 +28,9 @@ final class ClientCredentialsGrant implements Grant {
   @Override
   public AccessToken obtain(AccessToken refusedByJira, boolean mayWait)
       throws IOException, SecretUnavailableException {
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("grant_type", "client_credentials");
-    fields.put("client_id", credential.clientId().resolve(resolver).reveal());
-    fields.put("client_secret", credential.clientSecret().resolve(resolver).reveal());
+    Map<String, String> fields =
+        TokenEndpoint.clientFields(
+            "client_credentials", credential.clientId(), credential.clientSecret(), resolver);
     credential.scope().ifPresent(scope -> fields.put("scope", scope));
     long asked = clock.nanoTime();
     TokenEndpoint.Tokens tokens =

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -123,7 +122,7 @@ final class FleetRefreshGrant implements Grant {
   }
 
   @Override
-  public String refused() {
+  public String onRefused() {
     return credential.refreshToken().text()
         + " (the "
         + where()
@@ -190,7 +189,7 @@ final class FleetRefreshGrant implements Grant {
         RefreshLock.Held held = lock.tryLock();
         if (held != null) {
           try (held) {
-            return refreshHoldingLock(key, held, sealKey, clientSecret, invalidated);
+            return refreshHoldingLock(key, held, sealKey, invalidated);
           }
         }
       }
@@ -221,7 +220,7 @@ final class FleetRefreshGrant implements Grant {
   }
 
   private SealedState.State refreshHoldingLock(
-      String key, RefreshLock.Held lock, byte[] sealKey, String clientSecret, String invalidated)
+      String key, RefreshLock.Held lock, byte[] sealKey, String invalidated)
       throws IOException, SecretUnavailableException {
     String text = store.get(key);
     if (memory.restore(key, text)) {
@@ -274,10 +273,9 @@ final class FleetRefreshGrant implements Grant {
       throw new IOException(
           "this JVM lost the refresh lock in " + where() + " before it could refresh");
     }
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("grant_type", "refresh_token");
-    fields.put("client_id", credential.clientId().resolve(resolver).reveal());
-    fields.put("client_secret", clientSecret);
+    Map<String, String> fields =
+        TokenEndpoint.clientFields(
+            "refresh_token", credential.clientId(), credential.clientSecret(), resolver);
     fields.put("refresh_token", present);
     URI url = TokenEndpoint.url(credential.tokenUrl(), resolver);
     long asked = clock.epochMillis();

@@ -36,11 +36,12 @@ interface Grant {
   }
 
   /**
-   * The endpoint refused the refresh token ({@code invalid_grant}).
+   * Hears that the endpoint refused the refresh token it was given ({@code invalid_grant}), so that
+   * the grant can remember which one that was.
    *
    * @return where the refresh token from a new consent goes, for the message that says so
    */
-  default String refused() {
+  default String onRefused() {
     return "its configuration";
   }
 

@@ -153,7 +153,7 @@ public final class OAuthCredential implements Authorization {
   private String refusedGrant(AccessToken current, long now) throws SecretUnavailableException {
     refused = true;
     failure =
-        REFUSED + "consent must be renewed, and the new refresh token put in " + grant.refused();
+        REFUSED + "consent must be renewed, and the new refresh token put in " + grant.onRefused();
     if (grant.retriesAfterRefusal()) {
       retryAtNanos = now + FIRST_BACKOFF_NANOS;
     }

@@ -4,7 +4,6 @@ import dev.warden.policy.Credential;
 import dev.warden.policy.secret.SecretResolver;
 import dev.warden.policy.secret.SecretUnavailableException;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -41,10 +40,9 @@ final class RefreshTokenGrant implements Grant {
   public AccessToken obtain(AccessToken refusedByJira, boolean mayWait)
       throws IOException, SecretUnavailableException {
     presented = file.current();
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("grant_type", "refresh_token");
-    fields.put("client_id", credential.clientId().resolve(resolver).reveal());
-    fields.put("client_secret", credential.clientSecret().resolve(resolver).reveal());
+    Map<String, String> fields =
+        TokenEndpoint.clientFields(
+            "refresh_token", credential.clientId(), credential.clientSecret(), resolver);
     fields.put("refresh_token", presented);
     long asked = clock.nanoTime();
     TokenEndpoint.Tokens tokens =
@@ -63,7 +61,7 @@ final class RefreshTokenGrant implements Grant {
   }
 
   @Override
-  public String refused() {
+  public String onRefused() {
     refusedToken = presented;
     return file.describe();
   }

@@ -59,6 +59,20 @@ final class TokenEndpoint {
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
 
+  /**
+   * The fields every token request of a client carries: the grant type, the client's id and its
+   * secret (revealed here, for the request body only).
+   */
+  static Map<String, String> clientFields(
+      String grantType, Template clientId, Template clientSecret, SecretResolver resolver)
+      throws SecretUnavailableException {
+    Map<String, String> fields = new java.util.LinkedHashMap<>();
+    fields.put("grant_type", grantType);
+    fields.put("client_id", clientId.resolve(resolver).reveal());
+    fields.put("client_secret", clientSecret.resolve(resolver).reveal());
+    return fields;
+  }
+
   /** A credential's {@code token-url}. */
   static URI url(Template template, SecretResolver resolver) throws SecretUnavailableException {
     try {

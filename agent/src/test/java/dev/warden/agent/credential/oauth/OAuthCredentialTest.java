@@ -67,7 +67,7 @@ class OAuthCredentialTest {
     }
 
     @Override
-    public String refused() {
+    public String onRefused() {
       return "${file:/run/secrets/refresh}";
     }
 
