@@ -23,20 +23,26 @@ public final class AuditRecord {
    */
   public record Event(String name, long epochNanos, Map<String, Object> attributes) {}
 
-  private final String name;
+  private final String method;
+  private final String route;
   private final long startEpochNanos;
   private final long endEpochNanos;
   private final String traceparent;
   private final List<Event> events;
   private volatile Map<String, Object> attributes;
 
-  private AuditRecord(Builder b, long endEpochNanos) {
-    this.name = b.method + " " + (b.route == null ? "unknown" : b.route);
+  /**
+   * Takes what the builder gathered over (the builder is done): nothing is copied on the request
+   * path.
+   */
+  private AuditRecord(Builder b, Map<String, Object> attributes, long endEpochNanos) {
+    this.method = b.method;
+    this.route = b.route;
     this.startEpochNanos = b.startEpochNanos;
     this.endEpochNanos = endEpochNanos;
     this.traceparent = b.traceparent;
-    this.attributes = new LinkedHashMap<>(b.attributes);
-    this.events = List.copyOf(b.events);
+    this.attributes = attributes;
+    this.events = b.events == null ? List.of() : List.copyOf(b.events);
   }
 
   /**
@@ -59,7 +65,7 @@ public final class AuditRecord {
 
   /** The span name: {@code <METHOD> <route template>}, or {@code <METHOD> unknown}. */
   public String name() {
-    return name;
+    return method + " " + (route == null ? "unknown" : route);
   }
 
   public long startEpochNanos() {
@@ -106,8 +112,11 @@ public final class AuditRecord {
   public static final class Builder {
     private final String method;
     private final long startEpochNanos;
-    private final Map<String, Object> attributes = new LinkedHashMap<>();
-    private final List<Event> events = new ArrayList<>(0);
+
+    /** Sized for the attributes a Jira call has, so that it is not resized as they are set. */
+    private Map<String, Object> attributes = new LinkedHashMap<>(32);
+
+    private List<Event> events;
     private String route;
     private String traceparent;
     private long waitedNanos;
@@ -157,13 +166,21 @@ public final class AuditRecord {
     }
 
     public Builder event(Event event) {
+      if (events == null) {
+        events = new ArrayList<>(2);
+      }
       events.add(event);
       return this;
     }
 
     /** The finished record. */
     public AuditRecord end(long endEpochNanos) {
-      return new AuditRecord(this, endEpochNanos);
+      Map<String, Object> gathered = attributes;
+      if (gathered == null) {
+        throw new IllegalStateException("this audit record has ended already");
+      }
+      attributes = null;
+      return new AuditRecord(this, gathered, endEpochNanos);
     }
   }
 }

@@ -18,9 +18,10 @@ final class ResponseFacts {
   private final Headers headers;
   private final Retry retry;
   private final boolean replayable;
-  private final long nowEpochMillis;
-  private final long nowNanos;
+  private final WardenClock clock;
   private final Jitter jitter;
+  private long nowEpochMillis = -1;
+  private long nowNanos = -1;
   private RateLimitSignal signal;
   private long backoffMillis = -1;
 
@@ -39,8 +40,7 @@ final class ResponseFacts {
     this.headers = headers;
     this.retry = retry;
     this.replayable = replayable;
-    this.nowEpochMillis = clock.epochNanos() / 1_000_000;
-    this.nowNanos = clock.nanoTime();
+    this.clock = clock;
     this.jitter = jitter;
   }
 
@@ -70,11 +70,19 @@ final class ResponseFacts {
     return replayable;
   }
 
+  /** The wall clock when first asked (most responses never ask). */
   long nowEpochMillis() {
+    if (nowEpochMillis < 0) {
+      nowEpochMillis = clock.epochNanos() / 1_000_000;
+    }
     return nowEpochMillis;
   }
 
+  /** The monotonic clock when first asked. */
   long nowNanos() {
+    if (nowNanos < 0) {
+      nowNanos = clock.nanoTime();
+    }
     return nowNanos;
   }
 
@@ -88,7 +96,7 @@ final class ResponseFacts {
   /** What the response says about Jira's rate limits. */
   RateLimitSignal signal() {
     if (signal == null) {
-      signal = RateLimitSignal.read(headers, nowEpochMillis);
+      signal = RateLimitSignal.read(headers, nowEpochMillis());
     }
     return signal;
   }
