@@ -216,17 +216,11 @@ class OAuthFleetIT {
       oauth.revokeAccessTokens();
       // It is killed while the endpoint, having rotated, holds its answer: it never writes the new
       // state.
-      java.util.concurrent.CompletableFuture<Void> held = oauth.holdNextRotation();
-      AppLauncher.Running running =
-          steps(policy, consent, List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")))
-              .start();
-      AppRun crashed;
-      try {
-        held.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        crashed = running.kill();
-      } finally {
-        oauth.release();
-      }
+      AppRun crashed =
+          OAuthIT.killedWhileRotating(
+              oauth,
+              steps(
+                  policy, consent, List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"))));
       assertThat(crashed.exitCode()).as(crashed.toString()).isEqualTo(137);
       assertThat(redis.cli("GET", key)).as("nothing written").isEqualTo(state);
 

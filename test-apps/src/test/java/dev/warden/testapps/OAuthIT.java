@@ -153,26 +153,18 @@ class OAuthIT {
     Path policy = policy(refreshCredential(file));
     int before = refreshes().size();
 
-    // The token endpoint rotates the refresh token, and the JVM dies before it hears of the new one
-    // (it is killed while
-    // the endpoint holds its answer), so nothing is written back.
-    java.util.concurrent.CompletableFuture<Void> held = harness.oauth.holdNextRotation();
-    AppLauncher.Running running =
-        harness
-            .app(policy)
-            .env("OAUTH_CLIENT_SECRET", CLIENT_SECRET)
-            .args(
-                harness
-                    .steps(List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")))
-                    .toString())
-            .start();
-    AppRun crashed;
-    try {
-      held.get(60, java.util.concurrent.TimeUnit.SECONDS);
-      crashed = running.kill();
-    } finally {
-      harness.oauth.release();
-    }
+    // The token endpoint rotates the refresh token, and the JVM dies before it hears of the new
+    // one, so nothing is written back.
+    AppRun crashed =
+        killedWhileRotating(
+            harness.oauth,
+            harness
+                .app(policy)
+                .env("OAUTH_CLIENT_SECRET", CLIENT_SECRET)
+                .args(
+                    harness
+                        .steps(List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")))
+                        .toString()));
     assertThat(crashed.exitCode()).as(crashed.toString()).isEqualTo(137);
     assertThat(Files.readString(file).strip())
         .as("the file still holds the token that was rotated")
@@ -335,6 +327,21 @@ class OAuthIT {
     long deadline = System.currentTimeMillis() + 60_000;
     while (!Files.exists(file) && System.currentTimeMillis() < deadline) {
       Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Starts the application and kills it ({@code kill -9}) while the token endpoint, having rotated
+   * the refresh token, holds its answer: a crash between a refresh and its write-back.
+   */
+  static AppRun killedWhileRotating(FakeOAuth oauth, AppLauncher app) throws Exception {
+    java.util.concurrent.CompletableFuture<Void> held = oauth.holdNextRotation();
+    AppLauncher.Running running = app.start();
+    try {
+      held.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      return running.kill();
+    } finally {
+      oauth.release();
     }
   }
 }
