@@ -82,6 +82,25 @@ public final class Gateway {
   }
 
   /**
+   * What a hook does with a hop its client makes: a hop to a site goes to {@link #handle}; a later
+   * hop of a call that went to a site, to any other host, goes without credentials; anything else
+   * is untouched.
+   *
+   * @param afterSiteHop whether an earlier hop of the same call went to a site
+   */
+  public HopRoute route(String scheme, String host, int port, boolean afterSiteHop) {
+    if (isSiteOrigin(scheme, host, port)) {
+      return HopRoute.SITE;
+    }
+    return afterSiteHop ? HopRoute.OFF_SITE : HopRoute.UNTOUCHED;
+  }
+
+  /** {@link #route(String, String, int, boolean)} for a URI. */
+  public HopRoute route(URI uri, boolean afterSiteHop) {
+    return route(uri.getScheme(), uri.getHost(), SiteUrl.effectivePort(uri), afterSiteHop);
+  }
+
+  /**
    * Handles one call: decides, throttles, authenticates, sends and audits it. Never throws: an
    * internal error is answered with a 503, and the client's own errors reach the application as the
    * client raised them.

@@ -84,7 +84,7 @@ public final class RequestCredentials {
    * What a hook does to a hop its library sends on its own (a redirect it follows) to a host that
    * is not a site, after a hop of the same call went to one: no credential goes along.
    */
-  public static HeaderEdits offSite() {
+  static HeaderEdits offSite() {
     return OFF_SITE;
   }
 

@@ -15,6 +15,7 @@ import dev.warden.jira.RouteCatalog;
 import dev.warden.policy.secret.SecretResolver;
 import io.github.bucket4j.TimeMeter;
 import java.net.ConnectException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,35 @@ class GatewayTest {
 
   static Object handle(Gateway gateway, FakeCall call) throws Exception {
     return gateway.handle(call).get();
+  }
+
+  @Test
+  void everyHopAHookSeesIsRoutedByOneRule() throws Exception {
+    Gateway gateway = gateway("enforce");
+    URI site = URI.create(SITE + "/rest/api/3/myself");
+    URI elsewhere = URI.create("https://files.example/attachment/1");
+    assertThat(gateway.route(site, false)).isEqualTo(HopRoute.SITE);
+    assertThat(gateway.route(site, true)).isEqualTo(HopRoute.SITE);
+    assertThat(gateway.route(URI.create("http://acme.atlassian.net/rest"), false))
+        .as("another scheme is another origin")
+        .isEqualTo(HopRoute.UNTOUCHED);
+    assertThat(gateway.route(elsewhere, false)).isEqualTo(HopRoute.UNTOUCHED);
+    assertThat(gateway.route(elsewhere, false).edits()).isNull();
+    assertThat(gateway.route("https", "acme.atlassian.net", 443, false)).isEqualTo(HopRoute.SITE);
+
+    HopRoute offSite = gateway.route(elsewhere, true);
+    assertThat(offSite).isEqualTo(HopRoute.OFF_SITE);
+    Map<String, List<String>> fields = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    fields.put("Authorization", new java.util.ArrayList<>(List.of(AUTHORIZATION)));
+    fields.put("Cookie", new java.util.ArrayList<>(List.of("JSESSIONID=abc")));
+    fields.put("Accept", new java.util.ArrayList<>(List.of("application/json")));
+    boolean toPipeline =
+        offSite.applyTo(
+            fields::remove,
+            (name, value) ->
+                fields.computeIfAbsent(name, n -> new java.util.ArrayList<>()).add(value));
+    assertThat(toPipeline).isFalse();
+    assertThat(fields).containsOnlyKeys("Accept");
   }
 
   @Test

@@ -7,7 +7,7 @@ import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.pipeline.Bypass;
 import dev.warden.agent.pipeline.Gateway;
 import dev.warden.agent.pipeline.HeaderEdits;
-import dev.warden.agent.pipeline.RequestCredentials;
+import dev.warden.agent.pipeline.HopRoute;
 import dev.warden.policy.SiteUrl;
 import java.io.IOException;
 import java.net.URI;
@@ -44,11 +44,8 @@ public final class ExecChainHook implements MethodHook {
     HttpClientContext context = (HttpClientContext) arguments[2];
     HttpExecutionAware aware = (HttpExecutionAware) arguments[3];
     URI uri = absolute(route.getTargetHost(), request.getURI());
-    if (!gateway.isSiteOrigin(uri)) {
-      if (context.getAttribute(CHAIN) != null) {
-        // A redirect of a Jira call to a host that is not the site's: no credential goes along.
-        RequestCredentials.offSite().applyTo(request::removeHeaders, request::addHeader);
-      }
+    HopRoute hop = gateway.route(uri, context.getAttribute(CHAIN) != null);
+    if (!hop.applyTo(request::removeHeaders, request::addHeader)) {
       return null;
     }
     context.setAttribute(CHAIN, Boolean.TRUE);

@@ -9,6 +9,7 @@ import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.pipeline.Bypass;
 import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.HopRoute;
 import dev.warden.agent.pipeline.RequestCredentials;
 import java.io.IOException;
 import java.net.URI;
@@ -56,11 +57,9 @@ public final class AsyncConnectExecHook implements MethodHook {
     AsyncExecChain chain = (AsyncExecChain) arguments[3];
     AsyncExecCallback callback = (AsyncExecCallback) arguments[4];
     URI uri = ConnectExecHook.absolute(scope.route.getTargetHost(), request.getPath());
-    if (!gateway.isSiteOrigin(uri)) {
-      if (scope.clientContext.getAttribute(ConnectExecHook.CHAIN) != null) {
-        // A redirect of a Jira call to a host that is not the site's: no credential goes along.
-        RequestCredentials.offSite().applyTo(request::removeHeaders, request::addHeader);
-      }
+    HopRoute route =
+        gateway.route(uri, scope.clientContext.getAttribute(ConnectExecHook.CHAIN) != null);
+    if (!route.applyTo(request::removeHeaders, request::addHeader)) {
       return null;
     }
     scope.clientContext.setAttribute(ConnectExecHook.CHAIN, Boolean.TRUE);

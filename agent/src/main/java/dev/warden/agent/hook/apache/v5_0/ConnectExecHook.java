@@ -11,6 +11,7 @@ import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.pipeline.Bypass;
 import dev.warden.agent.pipeline.Gateway;
 import dev.warden.agent.pipeline.HeaderEdits;
+import dev.warden.agent.pipeline.HopRoute;
 import dev.warden.agent.pipeline.RequestCredentials;
 import dev.warden.policy.SiteUrl;
 import java.io.IOException;
@@ -58,11 +59,8 @@ public final class ConnectExecHook implements MethodHook {
     ExecChain.Scope scope = (ExecChain.Scope) arguments[1];
     ExecChain chain = (ExecChain) arguments[2];
     URI uri = absolute(scope.route.getTargetHost(), request.getPath());
-    if (!gateway.isSiteOrigin(uri)) {
-      if (scope.clientContext.getAttribute(CHAIN) != null) {
-        // A redirect of a Jira call to a host that is not the site's: no credential goes along.
-        RequestCredentials.offSite().applyTo(request::removeHeaders, request::addHeader);
-      }
+    HopRoute route = gateway.route(uri, scope.clientContext.getAttribute(CHAIN) != null);
+    if (!route.applyTo(request::removeHeaders, request::addHeader)) {
       return null;
     }
     scope.clientContext.setAttribute(CHAIN, Boolean.TRUE);

@@ -2,7 +2,6 @@ package dev.warden.agent.hook.okhttp.v3_12;
 
 import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.pipeline.Gateway;
-import dev.warden.agent.pipeline.RequestCredentials;
 import java.io.IOException;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -26,11 +25,13 @@ public final class WardenNetworkInterceptor implements Interceptor {
       return chain.proceed(hop);
     }
     HttpUrl url = hop.url();
-    if (gateway.isSiteOrigin(url.scheme(), url.host(), url.port())) {
+    // A later hop of a call Warden decided: a site's is decided anew, any other goes bare.
+    Request.Builder edited = hop.newBuilder();
+    if (gateway
+        .route(url.scheme(), url.host(), url.port(), true)
+        .applyTo(edited::removeHeader, edited::addHeader)) {
       return WardenInterceptor.await(gateway, new OkHttpCall(chain, false), chain);
     }
-    Request.Builder offSite = hop.newBuilder();
-    RequestCredentials.offSite().applyTo(offSite::removeHeader, offSite::addHeader);
-    return chain.proceed(offSite.build());
+    return chain.proceed(edited.build());
   }
 }

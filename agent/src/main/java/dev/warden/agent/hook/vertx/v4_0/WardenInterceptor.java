@@ -4,7 +4,7 @@ import dev.warden.agent.bootstrap.Hooks;
 import dev.warden.agent.caller.Callsite;
 import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.pipeline.Gateway;
-import dev.warden.agent.pipeline.RequestCredentials;
+import dev.warden.agent.pipeline.HopRoute;
 import dev.warden.policy.SiteUrl;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -102,21 +102,23 @@ public final class WardenInterceptor implements Handler<HttpContext<?>> {
     Integer explicitPort = options.getPort();
     int port =
         explicitPort != null && explicitPort > 0 ? explicitPort : SiteUrl.defaultPort(scheme);
-    if (!gateway.isSiteOrigin(scheme, host, port)) {
+    boolean afterSiteHop = ctx.get(CHAIN) != null;
+    HopRoute route = gateway.route(scheme, host, port, afterSiteHop);
+    if (route != HopRoute.SITE) {
       // A request sent to a server address of its own (WebClient's request(method, SocketAddress,
-      // ...), a virtual host)
-      // connects there, whatever its Host field says.
+      // ...), a virtual host) connects there, whatever its Host field says.
       SocketAddress server = server(options);
-      if (server == null || !gateway.isSiteOrigin(scheme, server.host(), server.port())) {
+      if (server != null
+          && gateway.route(scheme, server.host(), server.port(), afterSiteHop) == HopRoute.SITE) {
+        host = server.host();
+        port = server.port();
+      } else {
         MultiMap headers = options.getHeaders();
-        if (ctx.get(CHAIN) != null && headers != null) {
-          // A redirect of a Jira call to a host that is not the site's: no credential goes along.
-          RequestCredentials.offSite().applyTo(headers::remove, headers::add);
+        if (headers != null) {
+          route.applyTo(headers::remove, headers::add);
         }
         return false;
       }
-      host = server.host();
-      port = server.port();
     }
     ctx.set(CHAIN, Boolean.TRUE);
     Callsite callsite = ctx.get(CALLSITE);

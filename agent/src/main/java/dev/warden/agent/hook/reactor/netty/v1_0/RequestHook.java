@@ -4,6 +4,7 @@ import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.log.Log;
 import dev.warden.agent.pipeline.Bypass;
 import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.HopRoute;
 import io.netty.channel.ChannelPipeline;
 import java.io.IOException;
 import java.net.URI;
@@ -43,7 +44,8 @@ public final class RequestHook implements BiFunction<Object, Object, Object> {
     if (uri == null) {
       return state == null ? sending : refuse("its URL cannot be read");
     }
-    if (gateway.isSiteOrigin(uri)) {
+    HopRoute route = gateway.route(uri, state != null && state.siteChain);
+    if (route == HopRoute.SITE) {
       try {
         new Gate(gateway, state, connection, operations, uri).install(pipeline);
         return sending;
@@ -62,8 +64,8 @@ public final class RequestHook implements BiFunction<Object, Object, Object> {
         return refuse("internal error");
       }
     }
-    if (state != null && state.siteChain) {
-      pipeline.addBefore(NettyPipeline.ReactiveBridge, Anonymous.NAME, new Anonymous());
+    if (route.edits() != null) {
+      pipeline.addBefore(NettyPipeline.ReactiveBridge, Anonymous.NAME, new Anonymous(route));
     }
     return sending;
   }
