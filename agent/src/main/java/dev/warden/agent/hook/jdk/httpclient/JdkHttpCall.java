@@ -8,6 +8,7 @@ import dev.warden.agent.bootstrap.RedirectPolicy;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.pipeline.Bypass;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,15 +38,19 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
   private final HttpResponse.BodyHandler<T> handler;
   private final HttpResponse.PushPromiseHandler<T> pushPromiseHandler;
   private final RedirectFreeClients redirectFree;
+  private final boolean blocking;
   private final WardenRequest request;
+  private volatile Thread completedOn;
 
   JdkHttpCall(
       HttpClient client,
       HttpRequest original,
       HttpResponse.BodyHandler<T> handler,
       HttpResponse.PushPromiseHandler<T> pushPromiseHandler,
-      RedirectFreeClients redirectFree) {
+      RedirectFreeClients redirectFree,
+      boolean blocking) {
     this.client = client;
+    this.blocking = blocking;
     this.original = original;
     this.handler = handler;
     this.pushPromiseHandler = pushPromiseHandler;
@@ -79,6 +84,9 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
                 ? HttpResponse.BodySubscribers.replacing(null)
                 : handler.apply(info);
     HttpClient target = redirectFree.of(client);
+    if (blocking) {
+      return sendOnThisThread(target, built, handled);
+    }
     CompletableFuture<HttpResponse<T>> sent =
         Bypass.call(
             () ->
@@ -86,9 +94,46 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
                     ? target.sendAsync(built, handled)
                     : target.sendAsync(built, handled, pushPromiseHandler));
     return sent.thenApply(
-        response ->
-            new WardenResponse(
-                response.statusCode(), Headers.of(response.headers().map()), response, () -> {}));
+        response -> {
+          completedOn = Thread.currentThread();
+          return neutral(response);
+        });
+  }
+
+  /**
+   * The thread the client last completed a {@code sendAsync} of this call on (one of the JDK's
+   * default executor, as its {@code sendAsync} does), or {@code null}.
+   */
+  Thread completedOn() {
+    return completedOn;
+  }
+
+  /**
+   * A blocking {@code send} stays a blocking {@code send} on the caller's thread: the public {@code
+   * sendAsync} would hand its completion to the JDK's default executor, which on one or two CPUs
+   * starts a thread per call. A failure is the cause the client's {@code send} wrapped, so that the
+   * application's {@code send} wraps it exactly once, as it would without Warden.
+   */
+  private CompletableFuture<WardenResponse> sendOnThisThread(
+      HttpClient target, HttpRequest built, HttpResponse.BodyHandler<T> handled) {
+    try (Bypass.Scope bypass = Bypass.open()) {
+      return CompletableFuture.completedFuture(neutral(target.send(built, handled)));
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e.getCause() != null ? e.getCause() : e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static WardenResponse neutral(HttpResponse<?> response) {
+    return new WardenResponse(
+        response.statusCode(), Headers.of(response.headers().map()), response, () -> {});
+  }
+
+  @Override
+  public boolean blocking() {
+    return blocking;
   }
 
   private HttpRequest build(WardenRequest outgoing) {

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,67 @@ class JdkHttpCallTest {
   }
 
   <T> JdkHttpCall<T> call(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-    return new JdkHttpCall<>(client, request, handler, null, redirectFree);
+    return new JdkHttpCall<>(client, request, handler, null, redirectFree, false);
+  }
+
+  @Test
+  void aBlockingSendStaysOnTheCallersThread() throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(server.url() + "/rest/api/2/issue/OPS-1")).build();
+    JdkHttpCall<String> call =
+        new JdkHttpCall<>(
+            client, request, HttpResponse.BodyHandlers.ofString(), null, redirectFree, true);
+
+    CompletableFuture<WardenResponse> sent = call.send(call.request(), ClientCall.Discarded.NONE);
+
+    assertThat(call.blocking()).isTrue();
+    assertThat(sent).as("done before send returns: nothing was handed to another thread").isDone();
+    assertThat(sent.get().status()).isEqualTo(200);
+    assertThat(call.completedOn()).isNull();
+  }
+
+  @Test
+  void aBlockingSendFailsWithTheCauseTheApplicationsSendWrapsOnce() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closed + "/rest/api/2/myself"))
+            .build();
+    JdkHttpCall<String> call =
+        new JdkHttpCall<>(
+            client, request, HttpResponse.BodyHandlers.ofString(), null, redirectFree, true);
+
+    CompletableFuture<WardenResponse> sent = call.send(call.request(), ClientCall.Discarded.NONE);
+
+    assertThat(sent).isCompletedExceptionally();
+    Throwable failed = sent.handle((r, e) -> unwrapped(e)).join();
+    // What the client's sendAsync fails with, which its send wraps once more.
+    Throwable own =
+        client
+            .sendAsync(request, HttpResponse.BodyHandlers.ofString())
+            .handle((r, e) -> unwrapped(e))
+            .join();
+    assertThat(failed).isInstanceOf(java.net.ConnectException.class).hasSameClassAs(own);
+    assertThat(failed.getCause() == null ? null : failed.getCause().getClass())
+        .as("the client's own failure, not send's IOException around it")
+        .isEqualTo(own.getCause() == null ? null : own.getCause().getClass());
+  }
+
+  static Throwable unwrapped(Throwable e) {
+    return e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+  }
+
+  @Test
+  void anAsynchronousSendSaysWhichThreadTheClientCompletedItOn() throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(server.url() + "/rest/api/2/issue/OPS-1")).build();
+    JdkHttpCall<String> call = call(request, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(call.send(call.request(), ClientCall.Discarded.NONE).get().status()).isEqualTo(200);
+    assertThat(call.blocking()).isFalse();
+    assertThat(call.completedOn()).isNotNull().isNotEqualTo(Thread.currentThread());
   }
 
   @Test
@@ -143,7 +204,8 @@ class JdkHttpCallTest {
             request,
             HttpResponse.BodyHandlers.discarding(),
             null,
-            redirectFree);
+            redirectFree,
+            false);
     assertThat(normal.redirects()).isSameAs(JdkHttpCall.NORMAL);
     assertThat(JdkHttpCall.NORMAL.allowsScheme("https", "http")).isFalse();
     assertThat(JdkHttpCall.ALWAYS.allowsScheme("https", "http")).isTrue();
