@@ -15,7 +15,7 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class EchoServer implements AutoCloseable {
 
-  private final Journal journal = new Journal();
+  private final Journal journal = new Journal(true);
   private final Server server;
 
   private EchoServer() throws Exception {

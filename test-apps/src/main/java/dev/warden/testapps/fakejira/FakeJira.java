@@ -48,7 +48,7 @@ public final class FakeJira implements AutoCloseable {
   private final String contextPath;
   private final Map<String, String> basicUsers;
   private final Map<String, String> bearerTokens;
-  private final Journal journal = new Journal();
+  private final Journal journal;
   private final ConcurrentLinkedQueue<Scripted> scripted = new ConcurrentLinkedQueue<>();
   private final JiraApi api;
   private final RateLimiter limiter;
@@ -63,6 +63,7 @@ public final class FakeJira implements AutoCloseable {
     this.basicUsers = Map.copyOf(builder.basicUsers);
     this.bearerTokens = Map.copyOf(builder.bearerTokens);
     this.limiter = builder.limiter;
+    this.journal = new Journal(builder.journal);
     this.oauth = builder.oauth;
     this.api =
         new JiraApi(
@@ -95,6 +96,16 @@ public final class FakeJira implements AutoCloseable {
     private Tls tls;
     private RateLimiter limiter;
     private FakeOAuth oauth;
+    private boolean journal = true;
+
+    /**
+     * Keeps no journal of what it received (a benchmark's millions of requests): {@link #journal()}
+     * stays empty.
+     */
+    public Builder withoutJournal() {
+      this.journal = false;
+      return this;
+    }
 
     /**
      * Accepts {@code Authorization: Bearer} access tokens this OAuth server issued and that have

@@ -17,6 +17,11 @@ import org.eclipse.jetty.server.Request;
 public final class Journal {
 
   private final List<Received> entries = new CopyOnWriteArrayList<>();
+  private final boolean keeping;
+
+  Journal(boolean keeping) {
+    this.keeping = keeping;
+  }
 
   /** Reads a request (its body too) and records it. */
   Received record(Request request, String principal) throws java.io.IOException {
@@ -39,7 +44,9 @@ public final class Journal {
             principal,
             request.getConnectionMetaData().getHttpVersion().asString(),
             System.currentTimeMillis());
-    entries.add(received);
+    if (keeping) {
+      entries.add(received);
+    }
     return received;
   }
 

@@ -39,14 +39,30 @@ public final class OtlpReceiver implements AutoCloseable {
   private final Server server;
   private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final boolean discarding;
+  private final java.util.concurrent.atomic.AtomicLong exports =
+      new java.util.concurrent.atomic.AtomicLong();
 
-  private OtlpReceiver() throws Exception {
+  private OtlpReceiver(boolean discarding) throws Exception {
+    this.discarding = discarding;
     server = new Server(new InetSocketAddress("127.0.0.1", 0));
     server.setHandler(
         new Handler.Abstract() {
           @Override
           public boolean handle(Request request, Response response, Callback callback)
               throws Exception {
+            if (discarding) {
+              // Read what was sent, answer as a collector does, keep nothing.
+              Content.Source.asByteBuffer(request);
+              exports.incrementAndGet();
+              response.setStatus(200);
+              response.getHeaders().put("Content-Type", "application/x-protobuf");
+              response.write(
+                  true,
+                  ByteBuffer.wrap(ExportTraceServiceResponse.getDefaultInstance().toByteArray()),
+                  callback);
+              return true;
+            }
             requests.add(
                 request.getMethod()
                     + " "
@@ -78,7 +94,20 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   public static OtlpReceiver start() throws Exception {
-    return new OtlpReceiver();
+    return new OtlpReceiver(false);
+  }
+
+  /**
+   * A receiver that answers every export as a collector does and keeps nothing (for benchmarks that
+   * export for minutes): only {@link #exports()} counts them.
+   */
+  public static OtlpReceiver startDiscarding() throws Exception {
+    return new OtlpReceiver(true);
+  }
+
+  /** How many export requests a discarding receiver answered. */
+  public long exports() {
+    return exports.get();
   }
 
   /** The endpoint to give {@code OTEL_EXPORTER_OTLP_ENDPOINT}. */
