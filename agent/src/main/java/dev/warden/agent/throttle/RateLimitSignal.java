@@ -157,6 +157,22 @@ public record RateLimitSignal(
     if (value == null || value.isBlank()) {
       return -1;
     }
+    // Jira sends the same reset on every response of a window: parse each text once.
+    LastReset last = lastReset;
+    if (last != null && last.text.equals(value)) {
+      return last.epochMillis;
+    }
+    long millis = parseReset(value);
+    lastReset = new LastReset(value, millis);
+    return millis;
+  }
+
+  /** The last reset text read, and what it said. */
+  private record LastReset(String text, long epochMillis) {}
+
+  private static volatile LastReset lastReset;
+
+  private static long parseReset(String value) {
     try {
       return OffsetDateTime.parse(value.trim(), ISO).toInstant().toEpochMilli();
     } catch (DateTimeParseException e) {

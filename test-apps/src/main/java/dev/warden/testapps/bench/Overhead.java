@@ -228,6 +228,7 @@ public final class Overhead {
                 case NONE -> launcher.env("JIRA_AUTHORIZATION", authorization);
                 case WARDEN ->
                     launcher
+                        .javaOptions(profiling(client, concurrency, pair))
                         .agent(AppLauncher.builtAgent())
                         .agentArgument("policy", policy.toString())
                         .env("JIRA_TOKEN", token)
@@ -295,6 +296,21 @@ public final class Overhead {
         warden.p50() - none.p50(),
         warden.cpuMicros() - none.cpuMicros(),
         warden.allocBytes() - none.allocBytes());
+  }
+
+  /**
+   * With {@code -Doverhead.jfr=DIR}, Warden's runs record a Java Flight Recording there (the
+   * figures of those runs are then not comparable: profile, then measure without it).
+   */
+  private static List<String> profiling(Client client, int concurrency, int pair) {
+    String dir = System.getProperty("overhead.jfr", "");
+    if (dir.isBlank()) {
+      return List.of();
+    }
+    return List.of(
+        "-XX:StartFlightRecording=settings=profile,filename="
+            + Path.of(dir, client.name() + "-" + concurrency + "-" + pair + ".jfr")
+                .toAbsolutePath());
   }
 
   private static JsonNode json(String line) {
