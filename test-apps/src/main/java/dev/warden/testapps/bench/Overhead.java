@@ -34,6 +34,7 @@ import java.util.function.ToDoubleFunction;
  * <pre>
  * mvn -B -q -Poverhead package -DskipTests [-Doverhead.pairs=5] [-Doverhead.seconds=3]
  *     [-Doverhead.warmup=2] [-Doverhead.clients=jdk,okhttp] [-Doverhead.concurrency=1,16]
+ *     [-Doverhead.jfr=DIR [-Doverhead.jfr.settings=FILE.jfc]] [-Doverhead.jvm.options='... {run} ...']
  * </pre>
  */
 public final class Overhead {
@@ -224,6 +225,12 @@ public final class Overhead {
                 launcher.library(client.library());
               }
               String url = jira.url() + path;
+              String extra = System.getProperty("overhead.jvm.options", "").trim();
+              if (!extra.isEmpty()) {
+                // Options for every run; {run} names the run (a profiler's output file, say).
+                String run = client.name() + "-" + concurrency + "-" + variant + "-" + pair;
+                launcher.javaOptions(List.of(extra.replace("{run}", run).split("\\s+")));
+              }
               switch (variant) {
                 case NONE -> launcher.env("JIRA_AUTHORIZATION", authorization);
                 case WARDEN ->
@@ -308,7 +315,9 @@ public final class Overhead {
       return List.of();
     }
     return List.of(
-        "-XX:StartFlightRecording=settings=profile,filename="
+        "-XX:StartFlightRecording=settings="
+            + System.getProperty("overhead.jfr.settings", "profile")
+            + ",filename="
             + Path.of(dir, client.name() + "-" + concurrency + "-" + pair + ".jfr")
                 .toAbsolutePath());
   }
