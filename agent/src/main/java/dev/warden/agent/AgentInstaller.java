@@ -45,6 +45,7 @@ public final class AgentInstaller {
 
   /** Called by the launcher with the agent argument. */
   public static void install(String arguments, Instrumentation instrumentation) {
+    long began = System.nanoTime();
     Settings settings = Settings.of(arguments);
     String levelText = settings.get("log.level", "info");
     Level level = Level.parse(levelText);
@@ -71,14 +72,21 @@ public final class AgentInstaller {
               + " (or set warden.policy or WARDEN_POLICY)");
       return;
     }
-    // Start-up's two big parts at once: the policy (and the route catalog) loads on a thread of its
-    // own
-    // while Byte Buddy weaves the hooks on this one. Both are done before the application's main.
+    // Start-up's two big parts run off the main thread, so the application's main starts at once:
+    // the policy (and the route catalog) loads on a thread of its own, and Byte Buddy is set up on
+    // another (Instrumentations.installDeferred). A call that comes first waits for what it needs:
+    // a hooked class for Byte Buddy, a request for the policy (PolicyHolder.current).
     ScheduledExecutorService scheduler = scheduler();
     PolicyHolder holder =
         new PolicyHolder(
             Path.of(policy), RouteCatalog::bundled, SecretResolver.system(), System::nanoTime);
-    Thread loading = new Thread(holder::loadInitial, "warden-policy-load");
+    Thread loading =
+        new Thread(
+            () -> {
+              holder.loadInitial();
+              new PolicyWatcher(holder).start(scheduler, POLICY_POLL_MILLIS);
+            },
+            "warden-policy-load");
     loading.setDaemon(true);
     loading.start();
     Auditor auditor =
@@ -105,15 +113,19 @@ public final class AgentInstaller {
     Hooks.egress = new UnmanagedEgress(holder, managed, auditor, WardenClock.SYSTEM);
     Hooks.adapters =
         new HookAdapters(AgentInstaller.class.getClassLoader(), Instrumentations.adapterPackages());
-    Instrumentations.install(instrumentation);
-    try {
-      loading.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    new PolicyWatcher(holder).start(scheduler, POLICY_POLL_MILLIS);
+    long weaving = System.nanoTime();
+    Instrumentations.installDeferred(instrumentation);
+    long woven = System.nanoTime();
     Runtime.getRuntime().addShutdownHook(new Thread(auditor::close, "warden-shutdown"));
     log.info("Warden " + Version.get() + " guards Jira calls by policy " + policy);
+    log.debug(
+        "premain took "
+            + (System.nanoTime() - began) / 1_000_000
+            + " ms: set-up "
+            + (weaving - began) / 1_000_000
+            + " ms, weaving set off in "
+            + (woven - weaving) / 1_000_000
+            + " ms");
   }
 
   private static AuditFile auditFile(String path) {

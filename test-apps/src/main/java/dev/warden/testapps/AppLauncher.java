@@ -185,12 +185,14 @@ public final class AppLauncher {
     }
     command.addAll(agentsBefore);
     if (agentJar != null) {
+      // The probe goes first: an agent after Warden's makes Warden weave before main, and the
+      // tests are to run Warden as it runs alone.
+      command.add("-javaagent:" + probeJar());
       String args =
           agentArguments.entrySet().stream()
               .map(e -> e.getKey() + "=" + e.getValue())
               .collect(Collectors.joining(","));
       command.add("-javaagent:" + agentJar + (args.isEmpty() ? "" : "=" + args));
-      command.add("-javaagent:" + probeJar());
     }
     command.addAll(javaOptions);
     command.add("-cp");

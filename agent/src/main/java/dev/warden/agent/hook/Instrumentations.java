@@ -16,10 +16,14 @@ import dev.warden.agent.hook.okhttp.v3_12.OkHttpInstrumentation;
 import dev.warden.agent.hook.reactor.netty.v1_0.ReactorNettyInstrumentation;
 import dev.warden.agent.hook.vertx.v4_0.VertxWebClientInstrumentation;
 import dev.warden.agent.log.Log;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -71,6 +75,143 @@ public final class Instrumentations {
   public static void install(Instrumentation instrumentation, List<HookInstrumentation> hooks) {
     preloadJdkTypes(hooks);
     builder(instrumentation, hooks).installOn(instrumentation);
+  }
+
+  /**
+   * Weaves every hook, with Byte Buddy set up on a thread of its own ({@link DeferredWeaving}):
+   * returns at once, and no hooked class loads unwoven meanwhile. When a hooked class is loaded
+   * already (another agent loaded it), weaves on this thread instead, so that it is never used
+   * unwoven.
+   *
+   * @return the weaving thread, or {@code null} when it was done on this thread
+   */
+  public static Thread installDeferred(Instrumentation instrumentation) {
+    return installDeferred(instrumentation, !agentsAfterWarden());
+  }
+
+  /**
+   * Whether the command line attaches another Java agent after Warden. Its {@code premain} would
+   * run while Byte Buddy is set up off the main thread, and agents are not written for that (the
+   * OpenTelemetry agent's transformer then meets {@code java.lang.invoke} classes loading for the
+   * first time, and fails with a {@code ClassCircularityError}), so Warden weaves before main then.
+   * Unknown (no command line to read) counts as yes.
+   */
+  static boolean agentsAfterWarden() {
+    List<String> arguments = ProcessHandle.current().info().arguments().map(List::of).orElse(null);
+    if (arguments == null) {
+      return true;
+    }
+    String jar;
+    try {
+      jar =
+          new java.io.File(
+                  Instrumentations.class
+                      .getProtectionDomain()
+                      .getCodeSource()
+                      .getLocation()
+                      .toURI())
+              .getName();
+    } catch (Exception | LinkageError e) {
+      return true;
+    }
+    return agentsAfter(arguments, jar);
+  }
+
+  /** Whether {@code arguments} attach a Java agent after the one in {@code jar} (a file name). */
+  static boolean agentsAfter(List<String> arguments, String jar) {
+    boolean seenWarden = false;
+    for (String argument : arguments) {
+      if (!argument.startsWith("-javaagent:")) {
+        continue;
+      }
+      if (seenWarden) {
+        return true;
+      }
+      String path = argument.substring("-javaagent:".length());
+      int equals = path.indexOf('=');
+      if ((equals < 0 ? path : path.substring(0, equals)).endsWith(jar)) {
+        seenWarden = true;
+      }
+    }
+    return false;
+  }
+
+  static Thread installDeferred(Instrumentation instrumentation, boolean deferred) {
+    List<HookInstrumentation> hooks = ALL;
+    Set<String> names = new HashSet<>();
+    hooks.forEach(hook -> names.addAll(hook.typeNames()));
+    Set<String> internalNames = new HashSet<>();
+    names.forEach(name -> internalNames.add(name.replace('.', '/')));
+    DeferredWeaving gate = new DeferredWeaving(internalNames);
+    try {
+      // Its path for a class it passes runs once before it is registered, so that nothing of it
+      // is first linked while the JVM loads a class.
+      gate.transform(null, null, "java/lang/Object", null, null, new byte[0]);
+    } catch (java.lang.instrument.IllegalClassFormatException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+    // The gate first: from now on no hooked class loads without it.
+    instrumentation.addTransformer(gate, true);
+    Set<String> before = new HashSet<>();
+    for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+      if (names.contains(loaded.getName())) {
+        before.add(loaded.getName());
+      }
+    }
+    if (!before.isEmpty() || !deferred) {
+      Log.get()
+          .debug(
+              (before.isEmpty() ? "another agent follows Warden's" : before + " loaded already")
+                  + ": the hooks are woven before main");
+      gate.weaver(Thread.currentThread());
+      preloadJdkTypes(hooks);
+      weave(instrumentation, hooks, gate, names, before);
+      return null;
+    }
+    Thread weaver =
+        new Thread(() -> weave(instrumentation, hooks, gate, names, before), "warden-weaver");
+    weaver.setDaemon(true);
+    gate.weaver(weaver);
+    weaver.start();
+    return weaver;
+  }
+
+  private static void weave(
+      Instrumentation instrumentation,
+      List<HookInstrumentation> hooks,
+      DeferredWeaving gate,
+      Set<String> names,
+      Set<String> unwoven) {
+    ClassFileTransformer woven = null;
+    try {
+      woven = builder(instrumentation, hooks).makeRaw();
+    } catch (RuntimeException | LinkageError e) {
+      Log.get().error("cannot set up Byte Buddy (" + e + "); no client is guarded by Warden");
+    } finally {
+      gate.ready(woven);
+    }
+    if (woven == null) {
+      return;
+    }
+    // What loaded before the gate, or passed it on this thread, is woven now.
+    Set<String> late = new HashSet<>(unwoven);
+    late.addAll(gate.passedUnwoven());
+    List<Class<?>> classes = new ArrayList<>();
+    for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+      if (late.contains(loaded.getName())
+          && names.contains(loaded.getName())
+          && instrumentation.isModifiableClass(loaded)) {
+        classes.add(loaded);
+      }
+    }
+    if (classes.isEmpty()) {
+      return;
+    }
+    try {
+      instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+    } catch (Exception | LinkageError e) {
+      Log.get().error("cannot hook " + classes + " (" + e + "); their requests are not guarded");
+    }
   }
 
   /**

@@ -38,6 +38,7 @@ public final class PolicyHolder {
   private RouteCatalog catalog;
   private PolicyLoader loader;
   private volatile PolicyState state;
+  private volatile Thread loading;
 
   public PolicyHolder(
       Path file, RouteCatalog catalog, SecretResolver secrets, LongSupplier nanoTime) {
@@ -57,14 +58,19 @@ public final class PolicyHolder {
   }
 
   /**
-   * The policy in force. Until {@link #loadInitial} has finished (it runs while the JVM starts,
-   * before the application's {@code main}), waits for it; a load that never finishes is an unusable
-   * policy.
+   * The policy in force. Until {@link #loadInitial} has finished (it runs on a thread of its own as
+   * the application starts), waits for it; a load that never finishes is an unusable policy.
    */
   public PolicyState current() {
     PolicyState current = state;
     if (current != null) {
       return current;
+    }
+    if (Thread.currentThread() == loading) {
+      // The load itself made a request (a socket a secret store opens, say): it cannot wait for
+      // itself.
+      return new PolicyState.Unusable(
+          name, List.of(new Problem(name, Mark.NONE, "the policy is still loading")), List.of());
     }
     try {
       if (!loaded.await(INITIAL_LOAD_WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -118,6 +124,7 @@ public final class PolicyHolder {
 
   /** Loads the file at start-up. */
   public void loadInitial() {
+    loading = Thread.currentThread();
     try {
       loadFirst();
     } catch (RuntimeException | LinkageError e) {
