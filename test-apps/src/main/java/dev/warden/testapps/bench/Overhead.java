@@ -32,8 +32,8 @@ import java.util.function.ToDoubleFunction;
  * test: it asserts nothing.
  *
  * <pre>
- * mvn -B -q -Poverhead package -DskipTests [-Doverhead.pairs=5] [-Doverhead.seconds=3]
- *     [-Doverhead.warmup=2] [-Doverhead.clients=jdk,okhttp] [-Doverhead.concurrency=1,16]
+ * mvn -B -q -Poverhead package -DskipTests [-Doverhead.pairs=5] [-Doverhead.seconds=4]
+ *     [-Doverhead.warmup=10] [-Doverhead.clients=jdk,okhttp] [-Doverhead.concurrency=1,16]
  *     [-Doverhead.jfr=DIR [-Doverhead.jfr.settings=FILE.jfc]] [-Doverhead.jvm.options='... {run} ...']
  * </pre>
  */
@@ -154,8 +154,10 @@ public final class Overhead {
             clients,
             concurrencies,
             Integer.getInteger("overhead.pairs", 5),
-            Long.getLong("overhead.warmup", 2),
-            Long.getLong("overhead.seconds", 3),
+            // Warden's code is compiled by C2 for about ten seconds of this loop; before that its
+            // figures are the interpreter's and C1's, and the compiler threads' time.
+            Long.getLong("overhead.warmup", 10),
+            Long.getLong("overhead.seconds", 4),
             0,
             List.of(),
             onPath("nginx"));
