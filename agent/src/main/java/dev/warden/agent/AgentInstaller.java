@@ -80,6 +80,11 @@ public final class AgentInstaller {
     PolicyHolder holder =
         new PolicyHolder(
             Path.of(policy), RouteCatalog::bundled, SecretResolver.system(), System::nanoTime);
+    ThrottleRegistry throttles = new ThrottleRegistry();
+    // A policy's Redis stores connect as soon as it is in force, off every thread that serves
+    // requests, so that the first call through a shared bucket does not wait for the connection.
+    holder.whenActive(
+        active -> throttles.storeExecutor().execute(() -> throttles.openStores(active)));
     Thread loading =
         new Thread(
             () -> {
@@ -98,8 +103,7 @@ public final class AgentInstaller {
             auditFile(settings.get("audit.file")));
     ManagedConnections managed = new ManagedConnections();
     Gateway gateway =
-        new Gateway(
-            holder, auditor, new ThrottleRegistry(), WardenClock.SYSTEM, scheduler, managed);
+        new Gateway(holder, auditor, throttles, WardenClock.SYSTEM, scheduler, managed);
     Hooks.onSuppressed(
         error ->
             Log.get()

@@ -26,8 +26,12 @@ public final class Auditor implements AuditSink {
 
   private static final int QUEUE = 16_384;
 
-  /** How long records may wait for the audit thread while they flow. */
-  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  /**
+   * How long records may wait for the audit thread while they flow. Measured with the overhead
+   * harness on two CPUs: 20 ms made bursts that doubled the callers' p99; 1 ms keeps the batches
+   * (dozens of records a wake-up at thousands of calls a second) and the tail.
+   */
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final Supplier<OtelSpans> spans;
   private final AuditFile file;

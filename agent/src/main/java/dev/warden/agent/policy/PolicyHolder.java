@@ -39,6 +39,7 @@ public final class PolicyHolder {
   private PolicyLoader loader;
   private volatile PolicyState state;
   private volatile Thread loading;
+  private volatile java.util.function.Consumer<Policy> whenActive = policy -> {};
 
   public PolicyHolder(
       Path file, RouteCatalog catalog, SecretResolver secrets, LongSupplier nanoTime) {
@@ -120,6 +121,15 @@ public final class PolicyHolder {
   /** The policy file. */
   public Path file() {
     return file;
+  }
+
+  /**
+   * Runs {@code action} each time a policy comes into force (the first, and every reload that
+   * changes it), on the thread that loaded it: to open the stores it names, say. Set before {@link
+   * #loadInitial}.
+   */
+  public void whenActive(java.util.function.Consumer<Policy> action) {
+    this.whenActive = action;
   }
 
   /** Loads the file at start-up. */
@@ -216,6 +226,11 @@ public final class PolicyHolder {
     if (previous != null) {
       // In force now: what the old policy had and the new one does not can stop.
       previous.retire(next);
+    }
+    try {
+      whenActive.accept(policy);
+    } catch (RuntimeException e) {
+      Log.get().error("internal error after policy " + name + " was " + verb + ": " + e);
     }
     Log log = Log.get();
     log.info(

@@ -109,6 +109,11 @@ public final class ThrottleRegistry {
    * X-RateLimit-NearLimit}.
    */
   public void slow(String site, long untilEpochMillis) {
+    // Jira says so on every response near its limit, from every thread: read before writing.
+    Long current = slowed.get(site);
+    if (current != null && current >= untilEpochMillis) {
+      return;
+    }
     slowed.merge(site, untilEpochMillis, Math::max);
   }
 
