@@ -45,6 +45,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -56,8 +57,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code nonJira*}: what a hook does for a request that is not for a Jira site (target under
  *       100 ns);
- *   <li>{@code allowedDecision}: classify, find the caller on a 50-frame stack (15 application
- *       frames under 30 framework frames), decide, take a bucket token (target under 5 µs);
+ *   <li>{@code allowedDecision}: classify, find the caller on a stack of {@code frames} frames
+ *       (four tenths application frames under six tenths framework frames), decide, take a bucket
+ *       token (target under 5 µs);
  *   <li>{@code allowedThroughGateway}: the whole pipeline for an allowed request, audit record
  *       included, up to the hook's send.
  * </ul>
@@ -88,6 +90,16 @@ public class RequestPathBenchmark {
         - {id: sync-reads, effect: allow, callers: com.acme.bench.**, operations: [read:jira-work]}
       """;
 
+  /**
+   * How deep the stack is where the call is made: six tenths framework frames (skipped) above four
+   * tenths application frames, as a Spring service's call through a proxy and a client looks.
+   */
+  @Param({"10", "50", "100"})
+  int frames;
+
+  int frameworkFrames;
+  int appFrames;
+
   PolicySnapshot snapshot;
   Site site;
   ThrottleRegistry throttles;
@@ -105,6 +117,8 @@ public class RequestPathBenchmark {
 
   @Setup
   public void setUp() throws IOException {
+    frameworkFrames = frames * 6 / 10;
+    appFrames = frames - frameworkFrames;
     Path file = Files.createTempFile("warden-bench", ".yaml");
     Files.writeString(file, POLICY);
     PolicyHolder holder =
@@ -149,7 +163,7 @@ public class RequestPathBenchmark {
 
   @Benchmark
   public Object allowedDecision() {
-    return App.run(15, () -> Proxy.invoke(30, this::decide));
+    return App.run(appFrames, () -> Proxy.invoke(frameworkFrames, this::decide));
   }
 
   private Permit decide() {
@@ -171,8 +185,9 @@ public class RequestPathBenchmark {
   }
 
   @Benchmark
-  public Object partCallerOn50Frames() {
-    return App.run(15, () -> Proxy.invoke(30, () -> snapshot.callers().capture()));
+  public Object partCaller() {
+    return App.run(
+        appFrames, () -> Proxy.invoke(frameworkFrames, () -> snapshot.callers().capture()));
   }
 
   /**
@@ -181,13 +196,15 @@ public class RequestPathBenchmark {
    */
   @Benchmark
   public Object auditThreadCallerMethod() {
-    return App.run(15, () -> Proxy.invoke(30, () -> snapshot.callers().capture())).caller();
+    return App.run(
+            appFrames, () -> Proxy.invoke(frameworkFrames, () -> snapshot.callers().capture()))
+        .caller();
   }
 
   /** For comparison: walking the frames with StackWalker until the caller. */
   @Benchmark
-  public Object walkedCallerOn50Frames() {
-    return App.run(15, () -> Proxy.invoke(30, () -> snapshot.callers().find()));
+  public Object walkedCaller() {
+    return App.run(appFrames, () -> Proxy.invoke(frameworkFrames, () -> snapshot.callers().find()));
   }
 
   @Benchmark
@@ -204,7 +221,9 @@ public class RequestPathBenchmark {
 
   @Benchmark
   public Object allowedThroughGateway() {
-    return App.run(15, () -> Proxy.invoke(30, () -> gateway.handle(new NoNetworkCall()).join()));
+    return App.run(
+        appFrames,
+        () -> Proxy.invoke(frameworkFrames, () -> gateway.handle(new NoNetworkCall()).join()));
   }
 
   /** A call whose "network" answers at once: what remains is Warden's own work. */
