@@ -26,6 +26,13 @@ public final class HookSupport implements AsyncCalls {
   /** Call objects (identity, weakly held) to where they were issued. */
   private final Map<Object, Callsite> issued = Collections.synchronizedMap(new WeakHashMap<>());
 
+  /**
+   * Entries put and not yet taken (at least as many as the map holds: one the collector cleared
+   * stays counted), so that a call never issued asynchronously, the common case, takes no lock.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger pending =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private HookSupport() {}
 
   /** Installs the gateway adapters use. */
@@ -48,13 +55,23 @@ public final class HookSupport implements AsyncCalls {
     Gateway current = gateway;
     if (current != null
         && current.isSiteOrigin(scheme, host, SiteUrl.effectivePort(scheme, port))) {
-      issued.put(call, current.capture());
+      pending.incrementAndGet();
+      if (issued.put(call, current.capture()) != null) {
+        pending.decrementAndGet();
+      }
     }
   }
 
   /** Where {@code call} was issued, if an "enqueue" advice saw it; forgets it. */
   public static Callsite issuedAt(Object call) {
-    return call == null ? null : ASYNC.issued.remove(call);
+    if (call == null || ASYNC.pending.get() == 0) {
+      return null;
+    }
+    Callsite callsite = ASYNC.issued.remove(call);
+    if (callsite != null) {
+      ASYNC.pending.decrementAndGet();
+    }
+    return callsite;
   }
 
   /**
