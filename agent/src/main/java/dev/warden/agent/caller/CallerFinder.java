@@ -102,9 +102,22 @@ public final class CallerFinder {
   private final Map<String, List<String>> skipsByFirstSegment = new HashMap<>();
   private final List<ClassGlob> policySkips;
   private final ConcurrentHashMap<String, Boolean> skipped = new ConcurrentHashMap<>();
+  private final boolean classOnRequestPath;
 
   /** A finder that also skips the packages a policy's {@code caller-skip} names. */
   public CallerFinder(List<String> callerSkip) {
+    this(callerSkip, true);
+  }
+
+  /**
+   * A finder that also skips the packages a policy's {@code caller-skip} names.
+   *
+   * @param classOnRequestPath whether decisions need the calling class as the request is made (a
+   *     rule with {@code callers}, a throttle {@code per: caller}); when not, the request path only
+   *     records the backtrace, and the class is read from it with the method, for the audit
+   */
+  public CallerFinder(List<String> callerSkip, boolean classOnRequestPath) {
+    this.classOnRequestPath = classOnRequestPath;
     for (String prefix : BUILT_IN_SKIPS) {
       String first = prefix.substring(0, prefix.indexOf('.'));
       skipsByFirstSegment.computeIfAbsent(first, k -> new ArrayList<>()).add(prefix);
@@ -121,6 +134,9 @@ public final class CallerFinder {
       return Callsite.of(find());
     }
     Throwable trace = new Throwable("call site", null, false, true) {};
+    if (!classOnRequestPath) {
+      return Callsite.deferred(trace, this);
+    }
     for (Class<?> type : CLASS_CONTEXT.classes()) {
       if (!isSkipped(type.getName())) {
         return new Callsite(declaringClass(type.getName()), trace, this);

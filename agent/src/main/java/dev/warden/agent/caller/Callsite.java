@@ -11,17 +11,32 @@ public final class Callsite {
   public static final Callsite UNKNOWN = new Callsite(null, null, null);
 
   private final String callerClass;
+
+  /** Whether {@link #callerClass} was found when the call was made, rather than read later. */
+  private final boolean classCaptured;
+
   private final Throwable trace;
   private final CallerFinder finder;
   private final String traceparent;
   private volatile Caller resolved;
 
   Callsite(String callerClass, Throwable trace, CallerFinder finder) {
-    this(callerClass, trace, finder, null);
+    this(callerClass, true, trace, finder, null);
   }
 
-  private Callsite(String callerClass, Throwable trace, CallerFinder finder, String traceparent) {
+  /** A call site whose class is read from the backtrace with its method, when first asked. */
+  static Callsite deferred(Throwable trace, CallerFinder finder) {
+    return new Callsite(null, false, trace, finder, null);
+  }
+
+  private Callsite(
+      String callerClass,
+      boolean classCaptured,
+      Throwable trace,
+      CallerFinder finder,
+      String traceparent) {
     this.callerClass = callerClass;
+    this.classCaptured = classCaptured;
     this.trace = trace;
     this.finder = finder;
     this.traceparent = traceparent;
@@ -35,7 +50,7 @@ public final class Callsite {
    * traceparent}, or {@code null}).
    */
   public Callsite withTraceparent(String traceparent) {
-    Callsite site = new Callsite(callerClass, trace, finder, traceparent);
+    Callsite site = new Callsite(callerClass, classCaptured, trace, finder, traceparent);
     site.resolved = resolved;
     return site;
   }
@@ -56,6 +71,14 @@ public final class Callsite {
    * The calling class, nested classes folded into their outer class; {@code null} when not found.
    */
   public String callerClass() {
+    return classCaptured ? callerClass : caller().className();
+  }
+
+  /**
+   * The calling class if it was found as the call was made, for decisions on the request path;
+   * {@code null} when no rule needed it then (or none was found).
+   */
+  public String capturedClass() {
     return callerClass;
   }
 
@@ -66,7 +89,7 @@ public final class Callsite {
     Caller caller = resolved;
     if (caller == null) {
       caller = finder.find(trace.getStackTrace());
-      if (caller.known() && !caller.className().equals(callerClass)) {
+      if (classCaptured && caller.known() && !caller.className().equals(callerClass)) {
         // The class context and the backtrace disagree only if frames differ between them; trust
         // the class.
         caller = new Caller(callerClass, caller.methodName());

@@ -39,7 +39,7 @@ final class ThrottleStage implements Stage {
     return throttles.acquire(
         throttle,
         hop.site().id(),
-        hop.exchange().callsite().callerClass(),
+        hop.exchange().callsite().capturedClass(),
         hop.decision().ruleId());
   }
 

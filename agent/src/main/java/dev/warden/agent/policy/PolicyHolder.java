@@ -220,7 +220,12 @@ public final class PolicyHolder {
             new Classifier(catalog),
             new DecisionEngine(policy),
             next,
-            new CallerFinder(policy.callerSkip()));
+            new CallerFinder(
+                policy.callerSkip(),
+                policy.rules().stream().anyMatch(rule -> !rule.callers().isEmpty())
+                    || policy.throttles().values().stream()
+                        .anyMatch(
+                            throttle -> throttle.per() == dev.warden.policy.Words.Per.CALLER)));
     state = new PolicyState.Active(snapshot);
     credentials = next;
     if (previous != null) {

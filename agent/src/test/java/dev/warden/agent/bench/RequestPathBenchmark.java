@@ -101,6 +101,10 @@ public class RequestPathBenchmark {
   int appFrames;
 
   PolicySnapshot snapshot;
+
+  /** The same policy with no rule on callers: the request path only keeps the backtrace. */
+  PolicySnapshot withoutCallerRules;
+
   Site site;
   ThrottleRegistry throttles;
   Gateway gateway;
@@ -129,6 +133,20 @@ public class RequestPathBenchmark {
             System::nanoTime);
     holder.loadInitial();
     snapshot = ((PolicyState.Active) holder.current()).snapshot();
+    Path plain = Files.createTempFile("warden-bench-plain", ".yaml");
+    Files.writeString(
+        plain,
+        POLICY
+            .replace(" callers: com.acme.triage.**,", "")
+            .replace(" callers: com.acme.bench.**,", ""));
+    PolicyHolder plainHolder =
+        new PolicyHolder(
+            plain,
+            RouteCatalog.bundled(),
+            new SecretResolver(Map.of("JIRA_TOKEN", "t")::get),
+            System::nanoTime);
+    plainHolder.loadInitial();
+    withoutCallerRules = ((PolicyState.Active) plainHolder.current()).snapshot();
     site = snapshot.policy().sites().get(0);
     throttles = new ThrottleRegistry();
     gateway =
@@ -164,6 +182,22 @@ public class RequestPathBenchmark {
   @Benchmark
   public Object allowedDecision() {
     return App.run(appFrames, () -> Proxy.invoke(frameworkFrames, this::decide));
+  }
+
+  /** {@code allowedDecision} under a policy whose rules do not name callers. */
+  @Benchmark
+  public Object allowedDecisionWithoutCallerRules() {
+    return App.run(appFrames, () -> Proxy.invoke(frameworkFrames, this::decideWithoutCallers));
+  }
+
+  private Permit decideWithoutCallers() {
+    PathSegments raw = PathSegments.parse("/rest/api/3/issue/OPS-12");
+    Classification c = withoutCallerRules.classifier().classify("GET", raw, false, null);
+    Callsite caller = withoutCallerRules.callers().capture();
+    Decision decision =
+        withoutCallerRules.engine().decide(new CallFacts(site, c, "GET", caller.capturedClass()));
+    return throttles.acquire(
+        decision.throttle().orElseThrow(), site.id(), caller.capturedClass(), decision.ruleId());
   }
 
   private Permit decide() {

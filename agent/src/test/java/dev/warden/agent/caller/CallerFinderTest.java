@@ -74,8 +74,20 @@ class CallerFinderTest {
     Callsite site =
         com.acme.bench.App.run(3, () -> com.acme.bench.framework.Proxy.invoke(5, finder::capture));
     assertThat(site.callerClass()).isEqualTo("com.acme.bench.App");
+    assertThat(site.capturedClass()).isEqualTo("com.acme.bench.App");
     assertThat(site.caller()).isEqualTo(new Caller("com.acme.bench.App", "run"));
     assertThat(finder.find(new Throwable().getStackTrace()).known()).isTrue();
+  }
+
+  @Test
+  void withNoRuleThatNeedsTheClassTheRequestPathOnlyKeepsTheBacktrace() {
+    CallerFinder finder = new CallerFinder(List.of("com.acme.bench.framework.**"), false);
+    Callsite site =
+        com.acme.bench.App.run(3, () -> com.acme.bench.framework.Proxy.invoke(5, finder::capture));
+    assertThat(site.capturedClass()).as("nothing resolved on the request path").isNull();
+    assertThat(site.callerClass()).isEqualTo("com.acme.bench.App");
+    assertThat(site.caller()).isEqualTo(new Caller("com.acme.bench.App", "run"));
+    assertThat(site.withTraceparent("00-x").callerClass()).isEqualTo("com.acme.bench.App");
   }
 
   @Test
