@@ -102,25 +102,17 @@ final class DeferredWeaving implements ClassFileTransformer {
   }
 
   private boolean awaitReady(String className) {
+    String why;
     try {
       if (ready.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
         return true;
       }
-      Log.get()
-          .error(
-              "Byte Buddy was not ready after "
-                  + WAIT_SECONDS
-                  + " s; "
-                  + className.replace('/', '.')
-                  + " loads without Warden's hook");
+      why = "Byte Buddy was not ready after " + WAIT_SECONDS + " s";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      Log.get()
-          .error(
-              "interrupted while waiting for Byte Buddy; "
-                  + className.replace('/', '.')
-                  + " loads without Warden's hook");
+      why = "interrupted while waiting for Byte Buddy";
     }
+    Log.get().error(why + "; " + className.replace('/', '.') + " loads without Warden's hook");
     return false;
   }
 }

@@ -19,6 +19,11 @@ class AuditorTest {
   Auditor auditor;
 
   Auditor auditor() {
+    auditor = auditorExportingTo(exporter);
+    return auditor;
+  }
+
+  static Auditor auditorExportingTo(io.opentelemetry.sdk.trace.export.SpanExporter exporter) {
     OpenTelemetrySdk sdk =
         OpenTelemetrySdk.builder()
             .setTracerProvider(
@@ -26,8 +31,7 @@ class AuditorTest {
                     .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                     .build())
             .build();
-    auditor = new Auditor(() -> new OtelSpans(sdk, "test"), null);
-    return auditor;
+    return new Auditor(() -> new OtelSpans(sdk, "test"), null);
   }
 
   @AfterEach
@@ -117,14 +121,7 @@ class AuditorTest {
             return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
           }
         };
-    OpenTelemetrySdk sdk =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(
-                SdkTracerProvider.builder()
-                    .addSpanProcessor(SimpleSpanProcessor.create(counting))
-                    .build())
-            .build();
-    Auditor auditor = new Auditor(() -> new OtelSpans(sdk, "test"), null);
+    Auditor auditor = auditorExportingTo(counting);
     for (int i = 0; i < 500; i++) {
       auditor.record(AuditRecordingTest.record(null));
     }

@@ -55,13 +55,7 @@ public final class OtlpReceiver implements AutoCloseable {
               // Read what was sent, answer as a collector does, keep nothing.
               Content.Source.asByteBuffer(request);
               exports.incrementAndGet();
-              response.setStatus(200);
-              response.getHeaders().put("Content-Type", "application/x-protobuf");
-              response.write(
-                  true,
-                  ByteBuffer.wrap(ExportTraceServiceResponse.getDefaultInstance().toByteArray()),
-                  callback);
-              return true;
+              return accepted(response, callback);
             }
             requests.add(
                 request.getMethod()
@@ -81,16 +75,21 @@ public final class OtlpReceiver implements AutoCloseable {
               bytes = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes();
             }
             decode(ExportTraceServiceRequest.parseFrom(bytes));
-            response.setStatus(200);
-            response.getHeaders().put("Content-Type", "application/x-protobuf");
-            response.write(
-                true,
-                ByteBuffer.wrap(ExportTraceServiceResponse.getDefaultInstance().toByteArray()),
-                callback);
-            return true;
+            return accepted(response, callback);
           }
         });
     server.start();
+  }
+
+  /** Answers an export as a collector does when it took every span. */
+  private static boolean accepted(Response response, Callback callback) {
+    response.setStatus(200);
+    response.getHeaders().put("Content-Type", "application/x-protobuf");
+    response.write(
+        true,
+        ByteBuffer.wrap(ExportTraceServiceResponse.getDefaultInstance().toByteArray()),
+        callback);
+    return true;
   }
 
   public static OtlpReceiver start() throws Exception {
