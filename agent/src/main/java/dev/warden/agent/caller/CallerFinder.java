@@ -125,6 +125,11 @@ public final class CallerFinder {
     this.policySkips = callerSkip.stream().map(ClassGlob::of).toList();
   }
 
+  /** Whether decisions need the calling class on the request path (see the constructor). */
+  public boolean classOnRequestPath() {
+    return classOnRequestPath;
+  }
+
   /**
    * Captures where the current call comes from: the calling class now, the method when asked. Costs
    * about as much as walking a handful of frames, however deep the caller is.

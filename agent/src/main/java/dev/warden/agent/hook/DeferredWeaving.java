@@ -101,18 +101,34 @@ final class DeferredWeaving implements ClassFileTransformer {
     return transform(null, loader, className, redefined, domain, bytes);
   }
 
+  /** Waits for Byte Buddy; an interrupt is kept for the thread but does not end the wait. */
   private boolean awaitReady(String className) {
-    String why;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    boolean interrupted = false;
     try {
-      if (ready.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
-        return true;
+      while (true) {
+        long left = deadline - System.nanoTime();
+        try {
+          if (ready.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+            return true;
+          }
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
-      why = "Byte Buddy was not ready after " + WAIT_SECONDS + " s";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      why = "interrupted while waiting for Byte Buddy";
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    Log.get().error(why + "; " + className.replace('/', '.') + " loads without Warden's hook");
+    Log.get()
+        .error(
+            "Byte Buddy was not ready after "
+                + WAIT_SECONDS
+                + " s; "
+                + className.replace('/', '.')
+                + " loads without Warden's hook");
     return false;
   }
 }

@@ -117,7 +117,10 @@ public final class Instrumentations {
     return agentsAfter(arguments, jar);
   }
 
-  /** Whether {@code arguments} attach a Java agent after the one in {@code jar} (a file name). */
+  /**
+   * Whether {@code arguments} attach a Java agent after the one in {@code jar} (a file name), or
+   * may: when Warden's is not among them, it was attached some other way.
+   */
   static boolean agentsAfter(List<String> arguments, String jar) {
     boolean seenWarden = false;
     for (String argument : arguments) {
@@ -133,7 +136,9 @@ public final class Instrumentations {
         seenWarden = true;
       }
     }
-    return false;
+    // Warden not on the command line (JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, an @argfile): what
+    // follows it is unknown.
+    return !seenWarden;
   }
 
   static Thread installDeferred(Instrumentation instrumentation, boolean deferred) {

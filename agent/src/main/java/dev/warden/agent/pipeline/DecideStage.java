@@ -22,7 +22,7 @@ final class DecideStage implements Stage {
                     hop.site(),
                     hop.classification(),
                     hop.request().method(),
-                    hop.exchange().callsite().capturedClass()));
+                    hop.exchange().callerClassForRules()));
     hop.audit().put(AuditAttributes.WARDEN_RULE, decision.ruleId());
     Hop decided = hop.decided(decision);
     if (decision.allowed() || hop.dryRun()) {

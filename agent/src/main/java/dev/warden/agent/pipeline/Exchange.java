@@ -49,6 +49,15 @@ final class Exchange {
     return snapshot;
   }
 
+  /**
+   * The calling class as this policy's rules and throttles need it: none when no rule names
+   * callers; else the class captured with the call, or (for a call captured under an earlier policy
+   * that needed none) the one read from its backtrace.
+   */
+  String callerClassForRules() {
+    return snapshot.callers().classOnRequestPath() ? callsite.callerClass() : null;
+  }
+
   Callsite callsite() {
     return callsite;
   }

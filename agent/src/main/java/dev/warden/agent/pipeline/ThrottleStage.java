@@ -37,10 +37,7 @@ final class ThrottleStage implements Stage {
 
   private Permit acquire(Hop hop, Throttle throttle) {
     return throttles.acquire(
-        throttle,
-        hop.site().id(),
-        hop.exchange().callsite().capturedClass(),
-        hop.decision().ruleId());
+        throttle, hop.site().id(), hop.exchange().callerClassForRules(), hop.decision().ruleId());
   }
 
   private static CompletableFuture<Outcome> granted(

@@ -82,6 +82,31 @@ class DeferredWeavingTest {
   }
 
   @Test
+  void anInterruptDoesNotLetAHookedClassLoadUnwoven() throws Exception {
+    CompletableFuture<byte[]> loading =
+        CompletableFuture.supplyAsync(
+            () -> {
+              Thread.currentThread().interrupt();
+              try {
+                byte[] bytes = load(HOOKED);
+                if (!Thread.currentThread().isInterrupted()) {
+                  throw new IllegalStateException("the interrupt was lost");
+                }
+                Thread.interrupted();
+                return bytes;
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(200);
+    assertThat(loading).isNotDone();
+
+    gate.ready(byteBuddy);
+
+    assertThat(loading.get(5, TimeUnit.SECONDS)).isEqualTo(WOVEN);
+  }
+
+  @Test
   void byteBuddyThatCouldNotStartLetsWaitingClassesLoadAsTheyAre() throws Exception {
     gate.ready(null);
     assertThat(load(HOOKED)).isNull();
@@ -105,6 +130,10 @@ class DeferredWeavingTest {
             Instrumentations.agentsAfter(
                 List.of("-javaagent:/opt/warden-agent.jar", "-javaagent:/opt/otel.jar", "Main"),
                 warden))
+        .isTrue();
+    assertThat(
+            Instrumentations.agentsAfter(List.of("-javaagent:/opt/otel.jar", "@args.txt"), warden))
+        .as("Warden attached some other way: what follows it is unknown")
         .isTrue();
   }
 }

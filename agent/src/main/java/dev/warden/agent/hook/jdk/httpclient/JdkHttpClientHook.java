@@ -77,7 +77,9 @@ public final class JdkHttpClientHook implements JavaNetHttpHook {
       result.getNow(null);
       return false;
     } catch (java.util.concurrent.CompletionException e) {
-      return e.getCause() instanceof InterruptedException;
+      // The client's own wait, or Warden's (a throttle wait parks this thread).
+      return e.getCause() instanceof InterruptedException
+          || e.getCause() instanceof java.io.InterruptedIOException;
     } catch (RuntimeException e) {
       return false;
     }
