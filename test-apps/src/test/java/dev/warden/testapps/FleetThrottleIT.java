@@ -99,6 +99,59 @@ class FleetThrottleIT {
   }
 
   @Test
+  void aFastSharedBucketIsLeasedSoMostRequestsDoNotWaitForRedis() throws Exception {
+    try (RedisServer redis =
+        RedisServer.start(harness.dir.resolve("redis-lease"), REDIS_PASSWORD)) {
+      // 400 a second: each round trip to Redis takes up to 20 tokens (50 ms of refill).
+      Path policy =
+          harness.policy(
+              policy(
+                  "redis://:${env:REDIS_PASSWORD}@127.0.0.1:" + redis.port(),
+                  "capacity: 400, refill: 400/1s, max-wait: 1s"));
+      List<Map<String, Object>> calls =
+          java.util.stream.IntStream.range(0, 30)
+              .mapToObj(i -> call("sync", "GET", "{jira}/rest/api/2/issue/OPS-" + (1 + i % 2)))
+              .toList();
+      for (String client : List.of("jdk", "jdk-async")) {
+        AppRun run = app(policy, calls).args("--client", client).run();
+        String stats = redis.cli("INFO", "commandstats");
+        redis.cli("CONFIG", "RESETSTAT");
+
+        assertThat(run.steps())
+            .as(run.toString())
+            .hasSize(30)
+            .allSatisfy(step -> assertThat(step.path("status").asInt()).isEqualTo(200));
+        // A bucket's round trip is a GET and, when it takes tokens, a compare-and-set script.
+        assertThat(calls(stats, "eval"))
+            .as(client + ": 30 requests took their tokens in a few round trips\n" + stats)
+            .isBetween(1L, 6L);
+        assertThat(harness.outputs(run))
+            .noneSatisfy(text -> assertThat(text).contains(REDIS_PASSWORD));
+      }
+      assertThat(
+              harness.spans(
+                  s ->
+                      "fleet".equals(s.attribute("warden.throttle"))
+                          && "allow".equals(s.attribute("warden.decision")),
+                  60))
+          .as("every leased request audited with its throttle, none as decided locally")
+          .hasSize(60)
+          .allSatisfy(s -> assertThat(s.attributes()).doesNotContainKey("warden.store"));
+    }
+  }
+
+  /** How many times Redis ran a command, from {@code INFO commandstats}. */
+  static long calls(String commandStats, String command) {
+    return commandStats
+        .lines()
+        .filter(l -> l.startsWith("cmdstat_" + command + ":calls="))
+        .map(l -> l.substring(l.indexOf('=') + 1, l.indexOf(',')))
+        .mapToLong(Long::parseLong)
+        .findFirst()
+        .orElse(0);
+  }
+
+  @Test
   void redissSpeaksTlsToTheStore() throws Exception {
     Path certs = Files.createDirectories(harness.dir.resolve("redis-tls"));
     Path trust = certs.resolve("trust.p12");

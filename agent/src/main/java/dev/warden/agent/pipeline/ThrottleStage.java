@@ -27,6 +27,15 @@ final class ThrottleStage implements Stage {
     Throttle throttle = hop.decision().throttle().get();
     hop.audit().put(AuditAttributes.WARDEN_THROTTLE, throttle.name());
     if (throttle.store().isPresent() && !hop.exchange().call().blocking()) {
+      Permit leased =
+          throttles.acquireLeased(
+              throttle,
+              hop.site().id(),
+              hop.exchange().callerClassForRules(),
+              hop.decision().ruleId());
+      if (leased != null) {
+        return granted(hop, throttle, leased, next);
+      }
       // A store answers over the network: never on a client's own (I/O) thread.
       return CompletableFuture.supplyAsync(
               () -> acquire(hop, throttle), throttles.storeExecutor(throttle))

@@ -3,11 +3,12 @@ package dev.warden.agent.throttle;
 import dev.warden.agent.log.Log;
 import dev.warden.agent.store.RedisClients;
 import dev.warden.policy.StoreUri;
-import io.github.bucket4j.BucketConfiguration;
+import dev.warden.policy.Throttle;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Range;
@@ -70,6 +71,7 @@ final class RedisStore {
   private final ScheduledExecutorService upkeep;
   private final String jvm = UUID.randomUUID() + "@" + ProcessHandle.current().pid();
   private final ConcurrentHashMap<String, BucketProxy> proxies = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
 
   private volatile boolean up;
   private volatile int fleetSize = 1;
@@ -112,23 +114,100 @@ final class RedisStore {
   /**
    * Reserves tokens in the shared bucket.
    *
+   * <p>When the throttle's lease ({@link ThrottleRegistry#leaseSize}) is more than one token, the
+   * round trip takes what is free up to it; what this request does not use serves the next ones
+   * from {@link #fromLease}.
+   *
    * @return the permit, or {@code null} when the store cannot be reached (use a local bucket)
    */
-  Permit acquire(String key, BucketConfiguration configuration, long tokens, long maxWaitNanos) {
+  Permit acquire(String key, Throttle throttle, long tokens, long maxWaitNanos) {
     ProxyManager<byte[]> manager = buckets;
     if (!up || manager == null) {
       return null;
+    }
+    Permit leased = fromLease(key, tokens);
+    if (leased != null) {
+      return leased;
     }
     try {
       BucketProxy bucket =
           proxies.computeIfAbsent(
               key,
               k ->
-                  manager.builder().build(k.getBytes(StandardCharsets.UTF_8), () -> configuration));
+                  manager
+                      .builder()
+                      .withOptimization(Optimizations.batching())
+                      .build(
+                          k.getBytes(StandardCharsets.UTF_8),
+                          () -> ThrottleRegistry.configuration(throttle, 1)));
+      long lease = ThrottleRegistry.leaseSize(throttle);
+      if (lease > tokens) {
+        Lease held = leases.computeIfAbsent(key, k -> new Lease());
+        if (held.worthAsking(System.nanoTime())) {
+          long taken = bucket.tryConsumeAsMuchAsPossible(lease);
+          if (taken >= tokens) {
+            held.add(taken - tokens, System.nanoTime());
+            return Permit.NOW;
+          }
+          // The bucket is (nearly) empty: requests wait their turn in it, one round trip each,
+          // until a lease could be had again.
+          held.add(taken, System.nanoTime());
+        }
+      }
       return ThrottleRegistry.consume(bucket.asBlocking(), bucket, tokens, maxWaitNanos);
     } catch (RuntimeException e) {
       down(e);
       return null;
+    }
+  }
+
+  /**
+   * A token from what this JVM already took from the shared bucket, or {@code null}: no network.
+   */
+  Permit fromLease(String key, long tokens) {
+    if (!up) {
+      return null;
+    }
+    Lease lease = leases.get(key);
+    return lease != null && lease.take(tokens, System.nanoTime()) ? Permit.NOW : null;
+  }
+
+  /**
+   * Tokens taken from a shared bucket ahead of this JVM's need, so that most requests do not wait
+   * for Redis. A lease is small (CONTRACT's rates stay: see {@link ThrottleRegistry#leaseSize}),
+   * and what it holds is dropped a second after it was taken, so that tokens never sit in an idle
+   * JVM while others wait.
+   */
+  static final class Lease {
+    static final long LIFETIME_NANOS = 1_000_000_000L;
+
+    static final long DRY_NANOS = ThrottleRegistry.LEASE_SPAN_NANOS;
+
+    private long tokens;
+    private long expiresAt;
+    private long dryUntil = System.nanoTime();
+
+    synchronized boolean take(long wanted, long now) {
+      if (tokens >= wanted && now - expiresAt < 0) {
+        tokens -= wanted;
+        return true;
+      }
+      return false;
+    }
+
+    synchronized void add(long taken, long now) {
+      tokens = now - expiresAt < 0 ? tokens + taken : taken;
+      expiresAt = now + LIFETIME_NANOS;
+      dryUntil = taken == 0 ? now + DRY_NANOS : now;
+    }
+
+    /** Whether to try for a lease: not while the bucket was found empty in the last 50 ms. */
+    synchronized boolean worthAsking(long now) {
+      return now - dryUntil >= 0;
+    }
+
+    synchronized long held(long now) {
+      return now - expiresAt < 0 ? tokens : 0;
     }
   }
 

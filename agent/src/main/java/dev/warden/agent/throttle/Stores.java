@@ -48,7 +48,12 @@ final class Stores {
     return stores.containsKey(uri);
   }
 
-  synchronized Executor executor() {
+  Executor executor() {
+    ExecutorService current = executor;
+    return current != null ? current : createExecutor();
+  }
+
+  private synchronized ExecutorService createExecutor() {
     if (executor == null) {
       executor =
           Executors.newFixedThreadPool(

@@ -127,6 +127,59 @@ class ThrottleRegistryTest {
   }
 
   @Test
+  void aSharedBucketIsLeasedFiftyMillisecondsOfRefillAtATimeAndNeverMoreThanAHundredTokens() {
+    assertThat(
+            ThrottleRegistry.leaseSize(
+                throttle(1, 10, Duration.ofSeconds(1), Duration.ZERO, Per.SITE)))
+        .as("10/s: no lease, every request asks the store")
+        .isEqualTo(1);
+    assertThat(
+            ThrottleRegistry.leaseSize(
+                throttle(1, 1, Duration.ofMinutes(1), Duration.ZERO, Per.SITE)))
+        .isEqualTo(1);
+    assertThat(
+            ThrottleRegistry.leaseSize(
+                throttle(100, 100, Duration.ofSeconds(1), Duration.ZERO, Per.SITE)))
+        .isEqualTo(5);
+    assertThat(
+            ThrottleRegistry.leaseSize(
+                throttle(1000, 6000, Duration.ofMinutes(1), Duration.ZERO, Per.SITE)))
+        .isEqualTo(5);
+    assertThat(
+            ThrottleRegistry.leaseSize(
+                throttle(100_000, 100_000, Duration.ofSeconds(1), Duration.ZERO, Per.SITE)))
+        .isEqualTo(ThrottleRegistry.MAX_LEASE);
+  }
+
+  @Test
+  void aLeaseServesWhatItHoldsForASecondAndIsNotAskedForWhileTheBucketWasFoundEmpty() {
+    RedisStore.Lease lease = new RedisStore.Lease();
+    long t0 = System.nanoTime();
+    assertThat(lease.take(1, t0)).as("empty").isFalse();
+    lease.add(3, t0);
+    assertThat(lease.take(2, t0 + 1)).isTrue();
+    assertThat(lease.take(2, t0 + 2)).as("one left, two wanted (slowed)").isFalse();
+    assertThat(lease.take(1, t0 + 3)).isTrue();
+    assertThat(lease.take(1, t0 + 4)).isFalse();
+
+    lease.add(5, t0 + 10);
+    lease.add(5, t0 + 20);
+    assertThat(lease.held(t0 + 30)).as("two round trips that raced both count").isEqualTo(10);
+    assertThat(lease.held(t0 + 20 + RedisStore.Lease.LIFETIME_NANOS))
+        .as("dropped a second after the last was taken")
+        .isZero();
+    assertThat(lease.take(1, t0 + 20 + RedisStore.Lease.LIFETIME_NANOS)).isFalse();
+
+    long t1 = t0 + 5 * RedisStore.Lease.LIFETIME_NANOS;
+    assertThat(lease.worthAsking(t1)).isTrue();
+    lease.add(0, t1);
+    assertThat(lease.worthAsking(t1 + 1)).as("the bucket was empty just now").isFalse();
+    assertThat(lease.worthAsking(t1 + RedisStore.Lease.DRY_NANOS)).isTrue();
+    lease.add(1, t1 + RedisStore.Lease.DRY_NANOS);
+    assertThat(lease.worthAsking(t1 + RedisStore.Lease.DRY_NANOS + 1)).isTrue();
+  }
+
+  @Test
   void aStoreThatCannotBeReachedMeansALocalBucketMarkedAsSuch() throws Exception {
     int port;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {

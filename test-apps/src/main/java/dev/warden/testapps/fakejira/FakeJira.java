@@ -44,6 +44,9 @@ public final class FakeJira implements AutoCloseable {
   /** How the fake limits rate: Jira Cloud's burst limit, 100 requests a second per tenant. */
   static final int RATE_LIMIT = 100;
 
+  /** The burst limit its rate-limit headers count against. */
+  private final int advertisedLimit;
+
   private final Server server;
   private final String contextPath;
   private final Map<String, String> basicUsers;
@@ -63,6 +66,7 @@ public final class FakeJira implements AutoCloseable {
     this.basicUsers = Map.copyOf(builder.basicUsers);
     this.bearerTokens = Map.copyOf(builder.bearerTokens);
     this.limiter = builder.limiter;
+    this.advertisedLimit = builder.advertisedLimit;
     this.journal = new Journal(builder.journal);
     this.oauth = builder.oauth;
     this.api =
@@ -97,6 +101,17 @@ public final class FakeJira implements AutoCloseable {
     private RateLimiter limiter;
     private FakeOAuth oauth;
     private boolean journal = true;
+    private int advertisedLimit = RATE_LIMIT;
+
+    /**
+     * The requests a second its {@code X-RateLimit-*} headers count against (100 unless told;
+     * {@code X-RateLimit-NearLimit} past four fifths of it): a tenant with a higher limit, for a
+     * load that should not be told to slow down.
+     */
+    public Builder advertisedLimit(int perSecond) {
+      this.advertisedLimit = perSecond;
+      return this;
+    }
 
     /**
      * Keeps no journal of what it received (a benchmark's millions of requests): {@link #journal()}
@@ -339,15 +354,15 @@ public final class FakeJira implements AutoCloseable {
     if (windowSecond.getAndSet(second) != second) {
       windowCount.set(0);
     }
-    long remaining = Math.max(0, RATE_LIMIT - windowCount.incrementAndGet());
-    response.getHeaders().put("X-RateLimit-Limit", Integer.toString(RATE_LIMIT));
+    long remaining = Math.max(0, advertisedLimit - windowCount.incrementAndGet());
+    response.getHeaders().put("X-RateLimit-Limit", Integer.toString(advertisedLimit));
     response.getHeaders().put("X-RateLimit-Remaining", Long.toString(remaining));
     response
         .getHeaders()
         .put(
             "X-RateLimit-Reset",
             Instant.ofEpochSecond(second + 1).truncatedTo(ChronoUnit.SECONDS).toString());
-    if (remaining < RATE_LIMIT / 5) {
+    if (remaining < advertisedLimit / 5) {
       response.getHeaders().put("X-RateLimit-NearLimit", "true");
     }
   }
