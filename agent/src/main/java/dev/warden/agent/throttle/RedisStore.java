@@ -146,12 +146,12 @@ final class RedisStore {
         if (held.worthAsking(System.nanoTime())) {
           long taken = bucket.tryConsumeAsMuchAsPossible(lease);
           if (taken >= tokens) {
-            held.add(taken - tokens, System.nanoTime());
+            held.add(taken - tokens, lease, System.nanoTime());
             return Permit.NOW;
           }
           // The bucket is (nearly) empty: requests wait their turn in it, one round trip each,
           // until a lease could be had again.
-          held.add(taken, System.nanoTime());
+          held.add(taken, lease, System.nanoTime());
         }
       }
       return ThrottleRegistry.consume(bucket.asBlocking(), bucket, tokens, maxWaitNanos);
@@ -195,8 +195,12 @@ final class RedisStore {
       return false;
     }
 
-    synchronized void add(long taken, long now) {
-      tokens = now - expiresAt < 0 ? tokens + taken : taken;
+    /**
+     * Keeps what a round trip took beyond its request, at most {@code cap} in all: when two
+     * threads' round trips race, the surplus is dropped rather than held.
+     */
+    synchronized void add(long taken, long cap, long now) {
+      tokens = Math.min(cap, now - expiresAt < 0 ? tokens + taken : taken);
       expiresAt = now + LIFETIME_NANOS;
       dryUntil = taken == 0 ? now + DRY_NANOS : now;
     }

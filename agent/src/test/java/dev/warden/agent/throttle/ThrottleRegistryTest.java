@@ -156,15 +156,17 @@ class ThrottleRegistryTest {
     RedisStore.Lease lease = new RedisStore.Lease();
     long t0 = System.nanoTime();
     assertThat(lease.take(1, t0)).as("empty").isFalse();
-    lease.add(3, t0);
+    lease.add(3, 10, t0);
     assertThat(lease.take(2, t0 + 1)).isTrue();
     assertThat(lease.take(2, t0 + 2)).as("one left, two wanted (slowed)").isFalse();
     assertThat(lease.take(1, t0 + 3)).isTrue();
     assertThat(lease.take(1, t0 + 4)).isFalse();
 
-    lease.add(5, t0 + 10);
-    lease.add(5, t0 + 20);
-    assertThat(lease.held(t0 + 30)).as("two round trips that raced both count").isEqualTo(10);
+    lease.add(5, 8, t0 + 10);
+    lease.add(5, 8, t0 + 20);
+    assertThat(lease.held(t0 + 30))
+        .as("two round trips that raced: never more than one lease held")
+        .isEqualTo(8);
     assertThat(lease.held(t0 + 20 + RedisStore.Lease.LIFETIME_NANOS))
         .as("dropped a second after the last was taken")
         .isZero();
@@ -172,10 +174,10 @@ class ThrottleRegistryTest {
 
     long t1 = t0 + 5 * RedisStore.Lease.LIFETIME_NANOS;
     assertThat(lease.worthAsking(t1)).isTrue();
-    lease.add(0, t1);
+    lease.add(0, 10, t1);
     assertThat(lease.worthAsking(t1 + 1)).as("the bucket was empty just now").isFalse();
     assertThat(lease.worthAsking(t1 + RedisStore.Lease.DRY_NANOS)).isTrue();
-    lease.add(1, t1 + RedisStore.Lease.DRY_NANOS);
+    lease.add(1, 10, t1 + RedisStore.Lease.DRY_NANOS);
     assertThat(lease.worthAsking(t1 + RedisStore.Lease.DRY_NANOS + 1)).isTrue();
   }
 
