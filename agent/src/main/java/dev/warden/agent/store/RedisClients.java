@@ -7,9 +7,14 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.event.DefaultEventPublisherOptions;
+import io.lettuce.core.event.EventBus;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +33,52 @@ public final class RedisClients {
 
   private RedisClients() {}
 
+  /*
+   * Lettuce's Netty and Reactor are relocated apart from the application's, whose names Warden's
+   * own classes keep (its hooks refer to them): the two settings below that name a Netty or Reactor
+   * type reach Lettuce's copy through the types of Lettuce's own methods.
+   */
+
+  /** Lettuce's connection events, which Warden does not read: none are kept. */
+  private static final EventBus SILENT_EVENT_BUS =
+      (EventBus)
+          Proxy.newProxyInstance(
+              EventBus.class.getClassLoader(),
+              new Class<?>[] {EventBus.class},
+              (proxy, method, args) ->
+                  switch (method.getName()) {
+                    case "get" -> method.getReturnType().getMethod("empty").invoke(null);
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "no events";
+                    default -> null;
+                  });
+
+  /**
+   * The JVM's own name resolution (Netty's {@code DefaultAddressResolverGroup}), not Netty's DNS
+   * client.
+   */
+  private static void jvmNameResolution(DefaultClientResources.Builder builder) {
+    try {
+      for (Method method : DefaultClientResources.Builder.class.getMethods()) {
+        if (method.getName().equals("addressResolverGroup") && method.getParameterCount() == 1) {
+          Class<?> group = method.getParameterTypes()[0];
+          Object jvm =
+              Class.forName(
+                      group.getPackageName() + ".DefaultAddressResolverGroup",
+                      true,
+                      group.getClassLoader())
+                  .getField("INSTANCE")
+                  .get(null);
+          method.invoke(builder, jvm);
+          return;
+        }
+      }
+    } catch (ReflectiveOperationException | LinkageError e) {
+      // Lettuce's own DNS client then: slower to start, as correct.
+    }
+  }
+
   private static synchronized ClientResources resources() {
     if (resources == null) {
       // The Redis client logs through java.util.logging: its warnings become Warden's, nothing
@@ -35,10 +86,19 @@ public final class RedisClients {
       JulBridge.install();
       // Reconnection attempts at most a second apart: a store that is back is used again within a
       // second or two.
+      DefaultClientResources.Builder builder = DefaultClientResources.builder();
+      jvmNameResolution(builder);
       resources =
-          DefaultClientResources.builder()
+          builder
               .ioThreadPoolSize(2)
               .computationThreadPoolSize(2)
+              // Started in the background as a policy loads, and the first request through a
+              // store waits for it: nothing Warden does not use. The JVM's own name resolution
+              // (not Netty's DNS client), no event bus (Reactor's schedulers) and no latency
+              // metrics: some 400 classes fewer to load before the store is ready.
+              .eventBus(SILENT_EVENT_BUS)
+              .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+              .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
               .reconnectDelay(
                   Delay.exponential(
                       Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))

@@ -4,6 +4,7 @@ import dev.warden.agent.log.Log;
 import dev.warden.agent.store.RedisClients;
 import dev.warden.policy.StoreUri;
 import dev.warden.policy.Throttle;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -98,7 +99,39 @@ final class RedisStore {
                   + uri
                   + " cannot be reached; throttles that use it keep local buckets at this JVM's share of the rate until it can");
     }
+    upkeep.execute(this::warmUp);
     upkeep.scheduleWithFixedDelay(this::upkeep, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Takes a token from a bucket of this JVM's own, on the upkeep thread as the store opens, so that
+   * the classes a shared bucket's round trip needs (Bucket4j's commands, Lettuce's scripts: some
+   * five hundred) are loaded and run before the first request, not on its thread.
+   */
+  private void warmUp() {
+    ProxyManager<byte[]> manager = buckets;
+    if (!up || manager == null) {
+      return;
+    }
+    byte[] key = ("warden:warm-up:" + jvm).getBytes(StandardCharsets.UTF_8);
+    try {
+      BucketProxy bucket =
+          manager
+              .builder()
+              .withOptimization(Optimizations.batching())
+              .build(
+                  key,
+                  () ->
+                      BucketConfiguration.builder()
+                          .addLimit(
+                              limit -> limit.capacity(2).refillGreedy(1, Duration.ofSeconds(1)))
+                          .build());
+      bucket.tryConsumeAsMuchAsPossible(1);
+      ThrottleRegistry.consume(bucket.asBlocking(), bucket, 2, 1_000_000_000L);
+      manager.removeProxy(key);
+    } catch (RuntimeException e) {
+      // The first request will find out what is wrong, and say so.
+    }
   }
 
   /** Whether the store answers now. */

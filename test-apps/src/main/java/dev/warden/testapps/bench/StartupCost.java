@@ -6,6 +6,7 @@ import dev.warden.testapps.AppLauncher;
 import dev.warden.testapps.AppRun;
 import dev.warden.testapps.fakejira.FakeJira;
 import dev.warden.testapps.otlp.OtlpReceiver;
+import dev.warden.testapps.redis.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,9 +21,14 @@ import java.util.UUID;
  * memory, against the same application without an agent, in one run: the variants alternate, each
  * started {@code runs} times in a fresh JVM, and the medians are compared. With {@code
  * -Dstartup.otel=true} the OpenTelemetry Java agent is measured too, for scale. A benchmark, not a
- * test: it prints figures and asserts nothing.
+ * test: it prints figures and asserts nothing. With {@code -Dstartup.redis=true} Warden is measured
+ * a second time with its throttle kept in a {@code redis-server} started for the run: what a shared
+ * bucket adds to the first call.
  *
- * <pre>mvn -B -q -Pstartup package -DskipTests [-Dstartup.runs=10] [-Dstartup.otel=true]</pre>
+ * <pre>
+ * mvn -B -q -Pstartup package -DskipTests [-Dstartup.runs=10] [-Dstartup.otel=true] [-Dstartup.redis=true]
+ *     [-Dstartup.jvm.options='... {run} ...']
+ * </pre>
  */
 public final class StartupCost {
 
@@ -48,11 +54,13 @@ public final class StartupCost {
   public static void main(String[] args) throws Exception {
     int runs = Integer.getInteger("startup.runs", 10);
     boolean otel = Boolean.getBoolean("startup.otel");
+    boolean redis = Boolean.getBoolean("startup.redis");
     Path work =
         Files.createDirectories(Path.of(System.getProperty("warden.work.dir", "target/startup")));
     String token = "startup-" + UUID.randomUUID();
     try (FakeJira jira = FakeJira.builder().basicUser("bot@acme.example", token).start();
-        OtlpReceiver otlp = OtlpReceiver.start()) {
+        OtlpReceiver otlp = OtlpReceiver.start();
+        RedisServer store = redis ? RedisServer.start(work.resolve("redis"), null) : null) {
       Path policy = work.resolve("policy.yaml");
       Files.writeString(policy, POLICY.replace("{jira}", jira.url().toString()));
       String issue = jira.url() + "/rest/api/2/issue/OPS-1";
@@ -71,6 +79,23 @@ public final class StartupCost {
               .agent(AppLauncher.builtAgent())
               .agentArgument("policy", policy.toString())
               .env("JIRA_API_TOKEN", token));
+      if (store != null) {
+        // The same throttle kept in Redis: its store opens in the background as the policy loads.
+        Path shared = work.resolve("policy-redis.yaml");
+        Files.writeString(
+            shared,
+            POLICY
+                .replace("{jira}", jira.url().toString())
+                .replace(
+                    "max-wait: 2s}",
+                    "max-wait: 2s, store: 'redis://127.0.0.1:" + store.port() + "'}"));
+        variants.put(
+            "Warden, Redis bucket",
+            probe(issue, otlp)
+                .agent(AppLauncher.builtAgent())
+                .agentArgument("policy", shared.toString())
+                .env("JIRA_API_TOKEN", token));
+      }
       if (otel) {
         variants.put(
             "OpenTelemetry agent",
@@ -79,6 +104,20 @@ public final class StartupCost {
                 .javaOption("-javaagent:" + AppLauncher.libraryJar("otel-javaagent-2.22"))
                 .env("OTEL_METRICS_EXPORTER", "none")
                 .env("OTEL_LOGS_EXPORTER", "none"));
+      }
+      String extra = System.getProperty("startup.jvm.options", "").trim();
+      if (!extra.isEmpty()) {
+        // For a profile of where start-up goes (such runs' figures are not the benchmark's): {run}
+        // names the variant, and its last run's output stays.
+        variants.forEach(
+            (name, launcher) ->
+                launcher.javaOptions(
+                    List.of(
+                        extra
+                            .replace(
+                                "{run}",
+                                name.replaceAll("[^A-Za-z]+", "-").toLowerCase(Locale.ROOT))
+                            .split("\\s+"))));
       }
       Map<String, List<Sample>> samples = new LinkedHashMap<>();
       variants.keySet().forEach(name -> samples.put(name, new ArrayList<>()));
