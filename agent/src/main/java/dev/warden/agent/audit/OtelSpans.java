@@ -1,6 +1,7 @@
 package dev.warden.agent.audit;
 
 import dev.warden.agent.bootstrap.Settings;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
@@ -8,6 +9,8 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -17,7 +20,9 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Warden's own OpenTelemetry SDK, which turns audit records into spans. Configured by {@code
@@ -84,11 +89,8 @@ public final class OtelSpans {
             .setStartTimestamp(record.startEpochNanos(), TimeUnit.NANOSECONDS);
     SpanContext parent = SpanContext.getInvalid();
     if (record.traceparent() != null) {
-      Context context =
-          W3CTraceContextPropagator.getInstance()
-              .extract(Context.root(), Map.of("traceparent", record.traceparent()), GETTER);
-      parent = Span.fromContext(context).getSpanContext();
-      builder.setParent(context);
+      parent = remoteParent(record.traceparent());
+      builder.setParent(Context.root().with(Span.wrap(parent)));
     } else {
       builder.setNoParent();
     }
@@ -108,25 +110,85 @@ public final class OtelSpans {
     };
   }
 
+  /**
+   * The application's span a {@code traceparent} names: version 00 read directly (the common case),
+   * anything else through the W3C propagator, which knows the rules for later versions.
+   */
+  static SpanContext remoteParent(String traceparent) {
+    if (traceparent.length() == 55
+        && traceparent.startsWith("00-")
+        && traceparent.charAt(35) == '-'
+        && traceparent.charAt(52) == '-'
+        && isLowerHex(traceparent.charAt(53))
+        && isLowerHex(traceparent.charAt(54))) {
+      SpanContext context =
+          SpanContext.createFromRemoteParent(
+              traceparent.substring(3, 35),
+              traceparent.substring(36, 52),
+              TraceFlags.fromHex(traceparent, 53),
+              TraceState.getDefault());
+      if (context.isValid()) {
+        return context;
+      }
+    }
+    Context context =
+        W3CTraceContextPropagator.getInstance()
+            .extract(Context.root(), Map.of("traceparent", traceparent), GETTER);
+    return Span.fromContext(context).getSpanContext();
+  }
+
+  private static boolean isLowerHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  }
+
   static Attributes attributes(Map<String, Object> values) {
     AttributesBuilder builder = Attributes.builder();
     for (Map.Entry<String, Object> entry : values.entrySet()) {
       Object value = entry.getValue();
+      String name = entry.getKey();
       if (value instanceof Long l) {
-        builder.put(entry.getKey(), l);
+        builder.put(Keys.of(name, Keys.LONG), l);
       } else if (value instanceof Integer i) {
-        builder.put(entry.getKey(), (long) i);
+        builder.put(Keys.of(name, Keys.LONG), (long) i);
       } else if (value instanceof Boolean b) {
-        builder.put(entry.getKey(), b);
+        builder.put(Keys.of(name, Keys.BOOLEAN), b);
       } else if (value instanceof List<?> list) {
-        builder.put(
-            io.opentelemetry.api.common.AttributeKey.stringArrayKey(entry.getKey()),
-            list.stream().map(String::valueOf).toList());
+        builder.put(Keys.of(name, Keys.STRINGS), list.stream().map(String::valueOf).toList());
       } else if (value != null) {
-        builder.put(entry.getKey(), value.toString());
+        builder.put(Keys.of(name, Keys.STRING), value.toString());
       }
     }
     return builder.build();
+  }
+
+  /**
+   * Attribute keys made once per name and type: the names are the contract's few, and every span
+   * would otherwise make its own.
+   */
+  private static final class Keys {
+    static final Function<String, AttributeKey<String>> STRING = AttributeKey::stringKey;
+    static final Function<String, AttributeKey<Long>> LONG = AttributeKey::longKey;
+    static final Function<String, AttributeKey<Boolean>> BOOLEAN = AttributeKey::booleanKey;
+    static final Function<String, AttributeKey<List<String>>> STRINGS =
+        AttributeKey::stringArrayKey;
+
+    private static final int MAX = 512;
+    private static final ConcurrentHashMap<Function<String, ?>, ConcurrentHashMap<String, Object>>
+        BY_TYPE = new ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    static <T> AttributeKey<T> of(String name, Function<String, AttributeKey<T>> make) {
+      ConcurrentHashMap<String, Object> keys =
+          BY_TYPE.computeIfAbsent(make, k -> new ConcurrentHashMap<>());
+      Object key = keys.get(name);
+      if (key == null) {
+        key = make.apply(name);
+        if (keys.size() < MAX) {
+          keys.put(name, key);
+        }
+      }
+      return (AttributeKey<T>) key;
+    }
   }
 
   /** Exports what is pending and stops, waiting up to {@code seconds}. */

@@ -73,6 +73,36 @@ class AuditRecordingTest {
   }
 
   @Test
+  void aTraceparentIsReadAsTheW3cPropagatorReadsIt() {
+    io.opentelemetry.api.trace.SpanContext sampled =
+        OtelSpans.remoteParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    assertThat(sampled.isValid()).isTrue();
+    assertThat(sampled.isRemote()).isTrue();
+    assertThat(sampled.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(sampled.getSpanId()).isEqualTo("00f067aa0ba902b7");
+    assertThat(sampled.isSampled()).isTrue();
+    assertThat(
+            OtelSpans.remoteParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
+                .isSampled())
+        .isFalse();
+    // A later version may append fields: the propagator's rules apply.
+    assertThat(
+            OtelSpans.remoteParent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-later")
+                .getSpanId())
+        .isEqualTo("00f067aa0ba902b7");
+    for (String invalid :
+        List.of(
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-zz",
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "garbage")) {
+      assertThat(OtelSpans.remoteParent(invalid).isValid()).as(invalid).isFalse();
+    }
+  }
+
+  @Test
   void spanWithoutTraceparentIsARoot() {
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
     OpenTelemetrySdk sdk =

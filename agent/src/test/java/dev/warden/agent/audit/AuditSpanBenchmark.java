@@ -1,0 +1,96 @@
+package dev.warden.agent.audit;
+
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What turning one allowed call's audit record into a span costs on the audit thread, up to the
+ * exporter (which here keeps nothing): the OpenTelemetry SDK's span and Warden's attributes.
+ *
+ * <p>Run: {@code mvn -B -q -pl agent exec:exec -Pbench -Dbench.args='-prof gc AuditSpanBenchmark'}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class AuditSpanBenchmark {
+
+  OtelSpans spans;
+  AuditRecord allowed;
+
+  @Setup
+  public void setUp() {
+    SpanExporter discard =
+        new SpanExporter() {
+          @Override
+          public CompletableResultCode export(Collection<SpanData> batch) {
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+          }
+        };
+    spans =
+        new OtelSpans(
+            OpenTelemetrySdk.builder()
+                .setTracerProvider(
+                    SdkTracerProvider.builder()
+                        .setSampler(Sampler.alwaysOn())
+                        .addSpanProcessor(SimpleSpanProcessor.create(discard))
+                        .build())
+                .build(),
+            "bench");
+    allowed =
+        AuditRecord.builder("GET", 1_700_000_000_000_000_000L)
+            .traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+            .route("/rest/api/3/issue/{issueIdOrKey}")
+            .put(AuditAttributes.URL_FULL, "https://acme.atlassian.net/rest/api/3/issue/OPS-12")
+            .put(AuditAttributes.SERVER_ADDRESS, "acme.atlassian.net")
+            .put(AuditAttributes.SERVER_PORT, 443L)
+            .put(AuditAttributes.HTTP_RESPONSE_STATUS_CODE, 200L)
+            .put(AuditAttributes.JIRA_SITE, "acme")
+            .put(AuditAttributes.JIRA_OPERATION, "getIssue")
+            .put(AuditAttributes.JIRA_SCOPE, List.of("read:jira-work"))
+            .put(AuditAttributes.JIRA_PROJECT_KEY, "OPS")
+            .put(AuditAttributes.JIRA_ISSUE_KEY, "OPS-12")
+            .put(AuditAttributes.WARDEN_DECISION, Decisions.ALLOW)
+            .put(AuditAttributes.WARDEN_RULE, "sync-reads")
+            .put(AuditAttributes.WARDEN_CALLER, "com.acme.sync.IssueSync")
+            .put(AuditAttributes.WARDEN_CREDENTIAL, "bot")
+            .put(AuditAttributes.WARDEN_THROTTLE, "default")
+            .put("code.function", "com.acme.sync.IssueSync.pull")
+            .end(1_700_000_000_300_000_000L);
+  }
+
+  @Benchmark
+  public Object allowedCallSpan() {
+    return spans.emit(allowed);
+  }
+}
