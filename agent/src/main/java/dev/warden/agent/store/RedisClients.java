@@ -74,7 +74,7 @@ public final class RedisClients {
           return;
         }
       }
-    } catch (ReflectiveOperationException | LinkageError e) {
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       // Lettuce's own DNS client then: slower to start, as correct.
     }
   }

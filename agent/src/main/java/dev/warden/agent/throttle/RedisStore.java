@@ -176,15 +176,21 @@ final class RedisStore {
       long lease = ThrottleRegistry.leaseSize(throttle);
       if (lease > tokens) {
         Lease held = leases.computeIfAbsent(key, k -> new Lease());
-        if (held.worthAsking(System.nanoTime())) {
-          long taken = bucket.tryConsumeAsMuchAsPossible(lease);
+        // One request at a time asks for a lease (others go on by themselves meanwhile): racing
+        // round trips would each take a lease and drop all but one.
+        if (held.claim(System.nanoTime())) {
+          long taken = 0;
+          try {
+            taken = bucket.tryConsumeAsMuchAsPossible(lease);
+          } finally {
+            // Less than this request needs: the bucket is (nearly) empty, and requests wait their
+            // turn in it, one round trip each, until a lease could be had again.
+            held.settle(
+                taken >= tokens ? taken - tokens : taken, taken < tokens, lease, System.nanoTime());
+          }
           if (taken >= tokens) {
-            held.add(taken - tokens, lease, System.nanoTime());
             return Permit.NOW;
           }
-          // The bucket is (nearly) empty: requests wait their turn in it, one round trip each,
-          // until a lease could be had again.
-          held.add(taken, lease, System.nanoTime());
         }
       }
       return ThrottleRegistry.consume(bucket.asBlocking(), bucket, tokens, maxWaitNanos);
@@ -219,6 +225,7 @@ final class RedisStore {
     private long tokens;
     private long expiresAt;
     private long dryUntil = System.nanoTime();
+    private boolean asking;
 
     synchronized boolean take(long wanted, long now) {
       if (tokens >= wanted && now - expiresAt < 0) {
@@ -229,22 +236,40 @@ final class RedisStore {
     }
 
     /**
-     * Keeps what a round trip took beyond its request, at most {@code cap} in all: when two
-     * threads' round trips race, the surplus is dropped rather than held.
+     * Whether this request asks the store for a lease: not while another does, nor while the bucket
+     * was found empty in the last 50 ms. A request that is told yes must {@link #settle}.
      */
-    synchronized void add(long taken, long cap, long now) {
-      tokens = Math.min(cap, now - expiresAt < 0 ? tokens + taken : taken);
-      expiresAt = now + LIFETIME_NANOS;
-      dryUntil = taken == 0 ? now + DRY_NANOS : now;
+    synchronized boolean claim(long now) {
+      if (asking || now - dryUntil < 0) {
+        return false;
+      }
+      asking = true;
+      return true;
     }
 
-    /** Whether to try for a lease: not while the bucket was found empty in the last 50 ms. */
-    synchronized boolean worthAsking(long now) {
-      return now - dryUntil >= 0;
+    /**
+     * What the round trip took beyond its request: kept for a second, at most {@code cap} in all
+     * (never more than one lease held); {@code empty}: it found the bucket without what the request
+     * needed.
+     */
+    synchronized void settle(long surplus, boolean empty, long cap, long now) {
+      asking = false;
+      if (surplus > 0) {
+        tokens = Math.min(cap, now - expiresAt < 0 ? tokens + surplus : surplus);
+        expiresAt = now + LIFETIME_NANOS;
+      }
+      if (empty) {
+        dryUntil = now + DRY_NANOS;
+      }
     }
 
     synchronized long held(long now) {
       return now - expiresAt < 0 ? tokens : 0;
+    }
+
+    /** Holds nothing and nobody asks: can be forgotten. */
+    synchronized boolean idle(long now) {
+      return !asking && held(now) == 0 && now - dryUntil >= 0;
     }
   }
 
@@ -296,6 +321,9 @@ final class RedisStore {
         return;
       }
       roll();
+      long now = System.nanoTime();
+      // Leases of buckets no longer used (per-caller scopes, limits a reload changed).
+      leases.values().removeIf(lease -> lease.idle(now));
     } catch (RuntimeException e) {
       down(e);
     }

@@ -200,7 +200,7 @@ public final class ThrottleRegistry {
 
   /**
    * How many tokens one round trip to a store takes ahead of need: what the bucket refills in 50
-   * ms, at most 100, and 1 (no lease) for a bucket slower than 20 tokens a second. A JVM holds at
+   * ms, at most 100, and 1 (no lease) for a bucket slower than 40 tokens a second. A JVM holds at
    * most one lease of tokens it has not used, so a fleet of n JVMs exceeds the rate in any window
    * by at most n leases: with 4 JVMs, 4 × 50 ms of refill, 0.7% of a 30 s window.
    */

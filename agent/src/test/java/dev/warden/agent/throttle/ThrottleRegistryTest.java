@@ -152,33 +152,44 @@ class ThrottleRegistryTest {
   }
 
   @Test
-  void aLeaseServesWhatItHoldsForASecondAndIsNotAskedForWhileTheBucketWasFoundEmpty() {
+  void aLeaseServesWhatItHoldsForASecondAndIsAskedForByOneRequestAtATime() {
     RedisStore.Lease lease = new RedisStore.Lease();
     long t0 = System.nanoTime();
     assertThat(lease.take(1, t0)).as("empty").isFalse();
-    lease.add(3, 10, t0);
+    assertThat(lease.claim(t0)).isTrue();
+    assertThat(lease.claim(t0)).as("another request is asking").isFalse();
+    lease.settle(3, false, 10, t0);
     assertThat(lease.take(2, t0 + 1)).isTrue();
     assertThat(lease.take(2, t0 + 2)).as("one left, two wanted (slowed)").isFalse();
     assertThat(lease.take(1, t0 + 3)).isTrue();
     assertThat(lease.take(1, t0 + 4)).isFalse();
 
-    lease.add(5, 8, t0 + 10);
-    lease.add(5, 8, t0 + 20);
-    assertThat(lease.held(t0 + 30))
-        .as("two round trips that raced: never more than one lease held")
-        .isEqualTo(8);
+    assertThat(lease.claim(t0 + 10)).isTrue();
+    lease.settle(5, false, 8, t0 + 10);
+    assertThat(lease.claim(t0 + 20)).isTrue();
+    lease.settle(5, false, 8, t0 + 20);
+    assertThat(lease.held(t0 + 30)).as("never more than one lease held").isEqualTo(8);
     assertThat(lease.held(t0 + 20 + RedisStore.Lease.LIFETIME_NANOS))
         .as("dropped a second after the last was taken")
         .isZero();
     assertThat(lease.take(1, t0 + 20 + RedisStore.Lease.LIFETIME_NANOS)).isFalse();
 
     long t1 = t0 + 5 * RedisStore.Lease.LIFETIME_NANOS;
-    assertThat(lease.worthAsking(t1)).isTrue();
-    lease.add(0, 10, t1);
-    assertThat(lease.worthAsking(t1 + 1)).as("the bucket was empty just now").isFalse();
-    assertThat(lease.worthAsking(t1 + RedisStore.Lease.DRY_NANOS)).isTrue();
-    lease.add(1, 10, t1 + RedisStore.Lease.DRY_NANOS);
-    assertThat(lease.worthAsking(t1 + RedisStore.Lease.DRY_NANOS + 1)).isTrue();
+    assertThat(lease.claim(t1)).isTrue();
+    lease.settle(4, false, 10, t1);
+    long half = t1 + RedisStore.Lease.LIFETIME_NANOS / 2;
+    assertThat(lease.claim(half)).isTrue();
+    lease.settle(0, true, 10, half);
+    assertThat(lease.held(half)).isEqualTo(4);
+    assertThat(lease.held(t1 + RedisStore.Lease.LIFETIME_NANOS))
+        .as("a round trip that took nothing does not keep older tokens longer")
+        .isZero();
+    assertThat(lease.claim(half + 1)).as("the bucket was empty just now").isFalse();
+    assertThat(lease.idle(half + 1)).isFalse();
+    assertThat(lease.claim(half + RedisStore.Lease.DRY_NANOS)).isTrue();
+    assertThat(lease.idle(half + RedisStore.Lease.DRY_NANOS)).as("someone is asking").isFalse();
+    lease.settle(0, false, 10, half + RedisStore.Lease.DRY_NANOS);
+    assertThat(lease.idle(t1 + 2 * RedisStore.Lease.LIFETIME_NANOS)).isTrue();
   }
 
   @Test
