@@ -20,11 +20,12 @@ import javax.management.openmbean.CompositeData;
 /**
  * One side of the overhead harness: {@code CONCURRENCY} threads make the same allowed GET through
  * one client in a closed loop (each waits for its response before the next, so an asynchronous
- * client has exactly that many requests in flight), first for {@code WARM_UP} seconds, then for
- * {@code SECONDS} measured; or, with {@code COUNT} > 0, exactly that many calls after one to warm
- * up. Then it prints one JSON line: calls, errors, requests/s, p50 and p99, process CPU time per
- * call, bytes allocated per call (every thread's, from the collectors' counts) and threads started
- * during the measured part.
+ * client has exactly that many requests in flight), first for {@code WARM_UP} seconds and on until
+ * the JIT compilers are quiet, then for {@code SECONDS} measured; or, with {@code COUNT} > 0,
+ * exactly that many calls after one to warm up. Then it prints one JSON line: calls, errors,
+ * requests/s, p50 and p99, process CPU time per call, bytes allocated per call (every thread's,
+ * from the collectors' counts) and threads started during the measured part, how long the warm-up
+ * took and how long the JIT compiled during the measured part.
  *
  * <pre>java -cp ... com.acme.OverheadProbe CLIENT URL CONCURRENCY WARM_UP SECONDS [COUNT]</pre>
  *
@@ -54,9 +55,14 @@ public final class OverheadProbe {
     if (first.status != 200) {
       throw new IllegalStateException("the first call was answered " + first.status);
     }
+    long warmedUpMillis = 0;
     if (count == 0) {
-      loop(client, step, concurrency, deadline(warmUpSeconds), 0, errors, null);
+      long warmUpBegan = System.nanoTime();
+      warmUp(client, step, concurrency, warmUpSeconds, errors);
+      warmedUpMillis = (System.nanoTime() - warmUpBegan) / 1_000_000;
     }
+    var jit = ManagementFactory.getCompilationMXBean();
+    long jitBefore = jit.getTotalCompilationTime();
     Allocation allocation = new Allocation();
     var threads = ManagementFactory.getThreadMXBean();
     var os =
@@ -80,6 +86,7 @@ public final class OverheadProbe {
     long cpu = os.getProcessCpuTime() - cpuBefore;
     long allocated = allocation.allocated() - allocatedBefore;
     long threadsStarted = threads.getTotalStartedThreadCount() - threadsBefore;
+    long jitMillis = jit.getTotalCompilationTime() - jitBefore;
     long[] all =
         Arrays.stream(latencies)
             .flatMapToLong(Arrays::stream)
@@ -89,7 +96,8 @@ public final class OverheadProbe {
     System.out.printf(
         "{\"client\":\"%s\",\"concurrency\":%d,\"calls\":%d,\"errors\":%d,\"rps\":%.1f,"
             + "\"p50Micros\":%.1f,\"p99Micros\":%.1f,\"cpuMicrosPerCall\":%.1f,"
-            + "\"allocBytesPerCall\":%d,\"threadsStarted\":%d,\"peakThreads\":%d}%n",
+            + "\"allocBytesPerCall\":%d,\"threadsStarted\":%d,\"peakThreads\":%d,"
+            + "\"warmUpMillis\":%d,\"jitMillis\":%d}%n",
         clientName,
         concurrency,
         calls,
@@ -100,9 +108,33 @@ public final class OverheadProbe {
         calls == 0 ? 0.0 : cpu / 1e3 / calls,
         calls == 0 ? 0 : allocated / calls,
         threadsStarted,
-        threads.getPeakThreadCount());
+        threads.getPeakThreadCount(),
+        warmedUpMillis,
+        jitMillis);
     System.exit(0);
   }
+
+  /**
+   * Runs the loop for {@code seconds}, then on in one-second slices until the JIT compilers are
+   * quiet (two slices in a row that compiled for less than {@link #QUIET_JIT_MILLIS}), at most a
+   * minute more: on two CPUs a compiler thread still busy takes a CPU from the loop, so figures
+   * taken before then measure the warm-up (an agent's code has more to compile).
+   */
+  private static void warmUp(
+      JiraHttp client, Step step, int concurrency, long seconds, AtomicLong errors)
+      throws InterruptedException {
+    loop(client, step, concurrency, deadline(seconds), 0, errors, null);
+    var jit = ManagementFactory.getCompilationMXBean();
+    int quiet = 0;
+    for (int slice = 0; slice < MAX_EXTRA_WARM_UP_SECONDS && quiet < 2; slice++) {
+      long before = jit.getTotalCompilationTime();
+      loop(client, step, concurrency, deadline(1), 0, errors, null);
+      quiet = jit.getTotalCompilationTime() - before < QUIET_JIT_MILLIS ? quiet + 1 : 0;
+    }
+  }
+
+  private static final long QUIET_JIT_MILLIS = 20;
+  private static final int MAX_EXTRA_WARM_UP_SECONDS = 60;
 
   private static long deadline(long seconds) {
     return System.nanoTime() + seconds * 1_000_000_000L;

@@ -99,15 +99,28 @@ public final class AmbientTrace {
         Method spanContext = span.getMethod("getSpanContext");
         Class<?> context = spanContext.getReturnType();
         return new Accessor(
-            span.getMethod("current"),
-            spanContext,
-            context.getMethod("isValid"),
-            context.getMethod("getTraceId"),
-            context.getMethod("getSpanId"),
-            context.getMethod("isSampled"));
+            callable(span.getMethod("current")),
+            callable(spanContext),
+            callable(context.getMethod("isValid")),
+            callable(context.getMethod("getTraceId")),
+            callable(context.getMethod("getSpanId")),
+            callable(context.getMethod("isSampled")));
       } catch (ReflectiveOperationException | LinkageError | SecurityException e) {
         return NONE;
       }
+    }
+
+    /**
+     * A public method made accessible, so that calls skip the access check that otherwise finds the
+     * caller's class on every call (a stack walk). It stays as callable if the module refuses.
+     */
+    private static Method callable(Method method) {
+      try {
+        method.setAccessible(true);
+      } catch (RuntimeException refused) {
+        // InaccessibleObjectException or SecurityException: still public, only slower to call.
+      }
+      return method;
     }
 
     String traceparent() {

@@ -69,13 +69,12 @@ public record RateLimitSignal(
    * @param nowEpochMillis the time now, for an HTTP date in {@code Retry-After}
    */
   public static RateLimitSignal read(Headers headers, long nowEpochMillis) {
-    String reason = field(headers, "RateLimit-Reason");
-    long retryAfter = retryAfterMillis(field(headers, "Retry-After"), nowEpochMillis);
-    long reset = resetEpochMillis(field(headers, "X-RateLimit-Reset"));
+    String reason = field(headers, RATELIMIT_REASON);
+    long retryAfter = retryAfterMillis(field(headers, RETRY_AFTER), nowEpochMillis);
+    long reset = resetEpochMillis(field(headers, RATELIMIT_RESET));
     boolean near = nearLimit(headers);
     long token =
-        tokenMillis(
-            field(headers, "X-RateLimit-Interval-Seconds"), field(headers, "X-RateLimit-FillRate"));
+        tokenMillis(field(headers, RATELIMIT_INTERVAL_SECONDS), field(headers, RATELIMIT_FILLRATE));
     return new RateLimitSignal(
         reason == null ? null : reason.trim(), retryAfter, reset, near, token);
   }
@@ -84,7 +83,7 @@ public record RateLimitSignal(
    * Whether Jira asks a request to wait and come back: a 429, or a 503 with {@code Retry-After}.
    */
   public static boolean asksToWait(int status, Headers headers) {
-    return status == 429 || (status == 503 && field(headers, "Retry-After") != null);
+    return status == 429 || (status == 503 && field(headers, RETRY_AFTER) != null);
   }
 
   /**
@@ -92,7 +91,7 @@ public record RateLimitSignal(
    * rest.
    */
   public static boolean nearLimit(Headers headers) {
-    return "true".equalsIgnoreCase(trim(field(headers, "X-RateLimit-NearLimit")));
+    return "true".equalsIgnoreCase(trim(field(headers, RATELIMIT_NEARLIMIT)));
   }
 
   /**
@@ -110,9 +109,23 @@ public record RateLimitSignal(
     return wait;
   }
 
-  private static String field(Headers headers, String name) {
-    String value = headers.first(name);
-    return value != null ? value : headers.first("Beta-" + name);
+  /** A field Jira sends, also under its {@code Beta-} name. */
+  private record Field(String name, String beta) {
+    Field(String name) {
+      this(name, "Beta-" + name);
+    }
+  }
+
+  private static final Field RATELIMIT_REASON = new Field("RateLimit-Reason");
+  private static final Field RETRY_AFTER = new Field("Retry-After");
+  private static final Field RATELIMIT_RESET = new Field("X-RateLimit-Reset");
+  private static final Field RATELIMIT_INTERVAL_SECONDS = new Field("X-RateLimit-Interval-Seconds");
+  private static final Field RATELIMIT_FILLRATE = new Field("X-RateLimit-FillRate");
+  private static final Field RATELIMIT_NEARLIMIT = new Field("X-RateLimit-NearLimit");
+
+  private static String field(Headers headers, Field field) {
+    String value = headers.first(field.name);
+    return value != null ? value : headers.first(field.beta);
   }
 
   private static String trim(String value) {

@@ -81,6 +81,8 @@ public final class Overhead {
       double cpuMicros,
       double allocBytes,
       double threadsStarted,
+      double warmUpSeconds,
+      double jitMillis,
       long calls,
       long errors) {
 
@@ -92,6 +94,8 @@ public final class Overhead {
           json.path("cpuMicrosPerCall").asDouble(),
           json.path("allocBytesPerCall").asDouble(),
           json.path("threadsStarted").asDouble(),
+          json.path("warmUpMillis").asDouble() / 1000,
+          json.path("jitMillis").asDouble(),
           json.path("calls").asLong(),
           json.path("errors").asLong());
     }
@@ -104,6 +108,8 @@ public final class Overhead {
           median(runs, Figures::cpuMicros),
           median(runs, Figures::allocBytes),
           median(runs, Figures::threadsStarted),
+          median(runs, Figures::warmUpSeconds),
+          median(runs, Figures::jitMillis),
           runs.stream().mapToLong(Figures::calls).sum(),
           runs.stream().mapToLong(Figures::errors).sum());
     }
@@ -284,12 +290,22 @@ public final class Overhead {
         "%n%s%s, %d in flight%n",
         client.name(), client.library() == null ? "" : " (" + client.library() + ")", concurrency);
     out.printf(
-        "  %-12s %10s %9s %9s %7s %9s %9s %9s %8s%n",
-        "", "req/s", "p50 µs", "p99 µs", "ratio", "CPU µs", "alloc B", "threads", "errors");
+        "  %-12s %10s %9s %9s %7s %9s %9s %9s %8s %10s %7s%n",
+        "",
+        "req/s",
+        "p50 µs",
+        "p99 µs",
+        "ratio",
+        "CPU µs",
+        "alloc B",
+        "threads",
+        "errors",
+        "warm-up s",
+        "JIT ms");
     medians.forEach(
         (variant, f) ->
             out.printf(
-                "  %-12s %10.0f %9.1f %9.1f %7.2f %9.1f %9.0f %9.0f %8d%n",
+                "  %-12s %10.0f %9.1f %9.1f %7.2f %9.1f %9.0f %9.0f %8d %10.0f %7.0f%n",
                 variant.label,
                 f.rps(),
                 f.p50(),
@@ -298,7 +314,9 @@ public final class Overhead {
                 f.cpuMicros(),
                 f.allocBytes(),
                 f.threadsStarted(),
-                f.errors()));
+                f.errors(),
+                f.warmUpSeconds(),
+                f.jitMillis()));
     Figures warden = medians.get(Variant.WARDEN);
     out.printf(
         "  Warden adds %.1f µs at p50, %.1f CPU µs and %.0f B per call%n",

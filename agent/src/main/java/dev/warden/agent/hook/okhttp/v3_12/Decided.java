@@ -1,11 +1,11 @@
 package dev.warden.agent.hook.okhttp.v3_12;
 
-import java.net.URI;
+import okhttp3.HttpUrl;
 
 /**
- * The tag Warden puts on the request it lets OkHttp send: which URI Warden decided, so the network
+ * The tag Warden puts on the request it lets OkHttp send: which URL Warden decided, so the network
  * interceptor can tell that hop from the redirect hops OkHttp follows on its own.
  *
- * @param uri the decided URI
+ * @param url the decided URL
  */
-record Decided(URI uri) {}
+record Decided(HttpUrl url) {}

@@ -8,9 +8,12 @@ import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.pipeline.RequestCredentials;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.Protocol;
@@ -40,9 +43,26 @@ final class OkHttpCall implements ClientCall<Response> {
     this.request =
         new WardenRequest(
             original.method(),
-            original.url().uri(),
-            Headers.of(original.headers().toMultimap()),
+            uri(original.url()),
+            headers(original.headers()),
             body == null ? Body.NONE : Body.lazy(() -> read(body)));
+  }
+
+  /**
+   * The URL as a {@code URI}. {@code HttpUrl.uri()} re-encodes the whole URL (compiling a regular
+   * expression each time, in OkHttp 4) for the few characters {@code URI} refuses, so it is only
+   * the fallback when the URL as written is no valid {@code URI}.
+   */
+  static URI uri(HttpUrl url) {
+    try {
+      return new URI(url.toString());
+    } catch (URISyntaxException e) {
+      return url.uri();
+    }
+  }
+
+  private static Headers headers(okhttp3.Headers fields) {
+    return Headers.of(fields.size(), fields::name, fields::value);
   }
 
   /** The body's bytes, when it has a known length and can be written out more than once. */
@@ -72,7 +92,7 @@ final class OkHttpCall implements ClientCall<Response> {
       return CompletableFuture.completedFuture(
           new WardenResponse(
               response.code(),
-              Headers.of(response.headers().toMultimap()),
+              headers(response.headers()),
               response,
               response::close,
               canAnswer ? () -> bytes(response) : null));
@@ -94,12 +114,15 @@ final class OkHttpCall implements ClientCall<Response> {
         headers.add(field.getKey(), value);
       }
     }
+    // The pipeline passes the request's URI on unchanged unless it edits it: no need to parse it.
+    HttpUrl url =
+        outgoing.uri() == request.uri() ? original.url() : HttpUrl.get(outgoing.uri().toString());
     return original
         .newBuilder()
-        .url(outgoing.uri().toString())
+        .url(url)
         .headers(headers.build())
         .method(outgoing.method(), body(outgoing.body()))
-        .tag(Decided.class, new Decided(outgoing.uri()))
+        .tag(Decided.class, new Decided(url))
         .build();
   }
 

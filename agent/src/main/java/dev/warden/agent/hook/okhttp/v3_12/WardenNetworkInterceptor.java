@@ -21,7 +21,7 @@ public final class WardenNetworkInterceptor implements Interceptor {
     Request hop = chain.request();
     Decided decided = hop.tag(Decided.class);
     Gateway gateway = HookSupport.gateway();
-    if (decided == null || gateway == null || hop.url().uri().equals(decided.uri())) {
+    if (decided == null || gateway == null || hop.url().equals(decided.url())) {
       return chain.proceed(hop);
     }
     HttpUrl url = hop.url();
