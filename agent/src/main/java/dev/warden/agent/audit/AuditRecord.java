@@ -1,8 +1,6 @@
 package dev.warden.agent.audit;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -29,13 +27,16 @@ public final class AuditRecord {
   private final long endEpochNanos;
   private final String traceparent;
   private final List<Event> events;
-  private volatile Map<String, Object> attributes;
+  private final AttributeList attributes;
+
+  /** Whether the values given as suppliers were resolved. */
+  private volatile boolean resolved;
 
   /**
    * Takes what the builder gathered over (the builder is done): nothing is copied on the request
    * path.
    */
-  private AuditRecord(Builder b, Map<String, Object> attributes, long endEpochNanos) {
+  private AuditRecord(Builder b, AttributeList attributes, long endEpochNanos) {
     this.method = b.method;
     this.route = b.route;
     this.startEpochNanos = b.startEpochNanos;
@@ -52,7 +53,7 @@ public final class AuditRecord {
   public static Builder connect(String host, int port, long startEpochNanos) {
     Builder builder = new Builder("CONNECT", startEpochNanos);
     builder.route = host + ":" + port;
-    builder.attributes.remove(AuditAttributes.HTTP_REQUEST_METHOD);
+    builder.attributes.unset(AuditAttributes.HTTP_REQUEST_METHOD);
     return builder
         .put(AuditAttributes.SERVER_ADDRESS, host)
         .put(AuditAttributes.SERVER_PORT, (long) port);
@@ -87,13 +88,15 @@ public final class AuditRecord {
    * resolved on the first call: make it off the request path.
    */
   public Map<String, Object> attributes() {
-    Map<String, Object> current = attributes;
-    if (current instanceof LinkedHashMap<String, Object> pending) {
-      pending.replaceAll((key, value) -> value instanceof Supplier<?> lazy ? lazy.get() : value);
-      current = Collections.unmodifiableMap(pending);
-      attributes = current;
+    if (!resolved) {
+      synchronized (attributes) {
+        if (!resolved) {
+          attributes.resolve();
+          resolved = true;
+        }
+      }
     }
-    return current;
+    return attributes;
   }
 
   /** An attribute's value, or {@code null}. */
@@ -114,7 +117,7 @@ public final class AuditRecord {
     private final long startEpochNanos;
 
     /** Sized for the attributes a Jira call has, so that it is not resized as they are set. */
-    private Map<String, Object> attributes = new LinkedHashMap<>(32);
+    private AttributeList attributes = new AttributeList(32);
 
     private List<Event> events;
     private String route;
@@ -124,7 +127,7 @@ public final class AuditRecord {
     private Builder(String method, long startEpochNanos) {
       this.method = method;
       this.startEpochNanos = startEpochNanos;
-      attributes.put(AuditAttributes.HTTP_REQUEST_METHOD, method);
+      attributes.set(AuditAttributes.HTTP_REQUEST_METHOD, method);
     }
 
     /**
@@ -133,9 +136,9 @@ public final class AuditRecord {
      */
     public Builder put(String key, Object value) {
       if (value == null) {
-        attributes.remove(key);
+        attributes.unset(key);
       } else {
-        attributes.put(key, value);
+        attributes.set(key, value);
       }
       return this;
     }
@@ -175,7 +178,7 @@ public final class AuditRecord {
 
     /** The finished record. */
     public AuditRecord end(long endEpochNanos) {
-      Map<String, Object> gathered = attributes;
+      AttributeList gathered = attributes;
       if (gathered == null) {
         throw new IllegalStateException("this audit record has ended already");
       }
