@@ -94,7 +94,15 @@ public final class OtelSpans {
     } else {
       builder.setNoParent();
     }
-    builder.setAllAttributes(attributes(record.attributes()));
+    // Straight into the span's own attribute map: an Attributes first would be a sorted copy more.
+    put(
+        record.attributes(),
+        new Setter() {
+          @Override
+          public <T> void set(AttributeKey<T> key, T value) {
+            builder.setAttribute(key, value);
+          }
+        });
     Span span = builder.startSpan();
     for (AuditRecord.Event event : record.events()) {
       span.addEvent(
@@ -143,22 +151,37 @@ public final class OtelSpans {
 
   static Attributes attributes(Map<String, Object> values) {
     AttributesBuilder builder = Attributes.builder();
-    for (Map.Entry<String, Object> entry : values.entrySet()) {
-      Object value = entry.getValue();
-      String name = entry.getKey();
-      if (value instanceof Long l) {
-        builder.put(Keys.of(name, Keys.LONG), l);
-      } else if (value instanceof Integer i) {
-        builder.put(Keys.of(name, Keys.LONG), (long) i);
-      } else if (value instanceof Boolean b) {
-        builder.put(Keys.of(name, Keys.BOOLEAN), b);
-      } else if (value instanceof List<?> list) {
-        builder.put(Keys.of(name, Keys.STRINGS), list.stream().map(String::valueOf).toList());
-      } else if (value != null) {
-        builder.put(Keys.of(name, Keys.STRING), value.toString());
-      }
-    }
+    put(
+        values,
+        new Setter() {
+          @Override
+          public <T> void set(AttributeKey<T> key, T value) {
+            builder.put(key, value);
+          }
+        });
     return builder.build();
+  }
+
+  /** Where {@link #put} writes: a span builder or an attributes builder. */
+  private interface Setter {
+    <T> void set(AttributeKey<T> key, T value);
+  }
+
+  private static void put(Map<String, Object> values, Setter setter) {
+    values.forEach(
+        (name, value) -> {
+          if (value instanceof Long l) {
+            setter.set(Keys.of(name, Keys.LONG), l);
+          } else if (value instanceof Integer i) {
+            setter.set(Keys.of(name, Keys.LONG), (long) i);
+          } else if (value instanceof Boolean b) {
+            setter.set(Keys.of(name, Keys.BOOLEAN), b);
+          } else if (value instanceof List<?> list) {
+            setter.set(Keys.of(name, Keys.STRINGS), list.stream().map(String::valueOf).toList());
+          } else if (value != null) {
+            setter.set(Keys.of(name, Keys.STRING), value.toString());
+          }
+        });
   }
 
   /**
@@ -166,28 +189,30 @@ public final class OtelSpans {
    * would otherwise make its own.
    */
   private static final class Keys {
-    static final Function<String, AttributeKey<String>> STRING = AttributeKey::stringKey;
-    static final Function<String, AttributeKey<Long>> LONG = AttributeKey::longKey;
-    static final Function<String, AttributeKey<Boolean>> BOOLEAN = AttributeKey::booleanKey;
-    static final Function<String, AttributeKey<List<String>>> STRINGS =
-        AttributeKey::stringArrayKey;
+    /** One type of key, and those made so far by name. */
+    record Type<T>(
+        Function<String, AttributeKey<T>> make, ConcurrentHashMap<String, AttributeKey<T>> made) {
+      Type(Function<String, AttributeKey<T>> make) {
+        this(make, new ConcurrentHashMap<>());
+      }
+    }
+
+    static final Type<String> STRING = new Type<>(AttributeKey::stringKey);
+    static final Type<Long> LONG = new Type<>(AttributeKey::longKey);
+    static final Type<Boolean> BOOLEAN = new Type<>(AttributeKey::booleanKey);
+    static final Type<List<String>> STRINGS = new Type<>(AttributeKey::stringArrayKey);
 
     private static final int MAX = 512;
-    private static final ConcurrentHashMap<Function<String, ?>, ConcurrentHashMap<String, Object>>
-        BY_TYPE = new ConcurrentHashMap<>();
 
-    @SuppressWarnings("unchecked")
-    static <T> AttributeKey<T> of(String name, Function<String, AttributeKey<T>> make) {
-      ConcurrentHashMap<String, Object> keys =
-          BY_TYPE.computeIfAbsent(make, k -> new ConcurrentHashMap<>());
-      Object key = keys.get(name);
+    static <T> AttributeKey<T> of(String name, Type<T> type) {
+      AttributeKey<T> key = type.made.get(name);
       if (key == null) {
-        key = make.apply(name);
-        if (keys.size() < MAX) {
-          keys.put(name, key);
+        key = type.make.apply(name);
+        if (type.made.size() < MAX) {
+          type.made.put(name, key);
         }
       }
-      return (AttributeKey<T>) key;
+      return key;
     }
   }
 
