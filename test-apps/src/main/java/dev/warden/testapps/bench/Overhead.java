@@ -28,8 +28,9 @@ import java.util.function.ToDoubleFunction;
  * in this process, which discards it), and, when {@code nginx} is on the {@code PATH}, through an
  * nginx reverse proxy that sets the credential. Runs interleave (the order alternates each pair)
  * and the medians of the pairs are printed, per client and concurrency: requests/s, p50, p99, the
- * ratio to no agent, CPU and bytes allocated per call, and threads started. A benchmark, not a
- * test: it asserts nothing.
+ * ratio to no agent, CPU and bytes allocated per call, threads started, how long each run warmed up
+ * (at least {@code overhead.warmup} seconds, then until the JIT compilers were quiet) and how long
+ * the JIT still compiled while it was measured. A benchmark, not a test: it asserts nothing.
  *
  * <pre>
  * mvn -B -q -Poverhead package -DskipTests [-Doverhead.pairs=5] [-Doverhead.seconds=4]
@@ -160,8 +161,9 @@ public final class Overhead {
             clients,
             concurrencies,
             Integer.getInteger("overhead.pairs", 5),
-            // Warden's code is compiled by C2 for about ten seconds of this loop; before that its
-            // figures are the interpreter's and C1's, and the compiler threads' time.
+            // At least this long, then on until the JIT compilers are quiet (OverheadProbe): on two
+            // CPUs C2 compiles Warden's code for 15 to 50 s of this loop, and figures taken before
+            // then are the interpreter's and C1's, and the compiler threads' time.
             Long.getLong("overhead.warmup", 10),
             Long.getLong("overhead.seconds", 4),
             0,
