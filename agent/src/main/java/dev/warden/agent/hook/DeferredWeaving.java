@@ -9,11 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Byte Buddy, set up off the application's main thread. Setting up Byte Buddy and weaving its first
- * class takes about half a second of class loading and interpretation, which {@code premain} would
- * otherwise add to every start. Instead {@code premain} registers this plain transformer, which
- * knows the hooked types by name only, and Byte Buddy's transformer is built on a thread of its own
- * and then does all the weaving through it.
+ * The transformer Warden registers: it matches the hooked types by name and hands them to the
+ * {@link Weaver}, which is set up off the application's main thread. Setting up Byte Buddy and
+ * weaving its first class takes a few hundred milliseconds of class loading and interpretation,
+ * which {@code premain} would otherwise add to every start.
  *
  * <p>No hooked class ever loads unwoven: one that loads before Byte Buddy is ready waits for it (on
  * the thread loading it, so only code that uses a hooked library that early waits), then is woven
@@ -29,7 +28,8 @@ final class DeferredWeaving implements ClassFileTransformer {
 
   private final Set<String> internalNames;
   private final CountDownLatch ready = new CountDownLatch(1);
-  private volatile ClassFileTransformer woven;
+  private volatile ClassWeaver woven;
+  private final ThreadLocal<Boolean> weaving = ThreadLocal.withInitial(() -> Boolean.FALSE);
   private volatile Thread weaver;
   private final Set<String> passedUnwoven = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -46,9 +46,9 @@ final class DeferredWeaving implements ClassFileTransformer {
     this.weaver = thread;
   }
 
-  /** Byte Buddy's transformer is ready (or {@code null}: it could not be set up, as was logged). */
-  void ready(ClassFileTransformer transformer) {
-    woven = transformer;
+  /** The weaver is ready (or {@code null}: it could not be set up, as was logged). */
+  void ready(ClassWeaver weaver) {
+    woven = weaver;
     ready.countDown();
   }
 
@@ -76,18 +76,30 @@ final class DeferredWeaving implements ClassFileTransformer {
     if (className == null || !internalNames.contains(className)) {
       return null;
     }
-    ClassFileTransformer transformer = woven;
-    if (transformer == null) {
-      if (Thread.currentThread() == weaver || !awaitReady(className)) {
-        passedUnwoven.add(className.replace('/', '.'));
+    String name = className.replace('/', '.');
+    ClassWeaver weaver = woven;
+    if (weaver == null) {
+      if (Thread.currentThread() == this.weaver || !awaitReady(className)) {
+        passedUnwoven.add(name);
         return null;
       }
-      transformer = woven;
-      if (transformer == null) {
+      weaver = woven;
+      if (weaver == null) {
         return null;
       }
     }
-    return transformer.transform(module, loader, className, redefined, domain, bytes);
+    if (weaving.get()) {
+      // A hooked class that loads while this thread weaves another (the type pool reads class files
+      // and loads nothing, so this is not expected): it is woven once it has loaded.
+      weaver.retransformLater(name, loader);
+      return null;
+    }
+    weaving.set(Boolean.TRUE);
+    try {
+      return weaver.weave(module, loader, name, domain, bytes);
+    } finally {
+      weaving.set(Boolean.FALSE);
+    }
   }
 
   @Override
@@ -99,6 +111,20 @@ final class DeferredWeaving implements ClassFileTransformer {
       byte[] bytes)
       throws IllegalClassFormatException {
     return transform(null, loader, className, redefined, domain, bytes);
+  }
+
+  /** What weaves a hooked class ({@link Weaver}). */
+  interface ClassWeaver {
+    /**
+     * The class with its hooks woven in, or {@code null} to leave it as it is.
+     *
+     * @param name the binary name
+     */
+    byte[] weave(
+        Module module, ClassLoader loader, String name, ProtectionDomain domain, byte[] bytes);
+
+    /** Weaves a hooked class once it has loaded, since it could not be woven as it loaded. */
+    void retransformLater(String name, ClassLoader loader);
   }
 
   /** Waits for Byte Buddy; an interrupt is kept for the thread but does not end the wait. */

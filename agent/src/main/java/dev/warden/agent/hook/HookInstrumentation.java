@@ -1,11 +1,7 @@
 package dev.warden.agent.hook;
 
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * The woven part of a hook: which types it instruments, and which advice goes on which methods.
@@ -19,11 +15,6 @@ public interface HookInstrumentation {
 
   /** The instrumented types, by name: cheap to match against every class that loads. */
   List<String> typeNames();
-
-  /** {@link #typeNames()} as a matcher. */
-  default ElementMatcher<TypeDescription> types() {
-    return namedOneOf(typeNames().toArray(new String[0]));
-  }
 
   /** Adds this hook's advice to a transformer. */
   AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice transformer);

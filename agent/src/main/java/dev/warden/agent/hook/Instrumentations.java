@@ -1,10 +1,5 @@
 package dev.warden.agent.hook;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
-import dev.warden.agent.bootstrap.Hooks;
-import dev.warden.agent.caller.CallerFinder;
 import dev.warden.agent.hook.apache.async.v4_0.AsyncClientInstrumentation;
 import dev.warden.agent.hook.apache.v4_2.ApacheInstrumentation;
 import dev.warden.agent.hook.apache.v5_0.Apache5Instrumentation;
@@ -16,25 +11,11 @@ import dev.warden.agent.hook.okhttp.v3_12.OkHttpInstrumentation;
 import dev.warden.agent.hook.reactor.netty.v1_0.ReactorNettyInstrumentation;
 import dev.warden.agent.hook.vertx.v4_0.VertxWebClientInstrumentation;
 import dev.warden.agent.log.Log;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
-import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Every hook Warden installs, and how. Adding a client is adding its instrumentation to {@link
@@ -71,10 +52,9 @@ public final class Instrumentations {
     install(instrumentation, ALL);
   }
 
-  /** Weaves these hooks. */
+  /** Weaves these hooks on this thread, those already loaded included. */
   public static void install(Instrumentation instrumentation, List<HookInstrumentation> hooks) {
-    preloadJdkTypes(hooks);
-    builder(instrumentation, hooks).installOn(instrumentation);
+    installDeferred(instrumentation, hooks, false);
   }
 
   /**
@@ -142,7 +122,11 @@ public final class Instrumentations {
   }
 
   static Thread installDeferred(Instrumentation instrumentation, boolean deferred) {
-    List<HookInstrumentation> hooks = ALL;
+    return installDeferred(instrumentation, ALL, deferred);
+  }
+
+  private static Thread installDeferred(
+      Instrumentation instrumentation, List<HookInstrumentation> hooks, boolean deferred) {
     Set<String> names = new HashSet<>();
     hooks.forEach(hook -> names.addAll(hook.typeNames()));
     Set<String> internalNames = new HashSet<>();
@@ -187,9 +171,9 @@ public final class Instrumentations {
       DeferredWeaving gate,
       Set<String> names,
       Set<String> unwoven) {
-    ClassFileTransformer woven = null;
+    Weaver woven = null;
     try {
-      woven = builder(instrumentation, hooks).makeRaw();
+      woven = Weaver.of(hooks, instrumentation);
     } catch (RuntimeException | LinkageError e) {
       Log.get().error("cannot set up Byte Buddy (" + e + "); no client is guarded by Warden");
     } finally {
@@ -237,109 +221,6 @@ public final class Instrumentations {
           Log.get().debug("JDK class " + name + " is not in this JVM: " + e);
         }
       }
-    }
-  }
-
-  private static AgentBuilder builder(
-      Instrumentation instrumentation, List<HookInstrumentation> hooks) {
-    Advice.ExceptionHandler reportSuppressed;
-    try {
-      reportSuppressed =
-          new Advice.ExceptionHandler.Simple(
-              MethodInvocation.invoke(
-                  new MethodDescription.ForLoadedMethod(
-                      Hooks.class.getMethod("suppressed", Throwable.class))));
-    } catch (NoSuchMethodException e) {
-      throw new IllegalStateException(e);
-    }
-    // Set up as the OpenTelemetry agent sets up Byte Buddy, so that classes no hook names cost next
-    // to
-    // nothing: an ignore list first, then matchers that read only the name (a lazily resolved type
-    // is
-    // never parsed for them), type descriptions from a type pool cached per class loader, no
-    // validation.
-    // Warden's initialization strategy is NoOp (advice is inlined): Byte Buddy's Nexus, which its
-    // default strategy would inject into the system class loader at a cost of some 150 ms, is never
-    // needed. The property is the relocated copy's (the shading rewrites it), not the
-    // application's.
-    System.setProperty("net.bytebuddy.nexus.disabled", "true");
-    AgentBuilder builder =
-        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-            .with(new CachedTypePools())
-            .with(new Listener())
-            .ignore(
-                nameStartsWith("dev.warden.")
-                    .or(nameStartsWith(CallerFinder.unrelocated("net|bytebuddy|")))
-                    .or(nameStartsWith(CallerFinder.unrelocated("io|opentelemetry|javaagent|")))
-                    .or(nameContains("$$Lambda")))
-            .assureReadEdgeTo(instrumentation, Hooks.class);
-    for (HookInstrumentation hook : hooks) {
-      AgentBuilder.Transformer.ForAdvice advice =
-          new AgentBuilder.Transformer.ForAdvice()
-              .include(Instrumentations.class.getClassLoader())
-              .withExceptionHandler(reportSuppressed);
-      builder = builder.type(hook.types()).transform(hook.advice(advice));
-    }
-    return builder;
-  }
-
-  /**
-   * A type pool cache per class loader, held weakly (a web application's loader can go away), with
-   * soft-referenced entries: what hooking one client class parses (its supertypes, the JDK types in
-   * its signatures) is parsed once for the next.
-   */
-  private static final class CachedTypePools extends AgentBuilder.PoolStrategy.WithTypePoolCache {
-    private final Map<ClassLoader, TypePool.CacheProvider> caches =
-        Collections.synchronizedMap(new WeakHashMap<>());
-    private final TypePool.CacheProvider bootstrap =
-        new TypePool.CacheProvider.Simple.UsingSoftReference();
-
-    CachedTypePools() {
-      super(TypePool.Default.ReaderMode.FAST);
-    }
-
-    @Override
-    protected TypePool.CacheProvider locate(ClassLoader classLoader) {
-      return classLoader == null
-          ? bootstrap
-          : caches.computeIfAbsent(
-              classLoader, k -> new TypePool.CacheProvider.Simple.UsingSoftReference());
-    }
-  }
-
-  /**
-   * Reports weaving failures: a hook that cannot be installed leaves its client unguarded, which
-   * must be said.
-   */
-  private static final class Listener extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onError(
-        String typeName,
-        ClassLoader classLoader,
-        JavaModule module,
-        boolean loaded,
-        Throwable throwable) {
-      Log.get()
-          .error(
-              "cannot hook "
-                  + typeName
-                  + ": "
-                  + throwable
-                  + "; its requests are not guarded by Warden");
-    }
-
-    @Override
-    public void onTransformation(
-        TypeDescription type,
-        ClassLoader loader,
-        JavaModule module,
-        boolean loaded,
-        DynamicType dynamicType) {
-      Log.get().debug("hooked " + type.getName());
     }
   }
 }

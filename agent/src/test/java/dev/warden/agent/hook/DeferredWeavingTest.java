@@ -2,7 +2,6 @@ package dev.warden.agent.hook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.List;
 import java.util.Set;
@@ -20,18 +19,19 @@ class DeferredWeavingTest {
   static final byte[] WOVEN = {1, 2, 3};
 
   final List<String> seen = new CopyOnWriteArrayList<>();
-  final ClassFileTransformer byteBuddy =
-      new ClassFileTransformer() {
+  final List<String> later = new CopyOnWriteArrayList<>();
+  final DeferredWeaving.ClassWeaver byteBuddy =
+      new DeferredWeaving.ClassWeaver() {
         @Override
-        public byte[] transform(
-            Module module,
-            ClassLoader loader,
-            String name,
-            Class<?> redefined,
-            ProtectionDomain domain,
-            byte[] bytes) {
+        public byte[] weave(
+            Module module, ClassLoader loader, String name, ProtectionDomain domain, byte[] bytes) {
           seen.add(name);
           return WOVEN;
+        }
+
+        @Override
+        public void retransformLater(String name, ClassLoader loader) {
+          later.add(name);
         }
       };
   final DeferredWeaving gate = new DeferredWeaving(Set.of(HOOKED));
@@ -66,7 +66,7 @@ class DeferredWeavingTest {
     gate.ready(byteBuddy);
 
     assertThat(loading.get(5, TimeUnit.SECONDS)).isEqualTo(WOVEN);
-    assertThat(seen).containsExactly(HOOKED);
+    assertThat(seen).containsExactly("okhttp3.OkHttpClient");
     assertThat(gate.passedUnwoven()).isEmpty();
   }
 
@@ -104,6 +104,45 @@ class DeferredWeavingTest {
     gate.ready(byteBuddy);
 
     assertThat(loading.get(5, TimeUnit.SECONDS)).isEqualTo(WOVEN);
+  }
+
+  @Test
+  void aHookedClassThatLoadsWhileThisThreadWeavesAnotherIsWovenOnceLoaded() throws Exception {
+    DeferredWeaving nested = new DeferredWeaving(Set.of(HOOKED, "okio/Buffer"));
+    List<byte[]> inner = new CopyOnWriteArrayList<>();
+    nested.ready(
+        new DeferredWeaving.ClassWeaver() {
+          @Override
+          public byte[] weave(
+              Module module,
+              ClassLoader loader,
+              String name,
+              ProtectionDomain domain,
+              byte[] bytes) {
+            seen.add(name);
+            try {
+              // Weaving OkHttpClient makes okio.Buffer load on this thread.
+              inner.add(nested.transform(null, null, "okio/Buffer", null, null, new byte[0]));
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+            return WOVEN;
+          }
+
+          @Override
+          public void retransformLater(String name, ClassLoader loader) {
+            later.add(name);
+          }
+        });
+
+    assertThat(nested.transform(null, null, HOOKED, null, null, new byte[0])).isEqualTo(WOVEN);
+
+    assertThat(seen).containsExactly("okhttp3.OkHttpClient");
+    assertThat(inner).hasSize(1).containsOnlyNulls();
+    assertThat(later).containsExactly("okio.Buffer");
+    // The thread weaves again afterwards.
+    assertThat(nested.transform(null, null, "okio/Buffer", null, null, new byte[0]))
+        .isEqualTo(WOVEN);
   }
 
   @Test

@@ -27,7 +27,7 @@ import java.util.UUID;
  *
  * <pre>
  * mvn -B -q -Pstartup package -DskipTests [-Dstartup.runs=10] [-Dstartup.otel=true] [-Dstartup.redis=true]
- *     [-Dstartup.jvm.options='... {run} ...']
+ *     [-Dstartup.jvm.options='... {run} ...'] [-Dstartup.log=true]
  * </pre>
  */
 public final class StartupCost {
@@ -156,6 +156,10 @@ public final class StartupCost {
             .orElse(null);
     if (run.exitCode() != 0 || line == null || line.path("status").asInt() != 200) {
       throw new IllegalStateException(name + ": the probe did not read its issue: " + run);
+    }
+    if (Boolean.getBoolean("startup.log")) {
+      // With -Dstartup.jvm.options=-Dwarden.log.level=debug: where Warden's start-up went.
+      run.wardenLog().forEach(l -> System.out.println(name + ": " + l));
     }
     return new Sample(
         wall,
