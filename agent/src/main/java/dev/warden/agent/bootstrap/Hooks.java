@@ -1,5 +1,10 @@
 package dev.warden.agent.bootstrap;
 
+import java.net.Proxy;
+import java.net.SocketAddress;
+import java.net.URL;
+import java.net.URLConnection;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -28,6 +33,55 @@ public final class Hooks {
   private static volatile Consumer<Throwable> suppressedListener = t -> {};
 
   private Hooks() {}
+
+  /**
+   * Woven at the entry of the JDK's {@code HttpClientImpl.sendAsync(request, bodyHandler,
+   * pushPromiseHandler, executor)}: Warden's future for the call, or {@code null} to let the client
+   * send it.
+   */
+  public static CompletableFuture<?> sendAsync(
+      Object client,
+      Object request,
+      Object bodyHandler,
+      Object pushPromiseHandler,
+      Object executor) {
+    try {
+      return javaNetHttp.sendAsync(client, request, bodyHandler, pushPromiseHandler, executor);
+    } catch (Throwable error) {
+      suppressed(error);
+      return null;
+    }
+  }
+
+  /**
+   * Woven before each return of the JDK's {@code http} protocol {@code Handler.openConnection(url,
+   * proxy)}: the connection to return, Warden's in front of the client's when it takes the call.
+   */
+  public static URLConnection opened(URLConnection connection, URL url, Proxy proxy) {
+    if (connection == null) {
+      return null;
+    }
+    try {
+      return urlConnection.opened(connection, url, proxy);
+    } catch (Throwable error) {
+      suppressed(error);
+      return connection;
+    }
+  }
+
+  /**
+   * Woven at the entry of {@code Socket.connect(address, timeout)} and {@code
+   * SocketChannelImpl.connect(address)}: why the connect is refused (thrown as its {@code
+   * ConnectException}), or {@code null} to let it connect.
+   */
+  public static String connecting(SocketAddress address) {
+    try {
+      return egress.connecting(address);
+    } catch (Throwable error) {
+      suppressed(error);
+      return null;
+    }
+  }
 
   /**
    * Called by every advice for an error it suppressed, so that an internal error never breaks the

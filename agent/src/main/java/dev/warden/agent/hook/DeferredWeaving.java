@@ -9,10 +9,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The transformer Warden registers: it matches the hooked types by name and hands them to the
- * {@link Weaver}, which is set up off the application's main thread. Setting up Byte Buddy and
- * weaving its first class takes a few hundred milliseconds of class loading and interpretation,
- * which {@code premain} would otherwise add to every start.
+ * The transformer Warden registers: it matches the hooked types by name. The JDK's go to the {@link
+ * PlainWeaver} at once; the libraries' go to the {@link Weaver}, Byte Buddy, which is set up off
+ * the application's main thread. Setting up Byte Buddy and weaving its first class takes a few
+ * hundred milliseconds of class loading and interpretation, which {@code premain} would otherwise
+ * add to every start.
  *
  * <p>No hooked class ever loads unwoven: one that loads before Byte Buddy is ready waits for it (on
  * the thread loading it, so only code that uses a hooked library that early waits), then is woven
@@ -26,6 +27,7 @@ final class DeferredWeaving implements ClassFileTransformer {
    */
   static final long WAIT_SECONDS = 60;
 
+  private final PlainWeaver plain;
   private final Set<String> internalNames;
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile ClassWeaver woven;
@@ -34,11 +36,19 @@ final class DeferredWeaving implements ClassFileTransformer {
   private final Set<String> passedUnwoven = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
-   * @param internalNames the hooked types' names, as the JVM gives them ({@code
-   *     jdk/internal/net/http/HttpClientImpl})
+   * @param plain what weaves the JDK's hooked types at once, without Byte Buddy; {@code null} for
+   *     none
+   * @param internalNames the types Byte Buddy weaves, by name as the JVM gives them ({@code
+   *     okhttp3/OkHttpClient})
    */
-  DeferredWeaving(Set<String> internalNames) {
+  DeferredWeaving(PlainWeaver plain, Set<String> internalNames) {
+    this.plain = plain;
     this.internalNames = Set.copyOf(internalNames);
+  }
+
+  /** A gate for types Byte Buddy weaves only. */
+  DeferredWeaving(Set<String> internalNames) {
+    this(null, internalNames);
   }
 
   /** The thread that sets Byte Buddy up: what it loads passes, since it cannot wait for itself. */
@@ -70,10 +80,16 @@ final class DeferredWeaving implements ClassFileTransformer {
       ProtectionDomain domain,
       byte[] bytes)
       throws IllegalClassFormatException {
-    // Byte Buddy matches hooked types by name only, so it never needs to see another class; and
-    // running its code while the JVM loads its own internals (java.lang.invoke, as another agent
-    // starts) could make that loading circular.
-    if (className == null || !internalNames.contains(className)) {
+    // Hooked types are matched by name only, so no weaver ever sees another class; and running
+    // its code while the JVM loads its own internals (java.lang.invoke, as another agent starts)
+    // could make that loading circular.
+    if (className == null) {
+      return null;
+    }
+    if (plain != null && plain.internalNames().contains(className)) {
+      return plain.weave(module, className, bytes);
+    }
+    if (!internalNames.contains(className)) {
       return null;
     }
     String name = className.replace('/', '.');

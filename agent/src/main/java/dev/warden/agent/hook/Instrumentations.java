@@ -1,5 +1,6 @@
 package dev.warden.agent.hook;
 
+import dev.warden.agent.bootstrap.Hooks;
 import dev.warden.agent.hook.apache.async.v4_0.AsyncClientInstrumentation;
 import dev.warden.agent.hook.apache.v4_2.ApacheInstrumentation;
 import dev.warden.agent.hook.apache.v5_0.Apache5Instrumentation;
@@ -127,11 +128,21 @@ public final class Instrumentations {
 
   private static Thread installDeferred(
       Instrumentation instrumentation, List<HookInstrumentation> hooks, boolean deferred) {
+    List<HookCall> calls = new ArrayList<>();
+    List<HookInstrumentation> adviceHooks = new ArrayList<>();
+    for (HookInstrumentation hook : hooks) {
+      if (hook.calls().isEmpty()) {
+        adviceHooks.add(hook);
+      } else {
+        calls.addAll(hook.calls());
+      }
+    }
+    PlainWeaver plain = new PlainWeaver(calls, instrumentation, Hooks.class.getModule());
     Set<String> names = new HashSet<>();
-    hooks.forEach(hook -> names.addAll(hook.typeNames()));
+    adviceHooks.forEach(hook -> names.addAll(hook.typeNames()));
     Set<String> internalNames = new HashSet<>();
     names.forEach(name -> internalNames.add(name.replace('.', '/')));
-    DeferredWeaving gate = new DeferredWeaving(internalNames);
+    DeferredWeaving gate = new DeferredWeaving(plain, internalNames);
     try {
       // Its path for a class it passes runs once before it is registered, so that nothing of it
       // is first linked while the JVM loads a class.
@@ -142,10 +153,28 @@ public final class Instrumentations {
     // The gate first: from now on no hooked class loads without it.
     instrumentation.addTransformer(gate, true);
     Set<String> before = new HashSet<>();
+    List<Class<?>> plainBefore = new ArrayList<>();
     for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
-      if (names.contains(loaded.getName())) {
-        before.add(loaded.getName());
+      String name = loaded.getName();
+      if (names.contains(name)) {
+        before.add(name);
+      } else if (plain.internalNames().contains(name.replace('.', '/'))
+          && instrumentation.isModifiableClass(loaded)) {
+        plainBefore.add(loaded);
       }
+    }
+    if (!plainBefore.isEmpty()) {
+      // JDK classes loaded before Warden (by another agent): woven now, which takes no Byte Buddy.
+      try {
+        instrumentation.retransformClasses(plainBefore.toArray(new Class<?>[0]));
+      } catch (Exception | LinkageError e) {
+        Log.get()
+            .error("cannot hook " + plainBefore + " (" + e + "); their requests are not guarded");
+      }
+    }
+    if (adviceHooks.isEmpty()) {
+      gate.ready(null);
+      return null;
     }
     if (!before.isEmpty() || !deferred) {
       Log.get()
@@ -153,12 +182,11 @@ public final class Instrumentations {
               (before.isEmpty() ? "another agent follows Warden's" : before + " loaded already")
                   + ": the hooks are woven before main");
       gate.weaver(Thread.currentThread());
-      preloadJdkTypes(hooks);
-      weave(instrumentation, hooks, gate, names, before);
+      weave(instrumentation, adviceHooks, gate, names, before);
       return null;
     }
     Thread weaver =
-        new Thread(() -> weave(instrumentation, hooks, gate, names, before), "warden-weaver");
+        new Thread(() -> weave(instrumentation, adviceHooks, gate, names, before), "warden-weaver");
     weaver.setDaemon(true);
     gate.weaver(weaver);
     weaver.start();
@@ -200,27 +228,6 @@ public final class Instrumentations {
       instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
     } catch (Exception | LinkageError e) {
       Log.get().error("cannot hook " + classes + " (" + e + "); their requests are not guarded");
-    }
-  }
-
-  /**
-   * Loads (without initializing) the JDK classes the hooks weave, so that they are woven as loaded
-   * classes when the hooks install. Otherwise one could first load while Byte Buddy weaves another
-   * (java.net.Socket while it reads SocketChannel's methods, on Java 25), when Byte Buddy's
-   * circularity lock lets it pass unwoven.
-   */
-  private static void preloadJdkTypes(List<HookInstrumentation> hooks) {
-    for (HookInstrumentation hook : hooks) {
-      if (hook.adapterPackage() != null) {
-        continue;
-      }
-      for (String name : hook.typeNames()) {
-        try {
-          Class.forName(name, false, ClassLoader.getPlatformClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-          Log.get().debug("JDK class " + name + " is not in this JVM: " + e);
-        }
-      }
     }
   }
 }

@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.WeakHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -87,11 +86,6 @@ final class Weaver implements DeferredWeaving.ClassWeaver {
     return new Weaver(Map.copyOf(byType), instrumentation);
   }
 
-  /** The hooked types, by name. */
-  Set<String> typeNames() {
-    return adviceByType.keySet();
-  }
-
   /**
    * The class with its hooks woven in; {@code null} (the class as it is) when it is not hooked or
    * cannot be woven, which is logged: its requests are then not guarded.
@@ -117,12 +111,7 @@ final class Weaver implements DeferredWeaving.ClassWeaver {
         builder = each.transform(builder, type, loader, javaModule, domain);
       }
       byte[] woven = builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
-      if (module != null && module.isNamed() && !module.canRead(hooksModule)) {
-        // The advice calls Warden's Hooks, in the bootstrap loader's unnamed module; a named module
-        // (the JDK's java.net.http, java.base) reads only what it declares.
-        instrumentation.redefineModule(
-            module, Set.of(hooksModule), Map.of(), Map.of(), Set.of(), Map.of());
-      }
+      PlainWeaver.assureReads(instrumentation, module, hooksModule);
       Log.get().debug("hooked " + name);
       return woven;
     } catch (RuntimeException | LinkageError e) {
