@@ -30,6 +30,9 @@ final class DeferredWeaving implements ClassFileTransformer {
   private final PlainWeaver plain;
   private final Set<String> internalNames;
   private final CountDownLatch ready = new CountDownLatch(1);
+  private volatile Runnable onWanted = () -> {};
+  private final java.util.concurrent.atomic.AtomicBoolean wanted =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile ClassWeaver woven;
   private final ThreadLocal<Boolean> weaving = ThreadLocal.withInitial(() -> Boolean.FALSE);
   private volatile Thread weaver;
@@ -60,6 +63,14 @@ final class DeferredWeaving implements ClassFileTransformer {
   void ready(ClassWeaver weaver) {
     woven = weaver;
     ready.countDown();
+  }
+
+  /**
+   * What to do when a class Byte Buddy weaves first loads before it is ready (set it up, if that
+   * has not begun): run once, on the loading thread, which then waits for it.
+   */
+  void onWanted(Runnable action) {
+    this.onWanted = action;
   }
 
   boolean isReady() {
@@ -95,6 +106,9 @@ final class DeferredWeaving implements ClassFileTransformer {
     String name = className.replace('/', '.');
     ClassWeaver weaver = woven;
     if (weaver == null) {
+      if (Thread.currentThread() != this.weaver && wanted.compareAndSet(false, true)) {
+        onWanted.run();
+      }
       if (Thread.currentThread() == this.weaver || !awaitReady(className)) {
         passedUnwoven.add(name);
         return null;

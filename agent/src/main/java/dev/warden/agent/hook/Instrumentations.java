@@ -185,12 +185,48 @@ public final class Instrumentations {
       weave(instrumentation, adviceHooks, gate, names, before);
       return null;
     }
+    // Byte Buddy is set up on a thread of its own, once needed: at once when a hooked library is
+    // on the system class path (its classes will load, and Byte Buddy is then ready before they
+    // do), else when a class it weaves first loads (a library in a loader of the application's
+    // own, such as a Spring Boot jar's). An application that uses only the JDK's clients never
+    // sets it up.
+    java.util.concurrent.atomic.AtomicBoolean started =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable setUp =
+        () -> {
+          if (started.compareAndSet(false, true)) {
+            gate.weaver(Thread.currentThread());
+            weave(instrumentation, adviceHooks, gate, names, before);
+          }
+        };
+    gate.onWanted(() -> daemon(setUp, "warden-weaver").start());
     Thread weaver =
-        new Thread(() -> weave(instrumentation, adviceHooks, gate, names, before), "warden-weaver");
-    weaver.setDaemon(true);
-    gate.weaver(weaver);
+        daemon(
+            () -> {
+              if (libraryVisible(names)) {
+                setUp.run();
+              }
+            },
+            "warden-weaver");
     weaver.start();
     return weaver;
+  }
+
+  /** Whether a class Byte Buddy weaves is on the system class path. */
+  private static boolean libraryVisible(Set<String> names) {
+    ClassLoader system = ClassLoader.getSystemClassLoader();
+    for (String name : names) {
+      if (system.getResource(name.replace('.', '/') + ".class") != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Thread daemon(Runnable task, String name) {
+    Thread thread = new Thread(task, name);
+    thread.setDaemon(true);
+    return thread;
   }
 
   private static void weave(

@@ -4,7 +4,6 @@ import dev.warden.agent.log.Log;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +61,8 @@ final class PlainWeaver {
     try {
       ClassReader reader = OpenedClassReader.of(bytes);
       ClassWriter writer = new ClassWriter(reader, 0);
-      Set<HookCall> woven = new HashSet<>();
+      // By identity: a record's hashCode is bootstrapped on first use, on the loading thread.
+      Set<HookCall> woven = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       reader.accept(
           new ClassVisitor(OpenedClassReader.ASM_API, writer) {
             @Override

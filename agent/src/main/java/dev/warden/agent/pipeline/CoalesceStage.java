@@ -42,7 +42,25 @@ final class CoalesceStage implements Stage {
   /** How long a follower waits for the leader before it goes on by itself. */
   static final long FOLLOW_NANOS = 30_000_000_000L;
 
-  private record Key(String site, String uri, String credential, List<String> vary) {}
+  /** A flight's key; its equality written out, as ThrottleRegistry's key's is (see there). */
+  private record Key(String site, String uri, String credential, List<String> vary) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Key key
+          && site.equals(key.site)
+          && uri.equals(key.uri)
+          && java.util.Objects.equals(credential, key.credential)
+          && vary.equals(key.vary);
+    }
+
+    @Override
+    public int hashCode() {
+      int hash = site.hashCode();
+      hash = 31 * hash + uri.hashCode();
+      hash = 31 * hash + (credential == null ? 0 : credential.hashCode());
+      return 31 * hash + vary.hashCode();
+    }
+  }
 
   /** Jira's response, read whole, for every caller of one flight. */
   private record Shared(int status, Headers headers, byte[] body) {

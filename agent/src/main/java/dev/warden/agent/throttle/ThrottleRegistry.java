@@ -52,7 +52,28 @@ public final class ThrottleRegistry {
     this.stores = new Stores(secrets, pauses);
   }
 
-  private record Key(String throttle, String site, String scope, boolean localShare) {}
+  /**
+   * A bucket's key. Its equality is written out: a record's is bootstrapped through {@code
+   * invokedynamic} on first use, which took some 10 ms of the application's first Jira call.
+   */
+  private record Key(String throttle, String site, String scope, boolean localShare) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Key key
+          && localShare == key.localShare
+          && throttle.equals(key.throttle)
+          && site.equals(key.site)
+          && java.util.Objects.equals(scope, key.scope);
+    }
+
+    @Override
+    public int hashCode() {
+      int hash = throttle.hashCode();
+      hash = 31 * hash + site.hashCode();
+      hash = 31 * hash + (scope == null ? 0 : scope.hashCode());
+      return 31 * hash + (localShare ? 1 : 0);
+    }
+  }
 
   private record Entry(Throttle throttle, int fleet, Bucket bucket) {}
 

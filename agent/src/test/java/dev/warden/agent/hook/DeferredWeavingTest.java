@@ -71,6 +71,34 @@ class DeferredWeavingTest {
   }
 
   @Test
+  void aHookedClassThatNeedsByteBuddyFirstSetsItUpOnceAndWaitsForIt() throws Exception {
+    List<Thread> setUps = new CopyOnWriteArrayList<>();
+    gate.onWanted(
+        () -> {
+          setUps.add(Thread.currentThread());
+          Thread weaver = new Thread(() -> gate.ready(byteBuddy), "weaver");
+          gate.weaver(weaver);
+          weaver.start();
+        });
+    assertThat(load("com/acme/Main")).isNull();
+    assertThat(setUps).as("other classes do not set Byte Buddy up").isEmpty();
+
+    CompletableFuture<byte[]> first = CompletableFuture.supplyAsync(() -> loadQuietly(HOOKED));
+    assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(WOVEN);
+    assertThat(load(HOOKED)).isEqualTo(WOVEN);
+
+    assertThat(setUps).hasSize(1).doesNotContain(Thread.currentThread());
+  }
+
+  byte[] loadQuietly(String name) {
+    try {
+      return load(name);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void theWeavingThreadCannotWaitForItselfSoWhatItLoadsIsWovenLater() throws Exception {
     gate.weaver(Thread.currentThread());
 
