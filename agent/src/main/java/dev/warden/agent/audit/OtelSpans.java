@@ -216,6 +216,11 @@ public final class OtelSpans {
     }
   }
 
+  /** Exports what is batched now, without waiting for it. */
+  public void flush() {
+    sdk.getSdkTracerProvider().forceFlush();
+  }
+
   /** Exports what is pending and stops, waiting up to {@code seconds}. */
   public void close(int seconds) {
     sdk.shutdown().join(seconds, TimeUnit.SECONDS);

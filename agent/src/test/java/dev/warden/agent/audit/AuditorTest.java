@@ -3,11 +3,17 @@ package dev.warden.agent.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +29,7 @@ class AuditorTest {
     return auditor;
   }
 
-  static Auditor auditorExportingTo(io.opentelemetry.sdk.trace.export.SpanExporter exporter) {
+  static Auditor auditorExportingTo(SpanExporter exporter) {
     OpenTelemetrySdk sdk =
         OpenTelemetrySdk.builder()
             .setTracerProvider(
@@ -54,6 +60,55 @@ class AuditorTest {
       Thread.sleep(5);
     }
     assertThat(thread.getState()).isEqualTo(state);
+  }
+
+  @Test
+  void theFirstRecordsAreExportedAtOnceNotAfterTheBatchDelay() throws Exception {
+    List<String> exported = new CopyOnWriteArrayList<>();
+    SpanExporter keeping =
+        new SpanExporter() {
+          @Override
+          public CompletableResultCode export(Collection<SpanData> spans) {
+            spans.forEach(span -> exported.add(span.getName()));
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+          }
+        };
+    OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(
+                        BatchSpanProcessor.builder(keeping)
+                            .setScheduleDelay(1, TimeUnit.HOURS)
+                            .build())
+                    .build())
+            .build();
+    auditor = new Auditor(() -> new OtelSpans(sdk, "test"), null);
+
+    auditor.record(AuditRecordingTest.record(null));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (exported.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(exported).hasSize(1);
+
+    // Later records wait for the batch, as the exporter's settings say, or for the end.
+    auditor.record(AuditRecordingTest.record(null));
+    Thread.sleep(300);
+    assertThat(exported).hasSize(1);
+    auditor.close();
+    auditor = null;
+    assertThat(exported).hasSize(2);
   }
 
   @Test
@@ -102,23 +157,22 @@ class AuditorTest {
   void closeEmitsWhatIsQueued() {
     java.util.concurrent.atomic.AtomicInteger exported =
         new java.util.concurrent.atomic.AtomicInteger();
-    io.opentelemetry.sdk.trace.export.SpanExporter counting =
-        new io.opentelemetry.sdk.trace.export.SpanExporter() {
+    SpanExporter counting =
+        new SpanExporter() {
           @Override
-          public io.opentelemetry.sdk.common.CompletableResultCode export(
-              java.util.Collection<io.opentelemetry.sdk.trace.data.SpanData> spans) {
+          public CompletableResultCode export(Collection<SpanData> spans) {
             exported.addAndGet(spans.size());
-            return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+            return CompletableResultCode.ofSuccess();
           }
 
           @Override
-          public io.opentelemetry.sdk.common.CompletableResultCode flush() {
-            return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+          public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
           }
 
           @Override
-          public io.opentelemetry.sdk.common.CompletableResultCode shutdown() {
-            return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+          public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
           }
         };
     Auditor auditor = auditorExportingTo(counting);
