@@ -19,6 +19,7 @@ import dev.warden.agent.pipeline.Gateway;
 import dev.warden.agent.pipeline.WardenClock;
 import dev.warden.agent.policy.PolicyHolder;
 import dev.warden.agent.policy.PolicyWatcher;
+import dev.warden.agent.store.RedisClients;
 import dev.warden.agent.throttle.ThrottleRegistry;
 import dev.warden.jira.RouteCatalog;
 import dev.warden.policy.secret.SecretResolver;
@@ -88,6 +89,10 @@ public final class AgentInstaller {
     Thread loading =
         new Thread(
             () -> {
+              if (mentionsRedis(Path.of(policy))) {
+                // The Redis client's I/O resources (Netty) load beside the policy, not after it.
+                throttles.storeExecutor().execute(RedisClients::warmUp);
+              }
               holder.loadInitial();
               new PolicyWatcher(holder).start(scheduler, POLICY_POLL_MILLIS);
             },
@@ -130,6 +135,16 @@ public final class AgentInstaller {
             + " ms, weaving set off in "
             + (woven - weaving) / 1_000_000
             + " ms");
+  }
+
+  /** Whether the policy file names a Redis store, by a look at its text. */
+  static boolean mentionsRedis(Path policy) {
+    try {
+      String text = java.nio.file.Files.readString(policy);
+      return text.contains("redis://") || text.contains("rediss://");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static AuditFile auditFile(String path) {

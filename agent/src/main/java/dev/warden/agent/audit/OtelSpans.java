@@ -216,9 +216,14 @@ public final class OtelSpans {
     }
   }
 
-  /** Exports what is batched now, without waiting for it. */
+  /**
+   * Exports what is batched now, waiting up to two seconds for it. Called on the audit thread, the
+   * SDK's only producer, so that it adds no span meanwhile: with the OTLP exporter, spans added
+   * while a flush was under way were lost (FleetThrottleIT: after the flush the batch processor
+   * exported nothing more, not even at shutdown).
+   */
   public void flush() {
-    sdk.getSdkTracerProvider().forceFlush();
+    sdk.getSdkTracerProvider().forceFlush().join(2, TimeUnit.SECONDS);
   }
 
   /** Exports what is pending and stops, waiting up to {@code seconds}. */

@@ -3,13 +3,21 @@ package dev.warden.agent.store;
 import dev.warden.agent.log.JulBridge;
 import dev.warden.policy.StoreUri;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.event.DefaultEventPublisherOptions;
 import io.lettuce.core.event.EventBus;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.protocol.PushHandler;
+import io.lettuce.core.pubsub.PubSubEndpoint;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnectionImpl;
+import io.lettuce.core.pubsub.api.sync.RedisPubSubCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -17,6 +25,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Redis clients for the stores a policy names (throttles' buckets and pauses, OAuth token state),
@@ -79,6 +88,18 @@ public final class RedisClients {
     }
   }
 
+  /**
+   * Sets up the I/O resources every store shares (Netty's, some 100 ms of class loading), ahead of
+   * the first store: called as a policy that names one starts loading.
+   */
+  public static void warmUp() {
+    try {
+      resources();
+    } catch (RuntimeException | LinkageError e) {
+      // The first store sets them up then, and says what is wrong.
+    }
+  }
+
   private static synchronized ClientResources resources() {
     if (resources == null) {
       // The Redis client logs through java.util.logging: its warnings become Warden's, nothing
@@ -127,7 +148,7 @@ public final class RedisClients {
         target.withPassword(password.toCharArray());
       }
     }
-    RedisClient client = RedisClient.create(resources(), target.build());
+    RedisClient client = new LazySyncClient(resources(), target.build());
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
@@ -140,5 +161,86 @@ public final class RedisClients {
             .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
             .build());
     return client;
+  }
+
+  /**
+   * A client whose connections make their synchronous API when it is first used. Lettuce makes it
+   * as every connection opens: a reflective proxy over some 400 command methods, which took a tenth
+   * of a second of the first request through a store (twice, with the pause subscription's), and is
+   * used here only off the request path.
+   */
+  static final class LazySyncClient extends RedisClient {
+    LazySyncClient(ClientResources resources, RedisURI uri) {
+      super(resources, uri);
+    }
+
+    @Override
+    protected <K, V> StatefulRedisConnectionImpl<K, V> newStatefulRedisConnection(
+        RedisChannelWriter writer,
+        PushHandler pushHandler,
+        RedisCodec<K, V> codec,
+        Duration timeout) {
+      return new StatefulRedisConnectionImpl<>(writer, pushHandler, codec, timeout) {
+        private final Once<RedisCommands<K, V>> lazySync =
+            new Once<>(super::newRedisSyncCommandsImpl);
+
+        @Override
+        protected RedisCommands<K, V> newRedisSyncCommandsImpl() {
+          // Called by the constructor; made on first use instead (sync() below).
+          return null;
+        }
+
+        @Override
+        public RedisCommands<K, V> sync() {
+          return lazySync.get();
+        }
+      };
+    }
+
+    @Override
+    protected <K, V> StatefulRedisPubSubConnectionImpl<K, V> newStatefulRedisPubSubConnection(
+        PubSubEndpoint<K, V> endpoint,
+        RedisChannelWriter writer,
+        RedisCodec<K, V> codec,
+        Duration timeout) {
+      return new StatefulRedisPubSubConnectionImpl<>(endpoint, writer, codec, timeout) {
+        private final Once<RedisPubSubCommands<K, V>> lazySync =
+            new Once<>(super::newRedisSyncCommandsImpl);
+
+        @Override
+        protected RedisPubSubCommands<K, V> newRedisSyncCommandsImpl() {
+          return null;
+        }
+
+        @Override
+        public RedisPubSubCommands<K, V> sync() {
+          return lazySync.get();
+        }
+      };
+    }
+  }
+
+  /** A value made on first use, once. */
+  private static final class Once<T> {
+    private final Supplier<T> make;
+    private volatile T value;
+
+    Once(Supplier<T> make) {
+      this.make = make;
+    }
+
+    T get() {
+      T current = value;
+      if (current == null) {
+        synchronized (this) {
+          current = value;
+          if (current == null) {
+            current = make.get();
+            value = current;
+          }
+        }
+      }
+      return current;
+    }
   }
 }

@@ -12,12 +12,14 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -294,10 +296,10 @@ final class RedisStore {
                 learn(message);
               }
             });
-        pubSub.sync().subscribe(PAUSE_CHANNEL);
+        await(pubSub.async().subscribe(PAUSE_CHANNEL));
         subscription = pubSub;
       }
-      connection.sync().ping();
+      await(connection.async().ping());
       roll();
       loadPauses();
       up = true;
@@ -346,26 +348,32 @@ final class RedisStore {
 
   /** Marks this JVM as using the store, and counts those that did in the last minute. */
   private void roll() {
-    RedisCommands<byte[], byte[]> redis = connection.sync();
+    RedisAsyncCommands<byte[], byte[]> redis = connection.async();
     long now = System.currentTimeMillis();
     byte[] roll = ROLL.getBytes(StandardCharsets.UTF_8);
-    redis.zadd(roll, (double) now, jvm.getBytes(StandardCharsets.UTF_8));
-    redis.zremrangebyscore(roll, Range.create(0, (double) (now - 2 * ROLL_WINDOW_MILLIS)));
-    redis.pexpire(roll, 4 * ROLL_WINDOW_MILLIS);
-    Long seen =
+    // Sent together, awaited in order.
+    RedisFuture<Long> added = redis.zadd(roll, (double) now, jvm.getBytes(StandardCharsets.UTF_8));
+    RedisFuture<Long> removed =
+        redis.zremrangebyscore(roll, Range.create(0, (double) (now - 2 * ROLL_WINDOW_MILLIS)));
+    RedisFuture<Boolean> expiring = redis.pexpire(roll, 4 * ROLL_WINDOW_MILLIS);
+    RedisFuture<Long> counted =
         redis.zcount(
             roll, Range.create((double) (now - ROLL_WINDOW_MILLIS), Double.POSITIVE_INFINITY));
+    await(added);
+    await(removed);
+    await(expiring);
+    Long seen = await(counted);
     fleetSize = seen == null ? 1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, seen));
   }
 
   /** Pauses already in force, for a JVM that (re)joins the store. */
   private void loadPauses() {
-    RedisCommands<byte[], byte[]> redis = connection.sync();
+    RedisAsyncCommands<byte[], byte[]> redis = connection.async();
     ScanArgs match = ScanArgs.Builder.matches(PAUSE_PREFIX + "*").limit(200);
-    KeyScanCursor<byte[]> cursor = redis.scan(match);
+    KeyScanCursor<byte[]> cursor = await(redis.scan(match));
     while (true) {
       for (byte[] key : cursor.getKeys()) {
-        byte[] value = redis.get(key);
+        byte[] value = await(redis.get(key));
         if (value != null) {
           String scope = new String(key, StandardCharsets.UTF_8).substring(PAUSE_PREFIX.length());
           learn(new String(value, StandardCharsets.UTF_8) + " " + scope);
@@ -374,8 +382,18 @@ final class RedisStore {
       if (cursor.isFinished()) {
         return;
       }
-      cursor = redis.scan(cursor, match);
+      cursor = await(redis.scan(cursor, match));
     }
+  }
+
+  /**
+   * A command's result, waited for as long as a command may take. The asynchronous API rather than
+   * Lettuce's synchronous one, which is a reflective proxy made when first used (see {@link
+   * RedisClients}): these commands run as the store connects, before the first request through it.
+   */
+  private static <T> T await(RedisFuture<T> command) {
+    return LettuceFutures.awaitOrCancel(
+        command, RedisClients.COMMAND_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** A pause this JVM learned: kept as a key until it ends, and published to the fleet. */
