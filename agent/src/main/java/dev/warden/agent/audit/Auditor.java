@@ -100,7 +100,6 @@ public final class Auditor implements AuditSink {
   private void drain() {
     OtelSpans otel = null;
     boolean first = true;
-    boolean flushedFirst = false;
     while (true) {
       boolean any = false;
       AuditRecord record;
@@ -113,13 +112,6 @@ public final class Auditor implements AuditSink {
           first = false;
         }
         emit(otel, record);
-      }
-      if (any && !flushedFirst && otel != null) {
-        // The first records go out now rather than after the exporter's batch delay: their span
-        // shows at once, and a short-lived process (a job, a command) does not export at exit
-        // what it could have exported while it ran.
-        flushedFirst = true;
-        otel.flush();
       }
       if (closing) {
         if (queue.isEmpty()) {

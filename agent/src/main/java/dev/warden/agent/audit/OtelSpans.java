@@ -216,17 +216,6 @@ public final class OtelSpans {
     }
   }
 
-  /**
-   * Exports what is batched now, and waits until that export is over (at most the batch processor's
-   * export timeout, 30 s by default; a collector that slow holds up the batch processor as much).
-   * Called on the audit thread, the SDK's only producer, so that it adds no span while the flush is
-   * under way: spans added then were lost (FleetThrottleIT: after such a flush the batch processor
-   * exported nothing more, not even at shutdown).
-   */
-  public void flush() {
-    sdk.getSdkTracerProvider().forceFlush().join(30, TimeUnit.SECONDS);
-  }
-
   /** Exports what is pending and stops, waiting up to {@code seconds}. */
   public void close(int seconds) {
     sdk.shutdown().join(seconds, TimeUnit.SECONDS);
