@@ -4,10 +4,13 @@ import dev.warden.policy.ClassGlob;
 import java.lang.StackWalker.StackFrame;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Finds the application code on the current thread's stack. Which classes are skipped is decided
@@ -96,13 +99,40 @@ public final class CallerFinder {
     return name.replace('|', '.');
   }
 
-  private static final StackWalker WALKER = StackWalker.getInstance();
-  private static final ClassContext CLASS_CONTEXT = ClassContext.create();
+  /**
+   * Frames with their classes (so that a frame is skipped by a lookup on its class, not its name),
+   * fetched 16 at a time: the first batch reaches the caller of most calls, past the hook's and the
+   * client's frames.
+   */
+  private static final StackWalker WALKER =
+      StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), 16);
 
   private final Map<String, List<String>> skipsByFirstSegment = new HashMap<>();
   private final List<ClassGlob> policySkips;
   private final ConcurrentHashMap<String, Boolean> skipped = new ConcurrentHashMap<>();
-  private final boolean classOnRequestPath;
+  private final boolean decidesByCaller;
+
+  /** Whether a class's frames are skipped, kept with the class: one lookup per frame walked. */
+  private final ClassValue<Boolean> skippedClasses =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+          return isSkipped(type.getName());
+        }
+      };
+
+  /** The first frame not skipped, as a caller; made once, used by every walk. */
+  private final Function<Stream<StackFrame>, Caller> firstApplicationFrame =
+      frames -> {
+        Iterator<StackFrame> walked = frames.iterator();
+        while (walked.hasNext()) {
+          StackFrame frame = walked.next();
+          if (!skippedClasses.get(frame.getDeclaringClass())) {
+            return caller(frame.getClassName(), frame.getMethodName());
+          }
+        }
+        return Caller.UNKNOWN;
+      };
 
   /** A finder that also skips the packages a policy's {@code caller-skip} names. */
   public CallerFinder(List<String> callerSkip) {
@@ -112,12 +142,11 @@ public final class CallerFinder {
   /**
    * A finder that also skips the packages a policy's {@code caller-skip} names.
    *
-   * @param classOnRequestPath whether decisions need the calling class as the request is made (a
-   *     rule with {@code callers}, a throttle {@code per: caller}); when not, the request path only
-   *     records the backtrace, and the class is read from it with the method, for the audit
+   * @param decidesByCaller whether decisions use the calling class (a rule with {@code callers}, a
+   *     throttle {@code per: caller}); the caller is captured either way, for the audit
    */
-  public CallerFinder(List<String> callerSkip, boolean classOnRequestPath) {
-    this.classOnRequestPath = classOnRequestPath;
+  public CallerFinder(List<String> callerSkip, boolean decidesByCaller) {
+    this.decidesByCaller = decidesByCaller;
     for (String prefix : BUILT_IN_SKIPS) {
       String first = prefix.substring(0, prefix.indexOf('.'));
       skipsByFirstSegment.computeIfAbsent(first, k -> new ArrayList<>()).add(prefix);
@@ -125,36 +154,23 @@ public final class CallerFinder {
     this.policySkips = callerSkip.stream().map(ClassGlob::of).toList();
   }
 
-  /** Whether decisions need the calling class on the request path (see the constructor). */
-  public boolean classOnRequestPath() {
-    return classOnRequestPath;
+  /** Whether decisions use the calling class (see the constructor). */
+  public boolean decidesByCaller() {
+    return decidesByCaller;
   }
 
   /**
-   * Captures where the current call comes from: the calling class now, the method when asked. Costs
-   * about as much as walking a handful of frames, however deep the caller is.
+   * Captures where the current call comes from: the calling class and method, from a walk of the
+   * stack that stops at the first application frame. It costs what the frames above the caller
+   * cost, however deep the stack is below it, and leaves nothing to resolve later.
    */
   public Callsite capture() {
-    if (CLASS_CONTEXT == null) {
-      return Callsite.of(find());
-    }
-    Throwable trace = new Throwable("call site", null, false, true) {};
-    if (!classOnRequestPath) {
-      return Callsite.deferred(trace, this);
-    }
-    for (Class<?> type : CLASS_CONTEXT.classes()) {
-      if (!isSkipped(type.getName())) {
-        return new Callsite(declaringClass(type.getName()), trace, this);
-      }
-    }
-    return Callsite.UNKNOWN;
+    return Callsite.of(find());
   }
 
   /** The caller on the current thread's stack, walked frame by frame. */
   public Caller find() {
-    Optional<StackFrame> frame =
-        WALKER.walk(frames -> frames.filter(f -> !isSkipped(f.getClassName())).findFirst());
-    return frame.map(f -> caller(f.getClassName(), f.getMethodName())).orElse(Caller.UNKNOWN);
+    return WALKER.walk(firstApplicationFrame);
   }
 
   /**

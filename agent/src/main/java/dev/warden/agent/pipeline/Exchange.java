@@ -51,11 +51,10 @@ final class Exchange {
 
   /**
    * The calling class as this policy's rules and throttles need it: none when no rule names
-   * callers; else the class captured with the call, or (for a call captured under an earlier policy
-   * that needed none) the one read from its backtrace.
+   * callers.
    */
   String callerClassForRules() {
-    return snapshot.callers().classOnRequestPath() ? callsite.callerClass() : null;
+    return snapshot.callers().decidesByCaller() ? callsite.callerClass() : null;
   }
 
   Callsite callsite() {

@@ -69,25 +69,51 @@ class CallerFinderTest {
   }
 
   @Test
-  void capturesTheCallingClassAtOnceAndItsMethodLater() {
+  void capturesTheCallingClassAndMethodAtOnce() {
     CallerFinder finder = new CallerFinder(List.of("com.acme.bench.framework.**"));
     Callsite site =
         com.acme.bench.App.run(3, () -> com.acme.bench.framework.Proxy.invoke(5, finder::capture));
     assertThat(site.callerClass()).isEqualTo("com.acme.bench.App");
-    assertThat(site.capturedClass()).isEqualTo("com.acme.bench.App");
     assertThat(site.caller()).isEqualTo(new Caller("com.acme.bench.App", "run"));
-    assertThat(finder.find(new Throwable().getStackTrace()).known()).isTrue();
+    Callsite traced = site.withTraceparent("00-x");
+    assertThat(traced.caller()).isEqualTo(site.caller());
+    assertThat(traced.traceparent()).isEqualTo("00-x");
   }
 
   @Test
-  void withNoRuleThatNeedsTheClassTheRequestPathOnlyKeepsTheBacktrace() {
-    CallerFinder finder = new CallerFinder(List.of("com.acme.bench.framework.**"), false);
-    Callsite site =
-        com.acme.bench.App.run(3, () -> com.acme.bench.framework.Proxy.invoke(5, finder::capture));
-    assertThat(site.capturedClass()).as("nothing resolved on the request path").isNull();
-    assertThat(site.callerClass()).isEqualTo("com.acme.bench.App");
-    assertThat(site.caller()).isEqualTo(new Caller("com.acme.bench.App", "run"));
-    assertThat(site.withTraceparent("00-x").callerClass()).isEqualTo("com.acme.bench.App");
+  void findsTheCallerPastMoreSkippedFramesThanOneBatchAndAboveAnyDepthOfItsOwn() {
+    CallerFinder finder = new CallerFinder(List.of("com.acme.bench.framework.**"));
+    // 40 framework frames above the application's: more than the walk's first batch of 16.
+    assertThat(
+            com.acme.bench.App.run(
+                2, () -> com.acme.bench.framework.Proxy.invoke(40, finder::capture)))
+        .extracting(Callsite::caller)
+        .isEqualTo(new Caller("com.acme.bench.App", "run"));
+    // 500 frames below the caller do not change what is found.
+    assertThat(
+            com.acme.bench.framework.Proxy.invoke(
+                500,
+                () ->
+                    com.acme.bench.App.run(
+                        1, () -> com.acme.bench.framework.Proxy.invoke(3, finder::capture))))
+        .extracting(Callsite::callerClass)
+        .isEqualTo("com.acme.bench.App");
+  }
+
+  @Test
+  void eachFinderSkipsWhatItsOwnPolicySays() {
+    CallerFinder skipsFramework = new CallerFinder(List.of("com.acme.bench.framework.**"));
+    CallerFinder skipsNothing = new CallerFinder(List.of());
+    for (int i = 0; i < 2; i++) {
+      Caller past =
+          com.acme.bench.App.run(
+              1, () -> com.acme.bench.framework.Proxy.invoke(2, () -> skipsFramework.find()));
+      Caller at =
+          com.acme.bench.App.run(
+              1, () -> com.acme.bench.framework.Proxy.invoke(2, () -> skipsNothing.find()));
+      assertThat(past).isEqualTo(new Caller("com.acme.bench.App", "run"));
+      assertThat(at).isEqualTo(new Caller("com.acme.bench.framework.Proxy", "invoke"));
+    }
   }
 
   @Test
