@@ -102,10 +102,35 @@ public final class CallerFinder {
   /**
    * Frames with their classes (so that a frame is skipped by a lookup on its class, not its name),
    * fetched 16 at a time: the first batch reaches the caller of most calls, past the hook's and the
-   * client's frames.
+   * client's frames. Hidden frames are shown: a method reference's lambda class ({@code
+   * Bot$$Lambda/0x...}) is the application's frame when the reference goes straight into a client
+   * ({@code pool.submit(call::execute)}), and counts as the class that wrote it.
    */
-  private static final StackWalker WALKER =
-      StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), 16);
+  private static final StackWalker WALKER;
+
+  /**
+   * Whether {@link #WALKER} has the frames' classes: not under a security manager that does not
+   * grant {@code getStackWalkerWithClassReference}; frames are then skipped by their class names.
+   */
+  private static final boolean WITH_CLASSES;
+
+  static {
+    StackWalker walker;
+    boolean withClasses;
+    try {
+      walker =
+          StackWalker.getInstance(
+              Set.of(
+                  StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES),
+              16);
+      withClasses = true;
+    } catch (SecurityException refused) {
+      walker = StackWalker.getInstance(Set.of(StackWalker.Option.SHOW_HIDDEN_FRAMES), 16);
+      withClasses = false;
+    }
+    WALKER = walker;
+    WITH_CLASSES = withClasses;
+  }
 
   private final Map<String, List<String>> skipsByFirstSegment = new HashMap<>();
   private final List<ClassGlob> policySkips;
@@ -127,7 +152,9 @@ public final class CallerFinder {
         Iterator<StackFrame> walked = frames.iterator();
         while (walked.hasNext()) {
           StackFrame frame = walked.next();
-          if (!skippedClasses.get(frame.getDeclaringClass())) {
+          if (!(WITH_CLASSES
+              ? skippedClasses.get(frame.getDeclaringClass())
+              : isSkipped(frame.getClassName()))) {
             return caller(frame.getClassName(), frame.getMethodName());
           }
         }

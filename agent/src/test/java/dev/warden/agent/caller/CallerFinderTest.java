@@ -101,6 +101,21 @@ class CallerFinderTest {
   }
 
   @Test
+  void aMethodReferenceStraightIntoALibraryCountsAsTheClassThatWroteIt() throws Exception {
+    CallerFinder finder = new CallerFinder(List.of());
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      // On the pool's thread: the finder (Warden's), Bot's hidden lambda class, then the pool's
+      // and the JDK's frames.
+      Caller caller = com.acme.bench.Bot.viaPool(pool, finder::find).get();
+      assertThat(caller.className()).isEqualTo("com.acme.bench.Bot");
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void eachFinderSkipsWhatItsOwnPolicySays() {
     CallerFinder skipsFramework = new CallerFinder(List.of("com.acme.bench.framework.**"));
     CallerFinder skipsNothing = new CallerFinder(List.of());
