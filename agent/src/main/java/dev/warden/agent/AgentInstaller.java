@@ -47,6 +47,7 @@ public final class AgentInstaller {
   /** Called by the launcher with the agent argument. */
   public static void install(String arguments, Instrumentation instrumentation) {
     long began = System.nanoTime();
+    loadBeforeOtherAgents();
     Settings settings = Settings.of(arguments);
     String levelText = settings.get("log.level", "info");
     Level level = Level.parse(levelText);
@@ -135,6 +136,23 @@ public final class AgentInstaller {
             + " ms, weaving set off in "
             + (woven - weaving) / 1_000_000
             + " ms");
+  }
+
+  /**
+   * The class the JVM loads when it first customises a method handle (an invokedynamic bootstrap
+   * run more than 127 times, counted across threads). Warden's threads link lambdas as the policy
+   * loads, beside the premain of an agent attached after it; when that count runs out on the main
+   * thread while the other agent's transformer (the OpenTelemetry agent's Byte Buddy) is active,
+   * the JVM finds the class's loading circular, and the other agent and the application fail to
+   * start with {@code ClassCircularityError: java/lang/invoke/MethodHandle$1}. Loaded here, before
+   * any other agent's premain, it is never loaded then.
+   */
+  private static void loadBeforeOtherAgents() {
+    try {
+      Class.forName("java.lang.invoke.MethodHandle$1", false, null);
+    } catch (ClassNotFoundException | LinkageError e) {
+      // Another JDK: its method handles are laid out differently.
+    }
   }
 
   /** Whether the policy file names a Redis store, by a look at its text. */

@@ -106,30 +106,34 @@ public final class CallerFinder {
    * Bot$$Lambda/0x...}) is the application's frame when the reference goes straight into a client
    * ({@code pool.submit(call::execute)}), and counts as the class that wrote it.
    */
-  private static final StackWalker WALKER;
+  /** The walker, set up on the first walk (a request's thread), not as a policy loads. */
+  private static final class Walker {
+    static final StackWalker WALKER;
 
-  /**
-   * Whether {@link #WALKER} has the frames' classes: not under a security manager that does not
-   * grant {@code getStackWalkerWithClassReference}; frames are then skipped by their class names.
-   */
-  private static final boolean WITH_CLASSES;
+    /**
+     * Whether {@link #WALKER} has the frames' classes: not under a security manager that does not
+     * grant {@code getStackWalkerWithClassReference}; frames are then skipped by their class names.
+     */
+    static final boolean WITH_CLASSES;
 
-  static {
-    StackWalker walker;
-    boolean withClasses;
-    try {
-      walker =
-          StackWalker.getInstance(
-              Set.of(
-                  StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES),
-              16);
-      withClasses = true;
-    } catch (SecurityException refused) {
-      walker = StackWalker.getInstance(Set.of(StackWalker.Option.SHOW_HIDDEN_FRAMES), 16);
-      withClasses = false;
+    static {
+      StackWalker walker;
+      boolean withClasses;
+      try {
+        walker =
+            StackWalker.getInstance(
+                Set.of(
+                    StackWalker.Option.RETAIN_CLASS_REFERENCE,
+                    StackWalker.Option.SHOW_HIDDEN_FRAMES),
+                16);
+        withClasses = true;
+      } catch (SecurityException refused) {
+        walker = StackWalker.getInstance(Set.of(StackWalker.Option.SHOW_HIDDEN_FRAMES), 16);
+        withClasses = false;
+      }
+      WALKER = walker;
+      WITH_CLASSES = withClasses;
     }
-    WALKER = walker;
-    WITH_CLASSES = withClasses;
   }
 
   private final Map<String, List<String>> skipsByFirstSegment = new HashMap<>();
@@ -147,19 +151,28 @@ public final class CallerFinder {
       };
 
   /** The first frame not skipped, as a caller; made once, used by every walk. */
-  private final Function<Stream<StackFrame>, Caller> firstApplicationFrame =
-      frames -> {
-        Iterator<StackFrame> walked = frames.iterator();
-        while (walked.hasNext()) {
-          StackFrame frame = walked.next();
-          if (!(WITH_CLASSES
-              ? skippedClasses.get(frame.getDeclaringClass())
-              : isSkipped(frame.getClassName()))) {
-            return caller(frame.getClassName(), frame.getMethodName());
-          }
+  private final Function<Stream<StackFrame>, Caller> firstApplicationFrame = new FirstFrame();
+
+  /**
+   * A class, not a lambda: finders are made as a policy loads, beside other agents' start-up, where
+   * Warden links as few invokedynamic call sites as it can (see {@code
+   * AgentInstaller.loadBeforeOtherAgents}).
+   */
+  private final class FirstFrame implements Function<Stream<StackFrame>, Caller> {
+    @Override
+    public Caller apply(Stream<StackFrame> frames) {
+      Iterator<StackFrame> walked = frames.iterator();
+      while (walked.hasNext()) {
+        StackFrame frame = walked.next();
+        if (!(Walker.WITH_CLASSES
+            ? skippedClasses.get(frame.getDeclaringClass())
+            : isSkipped(frame.getClassName()))) {
+          return caller(frame.getClassName(), frame.getMethodName());
         }
-        return Caller.UNKNOWN;
-      };
+      }
+      return Caller.UNKNOWN;
+    }
+  }
 
   /** A finder that also skips the packages a policy's {@code caller-skip} names. */
   public CallerFinder(List<String> callerSkip) {
@@ -197,7 +210,7 @@ public final class CallerFinder {
 
   /** The caller on the current thread's stack, walked frame by frame. */
   public Caller find() {
-    return WALKER.walk(firstApplicationFrame);
+    return Walker.WALKER.walk(firstApplicationFrame);
   }
 
   /**
