@@ -99,15 +99,15 @@ public final class CallerFinder {
     return name.replace('|', '.');
   }
 
-  /**
-   * Frames with their classes (so that a frame is skipped by a lookup on its class, not its name),
-   * fetched 16 at a time: the first batch reaches the caller of most calls, past the hook's and the
-   * client's frames. Hidden frames are shown: a method reference's lambda class ({@code
-   * Bot$$Lambda/0x...}) is the application's frame when the reference goes straight into a client
-   * ({@code pool.submit(call::execute)}), and counts as the class that wrote it.
-   */
   /** The walker, set up on the first walk (a request's thread), not as a policy loads. */
   private static final class Walker {
+    /**
+     * Frames with their classes (so that a frame is skipped by a lookup on its class, not its
+     * name), fetched 16 at a time: the first batch reaches the caller of most calls, past the
+     * hook's and the client's frames. Hidden frames are shown: a method reference's lambda class
+     * ({@code Bot$$Lambda/0x...}) is the application's frame when the reference goes straight into
+     * a client ({@code pool.submit(call::execute)}), and counts as the class that wrote it.
+     */
     static final StackWalker WALKER;
 
     /**
