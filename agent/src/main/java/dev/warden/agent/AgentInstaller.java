@@ -102,9 +102,9 @@ public final class AgentInstaller {
     loading.start();
     Auditor auditor =
         new Auditor(
-            () -> {
+            wake -> {
               JulBridge.install();
-              return OtelSpans.create(settings, Version.get());
+              return OtelSpans.create(settings, Version.get(), wake);
             },
             auditFile(settings.get("audit.file")));
     ManagedConnections managed = new ManagedConnections();

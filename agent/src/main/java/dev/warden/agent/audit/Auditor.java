@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Sends each audit record to Warden's OpenTelemetry SDK and, when {@code audit.file} is set, to the
@@ -33,7 +33,10 @@ public final class Auditor implements AuditSink {
    */
   static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-  private final Supplier<OtelSpans> spans;
+  /** How long the audit thread waits at shutdown for the tracing backend to take the last spans. */
+  private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+  private final Function<Runnable, OtelSpans> spans;
   private final AuditFile file;
   private final Queue<AuditRecord> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -45,12 +48,14 @@ public final class Auditor implements AuditSink {
   private final Thread worker;
   private volatile boolean closing;
   private volatile OtelSpans started;
+  private volatile long closingDeadline;
 
   /**
-   * @param spans builds the SDK; run on the audit thread at the first record
+   * @param spans builds the SDK, given what wakes the audit thread; run on the audit thread at the
+   *     first record
    * @param file the audit file, or {@code null}
    */
-  public Auditor(Supplier<OtelSpans> spans, AuditFile file) {
+  public Auditor(Function<Runnable, OtelSpans> spans, AuditFile file) {
     this.spans = spans;
     this.file = file;
     worker = new Thread(this::drain, "warden-audit");
@@ -60,7 +65,8 @@ public final class Auditor implements AuditSink {
 
   private OtelSpans start() {
     try {
-      return spans.get();
+      Thread self = Thread.currentThread();
+      return spans.apply(() -> LockSupport.unpark(self));
     } catch (RuntimeException | LinkageError e) {
       Log.get()
           .error(
@@ -88,12 +94,14 @@ public final class Auditor implements AuditSink {
       }
     } else {
       queued.decrementAndGet();
-      long count = dropped.incrementAndGet();
+      dropped.incrementAndGet();
+      // One text, so the log writes it once a minute with a count, not once per record.
       Log.get()
           .warn(
-              "audit records are made faster than they can be exported; dropped "
-                  + count
-                  + " so far");
+              "audit records dropped: made faster than the audit thread can export them"
+                  + " (a queue of "
+                  + QUEUE
+                  + ")");
     }
   }
 
@@ -103,6 +111,7 @@ public final class Auditor implements AuditSink {
     while (true) {
       boolean any = false;
       AuditRecord record;
+      long now = System.nanoTime();
       while ((record = queue.poll()) != null) {
         queued.decrementAndGet();
         any = true;
@@ -111,21 +120,31 @@ public final class Auditor implements AuditSink {
           started = otel;
           first = false;
         }
-        emit(otel, record);
+        emit(otel, record, now);
+        // A full batch leaves now, not after the whole queue: past max.queue.size spans drop.
+        service(otel, now);
       }
+      long due = service(otel, System.nanoTime());
       if (closing) {
         if (queue.isEmpty()) {
+          flush(otel);
           return;
         }
         continue;
       }
       if (any) {
         // Records are flowing: take the next ones as a batch.
-        LockSupport.parkNanos(this, LINGER_NANOS);
+        LockSupport.parkNanos(this, Math.min(LINGER_NANOS, due));
       } else {
+        // Until a record comes, or spans are due for export (their batch's time, or the export in
+        // flight completing).
         sleeping = true;
         if (queue.isEmpty() && !closing) {
-          LockSupport.park(this);
+          if (due == Long.MAX_VALUE) {
+            LockSupport.park(this);
+          } else {
+            LockSupport.parkNanos(this, due);
+          }
         }
         sleeping = false;
       }
@@ -135,11 +154,39 @@ public final class Auditor implements AuditSink {
     }
   }
 
-  private void emit(OtelSpans otel, AuditRecord record) {
+  private static long service(OtelSpans otel, long now) {
+    if (otel == null) {
+      return Long.MAX_VALUE;
+    }
+    try {
+      return otel.service(now);
+    } catch (RuntimeException e) {
+      Log.get().warn("cannot export audit spans: " + e);
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private void flush(OtelSpans otel) {
+    if (otel == null) {
+      return;
+    }
+    try {
+      if (!otel.flush(closingDeadline)) {
+        Log.get()
+            .warn(
+                "the tracing backend did not take the last audit spans before the JVM exited"
+                    + (file == null ? "" : "; the audit file has them"));
+      }
+    } catch (RuntimeException e) {
+      Log.get().warn("cannot export audit spans: " + e);
+    }
+  }
+
+  private void emit(OtelSpans otel, AuditRecord record, long now) {
     String[] ids = null;
     try {
       if (otel != null) {
-        ids = otel.emit(record);
+        ids = otel.emit(record, now);
       }
     } catch (RuntimeException e) {
       Log.get().warn("cannot record an audit span: " + e);
@@ -150,21 +197,23 @@ public final class Auditor implements AuditSink {
   }
 
   /**
-   * Emits what is queued, then flushes the SDK and the file, at JVM shutdown. Waits a few seconds
+   * Emits what is queued, then flushes the spans and the file, at JVM shutdown. Waits a few seconds
    * at most, so a tracing backend that is down delays the exit by no more than that.
    */
   @Override
   public void close() {
+    long start = System.nanoTime();
+    closingDeadline = start + FLUSH_NANOS;
     closing = true;
     LockSupport.unpark(worker);
     try {
-      worker.join(TimeUnit.SECONDS.toMillis(2));
+      worker.join(TimeUnit.NANOSECONDS.toMillis(FLUSH_NANOS) + 2_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     OtelSpans otel = started;
     if (otel != null) {
-      otel.close(3);
+      otel.shutdown(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
     }
     if (file != null) {
       file.close(2);

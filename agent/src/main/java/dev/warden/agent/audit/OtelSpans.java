@@ -1,60 +1,104 @@
 package dev.warden.agent.audit;
 
 import dev.warden.agent.bootstrap.Settings;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.IdGenerator;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Warden's own OpenTelemetry SDK, which turns audit records into spans. Configured by {@code
  * warden.otel.*} / {@code WARDEN_OTEL_*} first, then the standard {@code otel.*} / {@code OTEL_*};
- * it exports traces only, over OTLP {@code http/protobuf} unless told otherwise, and its sampler is
- * always on: an audit record is never sampled away. It is never registered as the global SDK, so
- * the application's own OpenTelemetry (or the OpenTelemetry agent) is untouched.
+ * it exports traces only, over OTLP {@code http/protobuf} unless told otherwise. Every audit record
+ * becomes a sampled span: none is sampled away, whatever a sampler setting or the application's
+ * {@code traceparent} flags say. It is never registered as the global SDK, so the application's own
+ * OpenTelemetry (or the OpenTelemetry agent) is untouched.
  */
 public final class OtelSpans {
+
+  static final String SCOPE = "dev.warden.audit";
 
   private static final TextMapGetter<Map<String, String>> GETTER =
       (carrier, key) -> carrier == null ? null : carrier.get(key);
 
   private final OpenTelemetrySdk sdk;
-  private final Tracer tracer;
+  private final AuditSpan.Origin origin;
+  private final SpanBatches batches;
+  private final IdGenerator ids = IdGenerator.random();
 
-  OtelSpans(OpenTelemetrySdk sdk, String version) {
+  /**
+   * @param exporter where the spans go, or {@code null} to make only their ids (for the audit file)
+   * @param wake wakes the audit thread when an export completes
+   * @param sdk shut down with this, or {@code null}
+   */
+  OtelSpans(
+      SpanExporter exporter,
+      Resource resource,
+      SpanBatches.Settings batching,
+      String version,
+      Runnable wake,
+      OpenTelemetrySdk sdk) {
     this.sdk = sdk;
-    this.tracer = sdk.getTracer("dev.warden.audit", version);
+    this.origin = AuditSpan.Origin.of(resource, SCOPE, version);
+    this.batches = exporter == null ? null : new SpanBatches(exporter, batching, wake);
   }
 
   /**
    * Builds the SDK from the settings and the environment; slow (class loading), so called off the
-   * start-up path.
+   * start-up path, on the audit thread.
+   *
+   * <p>The SDK configures the resource and the exporters as it would for anyone ({@code
+   * otel.traces.exporter}, {@code otel.exporter.*}, {@code otel.resource.*}, service providers),
+   * but its span pipeline is not used: an audit record is finished before its span starts, so the
+   * audit thread builds the exported form directly and batches it by the SDK's own {@code
+   * otel.bsp.*} settings ({@link SpanBatches}).
+   *
+   * @param wake wakes the audit thread when an export completes
    */
-  public static OtelSpans create(Settings settings, String version) {
+  public static OtelSpans create(Settings settings, String version, Runnable wake) {
     Map<String, String> overrides = settings.otelOverrides();
+    List<SpanExporter> exporters = new ArrayList<>();
+    Resource[] resource = {Resource.getDefault()};
+    SpanBatches.Settings[] batching = {SpanBatches.Settings.DEFAULT};
     OpenTelemetrySdk sdk =
         AutoConfiguredOpenTelemetrySdk.builder()
             .setServiceClassLoader(OtelSpans.class.getClassLoader())
             .disableShutdownHook()
-            .addSpanExporterCustomizer((exporter, config) -> new UntracedExporter(exporter))
+            .addResourceCustomizer(
+                (configured, config) -> {
+                  resource[0] = configured;
+                  return configured;
+                })
+            .addSpanExporterCustomizer(
+                (exporter, config) -> {
+                  exporters.add(new UntracedExporter(exporter));
+                  batching[0] = batching(config);
+                  // The SDK's processor gets nothing to do (it is stopped below).
+                  return SpanExporter.composite();
+                })
+            .addSpanProcessorCustomizer(
+                (processor, config) -> {
+                  processor.shutdown();
+                  return SpanProcessor.composite();
+                })
             .addPropertiesSupplier(OtelSpans::defaults)
             .addPropertiesCustomizer(
                 config -> {
@@ -66,7 +110,23 @@ public final class OtelSpans {
                 })
             .build()
             .getOpenTelemetrySdk();
-    return new OtelSpans(sdk, version);
+    SpanExporter exporter =
+        switch (exporters.size()) {
+          case 0 -> null;
+          case 1 -> exporters.get(0);
+          default -> SpanExporter.composite(exporters);
+        };
+    return new OtelSpans(exporter, resource[0], batching[0], version, wake, sdk);
+  }
+
+  /** The batch span processor's settings, with its defaults. */
+  private static SpanBatches.Settings batching(ConfigProperties config) {
+    SpanBatches.Settings defaults = SpanBatches.Settings.DEFAULT;
+    return SpanBatches.Settings.of(
+        config.getInt("otel.bsp.max.export.batch.size", defaults.maxBatch()),
+        config.getInt("otel.bsp.max.queue.size", defaults.maxQueue()),
+        config.getDuration("otel.bsp.schedule.delay", Duration.ofNanos(defaults.delayNanos())),
+        config.getDuration("otel.bsp.export.timeout", Duration.ofNanos(defaults.timeoutNanos())));
   }
 
   private static Map<String, String> defaults() {
@@ -78,44 +138,70 @@ public final class OtelSpans {
   }
 
   /**
-   * Records one span; returns its trace id, span id and parent span id (hex; the last {@code null}
-   * for a root span).
+   * Makes the record's span and queues it for export; returns its trace id, span id and parent span
+   * id (hex; the last {@code null} for a root span). Audit thread only.
    */
-  public String[] emit(AuditRecord record) {
-    SpanBuilder builder =
-        tracer
-            .spanBuilder(record.name())
-            .setSpanKind(SpanKind.CLIENT)
-            .setStartTimestamp(record.startEpochNanos(), TimeUnit.NANOSECONDS);
-    SpanContext parent = SpanContext.getInvalid();
-    if (record.traceparent() != null) {
-      parent = remoteParent(record.traceparent());
-      builder.setParent(Context.root().with(Span.wrap(parent)));
-    } else {
-      builder.setNoParent();
+  public String[] emit(AuditRecord record, long now) {
+    SpanContext parent =
+        record.traceparent() != null ? remoteParent(record.traceparent()) : INVALID;
+    String traceId = parent.isValid() ? parent.getTraceId() : ids.generateTraceId();
+    String spanId = ids.generateSpanId();
+    if (batches != null) {
+      SpanContext context =
+          SpanContext.create(
+              traceId,
+              spanId,
+              TraceFlags.getSampled(),
+              parent.isValid() ? parent.getTraceState() : TraceState.getDefault());
+      List<EventData> events = List.of();
+      if (!record.events().isEmpty()) {
+        EventData[] made = new EventData[record.events().size()];
+        int i = 0;
+        for (AuditRecord.Event event : record.events()) {
+          made[i++] =
+              EventData.create(
+                  event.epochNanos(), event.name(), RecordAttributes.of(event.attributes()));
+        }
+        events = List.of(made);
+      }
+      batches.add(
+          new AuditSpan(
+              origin,
+              record.name(),
+              context,
+              parent,
+              record.attribute(AuditAttributes.ERROR_TYPE) != null
+                  ? StatusData.error()
+                  : StatusData.unset(),
+              record.startEpochNanos(),
+              record.endEpochNanos(),
+              RecordAttributes.of(record.attributes()),
+              events),
+          now);
     }
-    // Straight into the span's own attribute map: an Attributes first would be a sorted copy more.
-    put(
-        record.attributes(),
-        new Setter() {
-          @Override
-          public <T> void set(AttributeKey<T> key, T value) {
-            builder.setAttribute(key, value);
-          }
-        });
-    Span span = builder.startSpan();
-    for (AuditRecord.Event event : record.events()) {
-      span.addEvent(
-          event.name(), attributes(event.attributes()), event.epochNanos(), TimeUnit.NANOSECONDS);
-    }
-    if (record.attribute(AuditAttributes.ERROR_TYPE) != null) {
-      span.setStatus(StatusCode.ERROR);
-    }
-    span.end(record.endEpochNanos(), TimeUnit.NANOSECONDS);
-    SpanContext context = span.getSpanContext();
-    return new String[] {
-      context.getTraceId(), context.getSpanId(), parent.isValid() ? parent.getSpanId() : null
-    };
+    return new String[] {traceId, spanId, parent.isValid() ? parent.getSpanId() : null};
+  }
+
+  private static final SpanContext INVALID = SpanContext.getInvalid();
+
+  /**
+   * Sends a batch of spans when one is due.
+   *
+   * @return nanoseconds until this should be called again, {@link Long#MAX_VALUE} when no span
+   *     waits
+   */
+  public long service(long now) {
+    return batches == null ? Long.MAX_VALUE : batches.service(now);
+  }
+
+  /**
+   * Exports every span made so far, waiting until {@code deadline} ({@link System#nanoTime()}) at
+   * most; audit thread only.
+   *
+   * @return whether all were exported in time
+   */
+  public boolean flush(long deadline) {
+    return batches == null || batches.flush(deadline);
   }
 
   /**
@@ -149,75 +235,19 @@ public final class OtelSpans {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   }
 
-  static Attributes attributes(Map<String, Object> values) {
-    AttributesBuilder builder = Attributes.builder();
-    put(
-        values,
-        new Setter() {
-          @Override
-          public <T> void set(AttributeKey<T> key, T value) {
-            builder.put(key, value);
-          }
-        });
-    return builder.build();
+  /** Spans dropped so far because the tracing backend fell behind. */
+  long droppedSpans() {
+    return batches == null ? 0 : batches.dropped();
   }
 
-  /** Where {@link #put} writes: a span builder or an attributes builder. */
-  private interface Setter {
-    <T> void set(AttributeKey<T> key, T value);
-  }
-
-  private static void put(Map<String, Object> values, Setter setter) {
-    values.forEach(
-        (name, value) -> {
-          if (value instanceof Long l) {
-            setter.set(Keys.of(name, Keys.LONG), l);
-          } else if (value instanceof Integer i) {
-            setter.set(Keys.of(name, Keys.LONG), (long) i);
-          } else if (value instanceof Boolean b) {
-            setter.set(Keys.of(name, Keys.BOOLEAN), b);
-          } else if (value instanceof List<?> list) {
-            setter.set(Keys.of(name, Keys.STRINGS), list.stream().map(String::valueOf).toList());
-          } else if (value != null) {
-            setter.set(Keys.of(name, Keys.STRING), value.toString());
-          }
-        });
-  }
-
-  /**
-   * Attribute keys made once per name and type: the names are the contract's few, and every span
-   * would otherwise make its own.
-   */
-  private static final class Keys {
-    /** One type of key, and those made so far by name. */
-    record Type<T>(
-        Function<String, AttributeKey<T>> make, ConcurrentHashMap<String, AttributeKey<T>> made) {
-      Type(Function<String, AttributeKey<T>> make) {
-        this(make, new ConcurrentHashMap<>());
-      }
+  /** Stops the exporter and the SDK, waiting until {@code deadline} at most. */
+  public void shutdown(long deadline) {
+    if (batches != null) {
+      batches.shutdown(deadline);
     }
-
-    static final Type<String> STRING = new Type<>(AttributeKey::stringKey);
-    static final Type<Long> LONG = new Type<>(AttributeKey::longKey);
-    static final Type<Boolean> BOOLEAN = new Type<>(AttributeKey::booleanKey);
-    static final Type<List<String>> STRINGS = new Type<>(AttributeKey::stringArrayKey);
-
-    private static final int MAX = 512;
-
-    static <T> AttributeKey<T> of(String name, Type<T> type) {
-      AttributeKey<T> key = type.made.get(name);
-      if (key == null) {
-        key = type.make.apply(name);
-        if (type.made.size() < MAX) {
-          type.made.put(name, key);
-        }
-      }
-      return key;
+    if (sdk != null) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      sdk.shutdown().join(left, TimeUnit.NANOSECONDS);
     }
-  }
-
-  /** Exports what is pending and stops, waiting up to {@code seconds}. */
-  public void close(int seconds) {
-    sdk.shutdown().join(seconds, TimeUnit.SECONDS);
   }
 }

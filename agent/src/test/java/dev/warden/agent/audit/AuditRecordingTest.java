@@ -7,16 +7,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,37 +37,90 @@ class AuditRecordingTest {
         .end(1_700_000_001_000_000_000L);
   }
 
+  /** Spans exported as soon as they are flushed, to an exporter that keeps them. */
+  static OtelSpans spansTo(InMemorySpanExporter exporter) {
+    return new OtelSpans(
+        exporter,
+        Resource.getDefault().merge(Resource.builder().put("service.name", "sync").build()),
+        SpanBatches.Settings.DEFAULT,
+        "test",
+        () -> {},
+        null);
+  }
+
+  static SpanData emitOne(AuditRecord record, String[] ids) {
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    OtelSpans spans = spansTo(exporter);
+    String[] made = spans.emit(record, System.nanoTime());
+    assertThat(exporter.getFinishedSpanItems()).as("batched, not sent per span").isEmpty();
+    assertThat(spans.flush(System.nanoTime() + TimeUnit.SECONDS.toNanos(5))).isTrue();
+    System.arraycopy(made, 0, ids, 0, 3);
+    return exporter.getFinishedSpanItems().get(0);
+  }
+
   @Test
   void spanCarriesNameKindTimesAttributesAndParent() {
-    InMemorySpanExporter exporter = InMemorySpanExporter.create();
-    OpenTelemetrySdk sdk =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(
-                SdkTracerProvider.builder()
-                    .setSampler(Sampler.alwaysOn())
-                    .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-                    .build())
-            .build();
-    OtelSpans spans = new OtelSpans(sdk, "test");
+    String[] ids = new String[3];
+    SpanData span = emitOne(record("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"), ids);
 
-    String[] ids = spans.emit(record("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"));
-
-    SpanData span = exporter.getFinishedSpanItems().get(0);
     assertThat(span.getName()).isEqualTo("DELETE /rest/api/2/issue/{issueIdOrKey}");
     assertThat(span.getKind()).isEqualTo(SpanKind.CLIENT);
     assertThat(span.getStartEpochNanos()).isEqualTo(1_700_000_000_000_000_000L);
     assertThat(span.getEndEpochNanos()).isEqualTo(1_700_000_001_000_000_000L);
+    assertThat(span.hasEnded()).isTrue();
     assertThat(span.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     assertThat(span.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+    assertThat(span.getParentSpanContext().isRemote()).isTrue();
+    // The application's trace was not sampled; the audit span is, always.
+    assertThat(span.getSpanContext().isSampled()).isTrue();
+    assertThat(span.getSpanContext().isValid()).isTrue();
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(span.getAttributes().get(AttributeKey.longKey("server.port"))).isEqualTo(443L);
     assertThat(span.getAttributes().get(AttributeKey.booleanKey("warden.coalesced"))).isTrue();
     assertThat(span.getAttributes().get(AttributeKey.stringKey("url.template")))
         .isEqualTo("/rest/api/2/issue/{issueIdOrKey}");
+    assertThat(span.getTotalAttributeCount()).isEqualTo(span.getAttributes().size());
     assertThat(span.getEvents())
         .singleElement()
-        .satisfies(e -> assertThat(e.getName()).isEqualTo("warden.retry"));
+        .satisfies(
+            e -> {
+              assertThat(e.getName()).isEqualTo("warden.retry");
+              assertThat(e.getEpochNanos()).isEqualTo(1_700_000_000_500_000_000L);
+              assertThat(e.getAttributes().get(AttributeKey.longKey("http.response.status_code")))
+                  .isEqualTo(429L);
+            });
+    assertThat(span.getTotalRecordedEvents()).isEqualTo(1);
+    assertThat(span.getLinks()).isEmpty();
+    assertThat(span.getInstrumentationScopeInfo().getName()).isEqualTo("dev.warden.audit");
+    assertThat(span.getInstrumentationScopeInfo().getVersion()).isEqualTo("test");
+    assertThat(span.getResource().getAttribute(AttributeKey.stringKey("service.name")))
+        .isEqualTo("sync");
     assertThat(ids).containsExactly(span.getTraceId(), span.getSpanId(), "00f067aa0ba902b7");
+  }
+
+  @Test
+  void aSpanWithoutAnErrorHasNoStatus() {
+    AuditRecord allowed =
+        AuditRecord.builder("GET", 1_700_000_000_000_000_000L)
+            .route("/rest/api/3/myself")
+            .put(AuditAttributes.WARDEN_DECISION, Decisions.ALLOW)
+            .end(1_700_000_000_100_000_000L);
+    SpanData span = emitOne(allowed, new String[3]);
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertThat(span.getEvents()).isEmpty();
+  }
+
+  @Test
+  void withoutAnExporterTheIdsAreStillMadeForTheAuditFile() {
+    OtelSpans spans =
+        new OtelSpans(
+            null, Resource.getDefault(), SpanBatches.Settings.DEFAULT, "t", () -> {}, null);
+    String[] ids = spans.emit(record(null), System.nanoTime());
+    assertThat(ids[0]).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
+    assertThat(ids[1]).matches("[0-9a-f]{16}").isNotEqualTo("0".repeat(16));
+    assertThat(ids[2]).isNull();
+    assertThat(spans.service(System.nanoTime())).isEqualTo(Long.MAX_VALUE);
+    assertThat(spans.flush(System.nanoTime())).isTrue();
   }
 
   @Test
@@ -104,17 +155,11 @@ class AuditRecordingTest {
 
   @Test
   void spanWithoutTraceparentIsARoot() {
-    InMemorySpanExporter exporter = InMemorySpanExporter.create();
-    OpenTelemetrySdk sdk =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(
-                SdkTracerProvider.builder()
-                    .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-                    .build())
-            .build();
-    String[] ids = new OtelSpans(sdk, "test").emit(record(null));
-    assertThat(exporter.getFinishedSpanItems().get(0).getParentSpanContext().isValid()).isFalse();
+    String[] ids = new String[3];
+    SpanData span = emitOne(record(null), ids);
+    assertThat(span.getParentSpanContext().isValid()).isFalse();
     assertThat(ids[2]).isNull();
+    assertThat(ids[0]).isEqualTo(span.getTraceId()).matches("[0-9a-f]{32}");
   }
 
   @Test

@@ -1,46 +1,60 @@
 package dev.warden.agent.audit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opentelemetry.sdk.OpenTelemetrySdk;
+import dev.warden.agent.log.Level;
+import dev.warden.agent.log.Log;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The audit thread: every record reaches the SDK, in batches, and the thread sleeps when idle. */
+/**
+ * The audit thread: every record reaches the exporter, in batches, and the thread sleeps when idle.
+ */
 class AuditorTest {
 
+  /** Batches leave quickly, so tests see them without waiting out the SDK's 5 s default. */
+  static final SpanBatches.Settings QUICK =
+      SpanBatches.Settings.of(512, 2048, Duration.ofMillis(10), Duration.ofSeconds(30));
+
   final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+  final AtomicReference<OtelSpans> spans = new AtomicReference<>();
   Auditor auditor;
 
   Auditor auditor() {
-    auditor = auditorExportingTo(exporter);
+    auditor = auditorExportingTo(exporter, QUICK, null);
     return auditor;
   }
 
-  static Auditor auditorExportingTo(SpanExporter exporter) {
-    return auditorWith(SimpleSpanProcessor.create(exporter));
-  }
-
-  static Auditor auditorWith(SpanProcessor processor) {
-    OpenTelemetrySdk sdk =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(processor).build())
-            .build();
-    return new Auditor(() -> new OtelSpans(sdk, "test"), null);
+  Auditor auditorExportingTo(SpanExporter exporter, SpanBatches.Settings settings, AuditFile file) {
+    return new Auditor(
+        wake -> {
+          OtelSpans made =
+              new OtelSpans(exporter, Resource.getDefault(), settings, "test", wake, null);
+          spans.set(made);
+          return made;
+        },
+        file);
   }
 
   @AfterEach
@@ -66,17 +80,29 @@ class AuditorTest {
   }
 
   /**
-   * Records from many threads through the SDK's batch processor and an exporter that answers later,
-   * as the OTLP one does: every one is exported by the time the auditor is closed.
+   * Records from many threads, batched by the {@code otel.bsp.*} settings to an exporter that
+   * answers later, as the OTLP one does: every one is exported by the time the auditor is closed,
+   * in batches no bigger than the setting, one export in flight at a time.
    */
   @Test
-  void recordsFromManyThreadsAreAllExportedThroughTheBatchProcessor() throws Exception {
+  void recordsFromManyThreadsAreAllExportedInBatches() throws Exception {
     List<String> exported = new CopyOnWriteArrayList<>();
+    List<Integer> batches = new CopyOnWriteArrayList<>();
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger mostInFlight = new AtomicInteger();
+    SpanExporter later = keeping(exported);
     auditor =
-        auditorWith(
-            BatchSpanProcessor.builder(keeping(exported))
-                .setScheduleDelay(50, TimeUnit.MILLISECONDS)
-                .build());
+        auditorExportingTo(
+            exporting(
+                spans -> {
+                  batches.add(spans.size());
+                  mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                  CompletableResultCode result = later.export(spans);
+                  result.whenComplete(inFlight::decrementAndGet);
+                  return result;
+                }),
+            SpanBatches.Settings.of(100, 2048, Duration.ofMillis(50), Duration.ofSeconds(30)),
+            null);
     List<Thread> callers = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       Thread caller =
@@ -98,23 +124,18 @@ class AuditorTest {
     auditor.close();
     auditor = null;
     assertThat(exported).hasSize(2_000);
+    assertThat(batches).allSatisfy(size -> assertThat(size).isBetween(1, 100));
+    assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(2_000);
+    assertThat(mostInFlight).hasValue(1);
+    assertThat(spans.get().droppedSpans()).isZero();
   }
 
-  /** An exporter that keeps the names of what it exported, and keeps them after shutdown. */
-  static SpanExporter keeping(List<String> exported) {
+  /** An exporter that exports as told and has nothing to flush or shut down. */
+  static SpanExporter exporting(Function<Collection<SpanData>, CompletableResultCode> export) {
     return new SpanExporter() {
       @Override
       public CompletableResultCode export(Collection<SpanData> spans) {
-        // Answered later, from another thread, as the OTLP exporter's HTTP response is.
-        List<String> names = spans.stream().map(SpanData::getName).toList();
-        CompletableResultCode result = new CompletableResultCode();
-        CompletableFuture.runAsync(
-            () -> {
-              exported.addAll(names);
-              result.succeed();
-            },
-            CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
-        return result;
+        return export.apply(spans);
       }
 
       @Override
@@ -127,6 +148,23 @@ class AuditorTest {
         return CompletableResultCode.ofSuccess();
       }
     };
+  }
+
+  /** An exporter that keeps the names of what it exported, and keeps them after shutdown. */
+  static SpanExporter keeping(List<String> exported) {
+    return exporting(
+        spans -> {
+          // Answered later, from another thread, as the OTLP exporter's HTTP response is.
+          List<String> names = spans.stream().map(SpanData::getName).toList();
+          CompletableResultCode result = new CompletableResultCode();
+          CompletableFuture.runAsync(
+              () -> {
+                exported.addAll(names);
+                result.succeed();
+              },
+              CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
+          return result;
+        });
   }
 
   @Test
@@ -171,29 +209,112 @@ class AuditorTest {
     awaitState(thread, Thread.State.WAITING);
   }
 
+  /** A lone span leaves after {@code otel.bsp.schedule.delay}, not at once and not never. */
+  @Test
+  void aLoneSpanLeavesAfterTheScheduleDelay() throws Exception {
+    auditor =
+        auditorExportingTo(
+            exporter,
+            SpanBatches.Settings.of(512, 2048, Duration.ofMillis(300), Duration.ofSeconds(30)),
+            null);
+    long start = System.nanoTime();
+    auditor.record(AuditRecordingTest.record(null));
+    long deadline = start + TimeUnit.SECONDS.toNanos(5);
+    while (exporter.getFinishedSpanItems().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(exporter.getFinishedSpanItems()).hasSize(1);
+    assertThat(System.nanoTime() - start)
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+  }
+
+  /**
+   * A tracing backend that never answers holds neither the application nor the audit file: the file
+   * gets every record at once, {@code max.queue.size} spans wait behind the export in flight, and
+   * the rest are dropped and counted.
+   */
+  @Test
+  void aBackendThatNeverAnswersHoldsUpNeitherTheFileNorTheCallers(@TempDir Path dir)
+      throws Exception {
+    List<Integer> batches = new CopyOnWriteArrayList<>();
+    SpanExporter silent =
+        exporting(
+            spans -> {
+              batches.add(spans.size());
+              return new CompletableResultCode(); // never completes
+            });
+    Path path = dir.resolve("audit.jsonl");
+    ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    Log previous = Log.get();
+    Log.set(new Log(new PrintStream(logged, true, UTF_8), Level.INFO, System::nanoTime));
+    auditor =
+        auditorExportingTo(
+            silent,
+            SpanBatches.Settings.of(10, 50, Duration.ofHours(1), Duration.ofHours(1)),
+            AuditFile.open(path));
+    for (int i = 0; i < 200; i++) {
+      auditor.record(AuditRecordingTest.record(null));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while ((spans.get() == null || spans.get().droppedSpans() < 140)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(batches).containsExactly(10);
+    assertThat(spans.get().droppedSpans()).isEqualTo(140);
+
+    long closing = System.nanoTime();
+    auditor.close();
+    auditor = null;
+    // The flush gives up at its deadline rather than waiting an hour.
+    assertThat(System.nanoTime() - closing).isLessThan(TimeUnit.SECONDS.toNanos(8));
+    Log.set(previous);
+    assertThat(Files.readAllLines(path)).hasSize(200);
+    // Once, not once per dropped span: the log holds the repeats back for a minute.
+    assertThat(logged.toString(UTF_8).lines().filter(l -> l.contains("audit spans dropped")))
+        .hasSize(1);
+  }
+
+  /** An export that never answers is given up after {@code export.timeout}; the next batch goes. */
+  @Test
+  void anExportThatNeverAnswersIsGivenUpAfterTheTimeout() throws Exception {
+    AtomicInteger exports = new AtomicInteger();
+    SpanExporter firstHangs =
+        exporting(
+            spans -> {
+              return exports.getAndIncrement() == 0
+                  ? new CompletableResultCode()
+                  : exporter.export(spans);
+            });
+    auditor =
+        auditorExportingTo(
+            firstHangs,
+            SpanBatches.Settings.of(512, 2048, Duration.ofMillis(1), Duration.ofMillis(200)),
+            null);
+    auditor.record(AuditRecordingTest.record(null));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (exports.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    auditor.record(AuditRecordingTest.record(null));
+    while (exporter.getFinishedSpanItems().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(exporter.getFinishedSpanItems()).hasSize(1);
+    assertThat(exports).hasValue(2);
+  }
+
   @Test
   void closeEmitsWhatIsQueued() {
-    java.util.concurrent.atomic.AtomicInteger exported =
-        new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger exported = new AtomicInteger();
     SpanExporter counting =
-        new SpanExporter() {
-          @Override
-          public CompletableResultCode export(Collection<SpanData> spans) {
-            exported.addAndGet(spans.size());
-            return CompletableResultCode.ofSuccess();
-          }
-
-          @Override
-          public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-          }
-
-          @Override
-          public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-          }
-        };
-    Auditor auditor = auditorExportingTo(counting);
+        exporting(
+            spans -> {
+              exported.addAndGet(spans.size());
+              return CompletableResultCode.ofSuccess();
+            });
+    // The SDK's defaults: the schedule delay (5 s) has not passed when the JVM exits.
+    Auditor auditor = auditorExportingTo(counting, SpanBatches.Settings.DEFAULT, null);
     for (int i = 0; i < 500; i++) {
       auditor.record(AuditRecordingTest.record(null));
     }
