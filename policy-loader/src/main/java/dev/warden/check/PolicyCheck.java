@@ -3,6 +3,7 @@ package dev.warden.check;
 import dev.warden.decision.CallFacts;
 import dev.warden.decision.DecisionEngine;
 import dev.warden.jira.Classifier;
+import dev.warden.jira.Operation;
 import dev.warden.jira.PathSegments;
 import dev.warden.jira.RouteCatalog;
 import dev.warden.policy.LoadResult;
@@ -147,6 +148,18 @@ public final class PolicyCheck {
                     + "' names projects, but numeric issue"
                     + " ids and JQL searches can reach a project without naming its key, so this rule will not stop them; deny by"
                     + " operation instead, or allow only the projects you mean"));
+      }
+      if (rule.effect() == Effect.ALLOW
+          && rule.operations().contains(Operation.UNSCOPED)
+          && !rule.methods().equals(List.of("GET"))) {
+        warnings.add(
+            new Problem(
+                policy.file(),
+                rule.mark(),
+                "allow rule '"
+                    + rule.id()
+                    + "' names unscoped, which covers writes too (such as POST /rest/api/3/redact);"
+                    + " add methods: [GET] or name the operations it needs"));
       }
       if (rule.effect() == Effect.ALLOW && rule.operations().equals(List.of("read:jira-work"))) {
         startUpCallsDenied(policy, engine, rule).ifPresent(warnings::add);

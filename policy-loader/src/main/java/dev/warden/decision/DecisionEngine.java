@@ -47,6 +47,12 @@ public final class DecisionEngine {
     return Decision.DEFAULT_DENY;
   }
 
+  /** A scope has a ':' too, but never a family's name before it. */
+  private static boolean isScope(String name) {
+    int colon = name.indexOf(':');
+    return colon >= 0 && !Operation.FAMILIES.contains(name.substring(0, colon));
+  }
+
   private static final class CompiledRule {
     private final Decision decision;
     private final boolean deny;
@@ -66,12 +72,12 @@ public final class DecisionEngine {
       this.sites = Set.copyOf(rule.sites());
       this.callers = rule.callers().stream().map(ClassGlob::of).toList();
       for (String operation : rule.operations()) {
-        // A name with a ':' is a scope; every operationId is a plain identifier.
-        (operation.indexOf(':') >= 0 ? scopes : operationNames).add(operation);
+        // The policy loader wrote each operation by its name; anything else is a scope.
+        (isScope(operation) ? scopes : operationNames).add(operation);
       }
       this.hasOperations = !rule.operations().isEmpty();
       this.unscoped = operationNames.contains(Operation.UNSCOPED);
-      this.unknown = operationNames.contains(Operation.UNKNOWN.id());
+      this.unknown = operationNames.contains(Operation.UNKNOWN.name());
       this.projects = Set.copyOf(rule.projects());
       this.methods = Set.copyOf(rule.methods());
     }
@@ -84,18 +90,23 @@ public final class DecisionEngine {
           && (callers.isEmpty() || callerMatches(facts.callerClass()));
     }
 
-    /** As an OAuth grant would: a named operation, or one whose every scope is listed. */
+    /**
+     * As an OAuth grant would: a named operation, one whose classic scopes or one of whose granular
+     * scope sets are all listed, or one the platform lists with no classic scope under {@code
+     * unscoped}.
+     */
     private boolean operationMatches(Operation operation) {
       if (operation.isUnknown()) {
         return unknown;
       }
-      if (operationNames.contains(operation.id())) {
+      if (operationNames.contains(operation.name())) {
         return true;
       }
-      if (operation.isUnscoped()) {
-        return unscoped;
+      if (unscoped && operation.isUnscoped()) {
+        return true;
       }
-      return !scopes.isEmpty() && scopes.containsAll(operation.scopes());
+      // An operation with no classic scope may still have granular ones (POST /rest/api/3/redact).
+      return !scopes.isEmpty() && operation.grantedBy(scopes);
     }
 
     /**

@@ -8,16 +8,22 @@ import java.util.function.Supplier;
 /**
  * Classifies a request to a Jira site: which operation, which issue, which projects.
  *
- * <p>The issue comes from an {@code {issueIdOrKey}} path parameter; the project from that issue key
- * ({@code OPS-12} is project {@code OPS}), from a project path parameter, or from the body of a
- * single or bulk create. Nothing else is guessed: a request whose project cannot be known says so,
- * and rules that name projects do not match it.
+ * <p>The issue comes from an {@code {issueIdOrKey}} path parameter (or an epic's or a customer
+ * request's); the project from that issue key ({@code OPS-12} is project {@code OPS}), from a
+ * project path parameter, or from the body of a single or bulk create. Nothing else is guessed: a
+ * request whose project cannot be known says so, and rules that name projects do not match it.
  */
 public final class Classifier {
 
-  private static final Set<String> ISSUE_PARAMETERS = Set.of("issueIdOrKey", "issueKey", "issueId");
+  /**
+   * Path parameters that hold an issue: Jira Software's epics are issues, and so are Service
+   * Management's customer requests.
+   */
+  private static final Set<String> ISSUE_PARAMETERS =
+      Set.of("issueIdOrKey", "issueKey", "issueId", "epicIdOrKey", "requestIdOrKey");
+
   private static final List<String> PROJECT_PARAMETERS =
-      List.of("projectIdOrKey", "projectKeyOrId", "projectKey", "projectId");
+      List.of("projectIdOrKey", "projectKeyOrId", "projectKey", "projectId", "projIdOrKey");
 
   private final RouteCatalog catalog;
 
@@ -36,8 +42,8 @@ public final class Classifier {
    * @param method the HTTP method
    * @param path the path with the site's context path removed
    * @param dataCenter whether the site is Jira Data Center
-   * @param body the request body when the operation needs it (a create), {@code null} when it
-   *     cannot be read; called at most once, and only for creates
+   * @param body the request body when the operation needs it (a create, a customer request), {@code
+   *     null} when it cannot be read; called at most once, and only for creates
    */
   public Classification classify(
       String method, PathSegments path, boolean dataCenter, Supplier<byte[]> body) {
@@ -67,9 +73,17 @@ public final class Classifier {
       }
     }
     if (projects.isEmpty() && operation.projectInBody() && body != null) {
-      projects = CreateBodies.projects(body.get(), "createIssues".equals(operation.id()));
+      projects = CreateBodies.projects(body.get(), operation.bulkCreate());
     }
-    return new Classification(operation, match.templateAsCalled(), issueKey, issueId, projects);
+    String serviceDeskId = match.parameters().get("serviceDeskId");
+    if (serviceDeskId != null && !isNumber(serviceDeskId, 0)) {
+      serviceDeskId = null;
+    }
+    if (serviceDeskId == null && operation.serviceDeskInBody() && body != null) {
+      serviceDeskId = CreateBodies.serviceDeskId(body.get());
+    }
+    return new Classification(
+        operation, match.templateAsCalled(), issueKey, issueId, projects, serviceDeskId);
   }
 
   /** {@code [A-Za-z][A-Za-z0-9_]*-[0-9]+}, without a regex on the request path. */

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the project out of a create-issue body: {@code fields.project.key} or {@code
- * fields.project.id}, and for a bulk create the same in every {@code issueUpdates[i]}. Streaming,
- * so a large body costs no tree.
+ * Reads what a create body says about where it goes. The project out of a create-issue body: {@code
+ * fields.project.key} or {@code fields.project.id}, and for a bulk create the same in every {@code
+ * issueUpdates[i]}. Streaming, so a large body costs no tree.
  */
 final class CreateBodies {
 
@@ -94,6 +94,35 @@ final class CreateBodies {
       }
     }
     return key != null ? key : id;
+  }
+
+  /**
+   * The {@code serviceDeskId} of a Service Management request body ({@code POST
+   * /rest/servicedeskapi/request}: {@code {"serviceDeskId": "10", "requestTypeId": "25", ...}}), a
+   * string or a number; {@code null} when it has none or cannot be read.
+   */
+  static String serviceDeskId(byte[] body) {
+    if (body == null || body.length == 0 || body.length > MAX_BODY_BYTES) {
+      return null;
+    }
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("serviceDeskId".equals(name)
+            && (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT)) {
+          String text = parser.getText().strip();
+          return Classifier.isNumber(text, 0) ? text : null;
+        }
+        parser.skipChildren();
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /**

@@ -362,6 +362,10 @@ public final class PolicyLoader {
     }
     Set<String> siteIds = new HashSet<>();
     sites.forEach(s -> siteIds.add(s.id()));
+    if (sites.stream().anyMatch(Site::dataCenter)) {
+      // Ready before the first request to it, as the rest of the policy is.
+      catalog.prepareDataCenter();
+    }
     RuleReader reader = new RuleReader(catalog, top.problems(), siteIds, throttles.keySet());
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < list.items().size(); i++) {

@@ -168,15 +168,32 @@ final class RuleReader {
     Set<String> out = new LinkedHashSet<>();
     for (Section.Scalar operation : section.list("operations")) {
       String name = operation.text();
-      if (catalog.operation(name).isPresent()
-          || catalog.scopes().contains(name)
+      Optional<Operation> named = catalog.operation(name);
+      if (named.isPresent()) {
+        // By the name the catalog gives it: platform:getIssue is getIssue.
+        out.add(named.get().name());
+        continue;
+      }
+      if (catalog.scopes().contains(name)
           || name.equals(Operation.UNSCOPED)
-          || name.equals(Operation.UNKNOWN.id())) {
+          || name.equals(Operation.UNKNOWN.name())) {
         out.add(name);
         continue;
       }
       ok = false;
-      List<String> known = new ArrayList<>(catalog.operationIds());
+      List<String> shared = catalog.ambiguous(name);
+      if (!shared.isEmpty()) {
+        problems.add(
+            operation.mark(),
+            "operation '"
+                + name
+                + "' in "
+                + section.where()
+                + " is in more than one API family; write "
+                + String.join(" or ", shared));
+        continue;
+      }
+      List<String> known = new ArrayList<>(catalog.names());
       known.addAll(catalog.scopes());
       List<String> nearest = Suggestions.nearest(name, known, 3);
       problems.add(
@@ -186,7 +203,7 @@ final class RuleReader {
               + "' in "
               + section.where()
               + (nearest.isEmpty() ? "" : "; did you mean " + String.join(", ", nearest) + "?")
-              + " Operations are Atlassian operationIds (getIssue, createIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown");
+              + " Operations are Atlassian operationIds (getIssue, createIssue, software:getIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown");
     }
     return ok ? List.copyOf(out) : null;
   }

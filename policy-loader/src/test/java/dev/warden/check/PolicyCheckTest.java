@@ -24,7 +24,7 @@ class PolicyCheckTest {
     assertThat(
             warnings(
                 PolicyFixtures.minimal(
-                    "  - {id: r, effect: allow, operations: [read:jira-work, read:jira-user, unscoped]}\n")))
+                    "  - {id: r, effect: allow, methods: GET, operations: [read:jira-work, read:jira-user, unscoped]}\n")))
         .isEmpty();
   }
 
@@ -59,7 +59,7 @@ class PolicyCheckTest {
         open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     String policy =
         PolicyFixtures.minimal(
-                "  - {id: r, effect: allow, operations: [read:jira-work, read:jira-user, unscoped]}\n")
+                "  - {id: r, effect: allow, methods: GET, operations: [read:jira-work, read:jira-user, unscoped]}\n")
             .replace("${env:JIRA_TOKEN}", "${file:" + open + "}");
     assertThat(warnings(policy))
         .singleElement()
@@ -104,11 +104,34 @@ class PolicyCheckTest {
   }
 
   @Test
-  void contractExampleWarnsOnlyAboutWhatIsLikelyWrong() {
-    assertThat(warnings(PolicyFixtures.example()))
+  void warnsAboutUnscopedInAnAllowRuleThatAllowsWrites() {
+    assertThat(
+            warnings(
+                PolicyFixtures.minimal(
+                    "  - {id: meta, effect: allow, operations: [getServerInfo, unscoped]}\n")))
         .singleElement()
         .asString()
-        .contains("rule 'sync-reads' allows read:jira-work alone");
+        .isEqualTo(
+            "policy.yaml:12:5: allow rule 'meta' names unscoped, which covers writes too (such as"
+                + " POST /rest/api/3/redact); add methods: [GET] or name the operations it needs");
+    // Not for reads only, nor for a deny rule.
+    assertThat(
+            warnings(
+                PolicyFixtures.minimal(
+                    """
+          - {id: meta, effect: allow, methods: [GET], operations: unscoped}
+          - {id: no-meta, effect: deny, operations: unscoped}
+        """)))
+        .isEmpty();
+  }
+
+  @Test
+  void contractExampleWarnsOnlyAboutWhatIsLikelyWrong() {
+    // The contract's own example allows unscoped for every method in 'reports-read'.
+    assertThat(warnings(PolicyFixtures.example()))
+        .satisfiesExactly(
+            w -> assertThat(w).contains("rule 'sync-reads' allows read:jira-work alone"),
+            w -> assertThat(w).contains("allow rule 'reports-read' names unscoped"));
   }
 
   @Test
@@ -118,6 +141,6 @@ class PolicyCheckTest {
     CheckReport report = check.check(file, "policy.yaml");
     assertThat(report.summary())
         .isEqualTo(
-            "policy.yaml: valid policy (enforce): 4 sites, 4 credentials, 3 throttles, 5 rules, 1 warning");
+            "policy.yaml: valid policy (enforce): 4 sites, 4 credentials, 3 throttles, 5 rules, 2 warnings");
   }
 }

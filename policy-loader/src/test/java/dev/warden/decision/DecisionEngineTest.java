@@ -169,6 +169,67 @@ class DecisionEngineTest {
   }
 
   @Test
+  void operationsOfEveryFamilyMatchByTheirNames() {
+    Policy policy =
+        PolicyFixtures.valid(
+            PolicyFixtures.minimal(
+                """
+          - {id: agile-issue, effect: allow, operations: [software:getIssue]}
+          - {id: board, effect: allow, operations: software:getBoard}
+          - {id: sd-property, effect: allow, operations: servicedesk:getProperty}
+          - {id: platform-issue, effect: allow, operations: platform:getIssue}
+        """));
+    assertThat(decide(policy, "acme", "GET", "/rest/agile/1.0/issue/OPS-1", null, "x.Y").ruleId())
+        .isEqualTo("agile-issue");
+    assertThat(
+            decide(policy, "acme", "GET", "/rest/agile/latest/issue/OPS-1", null, "x.Y").ruleId())
+        .isEqualTo("agile-issue");
+    assertThat(decide(policy, "acme", "GET", "/rest/api/3/issue/OPS-1", null, "x.Y").ruleId())
+        .isEqualTo("platform-issue");
+    assertThat(decide(policy, "acme", "GET", "/rest/agile/1.0/board/7", null, "x.Y").ruleId())
+        .isEqualTo("board");
+    assertThat(
+            decide(
+                    policy,
+                    "acme",
+                    "GET",
+                    "/rest/servicedeskapi/organization/1/property/x",
+                    null,
+                    "x.Y")
+                .ruleId())
+        .isEqualTo("sd-property");
+    assertThat(
+            decide(policy, "acme", "GET", "/rest/agile/1.0/issue/OPS-1/properties/x", null, "x.Y")
+                .ruleId())
+        .isEqualTo("default-deny");
+  }
+
+  @Test
+  void aScopeListMatchesByClassicScopesOrAWholeGranularSet() {
+    Policy policy =
+        PolicyFixtures.valid(
+            PolicyFixtures.minimal(
+                """
+          - {id: sprints, effect: allow, operations: [read:sprint:jira-software]}
+          - {id: redaction, effect: allow, operations: [redact:issue:jira]}
+          - {id: unscoped, effect: allow, methods: GET, operations: unscoped}
+        """));
+    assertThat(decide(policy, "acme", "GET", "/rest/agile/1.0/sprint/5", null, "x.Y").ruleId())
+        .isEqualTo("sprints");
+    // No classic scope, so 'unscoped' names it; its granular scope grants it too.
+    assertThat(decide(policy, "acme", "POST", "/rest/api/3/redact", null, "x.Y").ruleId())
+        .isEqualTo("redaction");
+    assertThat(decide(policy, "acme", "GET", "/rest/api/3/serverInfo", null, "x.Y").ruleId())
+        .isEqualTo("unscoped");
+    // A Software operation with no scope at all is matched only by its name.
+    assertThat(decide(policy, "acme", "GET", "/rest/agile/1.0/board", null, "x.Y").ruleId())
+        .isEqualTo("default-deny");
+    // getIssue's classic read:jira-work is not in the list, nor is any of its granular sets whole.
+    assertThat(decide(policy, "acme", "GET", "/rest/api/3/issue/OPS-1", null, "x.Y").ruleId())
+        .isEqualTo("default-deny");
+  }
+
+  @Test
   void unknownOperationsMatchOnlyUnknown() {
     Policy policy =
         PolicyFixtures.valid(
@@ -177,9 +238,12 @@ class DecisionEngineTest {
           - {id: agile, effect: allow, operations: [unknown], methods: GET}
           - {id: everything-scoped, effect: allow, operations: [read:jira-work, write:jira-work]}
         """));
-    assertThat(decide(policy, "acme", "GET", "/rest/agile/1.0/board", null, "x.Y").ruleId())
+    assertThat(
+            decide(policy, "acme", "GET", "/rest/greenhopper/1.0/rapidviews", null, "x.Y").ruleId())
         .isEqualTo("agile");
-    assertThat(decide(policy, "acme", "POST", "/rest/agile/1.0/board", null, "x.Y").ruleId())
+    assertThat(
+            decide(policy, "acme", "POST", "/rest/greenhopper/1.0/rapidviews", null, "x.Y")
+                .ruleId())
         .isEqualTo("default-deny");
     assertThat(decide(policy, "acme", "DELETE", "/rest/api/2/issue/A-1", null, "x.Y").ruleId())
         .isEqualTo("everything-scoped");

@@ -47,19 +47,81 @@ class ClassifierTest {
   void recognisesOperationsWhateverTheSpelling(
       String method, String path, String operation, String template) {
     Classification c = classify(method, path);
-    assertThat(c.operation().id()).isEqualTo(operation);
+    assertThat(c.operation().name()).isEqualTo(operation);
     assertThat(c.routeTemplate()).isEqualTo(template);
   }
 
   @Test
   void dotDotCannotClimbAboveTheRoot() {
-    assertThat(classify("DELETE", "/../../rest/api/2/issue/OPS-1").operation().id())
+    assertThat(classify("DELETE", "/../../rest/api/2/issue/OPS-1").operation().name())
         .isEqualTo("deleteIssue");
+  }
+
+  @ParameterizedTest(name = "{0} {1}: issue {2}, project {3}")
+  @CsvSource({
+    "GET, /rest/agile/1.0/issue/OPS-3, OPS-3, OPS",
+    "GET, /rest/agile/latest/issue/ops-3/estimation, OPS-3, OPS",
+    "GET, /rest/agile/1.0/epic/OPS-9, OPS-9, OPS",
+    "POST, /rest/agile/1.0/epic/OPS-9/issue, OPS-9, OPS",
+    "GET, /rest/servicedeskapi/request/SUP-4, SUP-4, SUP",
+    "POST, /rest/servicedeskapi/request/SUP-4/feedback, SUP-4, SUP",
+    "GET, /rest/agile/1.0/board/7, , ",
+    "GET, /rest/agile/1.0/sprint/5/issue, , ",
+  })
+  void issuesAndProjectsOfTheSoftwareAndServiceManagementApis(
+      String method, String path, String issue, String project) {
+    Classification c = classify(method, path);
+    assertThat(c.operation().isUnknown()).isFalse();
+    assertThat(c.issueKey()).isEqualTo(issue);
+    if (project == null) {
+      assertThat(c.projects()).isEqualTo(ProjectRefs.UNKNOWN);
+    } else {
+      assertThat(c.projects().values()).containsExactly(project);
+    }
+  }
+
+  @Test
+  void theServiceDeskComesFromThePathOrACustomerRequestsBody() {
+    assertThat(classify("GET", "/rest/servicedeskapi/servicedesk/10/queue").serviceDeskId())
+        .isEqualTo("10");
+    Classification request =
+        classify(
+            "POST",
+            "/rest/servicedeskapi/request",
+            "{\"requestFieldValues\":{\"summary\":\"x\"},\"serviceDeskId\":\"10\",\"requestTypeId\":\"25\"}");
+    assertThat(request.operation().name()).isEqualTo("createCustomerRequest");
+    assertThat(request.serviceDeskId()).isEqualTo("10");
+    assertThat(
+            classify("POST", "/rest/servicedeskapi/request", "{\"serviceDeskId\": 12}")
+                .serviceDeskId())
+        .isEqualTo("12");
+    for (String unreadable :
+        new String[] {"{\"serviceDeskId\":\"ten\"}", "{\"serviceDeskId\":{}}", "[1]", "{", ""}) {
+      assertThat(classify("POST", "/rest/servicedeskapi/request", unreadable).serviceDeskId())
+          .as(unreadable)
+          .isNull();
+    }
+    // Nothing else reads the body for it.
+    assertThat(classify("POST", "/rest/api/3/issue", "{\"serviceDeskId\":\"10\"}").serviceDeskId())
+        .isNull();
+    assertThat(classify("GET", "/rest/api/3/issue/OPS-1").serviceDeskId()).isNull();
+  }
+
+  @Test
+  void dataCenterProjectsComeFromEveryProjectParameter() {
+    Classification c =
+        classifier.classify(
+            "DELETE",
+            PathSegments.parse("/rest/api/2/issuetypescheme/10/associations/OPS"),
+            true,
+            () -> null);
+    assertThat(c.operation().isUnknown()).isFalse();
+    assertThat(c.projects().values()).containsExactly("OPS");
   }
 
   @Test
   void unknownPathsAreUnknown() {
-    Classification c = classify("GET", "/rest/agile/1.0/board");
+    Classification c = classify("GET", "/rest/agile/1.0/no-such-thing");
     assertThat(c.operation()).isEqualTo(Operation.UNKNOWN);
     assertThat(c.spanRoute()).isEqualTo("unknown");
     assertThat(c.projects()).isEqualTo(ProjectRefs.UNKNOWN);

@@ -241,10 +241,53 @@ class PolicyLoaderTest {
         .containsExactly(
             "policy.yaml:15:15: rule 'r' names throttle 'nope', which is not under 'throttles'",
             "policy.yaml:16:18: unknown operation 'getIsue' in rule 'r'; did you mean getIssue? Operations are Atlassian operationIds"
-                + " (getIssue, createIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown",
+                + " (getIssue, createIssue, software:getIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown",
             "policy.yaml:16:27: unknown operation 'read:jira-wrk' in rule 'r'; did you mean read:jira-work, read:jira-user? Operations are"
-                + " Atlassian operationIds (getIssue, createIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown",
+                + " Atlassian operationIds (getIssue, createIssue, software:getIssue, ...), OAuth scopes (read:jira-work, ...), unscoped or unknown",
             "policy.yaml:14:13: rule 'r' names site 'acm', which is not under 'sites'; did you mean 'acme'?");
+  }
+
+  @Test
+  void operationsAreKeptByTheNameTheCatalogGivesThem() {
+    Policy policy =
+        PolicyFixtures.valid(
+            PolicyFixtures.minimal(
+                "  - {id: r, effect: allow, operations: [platform:getIssue, software:getBoard,"
+                    + " software:getIssue, datacenter:currentUser, read:sprint:jira-software]}\n"));
+    assertThat(policy.rules().get(0).operations())
+        .containsExactly(
+            "getIssue",
+            "getBoard",
+            "software:getIssue",
+            "datacenter:currentUser",
+            "read:sprint:jira-software");
+  }
+
+  @Test
+  void aBareNameTwoFamiliesShareMustBeQualified() {
+    assertThat(
+            errors(PolicyFixtures.minimal("  - {id: r, effect: allow, operations: getProperty}\n")))
+        .containsExactly(
+            "policy.yaml:12:40: operation 'getProperty' in rule 'r' is in more than one API family;"
+                + " write software:getProperty or servicedesk:getProperty");
+  }
+
+  @Test
+  void unknownNamesGetSuggestionsFromEveryFamily() {
+    assertThat(
+            errors(
+                PolicyFixtures.minimal(
+                    "  - {id: r, effect: allow, operations: [getAllBoard, software:getIsue, datacenter:curentUser]}\n")))
+        .satisfiesExactly(
+            e -> assertThat(e).contains("'getAllBoard'").contains("did you mean getAllBoards"),
+            e ->
+                assertThat(e)
+                    .contains("'software:getIsue'")
+                    .contains("did you mean software:getIssue"),
+            e ->
+                assertThat(e)
+                    .contains("'datacenter:curentUser'")
+                    .contains("did you mean datacenter:currentUser"));
   }
 
   @Test

@@ -51,9 +51,11 @@ class CliIT {
     assertThat(run.stdout().get(0))
         .isEqualTo(
             example
-                + ": valid policy (enforce): 4 sites, 4 credentials, 3 throttles, 5 rules, 1 warning");
+                + ": valid policy (enforce): 4 sites, 4 credentials, 3 throttles, 5 rules, 2 warnings");
     assertThat(run.stdout().get(1))
         .startsWith(example + ":71:5: warning: rule 'sync-reads' allows read:jira-work alone");
+    assertThat(run.stdout().get(2))
+        .startsWith(example + ":86:5: warning: allow rule 'reports-read' names unscoped");
   }
 
   @Test
@@ -97,6 +99,36 @@ class CliIT {
             "rule:       default-deny",
             "decision:   deny",
             "credential: acme-bot");
+
+    // Jira Software on a Cloud site; the same operation on a Data Center site is its twin.
+    AppRun agile =
+        cli(
+            "explain",
+            example.toString(),
+            "--caller",
+            "com.acme.sync.SyncJob",
+            "GET",
+            "https://acme.atlassian.net/rest/agile/latest/issue/OPS-7");
+    assertThat(agile.stdout())
+        .contains(
+            "operation:  software:getIssue",
+            "scope:      read:issue:jira-software",
+            "issue:      OPS-7",
+            "project:    OPS");
+    AppRun twin =
+        cli(
+            "explain",
+            example.toString(),
+            "GET",
+            "https://jira.corp.example.com/jira/rest/agile/1.0/issue/OPS-7");
+    assertThat(twin.stdout()).contains("operation:  software:getIssue");
+    AppRun session =
+        cli(
+            "explain",
+            example.toString(),
+            "GET",
+            "https://jira.corp.example.com/jira/rest/auth/1/session");
+    assertThat(session.stdout()).contains("operation:  datacenter:currentUser");
 
     Path body = dir.resolve("create.json");
     Files.writeString(body, "{\"fields\":{\"project\":{\"key\":\"OPS\"},\"summary\":\"x\"}}");

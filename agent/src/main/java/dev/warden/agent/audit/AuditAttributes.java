@@ -27,6 +27,12 @@ public final class AuditAttributes {
   /** Not in the contract's table: an issue named by its numeric id in the path. */
   public static final String JIRA_ISSUE_ID = "jira.issue.id";
 
+  /**
+   * Not in the contract's table: the Service Management service desk, from the path or a customer
+   * request's body.
+   */
+  public static final String JIRA_SERVICEDESK_ID = "jira.servicedesk.id";
+
   public static final String WARDEN_DECISION = "warden.decision";
   public static final String WARDEN_COALESCED = "warden.coalesced";
   public static final String WARDEN_STORE = "warden.store";

@@ -133,7 +133,7 @@ final class Explain {
         new DecisionEngine(policy).decide(new CallFacts(site, c, method, callerClass));
     facts.put("site", site.id());
     facts.put("site_url", site.url().toString());
-    facts.put("operation", c.operation().id());
+    facts.put("operation", c.operation().name());
     facts.put("route", c.routeTemplate());
     facts.put("scope", c.operation().isUnknown() ? null : c.operation().scopeText());
     facts.put(
@@ -142,6 +142,9 @@ final class Explain {
             ? null
             : c.projects().text() + (c.projects().complete() ? "" : " (and unknown)"));
     facts.put("issue", c.issueKey() != null ? c.issueKey() : c.issueId());
+    if (c.serviceDeskId() != null) {
+      facts.put("servicedesk", c.serviceDeskId());
+    }
     facts.put("caller", callerClass == null ? "unknown" : callerClass);
     facts.put("rule", decision.ruleId());
     facts.put("mode", policy.mode().word());

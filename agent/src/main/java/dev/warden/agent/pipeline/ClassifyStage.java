@@ -26,12 +26,13 @@ final class ClassifyStage implements Stage {
                 () -> hop.request().body().bytes());
     hop.audit()
         .route(c.routeTemplate())
-        .put(AuditAttributes.JIRA_OPERATION, c.operation().id())
+        .put(AuditAttributes.JIRA_OPERATION, c.operation().name())
         .put(
             AuditAttributes.JIRA_SCOPE,
             c.operation().isUnknown() ? null : c.operation().scopeText())
         .put(AuditAttributes.JIRA_ISSUE_KEY, c.issueKey())
-        .put(AuditAttributes.JIRA_ISSUE_ID, c.issueId());
+        .put(AuditAttributes.JIRA_ISSUE_ID, c.issueId())
+        .put(AuditAttributes.JIRA_SERVICEDESK_ID, c.serviceDeskId());
     putProjects(hop, c.projects());
     return next.proceed(hop.classified(c));
   }

@@ -33,7 +33,7 @@ final class DecideStage implements Stage {
             Answers.denied(
                 hop.request().method(),
                 hop.rawPath(),
-                hop.classification().operation().id(),
+                hop.classification().operation().name(),
                 decision.ruleId()),
             decided,
             false));

@@ -65,7 +65,7 @@ final class PauseStage implements Stage {
               Answers.paused(
                   hop.request().method(),
                   hop.rawPath(),
-                  hop.classification().operation().id(),
+                  hop.classification().operation().name(),
                   throttle == null ? null : throttle.name(),
                   maxWait,
                   waitNanos),

@@ -63,7 +63,7 @@ final class ThrottleStage implements Stage {
               Answers.throttled(
                   hop.request().method(),
                   hop.rawPath(),
-                  hop.classification().operation().id(),
+                  hop.classification().operation().name(),
                   throttle.name(),
                   permit.retryAfterNanos()),
               hop,
