@@ -30,8 +30,8 @@ public final class PolicyCheck {
   /** The calls Jira clients make at start-up, by operation and path. */
   private static final List<String[]> START_UP_CALLS =
       List.of(
-          new String[] {"getServerInfo", "/rest/api/3/serverInfo"},
-          new String[] {"getCurrentUser", "/rest/api/3/myself"});
+          new String[] {"getServerInfo", "/rest/api/2/serverInfo"},
+          new String[] {"getCurrentUser", "/rest/api/2/myself"});
 
   private final PolicyLoader loader;
   private final Classifier classifier;
@@ -151,7 +151,7 @@ public final class PolicyCheck {
       }
       if (rule.effect() == Effect.ALLOW
           && rule.operations().contains(Operation.UNSCOPED)
-          && !rule.methods().equals(List.of("GET"))) {
+          && !readsOnly(rule.methods())) {
         warnings.add(
             new Problem(
                 policy.file(),
@@ -167,6 +167,13 @@ public final class PolicyCheck {
     }
     return warnings;
   }
+
+  /** Whether a rule's methods allow reads only (no methods at all allows every one). */
+  private static boolean readsOnly(List<String> methods) {
+    return !methods.isEmpty() && READS.containsAll(methods);
+  }
+
+  private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
   private java.util.Optional<Problem> startUpCallsDenied(
       Policy policy, DecisionEngine engine, Rule rule) {

@@ -75,8 +75,9 @@ public final class Classifier {
     if (projects.isEmpty() && operation.projectInBody() && body != null) {
       projects = CreateBodies.projects(body.get(), operation.bulkCreate());
     }
+    // An id, or a project's id or key: Service Management takes either.
     String serviceDeskId = match.parameters().get("serviceDeskId");
-    if (serviceDeskId != null && !isNumber(serviceDeskId, 0)) {
+    if (serviceDeskId != null && serviceDeskId.isBlank()) {
       serviceDeskId = null;
     }
     if (serviceDeskId == null && operation.serviceDeskInBody() && body != null) {

@@ -17,6 +17,9 @@ final class CreateBodies {
   /** Bodies larger than this are not read: their project is unknown. */
   static final int MAX_BODY_BYTES = 1 << 20;
 
+  /** A service desk id longer than this is not one: it is not audited. */
+  static final int MAX_ID_CHARS = 255;
+
   private static final JsonFactory JSON = JsonFactory.builder().build();
 
   private CreateBodies() {}
@@ -98,8 +101,9 @@ final class CreateBodies {
 
   /**
    * The {@code serviceDeskId} of a Service Management request body ({@code POST
-   * /rest/servicedeskapi/request}: {@code {"serviceDeskId": "10", "requestTypeId": "25", ...}}), a
-   * string or a number; {@code null} when it has none or cannot be read.
+   * /rest/servicedeskapi/request}: {@code {"serviceDeskId": "10", "requestTypeId": "25", ...}}): an
+   * id, or a project's id or key, which Service Management also takes; {@code null} when it has
+   * none or cannot be read.
    */
   static String serviceDeskId(byte[] body) {
     if (body == null || body.length == 0 || body.length > MAX_BODY_BYTES) {
@@ -115,7 +119,7 @@ final class CreateBodies {
         if ("serviceDeskId".equals(name)
             && (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT)) {
           String text = parser.getText().strip();
-          return Classifier.isNumber(text, 0) ? text : null;
+          return text.isEmpty() || text.length() > MAX_ID_CHARS ? null : text;
         }
         parser.skipChildren();
       }

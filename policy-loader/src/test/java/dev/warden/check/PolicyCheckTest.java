@@ -92,6 +92,18 @@ class PolicyCheckTest {
         .asString()
         .contains(
             "rule 'reads' allows read:jira-work alone, which leaves getCurrentUser (read:jira-user) and getServerInfo (unscoped) denied");
+    // The same on a Data Center site, whose twins of these operations have the same scopes.
+    assertThat(
+            warnings(
+                PolicyFixtures.minimal(
+                        "  - {id: reads, effect: allow, callers: com.acme.**, operations: read:jira-work}\n")
+                    .replace(
+                        "url: https://acme.atlassian.net",
+                        "url: https://jira.acme.example\n    flavor: data-center")))
+        .singleElement()
+        .asString()
+        .contains(
+            "rule 'reads' allows read:jira-work alone, which leaves getCurrentUser (read:jira-user) and getServerInfo (unscoped) denied");
     // Not when another rule already allows them.
     assertThat(
             warnings(
@@ -120,9 +132,17 @@ class PolicyCheckTest {
                 PolicyFixtures.minimal(
                     """
           - {id: meta, effect: allow, methods: [GET], operations: unscoped}
+          - {id: meta-head, effect: allow, methods: [GET, HEAD], operations: unscoped}
           - {id: no-meta, effect: deny, operations: unscoped}
         """)))
         .isEmpty();
+    assertThat(
+            warnings(
+                PolicyFixtures.minimal(
+                    "  - {id: meta, effect: allow, methods: [GET, POST], operations: unscoped}\n")))
+        .singleElement()
+        .asString()
+        .contains("allow rule 'meta' names unscoped");
   }
 
   @Test

@@ -95,8 +95,20 @@ class ClassifierTest {
             classify("POST", "/rest/servicedeskapi/request", "{\"serviceDeskId\": 12}")
                 .serviceDeskId())
         .isEqualTo("12");
+    // A project key names the service desk too.
+    assertThat(
+            classify("POST", "/rest/servicedeskapi/request", "{\"serviceDeskId\":\"SUP\"}")
+                .serviceDeskId())
+        .isEqualTo("SUP");
     for (String unreadable :
-        new String[] {"{\"serviceDeskId\":\"ten\"}", "{\"serviceDeskId\":{}}", "[1]", "{", ""}) {
+        new String[] {
+          "{\"serviceDeskId\":\" \"}",
+          "{\"serviceDeskId\":{}}",
+          "{\"serviceDeskId\":\"" + "9".repeat(300) + "\"}",
+          "[1]",
+          "{",
+          ""
+        }) {
       assertThat(classify("POST", "/rest/servicedeskapi/request", unreadable).serviceDeskId())
           .as(unreadable)
           .isNull();

@@ -106,6 +106,18 @@ public final class Auditor implements AuditSink {
   }
 
   private void drain() {
+    try {
+      loop();
+    } finally {
+      // However the thread ends (closing, interrupted, an error), what waits is offered once more.
+      if (!closing) {
+        closingDeadline = System.nanoTime() + FLUSH_NANOS;
+      }
+      flush(started);
+    }
+  }
+
+  private void loop() {
     OtelSpans otel = null;
     boolean first = true;
     while (true) {
@@ -120,14 +132,14 @@ public final class Auditor implements AuditSink {
           started = otel;
           first = false;
         }
-        emit(otel, record, now);
+        otel = emit(otel, record, now);
         // A full batch leaves now, not after the whole queue: past max.queue.size spans drop.
-        service(otel, now);
+        otel = service(otel, now);
       }
-      long due = service(otel, System.nanoTime());
+      otel = service(otel, System.nanoTime());
+      long due = otel == null ? Long.MAX_VALUE : lastDue;
       if (closing) {
         if (queue.isEmpty()) {
-          flush(otel);
           return;
         }
         continue;
@@ -154,16 +166,38 @@ public final class Auditor implements AuditSink {
     }
   }
 
-  private static long service(OtelSpans otel, long now) {
+  /** What the last {@link #service} said: nanoseconds until spans are due. Audit thread only. */
+  private long lastDue = Long.MAX_VALUE;
+
+  /**
+   * Sends spans that are due; returns the SDK, or {@code null} once it failed with an error: spans
+   * are off from then on, and the audit file still gets every record.
+   */
+  private OtelSpans service(OtelSpans otel, long now) {
+    lastDue = Long.MAX_VALUE;
     if (otel == null) {
-      return Long.MAX_VALUE;
+      return null;
     }
     try {
-      return otel.service(now);
+      lastDue = otel.service(now);
+      return otel;
     } catch (RuntimeException e) {
-      Log.get().warn("cannot export audit spans: " + e);
-      return Long.MAX_VALUE;
+      Log.get().warn("cannot export audit spans (" + e.getClass().getName() + ")");
+      return otel;
+    } catch (LinkageError e) {
+      return spansOff(e);
     }
+  }
+
+  private OtelSpans spansOff(Throwable e) {
+    Log.get()
+        .error(
+            "Warden's OpenTelemetry exporter failed ("
+                + e.getClass().getName()
+                + "); audit spans are off until restart"
+                + (file == null ? "" : ", the audit file still gets every record"));
+    started = null;
+    return null;
   }
 
   private void flush(OtelSpans otel) {
@@ -177,23 +211,27 @@ public final class Auditor implements AuditSink {
                 "the tracing backend did not take the last audit spans before the JVM exited"
                     + (file == null ? "" : "; the audit file has them"));
       }
-    } catch (RuntimeException e) {
-      Log.get().warn("cannot export audit spans: " + e);
+    } catch (RuntimeException | LinkageError e) {
+      Log.get().warn("cannot export audit spans (" + e.getClass().getName() + ")");
     }
   }
 
-  private void emit(OtelSpans otel, AuditRecord record, long now) {
+  /** Makes the record's span and its file line; returns the SDK, or {@code null} if it failed. */
+  private OtelSpans emit(OtelSpans otel, AuditRecord record, long now) {
     String[] ids = null;
     try {
       if (otel != null) {
         ids = otel.emit(record, now);
       }
     } catch (RuntimeException e) {
-      Log.get().warn("cannot record an audit span: " + e);
+      Log.get().warn("cannot record an audit span (" + e.getClass().getName() + ")");
+    } catch (LinkageError e) {
+      otel = spansOff(e);
     }
     if (file != null) {
       file.write(record, ids);
     }
+    return otel;
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.warden.agent.audit;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,20 +71,13 @@ final class RecordAttributes implements Attributes {
     return new RecordAttributes(keys, values, size[0]);
   }
 
-  /** The list itself when it holds only strings (the common case: scopes), else a copy. */
+  /** An immutable copy, each item as its string. */
   private static List<String> strings(List<?> list) {
-    for (Object item : list) {
-      if (!(item instanceof String)) {
-        List<String> copy = new ArrayList<>(list.size());
-        for (Object each : list) {
-          copy.add(String.valueOf(each));
-        }
-        return Collections.unmodifiableList(copy);
-      }
+    String[] copy = new String[list.size()];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = String.valueOf(list.get(i));
     }
-    @SuppressWarnings("unchecked")
-    List<String> strings = (List<String>) list;
-    return Collections.unmodifiableList(strings);
+    return List.of(copy);
   }
 
   @Override
@@ -137,9 +129,13 @@ final class RecordAttributes implements Attributes {
     return builder;
   }
 
+  /**
+   * Equal to another record's attributes with the same keys and values, in any order. Not to the
+   * SDK's own attributes, whose {@code equals} knows only its own class: equality stays symmetric.
+   */
   @Override
   public boolean equals(Object other) {
-    return other instanceof Attributes attributes && asMap().equals(attributes.asMap());
+    return other instanceof RecordAttributes that && asMap().equals(that.asMap());
   }
 
   @Override

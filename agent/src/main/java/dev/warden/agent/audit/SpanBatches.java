@@ -147,7 +147,9 @@ final class SpanBatches {
     try {
       result = exporter.export(batch);
     } catch (RuntimeException e) {
-      Log.get().warn("cannot export audit spans: " + e);
+      // The class alone: a message that varies would defeat the log's once-a-minute grouping.
+      // An error (a class that cannot load) goes to the audit thread, which turns spans off.
+      Log.get().warn("cannot export audit spans (" + e.getClass().getName() + ")");
       result = CompletableResultCode.ofFailure();
     }
     inFlight = result;
@@ -177,6 +179,9 @@ final class SpanBatches {
       }
       if (pending.isEmpty()) {
         return true;
+      }
+      if (deadline - now <= 0) {
+        return false;
       }
       send(now);
     }

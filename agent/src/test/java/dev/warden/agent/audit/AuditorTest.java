@@ -275,6 +275,49 @@ class AuditorTest {
         .hasSize(1);
   }
 
+  /**
+   * An exporter that fails with an error (a class that cannot load, say) turns spans off, and only
+   * spans: the audit thread lives on and the file gets every record, before and after.
+   */
+  @Test
+  void anExporterErrorTurnsSpansOffButNotTheAuditFile(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    Log previous = Log.get();
+    Log.set(new Log(new PrintStream(logged, true, UTF_8), Level.INFO, System::nanoTime));
+    try {
+      Path path = dir.resolve("audit.jsonl");
+      auditor =
+          auditorExportingTo(
+              exporting(
+                  spans -> {
+                    throw new NoClassDefFoundError("io/opentelemetry/exporter/Missing");
+                  }),
+              SpanBatches.Settings.of(1, 2048, Duration.ofMillis(1), Duration.ofSeconds(30)),
+              AuditFile.open(path));
+      for (int i = 0; i < 50; i++) {
+        auditor.record(AuditRecordingTest.record(null));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (Files.readAllLines(path).size() < 50 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(auditThread().isAlive()).isTrue();
+      for (int i = 0; i < 50; i++) {
+        auditor.record(AuditRecordingTest.record(null));
+      }
+      auditor.close();
+      auditor = null;
+      assertThat(Files.readAllLines(path)).hasSize(100);
+      assertThat(logged.toString(UTF_8).lines().filter(l -> l.contains("audit spans are off")))
+          .singleElement()
+          .asString()
+          .contains("java.lang.NoClassDefFoundError")
+          .contains("the audit file still gets every record");
+    } finally {
+      Log.set(previous);
+    }
+  }
+
   /** An export that never answers is given up after {@code export.timeout}; the next batch goes. */
   @Test
   void anExportThatNeverAnswersIsGivenUpAfterTheTimeout() throws Exception {
