@@ -91,6 +91,25 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
         + Base64.getEncoder().encodeToString((USER + ":" + token).getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The policy of a sync job written with a Jira client library whose classes are under {@code
+   * callers}: reads and, in project OPS, creates, comments and transitions; deletes denied.
+   */
+  public static String librarySyncPolicy(String callers) {
+    return """
+        version: 1
+        sites:
+          - {id: jira, url: '{jira}', credential: bot}
+        credentials:
+          bot: {type: basic, username: bot@acme.example, password: '${env:JIRA_TOKEN}'}
+        rules:
+          - {id: no-deletes, effect: deny, operations: deleteIssue}
+          - {id: sync-writes, effect: allow, callers: %1$s, operations: [createIssue, addComment, doTransition], projects: OPS}
+          - {id: sync-reads, effect: allow, callers: %1$s, operations: [read:jira-work]}
+        """
+        .formatted(callers);
+  }
+
   /** A policy with the fake Jira's URLs filled in for {@code {jira}} and {@code {jira-tls}}. */
   public Path policy(String yaml) throws IOException {
     Path file = dir.resolve("policy-" + System.nanoTime() + ".yaml");

@@ -16,18 +16,7 @@ class RcarzJiraClientIT {
 
   @RegisterExtension static final Harness harness = new Harness();
 
-  static final String POLICY =
-      """
-      version: 1
-      sites:
-        - {id: jira, url: '{jira}', credential: bot}
-      credentials:
-        bot: {type: basic, username: bot@acme.example, password: '${env:JIRA_TOKEN}'}
-      rules:
-        - {id: no-deletes, effect: deny, operations: deleteIssue}
-        - {id: sync-writes, effect: allow, callers: com.acme.rcarz.**, operations: [createIssue, addComment, doTransition], projects: OPS}
-        - {id: sync-reads, effect: allow, callers: com.acme.rcarz.**, operations: [read:jira-work]}
-      """;
+  static final String POLICY = Harness.librarySyncPolicy("com.acme.rcarz.**");
 
   @Test
   void theLibrarysOrdinaryCallsWorkWithNoCredentialsOfItsOwn() throws Exception {

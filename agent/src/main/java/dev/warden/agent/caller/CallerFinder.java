@@ -80,7 +80,7 @@ public final class CallerFinder {
           "io.undertow.",
           // Jira client libraries
           "net.rcarz.jiraclient.",
-          "com.chavaillaz.client.",
+          "com.chavaillaz.jira.client.",
           "com.atlassian.jira.rest.client.",
           "com.atlassian.httpclient.",
           "io.atlassian.fugue.",
