@@ -158,6 +158,12 @@ public final class AppLauncher {
     return this;
   }
 
+  /** Runs an executable jar ({@code java -jar}) instead of the sample application's class path. */
+  public AppLauncher jar(Path executable) {
+    this.jar = executable;
+    return this;
+  }
+
   public AppLauncher mainClass(String name) {
     this.mainClass = name;
     return this;
@@ -195,6 +201,12 @@ public final class AppLauncher {
       command.add("-javaagent:" + agentJar + (args.isEmpty() ? "" : "=" + args));
     }
     command.addAll(javaOptions);
+    if (jar != null) {
+      command.add("-jar");
+      command.add(jar.toString());
+      command.addAll(arguments);
+      return command;
+    }
     command.add("-cp");
     StringBuilder classpath = new StringBuilder();
     for (String library : leadingLibraries) {
@@ -211,6 +223,7 @@ public final class AppLauncher {
   }
 
   private static Path probeJar;
+  private Path jar;
 
   /**
    * The jar of {@link dev.warden.testapps.probe.SuppressedProbe}, made once per test run: attached

@@ -1,6 +1,7 @@
 package dev.warden.agent.hook;
 
 import dev.warden.agent.bootstrap.Hooks;
+import dev.warden.agent.hook.ahc.v3_0.AhcInstrumentation;
 import dev.warden.agent.hook.apache.async.v4_0.AsyncClientInstrumentation;
 import dev.warden.agent.hook.apache.v4_2.ApacheInstrumentation;
 import dev.warden.agent.hook.apache.v5_0.Apache5Instrumentation;
@@ -8,8 +9,10 @@ import dev.warden.agent.hook.jdk.httpclient.HttpClientInstrumentation;
 import dev.warden.agent.hook.jdk.socket.SocketInstrumentation;
 import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionInstrumentation;
 import dev.warden.agent.hook.jetty.v12.JettyInstrumentation;
+import dev.warden.agent.hook.netty.v4_1.NettyInstrumentation;
 import dev.warden.agent.hook.okhttp.v3_12.OkHttpInstrumentation;
 import dev.warden.agent.hook.reactor.netty.v1_0.ReactorNettyInstrumentation;
+import dev.warden.agent.hook.vertx.core.v4_0.VertxCoreInstrumentation;
 import dev.warden.agent.hook.vertx.v4_0.VertxWebClientInstrumentation;
 import dev.warden.agent.log.Log;
 import java.lang.instrument.Instrumentation;
@@ -36,7 +39,10 @@ public final class Instrumentations {
           new Apache5Instrumentation(),
           new JettyInstrumentation(),
           new VertxWebClientInstrumentation(),
-          new ReactorNettyInstrumentation());
+          new ReactorNettyInstrumentation(),
+          new NettyInstrumentation(),
+          new VertxCoreInstrumentation(),
+          new AhcInstrumentation());
 
   private Instrumentations() {}
 

@@ -59,6 +59,8 @@ public final class Overhead {
           new Client("apache5-async", "apache-5.6"),
           new Client("jetty", "jetty-12.1"),
           new Client("vertx-async", "vertx-4.5"),
+          new Client("vertx-core-async", "vertx-5.0"),
+          new Client("ahc-async", "ahc-3.0"),
           new Client("reactor-netty", "reactor-netty-1.3"));
 
   /** How a run reaches Jira. */

@@ -172,6 +172,8 @@ final class VertxCall implements ClientCall<Void> {
     if (!outgoing.uri().equals(request.uri())) {
       options.setURI(pathAndQuery(outgoing.uri()));
     }
+    // Decided: Vert.x core's hook, underneath, lets it go as it is.
+    dev.warden.agent.hook.CallOrigin.markDecided(options);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.warden.agent.hook.reactor.netty.v1_0;
 
+import dev.warden.agent.hook.netty.v4_1.NettyHeaders;
 import dev.warden.agent.pipeline.HopRoute;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;

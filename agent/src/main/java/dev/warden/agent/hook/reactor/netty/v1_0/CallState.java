@@ -2,6 +2,7 @@ package dev.warden.agent.hook.reactor.netty.v1_0;
 
 import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.caller.Callsite;
+import dev.warden.agent.hook.UnsentCall;
 import dev.warden.agent.pipeline.Gateway;
 import java.net.URI;
 import java.time.Duration;
@@ -65,7 +66,7 @@ final class CallState {
     if (gate != null) {
       gate.failed(error);
     } else if (gated.get() == 0) {
-      gateway.handle(new FailedCall(this, error), callsite);
+      gateway.handle(new UnsentCall(method, target, headers, error), callsite);
     }
     return Mono.error(error);
   }

@@ -3,6 +3,7 @@ package dev.warden.agent.hook.reactor.netty.v1_0;
 import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.caller.Callsite;
 import dev.warden.agent.hook.HookSupport;
+import dev.warden.agent.hook.netty.v4_1.NettyHeaders;
 import dev.warden.agent.pipeline.Bypass;
 import dev.warden.agent.pipeline.Gateway;
 import java.net.URI;

@@ -5,37 +5,26 @@ import dev.warden.agent.bootstrap.Body;
 import dev.warden.agent.bootstrap.ClientCall;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
+import dev.warden.agent.hook.UnsentCall;
+import dev.warden.agent.hook.netty.v4_1.HeldRequest;
+import dev.warden.agent.hook.netty.v4_1.NettyHeaders;
 import dev.warden.agent.log.Log;
 import dev.warden.agent.pipeline.Answers;
 import dev.warden.agent.pipeline.Gateway;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufHolder;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -83,11 +72,7 @@ final class Gate extends ChannelDuplexHandler {
 
   private ChannelHandlerContext ctx;
   private Phase phase = Phase.CAPTURING;
-  private HttpRequest head;
-  private ChannelPromise headPromise;
-  private final List<Object> held = new ArrayList<>();
-  private ByteArrayOutputStream body = new ByteArrayOutputStream();
-  private boolean bodyUnknown;
+  private final HeldRequest request = new HeldRequest();
   private ChannelHandler placeholder;
 
   /**
@@ -131,10 +116,7 @@ final class Gate extends ChannelDuplexHandler {
         ReferenceCountUtil.release(msg);
         promise.tryFailure(new ClosedChannelException());
       }
-      case DECIDING -> {
-        held.add(msg);
-        promise.trySuccess();
-      }
+      case DECIDING -> request.hold(msg, promise);
       case CAPTURING -> capture(ctx, msg, promise);
       default -> throw new IllegalStateException(phase.name());
     }
@@ -147,55 +129,15 @@ final class Gate extends ChannelDuplexHandler {
     }
   }
 
-  /**
-   * Holds the request. A full request (no body, or a body given as a {@code Mono}) is one message
-   * whose write stays pending until Warden decides; a streamed body's writes are acknowledged as
-   * they are held, since the client writes the rest, and the end, only then.
-   */
+  /** Holds the request ({@link HeldRequest}); anything written before its head passes. */
   private void capture(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (head == null) {
-      if (!(msg instanceof HttpRequest request)) {
-        ctx.write(msg, promise);
-        return;
-      }
-      head = request;
-      held.add(msg);
-      if (msg instanceof FullHttpRequest full) {
-        append(full.content());
-        headPromise = promise;
-        decide();
-      } else {
-        promise.trySuccess();
-      }
+    if (request.head() == null && !(msg instanceof HttpRequest)) {
+      ctx.write(msg, promise);
       return;
     }
-    held.add(msg);
-    promise.trySuccess();
-    if (msg instanceof ByteBufHolder holder) {
-      append(holder.content());
-    } else if (msg instanceof ByteBuf buffer) {
-      append(buffer);
-    } else {
-      bodyUnknown = true;
-    }
-    if (bodyUnknown || msg instanceof LastHttpContent) {
+    if (request.add(msg, promise)) {
       decide();
     }
-  }
-
-  private void append(ByteBuf buffer) {
-    if (bodyUnknown) {
-      return;
-    }
-    int length = buffer.readableBytes();
-    if (body.size() + length > Body.MAX_BYTES) {
-      bodyUnknown = true;
-      body = null;
-      return;
-    }
-    byte[] bytes = new byte[length];
-    buffer.getBytes(buffer.readerIndex(), bytes);
-    body.write(bytes, 0, length);
   }
 
   /** The request is whole (or as whole as Warden reads it): the pipeline decides it. */
@@ -204,18 +146,12 @@ final class Gate extends ChannelDuplexHandler {
     if (state != null) {
       state.gated(this);
     }
-    Body read;
-    if (bodyUnknown) {
-      read = Body.lazy(() -> null);
-    } else {
-      byte[] bytes = body.toByteArray();
-      read = bytes.length == 0 ? Body.NONE : Body.of(bytes);
-    }
-    body = null;
+    HttpRequest head = request.head();
     try {
-      WardenRequest request =
-          new WardenRequest(head.method().name(), uri, NettyHeaders.of(head.headers()), read);
-      gateway.handle(new Hop(request), state == null ? null : state.callsite);
+      WardenRequest decided =
+          new WardenRequest(
+              head.method().name(), uri, NettyHeaders.of(head.headers()), request.body());
+      gateway.handle(new Hop(decided), state == null ? null : state.callsite);
     } catch (RuntimeException e) {
       Log.get()
           .error(
@@ -236,22 +172,16 @@ final class Gate extends ChannelDuplexHandler {
     }
     phase = Phase.SENT;
     removePlaceholder();
+    HttpRequest head = request.head();
     String target = outgoing.uri().equals(uri) ? head.uri() : Uris.pathAndQuery(outgoing.uri());
-    HttpRequest sent = NettyHeaders.copy(head, target, NettyHeaders.toNetty(outgoing.headers()));
-    for (Object message : held) {
-      if (message == head) {
-        ctx.write(sent, headPromise != null ? headPromise : ctx.voidPromise());
-      } else {
-        ctx.write(message, ctx.voidPromise());
-      }
-    }
-    held.clear();
+    ChannelPromise written =
+        request.release(
+            ctx, NettyHeaders.copy(head, target, NettyHeaders.toNetty(outgoing.headers())));
     ctx.flush();
     // Reactor Netty looks for its response timeout once the client is done writing: at once, or
     // when the
     // held write completes. Where it found the placeholder, the timeout starts now.
-    ChannelPromise written = headPromise;
-    if (written != null && !written.isVoid()) {
+    if (!written.isVoid()) {
       written.addListener(done -> onLoop(this::ensureResponseTimeout));
     } else {
       onLoop(this::ensureResponseTimeout);
@@ -269,25 +199,9 @@ final class Gate extends ChannelDuplexHandler {
     }
     phase = Phase.ANSWERED;
     removePlaceholder();
-    held.forEach(ReferenceCountUtil::release);
-    held.clear();
-    if (headPromise != null) {
-      headPromise.trySuccess();
-    }
-    byte[] bytes = answer.body();
-    FullHttpResponse reply =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(answer.status(), answer.reason()),
-            Unpooled.wrappedBuffer(bytes));
-    answer
-        .headers()
-        .map()
-        .forEach((name, values) -> values.forEach(value -> reply.headers().add(name, value)));
-    reply.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    request.drop();
     settle();
-    ctx.fireChannelRead(reply);
-    ctx.fireChannelReadComplete();
+    HeldRequest.answer(ctx, answer);
     removeSelf();
   }
 
@@ -326,7 +240,7 @@ final class Gate extends ChannelDuplexHandler {
    * The hop failed as the client reports it (or the channel went away): its outcome for the audit.
    */
   void failed(Throwable error) {
-    response.completeExceptionally(transportError(error));
+    response.completeExceptionally(UnsentCall.transportError(error));
     onLoop(this::abandon);
   }
 
@@ -344,11 +258,7 @@ final class Gate extends ChannelDuplexHandler {
   private void abandon() {
     if (phase == Phase.CAPTURING || phase == Phase.DECIDING) {
       phase = Phase.CLOSED;
-      held.forEach(ReferenceCountUtil::release);
-      held.clear();
-      if (headPromise != null) {
-        headPromise.tryFailure(new ClosedChannelException());
-      }
+      request.abandon();
     }
     removePlaceholder();
     settle();
@@ -432,18 +342,6 @@ final class Gate extends ChannelDuplexHandler {
       return NettyPipeline.H2ToHttp11Codec;
     }
     return pipeline.get(H3_CODEC) != null ? H3_CODEC : null;
-  }
-
-  /**
-   * The client's failure as the pipeline takes it: checked exceptions as they are; Netty's and
-   * Reactor Netty's unchecked ones ({@code ReadTimeoutException}, {@code AbortedException})
-   * wrapped, so that they count as the client's, not as Warden's internal errors.
-   */
-  static Throwable transportError(Throwable error) {
-    if (error instanceof RuntimeException && !(error instanceof UncheckedIOException)) {
-      return new UncheckedIOException(new IOException(error.toString(), error));
-    }
-    return error;
   }
 
   /** The hop as the pipeline sees it. */

@@ -1,4 +1,4 @@
-package dev.warden.agent.hook.reactor.netty.v1_0;
+package dev.warden.agent.hook.netty.v4_1;
 
 import dev.warden.agent.bootstrap.Headers;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Netty's header fields and request heads in and out of Warden's neutral form. */
-final class NettyHeaders {
+public final class NettyHeaders {
 
   private NettyHeaders() {}
 
   /** Netty's fields as Warden's. */
-  static Headers of(HttpHeaders headers) {
+  public static Headers of(HttpHeaders headers) {
     if (headers == null || headers.isEmpty()) {
       return Headers.EMPTY;
     }
@@ -29,7 +29,7 @@ final class NettyHeaders {
   }
 
   /** Warden's fields as Netty's. */
-  static HttpHeaders toNetty(Headers headers) {
+  public static HttpHeaders toNetty(Headers headers) {
     HttpHeaders out = new DefaultHttpHeaders();
     for (Map.Entry<String, List<String>> field : headers.map().entrySet()) {
       for (String value : field.getValue()) {
@@ -44,7 +44,7 @@ final class NettyHeaders {
    * application's (Reactor Netty writes its own request object, which the application can read). A
    * full request keeps its content, which passes to the copy.
    */
-  static HttpRequest copy(HttpRequest head, String target, HttpHeaders headers) {
+  public static HttpRequest copy(HttpRequest head, String target, HttpHeaders headers) {
     if (head instanceof FullHttpRequest full) {
       return new DefaultFullHttpRequest(
           full.protocolVersion(),

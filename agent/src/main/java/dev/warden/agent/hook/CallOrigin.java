@@ -1,0 +1,151 @@
+package dev.warden.agent.hook;
+
+import dev.warden.agent.bootstrap.Headers;
+import dev.warden.agent.caller.Callsite;
+import dev.warden.agent.pipeline.Gateway;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One Jira-bound call of a Netty-based client, from the application's thread, where it was made, to
+ * the channel where Warden's gate decides each of its hops on the event loop: where it was made,
+ * what it asked for (for a call that fails before any hop is decided), and whether a hop of it went
+ * to a site. While it connects, connections to its host and port count as a hooked client's for
+ * {@code unmanaged-egress}.
+ *
+ * <p>A library's hook makes one when the application makes a call to a site's origin ({@link
+ * #begin}), and hands it to the call's channel before the request is written there; the gate takes
+ * it with the request.
+ */
+public final class CallOrigin {
+
+  /**
+   * The origin of a request another of Warden's hooks has decided already (Vert.x WebClient's,
+   * whose requests go through Vert.x core): the gate lets it go as it is.
+   */
+  private static final CallOrigin DECIDED = new CallOrigin();
+
+  private static final java.util.Map<Object, Boolean> DECIDED_REQUESTS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+  private static final java.util.concurrent.atomic.AtomicInteger decidedPending =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private final Gateway gateway;
+  private final Callsite callsite;
+  private final String method;
+  private final URI target;
+  private final Headers headers;
+  private final AtomicBoolean connecting = new AtomicBoolean(true);
+  private final String managed;
+  private volatile boolean gated;
+
+  private CallOrigin(Gateway gateway, String method, URI target, Headers headers) {
+    this.gateway = gateway;
+    this.callsite = gateway.capture();
+    this.method = method;
+    this.target = target;
+    this.headers = headers == null ? Headers.EMPTY : headers;
+    this.managed = gateway.managedConnections().begin(target);
+  }
+
+  private CallOrigin() {
+    this.gateway = null;
+    this.callsite = null;
+    this.method = null;
+    this.target = null;
+    this.headers = Headers.EMPTY;
+    this.managed = null;
+    this.connecting.set(false);
+  }
+
+  /**
+   * Marks a request object (identity, weakly held) as decided by a hook of Warden's before it
+   * reaches the client underneath, which must not decide it again.
+   */
+  public static void markDecided(Object request) {
+    decidedPending.incrementAndGet();
+    if (DECIDED_REQUESTS.put(request, Boolean.TRUE) != null) {
+      decidedPending.decrementAndGet();
+    }
+  }
+
+  /**
+   * The origin of a request {@link #markDecided marked decided} (forgetting it), else {@code null}.
+   */
+  public static CallOrigin decided(Object request) {
+    if (request == null || decidedPending.get() == 0 || DECIDED_REQUESTS.remove(request) == null) {
+      return null;
+    }
+    decidedPending.decrementAndGet();
+    return DECIDED;
+  }
+
+  /** Whether this is the origin of a request decided already, to let go as it is. */
+  public boolean isDecided() {
+    return this == DECIDED;
+  }
+
+  /**
+   * A call the application is making now, on this thread, or {@code null} when it is not bound for
+   * a site's origin (or Warden is not running).
+   */
+  public static CallOrigin begin(String method, URI target, Headers headers) {
+    Gateway gateway = HookSupport.gateway();
+    if (gateway == null || target == null || !gateway.isSiteOrigin(target)) {
+      return null;
+    }
+    return new CallOrigin(gateway, method, target, headers);
+  }
+
+  /**
+   * Whether a call to this origin is a site's, before anything is built for it (the common call, to
+   * another host, costs this check only).
+   */
+  public static boolean isSite(String scheme, String host, int port) {
+    Gateway gateway = HookSupport.gateway();
+    return gateway != null
+        && host != null
+        && gateway.isSiteOrigin(
+            scheme, host, dev.warden.policy.SiteUrl.effectivePort(scheme, port));
+  }
+
+  /** Where the call was made. */
+  public Callsite callsite() {
+    return callsite;
+  }
+
+  /** A hop of this call reached Warden's gate at a site. */
+  public void gated() {
+    gated = true;
+  }
+
+  /**
+   * Whether a hop of this call went to a site, so that a later one elsewhere goes without
+   * credentials.
+   */
+  public boolean siteChain() {
+    return gated;
+  }
+
+  /** The call has its connection (or failed): its connects no longer count as a hooked client's. */
+  public void connected() {
+    if (connecting.compareAndSet(true, false)) {
+      gateway.managedConnections().end(managed);
+    }
+  }
+
+  /**
+   * The call failed as its client reports it. One that failed before any hop reached the gate
+   * (connection refused, TLS) is decided and audited with that failure.
+   */
+  public void failed(Throwable error) {
+    if (this == DECIDED) {
+      return;
+    }
+    connected();
+    if (!gated) {
+      gated = true;
+      gateway.handle(new UnsentCall(method, target, headers, error), callsite);
+    }
+  }
+}

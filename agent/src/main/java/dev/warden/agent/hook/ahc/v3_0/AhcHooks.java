@@ -1,0 +1,131 @@
+package dev.warden.agent.hook.ahc.v3_0;
+
+import dev.warden.agent.bootstrap.Headers;
+import dev.warden.agent.hook.CallOrigin;
+import dev.warden.agent.hook.HookSupport;
+import dev.warden.agent.hook.netty.v4_1.ChannelGate;
+import dev.warden.agent.hook.netty.v4_1.NettyHeaders;
+import dev.warden.agent.hook.netty.v4_1.NettyUris;
+import dev.warden.agent.pipeline.Gateway;
+import io.netty.channel.Channel;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.asynchttpclient.ListenableFuture;
+import org.asynchttpclient.Request;
+
+/** The adapters of {@link AhcInstrumentation}. */
+public final class AhcHooks {
+
+  private AhcHooks() {}
+
+  /** The call being made on this thread, while {@code executeRequest} runs. */
+  private static final ThreadLocal<CallOrigin> MAKING = new ThreadLocal<>();
+
+  /** The origin of each call to a site, by its {@code NettyResponseFuture} (identity, weakly). */
+  private static final Map<Object, CallOrigin> BY_FUTURE =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** Whether a call to a site was ever made: until then a write takes no lock. */
+  private static volatile boolean anySite;
+
+  /** A request the application makes, before any connect: its origin when bound for a site. */
+  public static final class Begin implements Function<Object, Object> {
+
+    @Override
+    public Object apply(Object made) {
+      if (!(made instanceof Request request)) {
+        return null;
+      }
+      org.asynchttpclient.uri.Uri target = request.getUri();
+      if (target == null
+          || !CallOrigin.isSite(target.getScheme(), target.getHost(), target.getExplicitPort())) {
+        return null;
+      }
+      Headers headers = NettyHeaders.of(request.getHeaders());
+      CallOrigin origin =
+          CallOrigin.begin(request.getMethod(), NettyUris.parse(request.getUrl()), headers);
+      if (origin != null) {
+        MAKING.set(origin);
+      }
+      return origin;
+    }
+  }
+
+  /** The call's future, as {@code executeRequest} returns it (or its failure). */
+  public static final class Attach implements BiConsumer<Object, Object> {
+
+    @Override
+    public void accept(Object call, Object outcome) {
+      MAKING.remove();
+      CallOrigin origin = (CallOrigin) call;
+      if (outcome instanceof Throwable thrown) {
+        origin.failed(thrown);
+        return;
+      }
+      if (!(outcome instanceof ListenableFuture<?> future)) {
+        origin.connected();
+        return;
+      }
+      future.addListener(
+          () -> {
+            try {
+              future.get();
+              origin.connected();
+            } catch (ExecutionException e) {
+              origin.failed(e.getCause() != null ? e.getCause() : e);
+            } catch (Exception | Error e) {
+              origin.failed(e);
+            }
+          },
+          Runnable::run);
+    }
+  }
+
+  /** A {@code NettyResponseFuture} made: the call made on this thread owns it. */
+  public static final class FutureMade implements Consumer<Object> {
+
+    @Override
+    public void accept(Object future) {
+      CallOrigin origin = MAKING.get();
+      if (origin != null) {
+        anySite = true;
+        BY_FUTURE.put(future, origin);
+      }
+    }
+  }
+
+  /** A hop of a call is written on {@code channel}: its origin goes there first. */
+  public static final class Write implements BiConsumer<Object, Object> {
+
+    @Override
+    public void accept(Object future, Object channel) {
+      if (!anySite) {
+        return;
+      }
+      CallOrigin origin = BY_FUTURE.get(future);
+      if (origin != null && channel instanceof Channel open) {
+        origin.connected();
+        ChannelGate.handOver(open, origin);
+      }
+    }
+  }
+
+  /** Whether a TLS connection to {@code host}:{@code port} is to a site's origin. */
+  public static final class Site implements BiPredicate<Object, Object> {
+
+    @Override
+    public boolean test(Object host, Object port) {
+      Gateway gateway = HookSupport.gateway();
+      return gateway != null
+          && host instanceof String name
+          && port instanceof Integer number
+          && gateway.isSiteOrigin("https", name, number);
+    }
+  }
+}

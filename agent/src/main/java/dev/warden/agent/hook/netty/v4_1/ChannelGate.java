@@ -1,0 +1,393 @@
+package dev.warden.agent.hook.netty.v4_1;
+
+import dev.warden.agent.bootstrap.Answer;
+import dev.warden.agent.bootstrap.ClientCall;
+import dev.warden.agent.bootstrap.WardenRequest;
+import dev.warden.agent.bootstrap.WardenResponse;
+import dev.warden.agent.hook.CallOrigin;
+import dev.warden.agent.hook.UnsentCall;
+import dev.warden.agent.log.Log;
+import dev.warden.agent.pipeline.Answers;
+import dev.warden.agent.pipeline.Gateway;
+import dev.warden.agent.pipeline.HopRoute;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Warden's gate in an HTTP/1.1 client channel of any Netty-based client, right after Netty's {@code
+ * HttpClientCodec}: Vert.x core's {@code HttpClient} (and so the Quarkus REST client),
+ * AsyncHttpClient, Micronaut's client. It sees each request as the client writes it, before it is
+ * encoded, and each response head as it is decoded.
+ *
+ * <p>A request to a site's origin (the host and port the channel is connected to, never the {@code
+ * Host} field the application may have set) is held, head and body, until the pipeline decides it.
+ * Then either Warden's copy of it goes on (with the site's credential; the client's own request
+ * object keeps the application's fields), or nothing is written and Warden's answer is read into
+ * the channel, where the client takes it for the server's response. The connection stays clean for
+ * reuse either way. A request that a redirect took from a site to another host goes without any
+ * credential. Anything else passes untouched, and a channel to a host that is no site drops the
+ * gate at its first request.
+ *
+ * <p>Where the call was made comes from the client's own hook, which puts the call's {@link
+ * CallOrigin} in the channel ({@link #ORIGIN}) before its request is written: on the event loop no
+ * application frame is left. Everything here runs on the channel's event loop; the pipeline's send
+ * and answer, which may come from another thread (after a throttle wait), are moved onto it.
+ * Requests pipelined behind one that awaits its response are not supported on a site's channel:
+ * they fail, unsent.
+ */
+public final class ChannelGate extends ChannelDuplexHandler {
+
+  /** The gate's name in the pipeline. */
+  public static final String NAME = "warden.gate";
+
+  /** The call whose request is written next on a channel, put there by the client's hook. */
+  public static final AttributeKey<CallOrigin> ORIGIN = AttributeKey.valueOf("warden.origin");
+
+  private final Gateway gateway;
+  private ChannelHandlerContext ctx;
+
+  /** The exchange whose request is being held, sent, or answered; {@code null} between them. */
+  private Exchange current;
+
+  ChannelGate(Gateway gateway) {
+    this.gateway = gateway;
+  }
+
+  /** Hands the call whose request {@code channel} writes next to the gate there. */
+  public static void handOver(io.netty.channel.Channel channel, CallOrigin origin) {
+    if (channel != null && origin != null) {
+      channel.attr(ORIGIN).set(origin);
+    }
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    Exchange exchange = current;
+    if (msg instanceof HttpRequest head) {
+      if (exchange != null && !exchange.ended()) {
+        ReferenceCountUtil.release(msg);
+        promise.tryFailure(
+            new IOException("warden: a request pipelined on a Jira site's connection is not sent"));
+        return;
+      }
+      start(ctx, head, promise);
+      return;
+    }
+    if (exchange == null) {
+      ctx.write(msg, promise);
+      return;
+    }
+    switch (exchange.phase) {
+      case CAPTURING -> exchange.capture(msg, promise);
+      case DECIDING -> exchange.request.hold(msg, promise);
+      case ANSWERED -> {
+        // The rest of a request Warden answered: never written.
+        ReferenceCountUtil.release(msg);
+        promise.trySuccess();
+      }
+      case CLOSED -> {
+        ReferenceCountUtil.release(msg);
+        promise.tryFailure(new ClosedChannelException());
+      }
+      default -> ctx.write(msg, promise);
+    }
+  }
+
+  private void start(ChannelHandlerContext ctx, HttpRequest head, ChannelPromise promise) {
+    CallOrigin origin = ctx.channel().attr(ORIGIN).getAndSet(null);
+    if (origin != null && origin.isDecided()) {
+      // Decided by the hook of the library above the client (Vert.x WebClient's).
+      current = null;
+      ctx.write(head, promise);
+      return;
+    }
+    URI uri = target(ctx, head);
+    if (uri == null) {
+      current = null;
+      if (origin != null) {
+        // A call the client's hook saw bound for a site, whose request cannot be read: not sent.
+        ReferenceCountUtil.release(head);
+        promise.tryFailure(
+            new IOException(
+                "warden: a request to a Jira site whose target cannot be read is not sent"));
+        return;
+      }
+      ctx.write(head, promise);
+      return;
+    }
+    HopRoute route = gateway.route(uri, origin != null && origin.siteChain());
+    if (route != HopRoute.SITE) {
+      current = null;
+      if (route.edits() != null) {
+        HttpHeaders headers = new DefaultHttpHeaders().set(head.headers());
+        route.applyTo(headers::remove, headers::add);
+        HeldRequest.writeCopy(ctx, head, NettyHeaders.copy(head, head.uri(), headers), promise);
+      } else {
+        ctx.write(head, promise);
+        if (origin == null && !gateway.isSiteOrigin(uri) && !proxied(ctx)) {
+          // A connection to a host that is no site carries no site's request: the gate goes.
+          ctx.pipeline().remove(this);
+        }
+      }
+      return;
+    }
+    if (origin != null) {
+      origin.gated();
+      origin.connected();
+    }
+    Exchange exchange = new Exchange(origin, uri);
+    current = exchange;
+    exchange.capture(head, promise);
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    Exchange exchange = current;
+    if (exchange == null
+        || (exchange.phase != Phase.CAPTURING && exchange.phase != Phase.DECIDING)) {
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Exchange exchange = current;
+    if (exchange != null
+        && exchange.phase == Phase.SENT
+        && msg instanceof HttpResponse reply
+        && !exchange.response.isDone()) {
+      int status = reply.status().code();
+      if (status >= 200 || status == 101) {
+        current = null;
+        // The audit is recorded now, before the application sees the response.
+        exchange.response.complete(
+            new WardenResponse(status, NettyHeaders.of(reply.headers()), null, () -> {}));
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.fireExceptionCaught(cause);
+    Exchange exchange = current;
+    if (exchange != null) {
+      exchange.failed(cause);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    ctx.fireChannelInactive();
+    Exchange exchange = current;
+    if (exchange != null) {
+      exchange.failed(new IOException("warden: the connection closed before the response"));
+    }
+  }
+
+  /**
+   * The URL a request goes to: the channel's own destination (where the bytes really go, whatever
+   * the {@code Host} field says), or the absolute target a forward proxy is given.
+   */
+  static URI target(ChannelHandlerContext ctx, HttpRequest head) {
+    String target = head.uri();
+    if (target.regionMatches(true, 0, "http://", 0, 7)
+        || target.regionMatches(true, 0, "https://", 0, 8)) {
+      return NettyUris.parse(target);
+    }
+    SocketAddress remote = ctx.channel().remoteAddress();
+    if (!(remote instanceof InetSocketAddress address)) {
+      return null;
+    }
+    String host = address.getHostString();
+    if (host == null) {
+      return null;
+    }
+    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    String scheme = ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
+    String path = target.isEmpty() ? "/" : target;
+    if (!path.startsWith("/") && !path.equals("*")) {
+      return null;
+    }
+    return NettyUris.parse(
+        scheme + "://" + host.toLowerCase(Locale.ROOT) + ":" + address.getPort() + path);
+  }
+
+  private static boolean proxied(ChannelHandlerContext ctx) {
+    for (java.util.Map.Entry<String, ChannelHandler> handler : ctx.pipeline()) {
+      if (handler.getValue().getClass().getName().startsWith("io.netty.handler.proxy.")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void onLoop(Runnable task) {
+    try {
+      ctx.executor().execute(task);
+    } catch (RejectedExecutionException e) {
+      // The event loop is shutting down, and the channel with it.
+    }
+  }
+
+  private enum Phase {
+    CAPTURING,
+    DECIDING,
+    SENT,
+    ANSWERED,
+    CLOSED
+  }
+
+  /** One request to a site on this channel, from its head to its response head. */
+  private final class Exchange {
+    private final CallOrigin origin;
+    private final URI uri;
+    private final CompletableFuture<WardenResponse> response = new CompletableFuture<>();
+    private final HeldRequest request = new HeldRequest();
+    private Phase phase = Phase.CAPTURING;
+
+    Exchange(CallOrigin origin, URI uri) {
+      this.origin = origin;
+      this.uri = uri;
+    }
+
+    boolean ended() {
+      return phase == Phase.ANSWERED || phase == Phase.CLOSED || response.isDone();
+    }
+
+    void capture(Object msg, ChannelPromise promise) {
+      if (request.add(msg, promise)) {
+        decide();
+      }
+    }
+
+    /** The request is whole (or as whole as Warden reads it): the pipeline decides it. */
+    private void decide() {
+      phase = Phase.DECIDING;
+      HttpRequest head = request.head();
+      try {
+        WardenRequest decided =
+            new WardenRequest(
+                head.method().name(), uri, NettyHeaders.of(head.headers()), request.body());
+        gateway.handle(new Hop(this, decided), origin == null ? null : origin.callsite());
+      } catch (RuntimeException e) {
+        Log.get()
+            .error(
+                "internal error before a Jira request was sent; answered 503 ("
+                    + e.getClass().getName()
+                    + ")");
+        onLoop(() -> answer(Answers.internalError()));
+      }
+    }
+
+    /** Writes the held request on, with the pipeline's header fields (and target, if changed). */
+    void release(WardenRequest outgoing) {
+      if (phase != Phase.DECIDING || current != this) {
+        return;
+      }
+      phase = Phase.SENT;
+      HttpRequest head = request.head();
+      String target =
+          outgoing.uri().equals(uri) ? head.uri() : NettyUris.pathAndQuery(outgoing.uri());
+      request.release(
+          ctx, NettyHeaders.copy(head, target, NettyHeaders.toNetty(outgoing.headers())));
+      ctx.flush();
+    }
+
+    /**
+     * Drops the held request and reads Warden's answer into the channel as its response. The
+     * client's write of the request succeeds first, so that it is done with the request before the
+     * response ends the exchange; nothing reached the connection.
+     */
+    void answer(Answer answer) {
+      if (phase != Phase.DECIDING || current != this) {
+        return;
+      }
+      phase = Phase.ANSWERED;
+      request.drop();
+      current = null;
+      HeldRequest.answer(ctx, answer);
+    }
+
+    /** The exchange failed as the client reports it (or the channel went away). */
+    void failed(Throwable error) {
+      response.completeExceptionally(UnsentCall.transportError(error));
+      onLoop(
+          () -> {
+            if (phase == Phase.CAPTURING || phase == Phase.DECIDING) {
+              phase = Phase.CLOSED;
+              request.abandon();
+            }
+            if (current == this) {
+              current = null;
+            }
+          });
+    }
+  }
+
+  /** An exchange as the pipeline sees it. */
+  private final class Hop implements ClientCall<Void> {
+    private final Exchange exchange;
+    private final WardenRequest request;
+
+    Hop(Exchange exchange, WardenRequest request) {
+      this.exchange = exchange;
+      this.request = request;
+    }
+
+    @Override
+    public WardenRequest request() {
+      return request;
+    }
+
+    @Override
+    public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
+      onLoop(() -> exchange.release(outgoing));
+      return exchange.response;
+    }
+
+    @Override
+    public CompletableFuture<Void> toNative(WardenResponse received, WardenRequest sent) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> answer(Answer answer) {
+      onLoop(() -> exchange.answer(answer));
+      return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The request is gated inside its own connection: it is sent once (Jira's 429 still pauses its
+     * scope).
+     */
+    @Override
+    public boolean resendable() {
+      return false;
+    }
+  }
+}
