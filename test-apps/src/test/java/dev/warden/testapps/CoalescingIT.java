@@ -43,7 +43,14 @@ class CoalescingIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"urlconnection,", "okhttp,okhttp-4.12", "apache4,apache-4.5", "apache5,apache-5.6"})
+  @CsvSource({
+    "jdk,",
+    "jdk-async,",
+    "urlconnection,",
+    "okhttp,okhttp-4.12",
+    "apache4,apache-4.5",
+    "apache5,apache-5.6"
+  })
   void identicalConcurrentGetsGoToJiraOnce(String client, String library) throws Exception {
     harness.clear();
     AppLauncher app = harness.app(policy, client);

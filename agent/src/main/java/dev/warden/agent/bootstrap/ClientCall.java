@@ -65,6 +65,14 @@ public interface ClientCall<N> {
     return false;
   }
 
+  /**
+   * Called before a call that leads identical ones ({@code coalesce: true}) is sent: its response
+   * must then be readable whole ({@link WardenResponse#body()}). A client whose responses stream to
+   * the application's own handler as they arrive (the JDK's) reads this one into memory instead,
+   * and makes the application's response from the bytes. Nothing by default.
+   */
+  default void leadsOthers() {}
+
   /** Tells a hook, from a response's status and header fields, that Warden will discard it. */
   @FunctionalInterface
   interface Discarded {

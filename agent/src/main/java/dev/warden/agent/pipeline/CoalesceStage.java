@@ -103,6 +103,7 @@ final class CoalesceStage implements Stage {
     }
     CompletableFuture<Outcome> led;
     try {
+      hop.exchange().call().leadsOthers();
       led = next.proceed(hop);
     } catch (RuntimeException | Error e) {
       flights.remove(key, mine);

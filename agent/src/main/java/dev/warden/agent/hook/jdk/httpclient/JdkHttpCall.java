@@ -70,19 +70,40 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
     return Math.max(1, Integer.getInteger("jdk.httpclient.redirects.retrylimit", 5));
   }
 
+  /** Whether this call leads identical ones, its response read whole ({@link #leadsOthers}). */
+  private volatile boolean leading;
+
   @Override
   public WardenRequest request() {
     return request;
   }
 
+  /**
+   * This call leads identical ones: its response is read into memory, shared, and fed to the
+   * application's handler from there.
+   */
   @Override
+  public void leadsOthers() {
+    leading = true;
+  }
+
+  @Override
+  public boolean sharesResponses() {
+    return true;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
   public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
     HttpRequest built = build(outgoing);
+    boolean whole = leading;
     HttpResponse.BodyHandler<T> handled =
         info ->
             discarded.test(info.statusCode(), Headers.of(info.headers().map()))
                 ? HttpResponse.BodySubscribers.replacing(null)
-                : handler.apply(info);
+                : whole
+                    ? (HttpResponse.BodySubscriber<T>) HttpResponse.BodySubscribers.ofByteArray()
+                    : handler.apply(info);
     HttpClient target = redirectFree.of(client);
     if (blocking) {
       return sendOnThisThread(target, built, handled);
@@ -127,6 +148,15 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
   }
 
   private static WardenResponse neutral(HttpResponse<?> response) {
+    if (response.body() instanceof byte[] bytes) {
+      // Read whole for identical calls this one leads.
+      return new WardenResponse(
+          response.statusCode(),
+          Headers.of(response.headers().map()),
+          response,
+          () -> {},
+          () -> bytes);
+    }
     return new WardenResponse(
         response.statusCode(), Headers.of(response.headers().map()), response, () -> {});
   }
@@ -171,6 +201,16 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
         sent.uri().equals(original.uri()) && sent.method().equals(original.method())
             ? original
             : build(sent);
+    if (leading && response.body() != null) {
+      // A leader no one followed: its bytes go to the application's handler now.
+      try {
+        byte[] bytes = response.body().read();
+        return SyntheticHttpResponse.of(
+            new Answer(response.status(), null, response.headers(), bytes, null), view, handler);
+      } catch (java.io.IOException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     return CompletableFuture.completedFuture(
         new ShieldedHttpResponse<>((HttpResponse<T>) response.nativeResponse(), view));
   }
