@@ -19,12 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CallOrigin {
 
-  /**
-   * The origin of a request another of Warden's hooks has decided already (Vert.x WebClient's,
-   * whose requests go through Vert.x core): the gate lets it go as it is.
-   */
-  private static final CallOrigin DECIDED = new CallOrigin();
-
   private static final java.util.Map<Object, Boolean> DECIDED_REQUESTS =
       java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
   private static final java.util.concurrent.atomic.AtomicInteger decidedPending =
@@ -39,6 +33,9 @@ public final class CallOrigin {
   private final String managed;
   private volatile boolean gated;
 
+  /** The request line of a request decided already, or {@code null}. */
+  private final String decidedTarget;
+
   private CallOrigin(Gateway gateway, String method, URI target, Headers headers) {
     this.gateway = gateway;
     this.callsite = gateway.capture();
@@ -46,15 +43,17 @@ public final class CallOrigin {
     this.target = target;
     this.headers = headers == null ? Headers.EMPTY : headers;
     this.managed = gateway.managedConnections().begin(target);
+    this.decidedTarget = null;
   }
 
-  private CallOrigin() {
+  private CallOrigin(String method, String decidedTarget) {
     this.gateway = null;
     this.callsite = null;
-    this.method = null;
+    this.method = method;
     this.target = null;
     this.headers = Headers.EMPTY;
     this.managed = null;
+    this.decidedTarget = decidedTarget;
     this.connecting.set(false);
   }
 
@@ -69,20 +68,34 @@ public final class CallOrigin {
     }
   }
 
-  /**
-   * The origin of a request {@link #markDecided marked decided} (forgetting it), else {@code null}.
-   */
-  public static CallOrigin decided(Object request) {
+  /** Whether a request was {@link #markDecided marked decided} (forgetting it). */
+  public static boolean takeDecided(Object request) {
     if (request == null || decidedPending.get() == 0 || DECIDED_REQUESTS.remove(request) == null) {
-      return null;
+      return false;
     }
     decidedPending.decrementAndGet();
-    return DECIDED;
+    return true;
   }
 
-  /** Whether this is the origin of a request decided already, to let go as it is. */
+  /**
+   * The origin of a request another of Warden's hooks decided already (Vert.x WebClient's, whose
+   * requests go through Vert.x core): the gate lets the request with this method and request target
+   * go as it is, and decides any other.
+   */
+  public static CallOrigin decidedRequest(String method, String requestTarget) {
+    return new CallOrigin(method, requestTarget);
+  }
+
+  /** Whether this is the origin of a request decided already. */
   public boolean isDecided() {
-    return this == DECIDED;
+    return decidedTarget != null;
+  }
+
+  /** Whether this origin's decided request is the one with this request line. */
+  public boolean decides(String requestMethod, String requestTarget) {
+    return decidedTarget != null
+        && method.equals(requestMethod)
+        && decidedTarget.equals(requestTarget);
   }
 
   /**
@@ -129,7 +142,7 @@ public final class CallOrigin {
 
   /** The call has its connection (or failed): its connects no longer count as a hooked client's. */
   public void connected() {
-    if (connecting.compareAndSet(true, false)) {
+    if (gateway != null && connecting.compareAndSet(true, false)) {
       gateway.managedConnections().end(managed);
     }
   }
@@ -139,7 +152,7 @@ public final class CallOrigin {
    * (connection refused, TLS) is decided and audited with that failure.
    */
   public void failed(Throwable error) {
-    if (this == DECIDED) {
+    if (gateway == null) {
       return;
     }
     connected();

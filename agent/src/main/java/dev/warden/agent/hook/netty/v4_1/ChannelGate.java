@@ -16,8 +16,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -72,9 +74,19 @@ public final class ChannelGate extends ChannelDuplexHandler {
 
   /** Hands the call whose request {@code channel} writes next to the gate there. */
   public static void handOver(io.netty.channel.Channel channel, CallOrigin origin) {
-    if (channel != null && origin != null) {
-      channel.attr(ORIGIN).set(origin);
+    if (channel == null || origin == null) {
+      return;
     }
+    if (channel.eventLoop().inEventLoop()
+        && channel.pipeline().get(NAME) instanceof ChannelGate gate
+        && gate.current != null
+        && gate.current.origin == null
+        && !gate.current.ended()) {
+      // Too late: the call's request went out already, decided without it (a Vert.x 4 handler
+      // that sends before Warden's listener runs). Left here, it would be the next request's.
+      return;
+    }
+    channel.attr(ORIGIN).set(origin);
   }
 
   @Override
@@ -104,26 +116,62 @@ public final class ChannelGate extends ChannelDuplexHandler {
       case DECIDING -> exchange.request.hold(msg, promise);
       case ANSWERED -> {
         // The rest of a request Warden answered: never written.
-        ReferenceCountUtil.release(msg);
+        swallowed(exchange, msg);
         promise.trySuccess();
       }
       case CLOSED -> {
-        ReferenceCountUtil.release(msg);
+        swallowed(exchange, msg);
         promise.tryFailure(new ClosedChannelException());
       }
       default -> ctx.write(msg, promise);
     }
   }
 
+  /** A part of a request Warden did not send: released; its end frees the gate. */
+  private void swallowed(Exchange exchange, Object msg) {
+    boolean end = msg instanceof LastHttpContent;
+    ReferenceCountUtil.release(msg);
+    if (end && current == exchange) {
+      current = null;
+    }
+  }
+
   private void start(ChannelHandlerContext ctx, HttpRequest head, ChannelPromise promise) {
     CallOrigin origin = ctx.channel().attr(ORIGIN).getAndSet(null);
-    if (origin != null && origin.isDecided()) {
-      // Decided by the hook of the library above the client (Vert.x WebClient's).
+    if (HttpMethod.CONNECT.equals(head.method())) {
+      // A tunnel through a proxy: the call's origin waits for the request inside it.
+      if (origin != null) {
+        ctx.channel().attr(ORIGIN).set(origin);
+      }
       current = null;
       ctx.write(head, promise);
       return;
     }
+    if (origin != null && origin.isDecided()) {
+      if (origin.decides(head.method().name(), head.uri())) {
+        // Decided by the hook of the library above the client (Vert.x WebClient's).
+        current = null;
+        ctx.write(head, promise);
+        return;
+      }
+      // Left by a request that was never written: this one is decided here.
+      origin = null;
+    }
     URI uri = target(ctx, head);
+    if (uri != null && isAbsolute(head.uri())) {
+      URI named = NettyUris.parse(head.uri());
+      if (named == null || !sameOrigin(named, uri)) {
+        if (named == null || gateway.isSiteOrigin(named) || origin != null) {
+          // Absolute-form to a forward proxy, or a request line naming another host than the
+          // connection's: a site's request never goes that way, nor its credential.
+          refuse(head, promise, "a request to a Jira site through a forward proxy is not sent");
+          return;
+        }
+        current = null;
+        ctx.write(head, promise);
+        return;
+      }
+    }
     if (uri == null) {
       current = null;
       if (origin != null) {
@@ -138,6 +186,16 @@ public final class ChannelGate extends ChannelDuplexHandler {
       return;
     }
     HopRoute route = gateway.route(uri, origin != null && origin.siteChain());
+    if (route == HopRoute.UNTOUCHED && origin != null && !origin.siteChain()) {
+      // The client's hook saw a call to a site, but its connection goes elsewhere (through a
+      // proxy's tunnel, or to a server address of its own): fails closed.
+      refuse(
+          head,
+          promise,
+          "a request to a Jira site whose connection goes to another address (a proxy?) is not"
+              + " sent");
+      return;
+    }
     if (route != HopRoute.SITE) {
       current = null;
       if (route.edits() != null) {
@@ -160,6 +218,38 @@ public final class ChannelGate extends ChannelDuplexHandler {
     Exchange exchange = new Exchange(origin, uri);
     current = exchange;
     exchange.capture(head, promise);
+  }
+
+  private void refuse(HttpRequest head, ChannelPromise promise, String why) {
+    current = null;
+    Log.get().warn(why);
+    ReferenceCountUtil.release(head);
+    promise.tryFailure(new IOException("warden: " + why));
+  }
+
+  private static boolean isAbsolute(String target) {
+    return target.regionMatches(true, 0, "http://", 0, 7)
+        || target.regionMatches(true, 0, "https://", 0, 8);
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getHost().equalsIgnoreCase(b.getHost())
+        && dev.warden.policy.SiteUrl.effectivePort(a) == dev.warden.policy.SiteUrl.effectivePort(b);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    // Taken out mid-exchange (the codec went): what it held is released, the client told.
+    Exchange exchange = current;
+    current = null;
+    if (exchange != null
+        && (exchange.phase == Phase.CAPTURING || exchange.phase == Phase.DECIDING)) {
+      exchange.phase = Phase.CLOSED;
+      exchange.request.abandon();
+      exchange.response.completeExceptionally(
+          new IOException("warden: the request's channel changed before it was sent"));
+    }
   }
 
   @Override
@@ -209,13 +299,16 @@ public final class ChannelGate extends ChannelDuplexHandler {
 
   /**
    * The URL a request goes to: the channel's own destination (where the bytes really go, whatever
-   * the {@code Host} field says), or the absolute target a forward proxy is given.
+   * the {@code Host} field or an absolute request line says), with the request's path.
    */
   static URI target(ChannelHandlerContext ctx, HttpRequest head) {
     String target = head.uri();
-    if (target.regionMatches(true, 0, "http://", 0, 7)
-        || target.regionMatches(true, 0, "https://", 0, 8)) {
-      return NettyUris.parse(target);
+    if (isAbsolute(target)) {
+      URI named = NettyUris.parse(target);
+      if (named == null) {
+        return null;
+      }
+      target = NettyUris.pathAndQuery(named);
     }
     SocketAddress remote = ctx.channel().remoteAddress();
     if (!(remote instanceof InetSocketAddress address)) {
@@ -329,7 +422,9 @@ public final class ChannelGate extends ChannelDuplexHandler {
       }
       phase = Phase.ANSWERED;
       request.drop();
-      current = null;
+      if (request.ended()) {
+        current = null;
+      }
       HeldRequest.answer(ctx, answer);
     }
 
@@ -342,7 +437,7 @@ public final class ChannelGate extends ChannelDuplexHandler {
               phase = Phase.CLOSED;
               request.abandon();
             }
-            if (current == this) {
+            if (current == this && (phase != Phase.CLOSED || request.ended())) {
               current = null;
             }
           });

@@ -19,7 +19,11 @@ public final class CodecHook implements BiConsumer<Object, Object> {
   @Override
   public void accept(Object codec, Object context) {
     Gateway gateway = HookSupport.gateway();
-    if (gateway == null || Bypass.active() || !(context instanceof ChannelHandlerContext ctx)) {
+    if (gateway == null
+        || Bypass.active()
+        || !(codec instanceof io.netty.handler.codec.http.HttpClientCodec)
+        || !(context instanceof ChannelHandlerContext ctx)
+        || ctx.handler() != codec) {
       return;
     }
     String name = ctx.name();

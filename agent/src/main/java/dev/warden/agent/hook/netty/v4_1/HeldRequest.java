@@ -38,6 +38,7 @@ public final class HeldRequest {
   private ChannelPromise headPromise;
   private ByteArrayOutputStream body = new ByteArrayOutputStream();
   private boolean bodyUnknown;
+  private boolean ended;
 
   /** The request's head, once held. */
   public HttpRequest head() {
@@ -54,6 +55,10 @@ public final class HeldRequest {
     boolean first = head == null;
     if (first) {
       head = (HttpRequest) msg;
+      if (io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(head)) {
+        // The client sends the body only once the server says 100: decided on the head.
+        bodyUnknown = true;
+      }
     }
     if (msg instanceof ByteBufHolder holder) {
       // A body part, or a head that carries the first part (or all) of its body.
@@ -63,6 +68,7 @@ public final class HeldRequest {
     } else if (!first) {
       bodyUnknown = true;
     }
+    ended |= msg instanceof LastHttpContent;
     boolean whole = bodyUnknown || msg instanceof LastHttpContent;
     if (first && whole) {
       headPromise = promise;
@@ -72,8 +78,14 @@ public final class HeldRequest {
     return whole;
   }
 
+  /** Whether the request's end ({@code LastHttpContent}) was written. */
+  public boolean ended() {
+    return ended;
+  }
+
   /** Holds a message the client writes after the request was whole (a trailer, a flush's). */
   public void hold(Object msg, ChannelPromise promise) {
+    ended |= msg instanceof LastHttpContent;
     held.add(msg);
     promise.trySuccess();
   }

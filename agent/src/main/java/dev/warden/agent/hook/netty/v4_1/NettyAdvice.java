@@ -17,7 +17,9 @@ public final class NettyAdvice {
     @SuppressWarnings("unchecked")
     @Advice.OnMethodExit(suppress = Throwable.class)
     public static void exit(@Advice.This Object handler, @Advice.Argument(0) Object context) {
-      if (!"io.netty.handler.codec.http.HttpClientCodec".equals(handler.getClass().getName())) {
+      if (!handler.getClass().getName().startsWith("io.netty.handler.codec.http.")
+          && !handler.getClass().getName().contains("HttpClientCodec")) {
+        // Not an HTTP codec, nor a class of a client's own that extends one: nothing to gate.
         return;
       }
       Object hook =

@@ -237,6 +237,56 @@ class ChannelGateTest {
     assertThat(second.cause()).hasMessageContaining("pipelined");
   }
 
+  @Test
+  void anAbsoluteRequestLineNamingTheSiteOnAnotherHostsConnectionIsNotSent() {
+    EmbeddedChannel channel = channel("127.0.0.2", 9999);
+
+    ChannelFuture write =
+        channel.writeAndFlush(
+            get("http://127.0.0.1:" + SITE_PORT + "/rest/api/2/myself", "127.0.0.1"));
+
+    assertThat(written(channel)).isEmpty();
+    assertThat(write.cause()).hasMessageContaining("forward proxy");
+    assertThat(channel.pipeline().get(ChannelGate.NAME)).isNotNull();
+  }
+
+  @Test
+  void aSiteCallWhoseConnectionGoesElsewhereFailsClosed() {
+    CallOrigin origin =
+        CallOrigin.begin(
+            "GET",
+            java.net.URI.create("http://127.0.0.1:" + SITE_PORT + "/rest/api/2/myself"),
+            null);
+    EmbeddedChannel channel = channel("127.0.0.3", 3128);
+    ChannelGate.handOver(channel, origin);
+
+    ChannelFuture write = channel.writeAndFlush(get("/rest/api/2/myself", "127.0.0.1"));
+
+    assertThat(written(channel)).isEmpty();
+    assertThat(write.cause()).hasMessageContaining("another address");
+  }
+
+  @Test
+  void theRestOfAnAnsweredStreamedRequestIsNeverWrittenAndTheNextGoesOn() {
+    EmbeddedChannel channel = channel("127.0.0.1", SITE_PORT);
+    HttpRequest head =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.DELETE, "/rest/api/2/issue/X-1");
+    head.headers().set("Expect", "100-continue");
+
+    channel.writeAndFlush(head);
+    assertThat(written(channel)).as("decided on its head: denied").isEmpty();
+    assertThat(((HttpResponse) read(channel).get(0)).status().code()).isEqualTo(403);
+    ChannelFuture late =
+        channel.writeAndFlush(
+            new DefaultLastHttpContent(Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8)));
+    channel.writeAndFlush(get("/rest/api/2/issue/OPS-1", "127.0.0.1"));
+
+    assertThat(late.isSuccess()).isTrue();
+    List<Object> out = written(channel);
+    assertThat(out).singleElement().isInstanceOf(HttpRequest.class);
+    assertThat(((HttpRequest) out.get(0)).uri()).isEqualTo("/rest/api/2/issue/OPS-1");
+  }
+
   /** A head that carries the first part of its body, as Vert.x writes one. */
   private static final class AssembledRequest extends DefaultHttpRequest implements HttpContent {
     private final ByteBuf content;

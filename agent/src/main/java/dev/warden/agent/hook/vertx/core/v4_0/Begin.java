@@ -25,10 +25,12 @@ public final class Begin implements BiFunction<Object, Object, Object> {
     if (!(clientOptions instanceof HttpClientOptions defaults)) {
       return null;
     }
-    CallOrigin decided = CallOrigin.decided(request);
-    if (decided != null) {
-      // A WebClient request Warden's WebClient hook has decided.
-      return decided;
+    if (request instanceof RequestOptions options && CallOrigin.takeDecided(options)) {
+      // A WebClient request Warden's WebClient hook has decided: this exact request line passes.
+      HttpMethod verb = options.getMethod();
+      String uri = options.getURI();
+      return CallOrigin.decidedRequest(
+          verb == null ? "GET" : verb.name(), uri == null || uri.isEmpty() ? "/" : uri);
     }
     if (defaults.getProtocolVersion() == io.vertx.core.http.HttpVersion.HTTP_2) {
       // No HTTP/1.1 codec for the gate to sit behind: its connections stay unmanaged egress.
