@@ -19,10 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CallOrigin {
 
-  private static final java.util.Map<Object, Boolean> DECIDED_REQUESTS =
-      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-  private static final java.util.concurrent.atomic.AtomicInteger decidedPending =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private static final WeakIdentityMap<Boolean> DECIDED_REQUESTS = new WeakIdentityMap<>();
 
   private final Gateway gateway;
   private final Callsite callsite;
@@ -62,19 +59,12 @@ public final class CallOrigin {
    * reaches the client underneath, which must not decide it again.
    */
   public static void markDecided(Object request) {
-    decidedPending.incrementAndGet();
-    if (DECIDED_REQUESTS.put(request, Boolean.TRUE) != null) {
-      decidedPending.decrementAndGet();
-    }
+    DECIDED_REQUESTS.put(request, Boolean.TRUE);
   }
 
   /** Whether a request was {@link #markDecided marked decided} (forgetting it). */
   public static boolean takeDecided(Object request) {
-    if (request == null || decidedPending.get() == 0 || DECIDED_REQUESTS.remove(request) == null) {
-      return false;
-    }
-    decidedPending.decrementAndGet();
-    return true;
+    return DECIDED_REQUESTS.remove(request) != null;
   }
 
   /**

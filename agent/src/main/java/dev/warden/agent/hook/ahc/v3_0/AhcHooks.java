@@ -3,14 +3,12 @@ package dev.warden.agent.hook.ahc.v3_0;
 import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.hook.CallOrigin;
 import dev.warden.agent.hook.HookSupport;
+import dev.warden.agent.hook.WeakIdentityMap;
 import dev.warden.agent.hook.netty.v4_1.ChannelGate;
 import dev.warden.agent.hook.netty.v4_1.NettyHeaders;
 import dev.warden.agent.hook.netty.v4_1.NettyUris;
 import dev.warden.agent.pipeline.Gateway;
 import io.netty.channel.Channel;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
@@ -28,11 +26,7 @@ public final class AhcHooks {
   private static final ThreadLocal<CallOrigin> MAKING = new ThreadLocal<>();
 
   /** The origin of each call to a site, by its {@code NettyResponseFuture} (identity, weakly). */
-  private static final Map<Object, CallOrigin> BY_FUTURE =
-      Collections.synchronizedMap(new WeakHashMap<>());
-
-  /** Whether a call to a site was ever made: until then a write takes no lock. */
-  private static volatile boolean anySite;
+  private static final WeakIdentityMap<CallOrigin> BY_FUTURE = new WeakIdentityMap<>();
 
   /** A request the application makes, before any connect: its origin when bound for a site. */
   public static final class Begin implements Function<Object, Object> {
@@ -74,6 +68,7 @@ public final class AhcHooks {
       }
       future.addListener(
           () -> {
+            BY_FUTURE.remove(future);
             try {
               future.get();
               origin.connected();
@@ -94,7 +89,6 @@ public final class AhcHooks {
     public void accept(Object future) {
       CallOrigin origin = MAKING.get();
       if (origin != null) {
-        anySite = true;
         BY_FUTURE.put(future, origin);
       }
     }
@@ -105,9 +99,6 @@ public final class AhcHooks {
 
     @Override
     public void accept(Object future, Object channel) {
-      if (!anySite) {
-        return;
-      }
       CallOrigin origin = BY_FUTURE.get(future);
       if (origin != null && channel instanceof Channel open) {
         origin.connected();

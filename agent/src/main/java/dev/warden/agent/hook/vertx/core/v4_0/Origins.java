@@ -1,15 +1,12 @@
 package dev.warden.agent.hook.vertx.core.v4_0;
 
 import dev.warden.agent.hook.CallOrigin;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
+import dev.warden.agent.hook.WeakIdentityMap;
 
 /** The origins of requests to sites (identity, weakly held), for the redirects they lead to. */
 final class Origins {
 
-  private static final Map<Object, CallOrigin> BY_REQUEST =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  private static final WeakIdentityMap<CallOrigin> BY_REQUEST = new WeakIdentityMap<>();
 
   private Origins() {}
 
@@ -18,6 +15,6 @@ final class Origins {
   }
 
   static CallOrigin get(Object request) {
-    return request == null ? null : BY_REQUEST.get(request);
+    return BY_REQUEST.get(request);
   }
 }
