@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -16,16 +16,26 @@ public final class NettyHeaders {
 
   private NettyHeaders() {}
 
-  /** Netty's fields as Warden's. */
+  /**
+   * Netty's fields as Warden's, read in one pass (no list per name: the profile of a gated client
+   * put a quarter of Warden's allocation in the map this built before).
+   */
   public static Headers of(HttpHeaders headers) {
     if (headers == null || headers.isEmpty()) {
       return Headers.EMPTY;
     }
-    Map<String, List<String>> map = new LinkedHashMap<>();
-    for (String name : headers.names()) {
-      map.put(name, headers.getAll(name));
+    int size = headers.size();
+    String[] names = new String[size];
+    String[] values = new String[size];
+    int count = 0;
+    Iterator<Map.Entry<String, String>> fields = headers.iteratorAsString();
+    while (fields.hasNext() && count < size) {
+      Map.Entry<String, String> field = fields.next();
+      names[count] = field.getKey();
+      values[count] = field.getValue();
+      count++;
     }
-    return Headers.of(map);
+    return Headers.of(count, at -> names[at], at -> values[at]);
   }
 
   /** Warden's fields as Netty's. */
