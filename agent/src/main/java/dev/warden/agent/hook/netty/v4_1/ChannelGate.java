@@ -11,7 +11,6 @@ import dev.warden.agent.pipeline.Answers;
 import dev.warden.agent.pipeline.Gateway;
 import dev.warden.agent.pipeline.HopRoute;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -44,8 +43,8 @@ import java.util.concurrent.RejectedExecutionException;
  * object keeps the application's fields), or nothing is written and Warden's answer is read into
  * the channel, where the client takes it for the server's response. The connection stays clean for
  * reuse either way. A request that a redirect took from a site to another host goes without any
- * credential. Anything else passes untouched, and a channel to a host that is no site drops the
- * gate at its first request.
+ * credential. Anything else passes untouched: a request on a channel to a host that is no site
+ * costs one lookup of the channel's destination in the policy.
  *
  * <p>Where the call was made comes from the client's own hook, which puts the call's {@link
  * CallOrigin} in the channel ({@link #ORIGIN}) before its request is written: on the event loop no
@@ -157,6 +156,13 @@ public final class ChannelGate extends ChannelDuplexHandler {
       // Left by a request that was never written: this one is decided here.
       origin = null;
     }
+    if (origin == null && !isAbsolute(head.uri()) && !toSite(ctx)) {
+      // The common request, on a connection to a host that is no site (judged against the policy
+      // now in force, so a site added by a reload is guarded on connections made before it).
+      current = null;
+      ctx.write(head, promise);
+      return;
+    }
     URI uri = target(ctx, head);
     if (uri != null && isAbsolute(head.uri())) {
       URI named = NettyUris.parse(head.uri());
@@ -204,10 +210,6 @@ public final class ChannelGate extends ChannelDuplexHandler {
         HeldRequest.writeCopy(ctx, head, NettyHeaders.copy(head, head.uri(), headers), promise);
       } else {
         ctx.write(head, promise);
-        if (origin == null && !gateway.isSiteOrigin(uri) && !proxied(ctx)) {
-          // A connection to a host that is no site carries no site's request: the gate goes.
-          ctx.pipeline().remove(this);
-        }
       }
       return;
     }
@@ -330,13 +332,13 @@ public final class ChannelGate extends ChannelDuplexHandler {
         scheme + "://" + host.toLowerCase(Locale.ROOT) + ":" + address.getPort() + path);
   }
 
-  private static boolean proxied(ChannelHandlerContext ctx) {
-    for (java.util.Map.Entry<String, ChannelHandler> handler : ctx.pipeline()) {
-      if (handler.getValue().getClass().getName().startsWith("io.netty.handler.proxy.")) {
-        return true;
-      }
+  /** Whether the channel's connection is to a site's origin, without building any URL. */
+  private boolean toSite(ChannelHandlerContext ctx) {
+    if (!(ctx.channel().remoteAddress() instanceof InetSocketAddress address)) {
+      return false;
     }
-    return false;
+    String scheme = ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
+    return gateway.isSiteOrigin(scheme, address.getHostString(), address.getPort());
   }
 
   private void onLoop(Runnable task) {

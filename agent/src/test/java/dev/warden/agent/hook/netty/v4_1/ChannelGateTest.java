@@ -157,8 +157,8 @@ class ChannelGateTest {
     assertThat(((HttpRequest) out.get(0)).headers().contains("Authorization")).isFalse();
     assertThat(records).isEmpty();
     assertThat(channel.pipeline().get(ChannelGate.NAME))
-        .as("a connection to a host that is no site drops the gate")
-        .isNull();
+        .as("kept: a policy reload may make this host a site while the connection is pooled")
+        .isNotNull();
   }
 
   @Test
