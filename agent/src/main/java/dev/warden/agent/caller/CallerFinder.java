@@ -87,6 +87,21 @@ public final class CallerFinder {
           "com.atlassian.event.",
           "com.atlassian.util.concurrent.");
 
+  /**
+   * Parts of the names of classes a framework generates to implement an application's interface (a
+   * declarative HTTP client) or to stand in for its bean: never the application's frame. A
+   * generated subclass that calls the application's own method ({@code Bot$Intercepted} calling
+   * {@code Bot}) is skipped too, as the frame of {@code Bot} comes first.
+   */
+  static final List<String> GENERATED_MARKERS =
+      List.of(
+          // Quarkus: the REST client interface's implementation, its CDI bean, ArC's proxies
+          "$$QuarkusRestClientInterface",
+          "$$CDIWrapper",
+          "_ClientProxy",
+          // Micronaut: a declarative client's introduced implementation, AOP proxies
+          "$Intercepted");
+
   private static final int MAX_CACHED = 20_000;
 
   /**
@@ -249,6 +264,11 @@ public final class CallerFinder {
         if (className.startsWith(prefix)) {
           return true;
         }
+      }
+    }
+    for (String marker : GENERATED_MARKERS) {
+      if (className.contains(marker)) {
+        return true;
       }
     }
     String declaring = declaringClass(className);

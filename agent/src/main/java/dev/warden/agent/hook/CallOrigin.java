@@ -21,6 +21,12 @@ public final class CallOrigin {
 
   private static final WeakIdentityMap<Boolean> DECIDED_REQUESTS = new WeakIdentityMap<>();
 
+  /**
+   * Where the call being made on this thread was issued, when a framework issued it on another
+   * thread (see {@link #enterIssued}).
+   */
+  private static final ThreadLocal<Callsite> ISSUED = new ThreadLocal<>();
+
   private final Gateway gateway;
   private final Callsite callsite;
   private final String method;
@@ -35,7 +41,8 @@ public final class CallOrigin {
 
   private CallOrigin(Gateway gateway, String method, URI target, Headers headers) {
     this.gateway = gateway;
-    this.callsite = gateway.capture();
+    Callsite issued = ISSUED.get();
+    this.callsite = issued != null ? issued : gateway.capture();
     this.method = method;
     this.target = target;
     this.headers = headers == null ? Headers.EMPTY : headers;
@@ -52,6 +59,42 @@ public final class CallOrigin {
     this.managed = null;
     this.decidedTarget = decidedTarget;
     this.connecting.set(false);
+  }
+
+  /**
+   * Where a call is issued, on the application's thread, for a framework that makes the call on
+   * another (RESTEasy Reactive's client makes it on Vert.x's event loop, where no application frame
+   * is left): {@code null} when it is not bound for a site's origin, or Warden is not running.
+   */
+  public static Callsite issue(String scheme, String host, int port) {
+    Gateway gateway = HookSupport.gateway();
+    return gateway != null
+            && host != null
+            && gateway.isSiteOrigin(
+                scheme, host, dev.warden.policy.SiteUrl.effectivePort(scheme, port))
+        ? gateway.capture()
+        : null;
+  }
+
+  /**
+   * The calls begun on this thread until {@link #exitIssued} were issued at {@code issued}, not
+   * where this thread's stack says.
+   *
+   * @return what to hand to {@link #exitIssued}
+   */
+  public static Callsite enterIssued(Callsite issued) {
+    Callsite previous = ISSUED.get();
+    ISSUED.set(issued);
+    return previous;
+  }
+
+  /** Ends {@link #enterIssued}. */
+  public static void exitIssued(Callsite previous) {
+    if (previous == null) {
+      ISSUED.remove();
+    } else {
+      ISSUED.set(previous);
+    }
   }
 
   /**

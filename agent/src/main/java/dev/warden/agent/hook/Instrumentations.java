@@ -12,6 +12,7 @@ import dev.warden.agent.hook.jetty.v12.JettyInstrumentation;
 import dev.warden.agent.hook.netty.v4_1.NettyInstrumentation;
 import dev.warden.agent.hook.okhttp.v3_12.OkHttpInstrumentation;
 import dev.warden.agent.hook.reactor.netty.v1_0.ReactorNettyInstrumentation;
+import dev.warden.agent.hook.resteasy.reactive.v3.RestEasyReactiveInstrumentation;
 import dev.warden.agent.hook.vertx.core.v4_0.VertxCoreInstrumentation;
 import dev.warden.agent.hook.vertx.v4_0.VertxWebClientInstrumentation;
 import dev.warden.agent.log.Log;
@@ -42,7 +43,8 @@ public final class Instrumentations {
           new ReactorNettyInstrumentation(),
           new NettyInstrumentation(),
           new VertxCoreInstrumentation(),
-          new AhcInstrumentation());
+          new AhcInstrumentation(),
+          new RestEasyReactiveInstrumentation());
 
   private Instrumentations() {}
 

@@ -47,6 +47,35 @@ class CallerFinderTest {
   }
 
   @Test
+  void classesAFrameworkGeneratesForADeclarativeClientAreNotTheApplication() {
+    CallerFinder finder = new CallerFinder(List.of());
+    // Quarkus: the bean calls the injected client's CDI wrapper, which calls the generated
+    // implementation of the interface.
+    assertThat(
+            finder.find(
+                stack(
+                    frame(
+                        "org.jboss.resteasy.reactive.client.impl.InvocationBuilderImpl", "method"),
+                    frame("com.acme.JiraApi$$QuarkusRestClientInterface", "getIssue"),
+                    frame("com.acme.JiraApi$$CDIWrapper", "getIssue"),
+                    frame("com.acme.JiraApi$$CDIWrapper_ClientProxy", "getIssue"),
+                    frame("com.acme.IssueBot", "sync"),
+                    frame("com.acme.IssueBot_ClientProxy", "sync"),
+                    frame("com.acme.Main", "run"))))
+        .isEqualTo(new Caller("com.acme.IssueBot", "sync"));
+    // Micronaut: the declarative client's introduced implementation; an advised bean's subclass
+    // calls the bean's own method, whose frame comes first.
+    assertThat(
+            finder.find(
+                stack(
+                    frame("io.micronaut.http.client.interceptor.HttpClientIntroductionAdvice", "x"),
+                    frame("com.acme.JiraClient$Intercepted", "getIssue"),
+                    frame("com.acme.Syncer", "sync"),
+                    frame("com.acme.Syncer$Intercepted", "sync"))))
+        .isEqualTo(new Caller("com.acme.Syncer", "sync"));
+  }
+
+  @Test
   void callerSkipGlobsSkipTheTeamsOwnWrapper() {
     CallerFinder finder = new CallerFinder(List.of("com.acme.platform.jira.**", "com.acme.util.*"));
     Caller caller =

@@ -2,6 +2,7 @@ package dev.warden.agent.hook.vertx.core.v4_0;
 
 import dev.warden.agent.hook.CallOrigin;
 import dev.warden.agent.hook.netty.v4_1.ChannelGate;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClientRequest;
@@ -22,6 +23,9 @@ public final class Attach implements BiConsumer<Object, Object> {
       origin.failed(thrown);
       return;
     }
+    if (Relay.isRelay(outcome)) {
+      return;
+    }
     Future<?> future =
         outcome instanceof Promise<?> promise
             ? promise.future()
@@ -30,17 +34,19 @@ public final class Attach implements BiConsumer<Object, Object> {
       origin.connected();
       return;
     }
-    future.onComplete(
-        done -> {
-          if (done.failed()) {
-            origin.failed(done.cause());
-          } else {
-            origin.connected();
-            if (done.result() instanceof HttpClientRequest request) {
-              handOver(request, origin);
-            }
-          }
-        });
+    future.onComplete(done -> outcome(origin, done));
+  }
+
+  /** The call has its request on a connection, or failed before. */
+  static void outcome(CallOrigin origin, AsyncResult<?> done) {
+    if (done.failed()) {
+      origin.failed(done.cause());
+    } else {
+      origin.connected();
+      if (done.result() instanceof HttpClientRequest request) {
+        handOver(request, origin);
+      }
+    }
   }
 
   /** Hands {@code origin} to the channel {@code request} is written on, and remembers it there. */

@@ -4,11 +4,13 @@ import dev.warden.agent.bootstrap.Hooks;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * The advice of {@link VertxCoreInstrumentation}: on entry, {@link Begin} makes the call's origin
- * (before any connect); on exit, {@link Attach} follows the call's future. Thin glue through types
- * every class loader sees.
+ * (before any connect) and, where Vert.x 4 takes a promise, {@link Relay} puts one of Warden's in
+ * its place; on exit, {@link Attach} follows the call's future. Thin glue through types every class
+ * loader sees.
  */
 public final class VertxCoreAdvice {
 
@@ -16,6 +18,7 @@ public final class VertxCoreAdvice {
 
   static final String BEGIN = "dev.warden.agent.hook.vertx.core.v4_0.Begin";
   static final String ATTACH = "dev.warden.agent.hook.vertx.core.v4_0.Attach";
+  static final String RELAY = "dev.warden.agent.hook.vertx.core.v4_0.Relay";
 
   /** 4.0's {@code request(RequestOptions, PromiseInternal)}, 4.5's {@code doRequest}. */
   public static final class WithPromise {
@@ -27,11 +30,21 @@ public final class VertxCoreAdvice {
     public static Object enter(
         @Advice.This Object client,
         @Advice.FieldValue("options") Object clientOptions,
-        @Advice.Argument(0) Object options) {
+        @Advice.Argument(0) Object options,
+        @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC)
+            Object promise) {
       Object begin = Hooks.adapters.adapter(BEGIN, client.getClass().getClassLoader());
-      return begin == null
-          ? null
-          : ((BiFunction<Object, Object, Object>) begin).apply(clientOptions, options);
+      if (begin == null) {
+        return null;
+      }
+      Object origin = ((BiFunction<Object, Object, Object>) begin).apply(clientOptions, options);
+      if (origin != null) {
+        Object relay = Hooks.adapters.adapter(RELAY, client.getClass().getClassLoader());
+        if (relay != null) {
+          promise = ((BiFunction<Object, Object, Object>) relay).apply(origin, promise);
+        }
+      }
+      return origin;
     }
 
     @SuppressWarnings("unchecked")
@@ -63,12 +76,23 @@ public final class VertxCoreAdvice {
         @Advice.Argument(0) Object method,
         @Advice.Argument(1) int port,
         @Advice.Argument(2) Object host,
-        @Advice.Argument(3) Object uri) {
+        @Advice.Argument(3) Object uri,
+        @Advice.Argument(value = 4, readOnly = false, typing = Assigner.Typing.DYNAMIC)
+            Object promise) {
       Object begin = Hooks.adapters.adapter(BEGIN, client.getClass().getClassLoader());
-      return begin == null
-          ? null
-          : ((BiFunction<Object, Object, Object>) begin)
+      if (begin == null) {
+        return null;
+      }
+      Object origin =
+          ((BiFunction<Object, Object, Object>) begin)
               .apply(clientOptions, new Object[] {method, port, host, uri});
+      if (origin != null) {
+        Object relay = Hooks.adapters.adapter(RELAY, client.getClass().getClassLoader());
+        if (relay != null) {
+          promise = ((BiFunction<Object, Object, Object>) relay).apply(origin, promise);
+        }
+      }
+      return origin;
     }
 
     @SuppressWarnings("unchecked")
