@@ -9,6 +9,7 @@ import dev.warden.agent.hook.jdk.httpclient.HttpClientInstrumentation;
 import dev.warden.agent.hook.jdk.socket.SocketInstrumentation;
 import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionInstrumentation;
 import dev.warden.agent.hook.jetty.v12.JettyInstrumentation;
+import dev.warden.agent.hook.micronaut.http.v4_0.MicronautInstrumentation;
 import dev.warden.agent.hook.netty.v4_1.NettyInstrumentation;
 import dev.warden.agent.hook.okhttp.v3_12.OkHttpInstrumentation;
 import dev.warden.agent.hook.reactor.netty.v1_0.ReactorNettyInstrumentation;
@@ -44,7 +45,8 @@ public final class Instrumentations {
           new NettyInstrumentation(),
           new VertxCoreInstrumentation(),
           new AhcInstrumentation(),
-          new RestEasyReactiveInstrumentation());
+          new RestEasyReactiveInstrumentation(),
+          new MicronautInstrumentation());
 
   private Instrumentations() {}
 

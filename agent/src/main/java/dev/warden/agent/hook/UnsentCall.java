@@ -6,8 +6,7 @@ import dev.warden.agent.bootstrap.ClientCall;
 import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.warden.agent.pipeline.ClientFailure;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -64,9 +63,6 @@ public final class UnsentCall implements ClientCall<Void> {
    * that they count as the client's, not as Warden's internal errors.
    */
   public static Throwable transportError(Throwable error) {
-    if (error instanceof RuntimeException && !(error instanceof UncheckedIOException)) {
-      return new UncheckedIOException(new IOException(error.toString(), error));
-    }
-    return error;
+    return ClientFailure.of(error);
   }
 }

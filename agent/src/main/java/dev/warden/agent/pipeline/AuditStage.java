@@ -59,7 +59,7 @@ final class AuditStage implements Stage {
     audit.put(AuditAttributes.WARDEN_DECISION, decision);
     String ended;
     if (outcome instanceof Outcome.Failed failed) {
-      ended = failed.error().getClass().getName();
+      ended = ClientFailure.typeOf(failed.error());
       audit.put(AuditAttributes.ERROR_TYPE, ended);
     } else {
       int status = status(outcome);

@@ -7,6 +7,7 @@ import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.caller.Callsite;
+import dev.warden.agent.pipeline.ClientFailure;
 import dev.warden.agent.pipeline.Gateway;
 import dev.warden.policy.SiteUrl;
 import io.vertx.core.Context;
@@ -22,7 +23,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.impl.ClientPhase;
 import io.vertx.ext.web.client.impl.HttpContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -121,10 +121,7 @@ final class VertxCall implements ClientCall<Void> {
         // (VertxException,
         // HttpClosedException) is wrapped here; the application gets the original when the phase
         // goes on.
-        sent.completeExceptionally(
-            failure instanceof RuntimeException
-                ? new UncheckedIOException(new IOException(failure.getClass().getName(), failure))
-                : failure);
+        sent.completeExceptionally(ClientFailure.of(failure));
       } else {
         HttpClientResponse received = ctx.clientResponse();
         sent.complete(

@@ -1,0 +1,155 @@
+package com.acme.micronaut;
+
+import com.acme.http.JiraHttp;
+import com.acme.http.MicronautJiraHttp;
+import com.acme.reports.WeeklyReport;
+import com.acme.sync.IssueSync;
+import com.acme.triage.TriageBot;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.context.ApplicationContext;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Micronaut application that syncs with Jira through Micronaut's Netty HTTP client.
+ *
+ * <pre>
+ * java -jar micronaut-app.jar --client micronaut|micronaut-async [--follow-redirects]
+ *     [--read-timeout-ms N] [--virtual-threads] STEPS.json
+ * java -Djira.url=... -jar micronaut-app.jar --declared
+ * </pre>
+ *
+ * With a steps file (the end-to-end suite's format) it makes those calls through {@code HttpClient}
+ * from the part of the application each step names, one JSON line per call; with {@code
+ * --declared}, a few calls through the injected declarative client {@link JiraApi}.
+ */
+public class MicronautSync {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private boolean virtualThreads;
+
+  public static void main(String[] args) throws Exception {
+    int code;
+    try (ApplicationContext context = ApplicationContext.run()) {
+      code = new MicronautSync().run(context, args);
+    }
+    // The clients' event loops are not daemon threads.
+    System.exit(code);
+  }
+
+  int run(ApplicationContext context, String... args) throws Exception {
+    String client = "micronaut";
+    boolean followRedirects = false;
+    int readTimeoutMillis = 0;
+    boolean declared = false;
+    File steps = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--client" -> client = args[++i];
+        case "--follow-redirects" -> followRedirects = true;
+        case "--read-timeout-ms" -> readTimeoutMillis = Integer.parseInt(args[++i]);
+        case "--virtual-threads" -> virtualThreads = true;
+        case "--declared" -> declared = true;
+        default -> steps = new File(args[i]);
+      }
+    }
+    if (declared) {
+      IssueBot bot = context.getBean(IssueBot.class);
+      System.out.println(bot.getIssue("OPS-1"));
+      System.out.println(bot.getIssueAsync("OPS-2"));
+      System.out.println(bot.createIssue("OPS", "from Micronaut"));
+      System.out.println(bot.createIssue("SEC", "not allowed there"));
+      System.out.println(bot.deleteIssue("OPS-1"));
+      return 0;
+    }
+    if (steps == null) {
+      System.err.println(
+          "usage: --client micronaut|micronaut-async [options] STEPS.json | --declared");
+      return 2;
+    }
+    JiraHttp http =
+        switch (client) {
+          case "micronaut" -> new MicronautJiraHttp(false, followRedirects, readTimeoutMillis);
+          case "micronaut-async" -> new MicronautJiraHttp(true, followRedirects, readTimeoutMillis);
+          default -> throw new IllegalArgumentException("unknown client " + client);
+        };
+    List<Step> list = JSON.readValue(steps, new TypeReference<List<Step>>() {});
+    for (int n = 1; n <= list.size(); n++) {
+      Step step = list.get(n - 1);
+      if (step.sleep > 0) {
+        Thread.sleep(step.sleep);
+        continue;
+      }
+      int number = n;
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < step.parallel; t++) {
+        int thread = step.parallel > 1 ? t : -1;
+        threads.add(newThread(() -> print(number, thread, call(http, step))));
+      }
+      threads.forEach(Thread::start);
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    }
+    return 0;
+  }
+
+  private static Result call(JiraHttp http, Step step) {
+    try {
+      return switch (step.as == null ? "" : step.as) {
+        case "sync" -> IssueSync.call(http, step);
+        case "triage" -> TriageBot.call(http, step);
+        case "reports" -> WeeklyReport.call(http, step);
+        default -> http.send(step);
+      };
+    } catch (Exception e) {
+      Result result = new Result();
+      result.error = e.getClass().getName();
+      result.message = e.getMessage();
+      return result;
+    }
+  }
+
+  /** A platform thread, or with {@code --virtual-threads} (Java 21 and newer) a virtual one. */
+  private Thread newThread(Runnable task) throws ReflectiveOperationException {
+    if (!virtualThreads) {
+      return new Thread(task);
+    }
+    Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+    return (Thread)
+        Class.forName("java.lang.Thread$Builder")
+            .getMethod("unstarted", Runnable.class)
+            .invoke(builder, task);
+  }
+
+  private synchronized void print(int step, int thread, Result result) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("step", step);
+    if (thread >= 0) {
+      line.put("thread", thread);
+    }
+    line.setAll((ObjectNode) JSON.valueToTree(result));
+    if (virtualThreads) {
+      line.put("virtualThread", isVirtual(Thread.currentThread()));
+    }
+    try {
+      System.out.println(JSON.writeValueAsString(line));
+    } catch (Exception e) {
+      System.out.println("{\"step\":" + step + ",\"error\":\"cannot print\"}");
+    }
+  }
+
+  private static boolean isVirtual(Thread thread) {
+    try {
+      return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread);
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
+  }
+}
