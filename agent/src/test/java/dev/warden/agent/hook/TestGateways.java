@@ -23,8 +23,8 @@ public final class TestGateways {
   private TestGateways() {}
 
   /**
-   * A gateway whose site is {@code siteUrl}: reads (and GETs of unknown paths) allowed, deletes
-   * denied, creates only in OPS.
+   * A gateway whose site is {@code siteUrl}: reads (and GETs of unknown paths) allowed, identical
+   * concurrent project reads coalesced, deletes denied, creates only in OPS.
    */
   public static Gateway forSite(Path dir, String siteUrl, List<AuditRecord> records)
       throws IOException {
@@ -39,6 +39,7 @@ public final class TestGateways {
           bot: {type: bearer, token: '${env:TOKEN}'}
         rules:
           - {id: creates, effect: allow, operations: createIssue, projects: OPS}
+          - {id: shared, effect: allow, operations: getProject, coalesce: true}
           - {id: reads, effect: allow, operations: [read:jira-work, unscoped]}
           - {id: unknown-reads, effect: allow, operations: unknown, methods: GET}
         """

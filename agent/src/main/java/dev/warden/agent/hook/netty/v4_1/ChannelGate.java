@@ -10,10 +10,12 @@ import dev.warden.agent.log.Log;
 import dev.warden.agent.pipeline.Answers;
 import dev.warden.agent.pipeline.Gateway;
 import dev.warden.agent.pipeline.HopRoute;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -27,6 +29,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -60,6 +64,9 @@ public final class ChannelGate extends ChannelDuplexHandler {
 
   /** The call whose request is written next on a channel, put there by the client's hook. */
   public static final AttributeKey<CallOrigin> ORIGIN = AttributeKey.valueOf("warden.origin");
+
+  /** The largest response a leader of identical requests holds whole (as coalescing shares). */
+  static final int MAX_HELD_BYTES = 1 << 20;
 
   private final Gateway gateway;
   private ChannelHandlerContext ctx;
@@ -266,11 +273,20 @@ public final class ChannelGate extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Exchange exchange = current;
+    if (exchange != null && exchange.phase == Phase.READING) {
+      exchange.read(msg);
+      return;
+    }
     if (exchange != null
         && exchange.phase == Phase.SENT
         && msg instanceof HttpResponse reply
         && !exchange.response.isDone()) {
       int status = reply.status().code();
+      if (status >= 200 && exchange.leading) {
+        // It leads identical requests: the response is read whole, to share.
+        exchange.read(msg);
+        return;
+      }
       if (status >= 200 || status == 101) {
         current = null;
         // The audit is recorded now, before the application sees the response.
@@ -353,6 +369,10 @@ public final class ChannelGate extends ChannelDuplexHandler {
     CAPTURING,
     DECIDING,
     SENT,
+    /** A leader's response being read whole, held from the client. */
+    READING,
+    /** A leader's response read whole and held, until the pipeline says what the client gets. */
+    READ,
     ANSWERED,
     CLOSED
   }
@@ -364,6 +384,14 @@ public final class ChannelGate extends ChannelDuplexHandler {
     private final CompletableFuture<WardenResponse> response = new CompletableFuture<>();
     private final HeldRequest request = new HeldRequest();
     private Phase phase = Phase.CAPTURING;
+
+    /** Whether it leads identical requests ({@code coalesce}): its response is read whole. */
+    private volatile boolean leading;
+
+    /** A leader's response as read so far: its head, then its contents. */
+    private List<Object> held;
+
+    private int heldBytes;
 
     Exchange(CallOrigin origin, URI uri) {
       this.origin = origin;
@@ -419,6 +447,14 @@ public final class ChannelGate extends ChannelDuplexHandler {
      * response ends the exchange; nothing reached the connection.
      */
     void answer(Answer answer) {
+      if (phase == Phase.READ && current == this) {
+        // The shared copy of its own response, as every caller of the flight gets it.
+        phase = Phase.ANSWERED;
+        current = null;
+        releaseHeld();
+        HeldRequest.answer(ctx, answer);
+        return;
+      }
       if (phase != Phase.DECIDING || current != this) {
         return;
       }
@@ -430,6 +466,76 @@ public final class ChannelGate extends ChannelDuplexHandler {
       HeldRequest.answer(ctx, answer);
     }
 
+    /**
+     * A part of a leader's response. Held until the last, then the response goes to the pipeline
+     * with its body; one larger than {@link #MAX_HELD_BYTES} goes on to the client as it is, with
+     * no body to share.
+     */
+    void read(Object msg) {
+      if (held == null) {
+        held = new ArrayList<>(4);
+        phase = Phase.READING;
+      }
+      held.add(msg);
+      if (msg instanceof HttpContent content) {
+        heldBytes += content.content().readableBytes();
+      }
+      HttpResponse head = (HttpResponse) held.get(0);
+      if (heldBytes > MAX_HELD_BYTES) {
+        current = null;
+        phase = Phase.SENT;
+        response.complete(
+            new WardenResponse(
+                head.status().code(), NettyHeaders.of(head.headers()), null, () -> {}));
+        fireHeld();
+        return;
+      }
+      if (msg instanceof LastHttpContent) {
+        phase = Phase.READ;
+        byte[] body = new byte[heldBytes];
+        int at = 0;
+        for (Object part : held) {
+          if (part instanceof HttpContent content) {
+            ByteBuf bytes = content.content();
+            int length = bytes.readableBytes();
+            bytes.getBytes(bytes.readerIndex(), body, at, length);
+            at += length;
+          }
+        }
+        response.complete(
+            new WardenResponse(
+                head.status().code(), NettyHeaders.of(head.headers()), null, () -> {}, () -> body));
+      }
+    }
+
+    /** The pipeline lets the client have the response it held as it came. */
+    void deliverHeld() {
+      if (phase == Phase.READ && current == this) {
+        phase = Phase.SENT;
+        current = null;
+        fireHeld();
+      }
+    }
+
+    private void fireHeld() {
+      List<Object> parts = held;
+      held = null;
+      heldBytes = 0;
+      for (Object part : parts) {
+        ctx.fireChannelRead(part);
+      }
+      ctx.fireChannelReadComplete();
+    }
+
+    private void releaseHeld() {
+      List<Object> parts = held;
+      held = null;
+      heldBytes = 0;
+      if (parts != null) {
+        parts.forEach(ReferenceCountUtil::release);
+      }
+    }
+
     /** The exchange failed as the client reports it (or the channel went away). */
     void failed(Throwable error) {
       response.completeExceptionally(UnsentCall.transportError(error));
@@ -438,6 +544,10 @@ public final class ChannelGate extends ChannelDuplexHandler {
             if (phase == Phase.CAPTURING || phase == Phase.DECIDING) {
               phase = Phase.CLOSED;
               request.abandon();
+            }
+            if (phase == Phase.READING || phase == Phase.READ) {
+              phase = Phase.CLOSED;
+              releaseHeld();
             }
             if (current == this && (phase != Phase.CLOSED || request.ended())) {
               current = null;
@@ -469,7 +579,21 @@ public final class ChannelGate extends ChannelDuplexHandler {
 
     @Override
     public CompletableFuture<Void> toNative(WardenResponse received, WardenRequest sent) {
+      if (exchange.leading) {
+        onLoop(exchange::deliverHeld);
+      }
       return CompletableFuture.completedFuture(null);
+    }
+
+    /** A response read whole is held from the client, and made again from its bytes. */
+    @Override
+    public boolean sharesResponses() {
+      return true;
+    }
+
+    @Override
+    public void leadsOthers() {
+      exchange.leading = true;
     }
 
     @Override

@@ -359,4 +359,99 @@ class ChannelGateTest {
       return content.release(decrement);
     }
   }
+
+  /** Everything read into the channel toward the client, waiting up to a second for some. */
+  private static List<Object> readAwaiting(EmbeddedChannel channel) throws InterruptedException {
+    List<Object> in = read(channel);
+    for (int i = 0; i < 100 && in.isEmpty(); i++) {
+      Thread.sleep(10);
+      in = read(channel);
+    }
+    return in;
+  }
+
+  private static byte[] bodyOf(List<Object> messages) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (Object message : messages) {
+      if (message instanceof HttpContent content) {
+        ByteBuf bytes = content.content();
+        byte[] chunk = new byte[bytes.readableBytes()];
+        bytes.getBytes(bytes.readerIndex(), chunk);
+        out.writeBytes(chunk);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static HttpResponse jiraHead(int length) {
+    HttpResponse head =
+        new io.netty.handler.codec.http.DefaultHttpResponse(
+            HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.OK);
+    head.headers().set("Content-Type", "application/json").set("Content-Length", length);
+    return head;
+  }
+
+  @Test
+  void aLeadersResponseIsHeldWholeAndSharedWithAnIdenticalRequestOnAnotherChannel()
+      throws Exception {
+    EmbeddedChannel leader = channel("127.0.0.1", SITE_PORT);
+    EmbeddedChannel follower = channel("127.0.0.1", SITE_PORT);
+    leader.writeAndFlush(get("/rest/api/2/project/OPS", "127.0.0.1:" + SITE_PORT));
+    assertThat(written(leader)).hasSize(1);
+    follower.writeAndFlush(get("/rest/api/2/project/OPS", "127.0.0.1:" + SITE_PORT));
+    assertThat(written(follower)).as("the follower waits for the leader's response").isEmpty();
+
+    byte[] json = "{\"key\":\"OPS\",\"name\":\"Operations\"}".getBytes(StandardCharsets.UTF_8);
+    leader.writeInbound(jiraHead(json.length));
+    assertThat(read(leader)).as("the head is held until the body is whole").isEmpty();
+    leader.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(json, 0, 10)));
+    leader.writeInbound(
+        new DefaultLastHttpContent(Unpooled.wrappedBuffer(json, 10, json.length - 10)));
+
+    List<Object> toLeader = readAwaiting(leader);
+    assertThat(toLeader.get(0)).isInstanceOf(HttpResponse.class);
+    assertThat(((HttpResponse) toLeader.get(0)).status().code()).isEqualTo(200);
+    assertThat(bodyOf(toLeader)).isEqualTo(json);
+    assertThat(toLeader.get(toLeader.size() - 1)).isInstanceOf(LastHttpContent.class);
+    List<Object> toFollower = readAwaiting(follower);
+    assertThat(((HttpResponse) toFollower.get(0)).headers().get("Content-Type"))
+        .isEqualTo("application/json");
+    assertThat(bodyOf(toFollower)).isEqualTo(json);
+    assertThat(written(follower)).as("the follower never went to Jira").isEmpty();
+    assertThat(records)
+        .extracting(r -> r.attributes().get("warden.coalesced"))
+        .containsExactlyInAnyOrder(null, true);
+  }
+
+  @Test
+  void aLeadersResponseTooLargeToShareGoesOnAsItCame() throws Exception {
+    EmbeddedChannel leader = channel("127.0.0.1", SITE_PORT);
+    leader.writeAndFlush(get("/rest/api/2/project/OPS", "127.0.0.1:" + SITE_PORT));
+    written(leader);
+    int size = ChannelGate.MAX_HELD_BYTES + 4096;
+    leader.writeInbound(jiraHead(size));
+    leader.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[size - 10])));
+
+    List<Object> passed = read(leader);
+    assertThat(passed).as("past the limit, what was held goes on at once").hasSize(2);
+    assertThat(passed.get(0)).isInstanceOf(HttpResponse.class);
+    leader.writeInbound(new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[10])));
+    assertThat(read(leader)).singleElement().isInstanceOf(LastHttpContent.class);
+    passed.forEach(io.netty.util.ReferenceCountUtil::release);
+  }
+
+  @Test
+  void aLeaderWithNoFollowerHasJirasOwnResponseObjects() throws Exception {
+    EmbeddedChannel leader = channel("127.0.0.1", SITE_PORT);
+    leader.writeAndFlush(get("/rest/api/2/project/OPS", "127.0.0.1:" + SITE_PORT));
+    written(leader);
+    HttpResponse head = jiraHead(2);
+    LastHttpContent last =
+        new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[] {'{', '}'}));
+    leader.writeInbound(head);
+    leader.writeInbound(last);
+
+    assertThat(readAwaiting(leader)).containsExactly(head, last);
+    assertThat(records).singleElement();
+  }
 }
