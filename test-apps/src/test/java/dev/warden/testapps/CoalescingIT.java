@@ -55,7 +55,9 @@ class CoalescingIT {
     // when it gets it: only requests on connections at once can share a response.
     "vertx-core,vertx-5.0,5",
     "vertx-core-async,vertx-4.0,5",
-    "ahc-async,ahc-3.0,20"
+    "ahc-async,ahc-3.0,20",
+    "reactor-netty,reactor-netty-1.0,20",
+    "reactor-netty-async,reactor-netty-1.3,20"
   })
   void identicalConcurrentGetsGoToJiraOnce(String client, String library, int callers)
       throws Exception {

@@ -10,12 +10,10 @@ import dev.warden.agent.log.Log;
 import dev.warden.agent.pipeline.Answers;
 import dev.warden.agent.pipeline.Gateway;
 import dev.warden.agent.pipeline.HopRoute;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -29,8 +27,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -64,9 +60,6 @@ public final class ChannelGate extends ChannelDuplexHandler {
 
   /** The call whose request is written next on a channel, put there by the client's hook. */
   public static final AttributeKey<CallOrigin> ORIGIN = AttributeKey.valueOf("warden.origin");
-
-  /** The largest response a leader of identical requests holds whole (as coalescing shares). */
-  static final int MAX_HELD_BYTES = 1 << 20;
 
   private final Gateway gateway;
   private ChannelHandlerContext ctx;
@@ -388,10 +381,8 @@ public final class ChannelGate extends ChannelDuplexHandler {
     /** Whether it leads identical requests ({@code coalesce}): its response is read whole. */
     private volatile boolean leading;
 
-    /** A leader's response as read so far: its head, then its contents. */
-    private List<Object> held;
-
-    private int heldBytes;
+    /** A leader's response as read so far, or {@code null}. */
+    private HeldResponse held;
 
     Exchange(CallOrigin origin, URI uri) {
       this.origin = origin;
@@ -468,43 +459,26 @@ public final class ChannelGate extends ChannelDuplexHandler {
 
     /**
      * A part of a leader's response. Held until the last, then the response goes to the pipeline
-     * with its body; one larger than {@link #MAX_HELD_BYTES} goes on to the client as it is, with
-     * no body to share.
+     * with its body; one larger than {@link HeldResponse#MAX_BYTES} goes on to the client as it is,
+     * with no body to share.
      */
     void read(Object msg) {
       if (held == null) {
-        held = new ArrayList<>(4);
+        held = new HeldResponse();
         phase = Phase.READING;
       }
-      held.add(msg);
-      if (msg instanceof HttpContent content) {
-        heldBytes += content.content().readableBytes();
-      }
-      HttpResponse head = (HttpResponse) held.get(0);
-      if (heldBytes > MAX_HELD_BYTES) {
-        current = null;
-        phase = Phase.SENT;
-        response.complete(
-            new WardenResponse(
-                head.status().code(), NettyHeaders.of(head.headers()), null, () -> {}));
-        fireHeld();
-        return;
-      }
-      if (msg instanceof LastHttpContent) {
-        phase = Phase.READ;
-        byte[] body = new byte[heldBytes];
-        int at = 0;
-        for (Object part : held) {
-          if (part instanceof HttpContent content) {
-            ByteBuf bytes = content.content();
-            int length = bytes.readableBytes();
-            bytes.getBytes(bytes.readerIndex(), body, at, length);
-            at += length;
-          }
+      switch (held.add(msg)) {
+        case TOO_LARGE -> {
+          current = null;
+          phase = Phase.SENT;
+          response.complete(held.headOnly());
+          fireHeld();
         }
-        response.complete(
-            new WardenResponse(
-                head.status().code(), NettyHeaders.of(head.headers()), null, () -> {}, () -> body));
+        case WHOLE -> {
+          phase = Phase.READ;
+          response.complete(held.whole());
+        }
+        case MORE -> {}
       }
     }
 
@@ -518,21 +492,16 @@ public final class ChannelGate extends ChannelDuplexHandler {
     }
 
     private void fireHeld() {
-      List<Object> parts = held;
+      HeldResponse parts = held;
       held = null;
-      heldBytes = 0;
-      for (Object part : parts) {
-        ctx.fireChannelRead(part);
-      }
-      ctx.fireChannelReadComplete();
+      parts.fire(ctx);
     }
 
     private void releaseHeld() {
-      List<Object> parts = held;
+      HeldResponse parts = held;
       held = null;
-      heldBytes = 0;
       if (parts != null) {
-        parts.forEach(ReferenceCountUtil::release);
+        parts.release();
       }
     }
 

@@ -428,7 +428,7 @@ class ChannelGateTest {
     EmbeddedChannel leader = channel("127.0.0.1", SITE_PORT);
     leader.writeAndFlush(get("/rest/api/2/project/OPS", "127.0.0.1:" + SITE_PORT));
     written(leader);
-    int size = ChannelGate.MAX_HELD_BYTES + 4096;
+    int size = HeldResponse.MAX_BYTES + 4096;
     leader.writeInbound(jiraHead(size));
     leader.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[size - 10])));
 

@@ -7,6 +7,7 @@ import dev.warden.agent.bootstrap.WardenRequest;
 import dev.warden.agent.bootstrap.WardenResponse;
 import dev.warden.agent.hook.UnsentCall;
 import dev.warden.agent.hook.netty.v4_1.HeldRequest;
+import dev.warden.agent.hook.netty.v4_1.HeldResponse;
 import dev.warden.agent.hook.netty.v4_1.NettyHeaders;
 import dev.warden.agent.log.Log;
 import dev.warden.agent.pipeline.Answers;
@@ -57,6 +58,10 @@ final class Gate extends ChannelDuplexHandler {
     CAPTURING,
     DECIDING,
     SENT,
+    /** A leader's response being read whole, held from the client. */
+    READING,
+    /** A leader's response read whole and held, until the pipeline says what the client gets. */
+    READ,
     ANSWERED,
     CLOSED
   }
@@ -74,6 +79,12 @@ final class Gate extends ChannelDuplexHandler {
   private Phase phase = Phase.CAPTURING;
   private final HeldRequest request = new HeldRequest();
   private ChannelHandler placeholder;
+
+  /** Whether it leads identical requests ({@code coalesce}): its response is read whole. */
+  private volatile boolean leading;
+
+  /** A leader's response as read so far, or {@code null}. */
+  private HeldResponse held;
 
   /**
    * @param state the call's state, {@code null} for a call that was not seen at subscription
@@ -194,6 +205,16 @@ final class Gate extends ChannelDuplexHandler {
    * response ends the exchange; nothing reached the connection, which stays clean for reuse.
    */
   private void answer(Answer answer) {
+    if (phase == Phase.READ) {
+      // The shared copy of its own response, as every caller of the flight gets it.
+      phase = Phase.ANSWERED;
+      HeldResponse parts = held;
+      held = null;
+      parts.release();
+      HeldRequest.answer(ctx, answer);
+      removeSelf();
+      return;
+    }
     if (phase != Phase.DECIDING) {
       return;
     }
@@ -207,8 +228,20 @@ final class Gate extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (phase == Phase.READING) {
+      hold(msg);
+      return;
+    }
     if (phase == Phase.SENT && msg instanceof HttpResponse reply && !response.isDone()) {
       int status = reply.status().code();
+      if (status >= 200 && leading) {
+        // It leads identical requests: the response is read whole, to share.
+        settle();
+        held = new HeldResponse();
+        phase = Phase.READING;
+        hold(msg);
+        return;
+      }
       if (status >= 200 || status == 101) {
         settle();
         // The audit is recorded now, before the application sees the response.
@@ -220,6 +253,36 @@ final class Gate extends ChannelDuplexHandler {
       }
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * A part of a leader's response: held until the last, then the response goes to the pipeline with
+   * its body; one too large to share goes on to the client as it is.
+   */
+  private void hold(Object msg) {
+    switch (held.add(msg)) {
+      case TOO_LARGE -> {
+        phase = Phase.SENT;
+        response.complete(held.headOnly());
+        deliver();
+      }
+      case WHOLE -> {
+        phase = Phase.READ;
+        response.complete(held.whole());
+      }
+      case MORE -> {}
+    }
+  }
+
+  /** The client has the response it held as it came; the gate goes. */
+  private void deliver() {
+    HeldResponse parts = held;
+    held = null;
+    if (parts != null) {
+      phase = Phase.SENT;
+      parts.fire(ctx);
+      removeSelf();
+    }
   }
 
   @Override
@@ -259,6 +322,14 @@ final class Gate extends ChannelDuplexHandler {
     if (phase == Phase.CAPTURING || phase == Phase.DECIDING) {
       phase = Phase.CLOSED;
       request.abandon();
+    }
+    if (phase == Phase.READING || phase == Phase.READ) {
+      phase = Phase.CLOSED;
+      HeldResponse parts = held;
+      held = null;
+      if (parts != null) {
+        parts.release();
+      }
     }
     removePlaceholder();
     settle();
@@ -365,7 +436,26 @@ final class Gate extends ChannelDuplexHandler {
 
     @Override
     public CompletableFuture<Void> toNative(WardenResponse received, WardenRequest sent) {
+      if (leading) {
+        onLoop(
+            () -> {
+              if (phase == Phase.READ) {
+                deliver();
+              }
+            });
+      }
       return CompletableFuture.completedFuture(null);
+    }
+
+    /** A response read whole is held from the client, and made again from its bytes. */
+    @Override
+    public boolean sharesResponses() {
+      return true;
+    }
+
+    @Override
+    public void leadsOthers() {
+      leading = true;
     }
 
     @Override
