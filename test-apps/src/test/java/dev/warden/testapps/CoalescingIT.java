@@ -51,11 +51,15 @@ class CoalescingIT {
     "okhttp,okhttp-4.12,20",
     "apache4,apache-4.5,20",
     "apache5,apache-5.6,20",
-    // Vert.x keeps five connections per host by default, and a request waiting for one is decided
-    // when it gets it: only requests on connections at once can share a response.
+    // Vert.x and HttpClient 5's async client keep five connections per host by default, and a
+    // request waiting for one is decided when it gets it: only requests on connections at once can
+    // share a response.
+    "apache5-async,apache-5.6,5",
     "vertx-core,vertx-5.0,5",
     "vertx-core-async,vertx-4.0,5",
     "ahc-async,ahc-3.0,20",
+    "jetty,jetty-12.0,20",
+    "jetty-async,jetty-12.1,20",
     "reactor-netty,reactor-netty-1.0,20",
     "reactor-netty-async,reactor-netty-1.3,20"
   })

@@ -91,6 +91,9 @@ public final class AsyncConnectExecHook implements MethodHook {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final byte[] body;
 
+    /** Whether it leads identical requests ({@code coalesce}): its response is read whole. */
+    private volatile boolean leading;
+
     Call(
         AsyncExecChainHandler exec,
         HttpRequest original,
@@ -162,8 +165,26 @@ public final class AsyncConnectExecHook implements MethodHook {
 
     @Override
     public CompletableFuture<Void> toNative(WardenResponse response, WardenRequest sent) {
-      ((Delivery) response.nativeResponse()).deliver();
+      if (response.nativeResponse() instanceof ReadWhole whole) {
+        whole.deliver();
+      } else {
+        ((Delivery) response.nativeResponse()).deliver();
+      }
       return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * A response with a {@code Content-Length} within what coalescing shares is read whole when it
+     * leads identical requests, and made again from its bytes.
+     */
+    @Override
+    public boolean sharesResponses() {
+      return true;
+    }
+
+    @Override
+    public void leadsOthers() {
+      leading = true;
     }
 
     @Override
@@ -231,6 +252,14 @@ public final class AsyncConnectExecHook implements MethodHook {
       public AsyncDataConsumer handleResponse(HttpResponse received, EntityDetails details)
           throws HttpException, IOException {
         sent.run();
+        if (leading
+            && received.getCode() >= 200
+            && details != null
+            && details.getContentLength() >= 0
+            && details.getContentLength() <= Body.MAX_BYTES) {
+          // It leads identical requests: the response is read whole before Warden hands it on.
+          return new ReadWhole(received, details, response);
+        }
         Delivery delivery = new Delivery(received, details);
         response.complete(
             new WardenResponse(
@@ -266,6 +295,72 @@ public final class AsyncConnectExecHook implements MethodHook {
             && !discarded
             && finished.compareAndSet(false, true)) {
           callback.failed(cause);
+        }
+      }
+    }
+
+    /**
+     * A leader's response, its body read whole from the network before the pipeline sees it; then
+     * handed to the application's callback as it came, or dropped for the shared copy.
+     */
+    private final class ReadWhole implements AsyncDataConsumer {
+      private final HttpResponse received;
+      private final EntityDetails details;
+      private final CompletableFuture<WardenResponse> response;
+      private final java.io.ByteArrayOutputStream bytes;
+
+      ReadWhole(
+          HttpResponse received,
+          EntityDetails details,
+          CompletableFuture<WardenResponse> response) {
+        this.received = received;
+        this.details = details;
+        this.response = response;
+        this.bytes = new java.io.ByteArrayOutputStream((int) details.getContentLength());
+      }
+
+      @Override
+      public void updateCapacity(CapacityChannel channel) throws IOException {
+        channel.update(Integer.MAX_VALUE);
+      }
+
+      @Override
+      public void consume(ByteBuffer src) {
+        while (src.hasRemaining()) {
+          bytes.write(src.get());
+        }
+      }
+
+      @Override
+      public void streamEnd(java.util.List<? extends Header> trailers) {
+        byte[] body = bytes.toByteArray();
+        response.complete(
+            new WardenResponse(
+                received.getCode(),
+                ConnectExecHook.headers(received.getHeaders()),
+                this,
+                () -> {},
+                () -> body));
+      }
+
+      @Override
+      public void releaseResources() {}
+
+      /** The application's callback gets the response as it came. */
+      void deliver() {
+        if (!finished.compareAndSet(false, true)) {
+          return;
+        }
+        try {
+          AsyncDataConsumer consumer = callback.handleResponse(received, details);
+          if (consumer != null) {
+            consumer.updateCapacity(NO_CAPACITY);
+            consumer.consume(ByteBuffer.wrap(bytes.toByteArray()));
+            consumer.streamEnd(null);
+          }
+          callback.completed();
+        } catch (IOException | HttpException | RuntimeException e) {
+          callback.failed(e);
         }
       }
     }

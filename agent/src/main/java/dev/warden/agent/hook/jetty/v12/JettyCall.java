@@ -70,6 +70,10 @@ final class JettyCall implements ClientCall<Void> {
   private final RedirectPolicy redirects;
   private final long deadline;
   private final AtomicBoolean finished = new AtomicBoolean();
+
+  /** Whether it leads identical requests ({@code coalesce}): its response is read whole. */
+  private volatile boolean leading;
+
   private final AtomicInteger hops = new AtomicInteger();
   private volatile HttpRequest current;
   private volatile Throwable aborted;
@@ -326,6 +330,25 @@ final class JettyCall implements ClientCall<Void> {
   public CompletableFuture<Void> toNative(WardenResponse response, WardenRequest sent) {
     ((Relay) response.nativeResponse()).deliver();
     return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * A response with a {@code Content-Length} within what coalescing shares is read whole when it
+   * leads identical requests ({@link Relay}), and made again from its bytes.
+   */
+  @Override
+  public boolean sharesResponses() {
+    return true;
+  }
+
+  @Override
+  public void leadsOthers() {
+    leading = true;
+  }
+
+  /** Whether this call leads identical ones, its response read whole. */
+  boolean leading() {
+    return leading;
   }
 
   @Override

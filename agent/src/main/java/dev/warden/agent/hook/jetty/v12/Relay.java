@@ -1,7 +1,9 @@
 package dev.warden.agent.hook.jetty.v12;
 
+import dev.warden.agent.bootstrap.Body;
 import dev.warden.agent.bootstrap.WardenResponse;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +15,8 @@ import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpRequest;
 import org.eclipse.jetty.client.transport.ResponseListeners;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 
@@ -38,6 +42,12 @@ final class Relay implements Response.Listener {
   private volatile Response network;
   private volatile AppResponse view;
 
+  /** Whether the response is read whole before Warden sees it (its call leads identical ones). */
+  private volatile boolean readWhole;
+
+  /** The body read whole, once it is. */
+  private volatile byte[] body;
+
   Relay(JettyCall call, HttpRequest copy, CompletableFuture<WardenResponse> response) {
     this.call = call;
     this.copy = copy;
@@ -57,13 +67,57 @@ final class Relay implements Response.Listener {
   @Override
   public void onHeaders(Response received) {
     network = received;
+    long length = received.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+    if (call.leading()
+        && received.getStatus() >= 200
+        && length >= 0
+        && length <= Body.MAX_BYTES
+        && !HttpMethod.HEAD.is(copy.getMethod())) {
+      // It leads identical requests: Warden sees the response once its body is read whole.
+      readWhole = true;
+      if (length == 0) {
+        readWhole(new byte[0]);
+      }
+      return;
+    }
     response.complete(
         new WardenResponse(
             received.getStatus(), JettyCall.headers(received.getHeaders()), this, this::discard));
   }
 
+  /** The leader's body is read whole: the response goes to Warden with it. */
+  private void readWhole(byte[] bytes) {
+    body = bytes;
+    Response received = network;
+    response.complete(
+        new WardenResponse(
+            received.getStatus(),
+            JettyCall.headers(received.getHeaders()),
+            this,
+            this::discard,
+            () -> bytes));
+  }
+
   @Override
   public void onContentSource(Response received, Content.Source source) {
+    if (readWhole) {
+      Content.Source.asByteArrayAsync(source, Body.MAX_BYTES)
+          .whenComplete(
+              (bytes, failure) -> {
+                if (failure != null) {
+                  response.completeExceptionally(failure);
+                } else {
+                  readWhole(bytes);
+                }
+              });
+      event(
+          deliver -> {
+            if (deliver) {
+              listeners().notifyContentSource(view, Content.Source.from(ByteBuffer.wrap(body)));
+            }
+          });
+      return;
+    }
     event(
         deliver -> {
           if (deliver) {
@@ -101,7 +155,7 @@ final class Relay implements Response.Listener {
 
   @Override
   public void onComplete(Result result) {
-    if (!response.isDone()) {
+    if (!response.isDone() && !(readWhole && result.getFailure() == null)) {
       // No response: the client's own failure (refused, timed out, aborted), for Warden to hand on.
       Throwable failure = result.getFailure();
       response.completeExceptionally(
