@@ -38,6 +38,8 @@ public final class Clients {
           Map.entry("vertx-async", "com.acme.http.VertxJiraHttp"),
           Map.entry("ahc", "com.acme.http.AhcJiraHttp"),
           Map.entry("ahc-async", "com.acme.http.AhcJiraHttp"),
+          Map.entry("micronaut", "com.acme.http.MicronautJiraHttp"),
+          Map.entry("micronaut-async", "com.acme.http.MicronautJiraHttp"),
           Map.entry("vertx-core", "com.acme.http.VertxCoreJiraHttp"),
           Map.entry("vertx-core-async", "com.acme.http.VertxCoreJiraHttp"),
           Map.entry("reactor-netty", "com.acme.http.ReactorNettyJiraHttp"),

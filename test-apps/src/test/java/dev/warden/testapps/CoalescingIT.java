@@ -58,6 +58,7 @@ class CoalescingIT {
     "vertx-core,vertx-5.0,5",
     "vertx-core-async,vertx-4.0,5",
     "ahc-async,ahc-3.0,20",
+    "micronaut-async,micronaut-4.10,20",
     "jetty,jetty-12.0,20",
     "jetty-async,jetty-12.1,20",
     "reactor-netty,reactor-netty-1.0,20",

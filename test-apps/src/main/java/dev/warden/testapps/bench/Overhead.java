@@ -61,6 +61,7 @@ public final class Overhead {
           new Client("vertx-async", "vertx-4.5"),
           new Client("vertx-core-async", "vertx-5.0"),
           new Client("ahc-async", "ahc-3.0"),
+          new Client("micronaut-async", "micronaut-4.10"),
           new Client("reactor-netty", "reactor-netty-1.3"));
 
   /** How a run reaches Jira. */
