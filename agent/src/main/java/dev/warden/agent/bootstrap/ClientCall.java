@@ -66,6 +66,15 @@ public interface ClientCall<N> {
   }
 
   /**
+   * Whether this call failed before anything was sent (connection refused), and goes through the
+   * pipeline only to be decided and audited with its failure: it never joins identical requests in
+   * flight. {@code false} by default.
+   */
+  default boolean unsent() {
+    return false;
+  }
+
+  /**
    * Called before a call that leads identical ones ({@code coalesce: true}) is sent: its response
    * must then be readable whole ({@link WardenResponse#body()}). A client whose responses stream to
    * the application's own handler as they arrive (the JDK's) reads this one into memory instead,

@@ -88,10 +88,10 @@ public final class CallerFinder {
           "com.atlassian.util.concurrent.");
 
   /**
-   * Parts of the names of classes a framework generates to implement an application's interface (a
-   * declarative HTTP client) or to stand in for its bean: never the application's frame. A
-   * generated subclass that calls the application's own method ({@code Bot$Intercepted} calling
-   * {@code Bot}) is skipped too, as the frame of {@code Bot} comes first.
+   * The endings of the names of classes a framework generates to implement an application's
+   * interface (a declarative HTTP client) or to stand in for its bean: never the application's
+   * frame. A generated subclass that calls the application's own method ({@code Bot$Intercepted}
+   * calling {@code Bot}) is skipped too, as the frame of {@code Bot} comes first.
    */
   static final List<String> GENERATED_MARKERS =
       List.of(
@@ -267,7 +267,7 @@ public final class CallerFinder {
       }
     }
     for (String marker : GENERATED_MARKERS) {
-      if (className.contains(marker)) {
+      if (className.endsWith(marker)) {
         return true;
       }
     }

@@ -57,6 +57,11 @@ public final class UnsentCall implements ClientCall<Void> {
     return false;
   }
 
+  @Override
+  public boolean unsent() {
+    return true;
+  }
+
   /**
    * A client's failure as the pipeline takes it: checked exceptions as they are; a Netty-based
    * client's unchecked ones ({@code ReadTimeoutException}, {@code AbortedException}) wrapped, so

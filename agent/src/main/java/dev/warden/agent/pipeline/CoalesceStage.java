@@ -82,7 +82,8 @@ final class CoalesceStage implements Stage {
     if (!hop.decision().coalesce()
         || !hop.request().method().equals("GET")
         || hop.dryRun()
-        || !hop.decision().allowed()) {
+        || !hop.decision().allowed()
+        || hop.exchange().call().unsent()) {
       return next.proceed(hop);
     }
     Key key = key(hop);

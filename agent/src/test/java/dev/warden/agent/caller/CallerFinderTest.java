@@ -73,6 +73,9 @@ class CallerFinderTest {
                     frame("com.acme.Syncer", "sync"),
                     frame("com.acme.Syncer$Intercepted", "sync"))))
         .isEqualTo(new Caller("com.acme.Syncer", "sync"));
+    // Only the generated names: an application class that merely contains the word is its own.
+    assertThat(finder.find(stack(frame("com.acme.Foo$InterceptedHandler", "handle"))))
+        .isEqualTo(new Caller("com.acme.Foo", "handle"));
   }
 
   @Test

@@ -326,8 +326,13 @@ public final class AsyncConnectExecHook implements MethodHook {
 
       @Override
       public void consume(ByteBuffer src) {
-        while (src.hasRemaining()) {
-          bytes.write(src.get());
+        if (src.hasArray()) {
+          bytes.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
+          src.position(src.limit());
+        } else {
+          byte[] chunk = new byte[src.remaining()];
+          src.get(chunk);
+          bytes.write(chunk, 0, chunk.length);
         }
       }
 

@@ -101,6 +101,13 @@ final class Relay implements Response.Listener {
   @Override
   public void onContentSource(Response received, Content.Source source) {
     if (readWhole) {
+      // In order: the content's event is queued before the read that lets success follow.
+      event(
+          deliver -> {
+            if (deliver) {
+              listeners().notifyContentSource(view, Content.Source.from(ByteBuffer.wrap(body)));
+            }
+          });
       Content.Source.asByteArrayAsync(source, Body.MAX_BYTES)
           .whenComplete(
               (bytes, failure) -> {
@@ -110,12 +117,6 @@ final class Relay implements Response.Listener {
                   readWhole(bytes);
                 }
               });
-      event(
-          deliver -> {
-            if (deliver) {
-              listeners().notifyContentSource(view, Content.Source.from(ByteBuffer.wrap(body)));
-            }
-          });
       return;
     }
     event(

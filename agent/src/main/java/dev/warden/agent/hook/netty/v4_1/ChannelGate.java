@@ -252,6 +252,12 @@ public final class ChannelGate extends ChannelDuplexHandler {
       exchange.response.completeExceptionally(
           new IOException("warden: the request's channel changed before it was sent"));
     }
+    if (exchange != null && (exchange.phase == Phase.READING || exchange.phase == Phase.READ)) {
+      exchange.phase = Phase.CLOSED;
+      exchange.releaseHeld();
+      exchange.response.completeExceptionally(
+          new IOException("warden: the response's channel changed while it was read"));
+    }
   }
 
   @Override
@@ -292,6 +298,7 @@ public final class ChannelGate extends ChannelDuplexHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    deliverReadResponse();
     ctx.fireExceptionCaught(cause);
     Exchange exchange = current;
     if (exchange != null) {
@@ -301,10 +308,22 @@ public final class ChannelGate extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    deliverReadResponse();
     ctx.fireChannelInactive();
     Exchange exchange = current;
     if (exchange != null) {
       exchange.failed(new IOException("warden: the connection closed before the response"));
+    }
+  }
+
+  /**
+   * A leader's response read whole reaches the client before the channel's end does (the codec ends
+   * a response that runs to the connection's close just before it reports the close).
+   */
+  private void deliverReadResponse() {
+    Exchange exchange = current;
+    if (exchange != null && exchange.phase == Phase.READ) {
+      exchange.deliverHeld();
     }
   }
 
@@ -390,7 +409,9 @@ public final class ChannelGate extends ChannelDuplexHandler {
     }
 
     boolean ended() {
-      return phase == Phase.ANSWERED || phase == Phase.CLOSED || response.isDone();
+      return phase == Phase.ANSWERED
+          || phase == Phase.CLOSED
+          || (response.isDone() && phase != Phase.READING && phase != Phase.READ);
     }
 
     void capture(Object msg, ChannelPromise promise) {
@@ -438,12 +459,9 @@ public final class ChannelGate extends ChannelDuplexHandler {
      * response ends the exchange; nothing reached the connection.
      */
     void answer(Answer answer) {
-      if (phase == Phase.READ && current == this) {
-        // The shared copy of its own response, as every caller of the flight gets it.
-        phase = Phase.ANSWERED;
-        current = null;
-        releaseHeld();
-        HeldRequest.answer(ctx, answer);
+      if (phase == Phase.READ) {
+        // The leader of a flight: Jira's own response, of which the others have a copy.
+        deliverHeld();
         return;
       }
       if (phase != Phase.DECIDING || current != this) {
@@ -468,7 +486,7 @@ public final class ChannelGate extends ChannelDuplexHandler {
         phase = Phase.READING;
       }
       switch (held.add(msg)) {
-        case TOO_LARGE -> {
+        case AS_IT_CAME -> {
           current = null;
           phase = Phase.SENT;
           response.complete(held.headOnly());

@@ -3,6 +3,7 @@ package dev.warden.agent.hook.netty.v4_1;
 import dev.warden.agent.bootstrap.WardenResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -27,8 +28,11 @@ public final class HeldResponse {
     MORE,
     /** Read whole: {@link #whole()} has it with its body. */
     WHOLE,
-    /** Larger than {@link #MAX_BYTES}: it goes on as it came, with nothing to share. */
-    TOO_LARGE
+    /**
+     * Larger than {@link #MAX_BYTES}, or not decoded whole: it goes on as it came, with nothing to
+     * share.
+     */
+    AS_IT_CAME
   }
 
   private final List<Object> parts = new ArrayList<>(4);
@@ -40,8 +44,10 @@ public final class HeldResponse {
     if (part instanceof HttpContent content) {
       bytes += content.content().readableBytes();
     }
-    if (bytes > MAX_BYTES) {
-      return State.TOO_LARGE;
+    if (bytes > MAX_BYTES
+        || (part instanceof DecoderResultProvider decoded
+            && !decoded.decoderResult().isSuccess())) {
+      return State.AS_IT_CAME;
     }
     return part instanceof LastHttpContent ? State.WHOLE : State.MORE;
   }

@@ -454,4 +454,52 @@ class ChannelGateTest {
     assertThat(readAwaiting(leader)).containsExactly(head, last);
     assertThat(records).singleElement();
   }
+
+  @Test
+  void aLeadersResponseReadWholeReachesTheClientBeforeTheConnectionsEnd() throws Exception {
+    EmbeddedChannel leader = channel("127.0.0.1", SITE_PORT);
+    leader.writeAndFlush(get("/rest/api/2/project/OPS", "127.0.0.1:" + SITE_PORT));
+    written(leader);
+    HttpResponse head = jiraHead(2);
+    LastHttpContent last =
+        new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[] {'{', '}'}));
+    // As the codec ends a response that runs to the connection's close: its last part, then the
+    // close, with no task run between them.
+    leader.pipeline().fireChannelRead(head);
+    leader.pipeline().fireChannelRead(last);
+    leader.pipeline().fireChannelInactive();
+
+    List<Object> in = new ArrayList<>();
+    Object message;
+    while ((message = leader.readInbound()) != null) {
+      in.add(message);
+    }
+    assertThat(in).containsExactly(head, last);
+    assertThat(read(leader)).as("handed on once").isEmpty();
+  }
+
+  @Test
+  void aResponseTheCodecCouldNotDecodeIsNotSharedAndGoesOnAsItCame() throws Exception {
+    EmbeddedChannel leader = channel("127.0.0.1", SITE_PORT);
+    EmbeddedChannel follower = channel("127.0.0.1", SITE_PORT);
+    leader.writeAndFlush(get("/rest/api/2/project/OPS", "127.0.0.1:" + SITE_PORT));
+    written(leader);
+    follower.writeAndFlush(get("/rest/api/2/project/OPS", "127.0.0.1:" + SITE_PORT));
+    assertThat(written(follower)).isEmpty();
+
+    HttpResponse head = jiraHead(10);
+    LastHttpContent broken = new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[] {'{'}));
+    broken.setDecoderResult(
+        io.netty.handler.codec.DecoderResult.failure(new IllegalStateException("bad chunk")));
+    leader.writeInbound(head);
+    leader.writeInbound(broken);
+
+    assertThat(readAwaiting(leader)).containsExactly(head, broken);
+    List<Object> alone = new ArrayList<>();
+    for (int i = 0; i < 100 && alone.isEmpty(); i++) {
+      Thread.sleep(10);
+      alone = written(follower);
+    }
+    assertThat(alone).as("the follower went to Jira by itself").hasSize(1);
+  }
 }

@@ -33,6 +33,7 @@ public final class MicronautAdvice {
     public static void exit(
         @Advice.This Object client,
         @Advice.Enter Object origin,
+        @Advice.Argument(3) Object request,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object flow) {
       if (origin != null) {
         Object follow =
@@ -40,7 +41,9 @@ public final class MicronautAdvice {
                 "dev.warden.agent.hook.micronaut.http.v4_0.MicronautHooks$Follow",
                 client.getClass().getClassLoader());
         if (follow != null) {
-          flow = ((BiFunction<Object, Object, Object>) follow).apply(origin, flow);
+          flow =
+              ((BiFunction<Object, Object, Object>) follow)
+                  .apply(new Object[] {origin, request}, flow);
         }
       }
     }

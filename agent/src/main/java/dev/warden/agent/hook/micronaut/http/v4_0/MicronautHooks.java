@@ -53,26 +53,49 @@ public final class MicronautHooks {
   }
 
   /**
-   * Follows the call's execution flow: a call that fails before any hop is audited with its
-   * failure. The flow is chained, never consumed: Micronaut's flows take one consumer.
+   * Follows the call's execution flow, given the call's origin and request: a call that fails
+   * before any hop is audited with its failure. The flow is chained, never consumed: Micronaut's
+   * flows take one consumer.
    */
   public static final class Follow implements BiFunction<Object, Object, Object> {
 
     @Override
     public Object apply(Object call, Object returned) {
-      if (!(call instanceof CallOrigin origin) || !(returned instanceof ExecutionFlow<?> flow)) {
+      if (!(call instanceof Object[] parts)
+          || parts.length != 2
+          || !(parts[0] instanceof CallOrigin origin)
+          || !(returned instanceof ExecutionFlow<?> flow)) {
         return returned;
       }
+      Object request = parts[1];
       return flow.<Object>map(
               response -> {
-                origin.connected();
+                ended(origin, request, null);
                 return response;
               })
           .onErrorResume(
               error -> {
-                origin.failed(error);
+                ended(origin, request, error);
                 return ExecutionFlow.error(error);
               });
+    }
+
+    /**
+     * The call ended: its request forgets its origin (an application may send the same request
+     * object again, as a new call). Never changes what the application gets.
+     */
+    private static void ended(CallOrigin origin, Object request, Throwable error) {
+      try {
+        BY_REQUEST.remove(request);
+        if (error == null) {
+          origin.connected();
+        } else {
+          origin.failed(error);
+        }
+      } catch (RuntimeException e) {
+        dev.warden.agent.log.Log.get()
+            .error("internal error after a Micronaut call (" + e.getClass().getName() + ")");
+      }
     }
   }
 

@@ -206,13 +206,8 @@ final class Gate extends ChannelDuplexHandler {
    */
   private void answer(Answer answer) {
     if (phase == Phase.READ) {
-      // The shared copy of its own response, as every caller of the flight gets it.
-      phase = Phase.ANSWERED;
-      HeldResponse parts = held;
-      held = null;
-      parts.release();
-      HeldRequest.answer(ctx, answer);
-      removeSelf();
+      // The leader of a flight: Jira's own response, of which the others have a copy.
+      deliver();
       return;
     }
     if (phase != Phase.DECIDING) {
@@ -261,7 +256,7 @@ final class Gate extends ChannelDuplexHandler {
    */
   private void hold(Object msg) {
     switch (held.add(msg)) {
-      case TOO_LARGE -> {
+      case AS_IT_CAME -> {
         phase = Phase.SENT;
         response.complete(held.headOnly());
         deliver();
@@ -287,6 +282,10 @@ final class Gate extends ChannelDuplexHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (phase == Phase.READ) {
+      // A leader's response read whole reaches the client before the failure does.
+      deliver();
+    }
     ctx.fireExceptionCaught(cause);
     failed(cause);
   }
@@ -294,7 +293,11 @@ final class Gate extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     // Reactor Netty reports the failure (a premature close) to the call as this passes; the call's
-    // failure then ends the hop, and this one only if it did not.
+    // failure then ends the hop, and this one only if it did not. A leader's response read whole
+    // reaches the client first (the codec ends one that runs to the close just before it).
+    if (phase == Phase.READ) {
+      deliver();
+    }
     ctx.fireChannelInactive();
     failed(new IOException("warden: the connection closed before the response"));
   }

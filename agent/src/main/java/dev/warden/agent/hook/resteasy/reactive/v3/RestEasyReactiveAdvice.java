@@ -3,7 +3,6 @@ package dev.warden.agent.hook.resteasy.reactive.v3;
 import dev.warden.agent.bootstrap.Hooks;
 import java.net.URI;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import net.bytebuddy.asm.Advice;
 
@@ -45,17 +44,10 @@ public final class RestEasyReactiveAdvice {
       return enter == null ? null : ((Function<Object, Object>) enter).apply(context);
     }
 
-    @SuppressWarnings("unchecked")
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit(@Advice.This Object handler, @Advice.Enter Object entered) {
-      if (entered != null) {
-        Object exit =
-            Hooks.adapters.adapter(
-                "dev.warden.agent.hook.resteasy.reactive.v3.RestEasyReactiveHooks$Exit",
-                handler.getClass().getClassLoader());
-        if (exit != null) {
-          ((Consumer<Object>) exit).accept(entered);
-        }
+    public static void exit(@Advice.Enter Object restore) {
+      if (restore instanceof Runnable undo) {
+        undo.run();
       }
     }
   }

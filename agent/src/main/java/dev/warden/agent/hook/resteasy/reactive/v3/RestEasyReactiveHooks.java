@@ -5,7 +5,6 @@ import dev.warden.agent.hook.CallOrigin;
 import dev.warden.agent.hook.WeakIdentityMap;
 import java.net.URI;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** The adapters of {@link RestEasyReactiveInstrumentation}. */
@@ -15,9 +14,6 @@ public final class RestEasyReactiveHooks {
 
   /** Where each call to a site was issued, by its request context (identity, weakly). */
   private static final WeakIdentityMap<Callsite> ISSUED = new WeakIdentityMap<>();
-
-  /** What {@link Enter} hands to {@link Exit} when no call site was in force before. */
-  private static final Object NONE = new Object();
 
   /** A request context made on the application's thread: its call site, if bound for a site. */
   public static final class Issued implements BiConsumer<Object, Object> {
@@ -34,8 +30,8 @@ public final class RestEasyReactiveHooks {
   }
 
   /**
-   * The context's request is being sent: its call site holds on this thread until {@link Exit}; the
-   * previous one (or {@link #NONE}) is returned, {@code null} when the context has none.
+   * The context's request is being sent: its call site holds on this thread until the returned
+   * restore runs (at the send's end), or {@code null} when the context has none.
    */
   public static final class Enter implements Function<Object, Object> {
 
@@ -46,16 +42,7 @@ public final class RestEasyReactiveHooks {
         return null;
       }
       Callsite previous = CallOrigin.enterIssued(issued);
-      return previous == null ? NONE : previous;
-    }
-  }
-
-  /** The send is done on this thread. */
-  public static final class Exit implements Consumer<Object> {
-
-    @Override
-    public void accept(Object previous) {
-      CallOrigin.exitIssued(previous instanceof Callsite callsite ? callsite : null);
+      return (Runnable) () -> CallOrigin.exitIssued(previous);
     }
   }
 }

@@ -29,7 +29,13 @@ public final class Relay implements BiFunction<Object, Object, Object> {
       return given;
     }
     Promise<HttpClientRequest> application = (Promise<HttpClientRequest>) internal;
-    PromiseInternal<HttpClientRequest> relay = internal.context().promise();
+    PromiseInternal<HttpClientRequest> relay;
+    try {
+      relay = internal.context().promise();
+    } catch (RuntimeException e) {
+      // The call goes on with its own promise; Attach follows it.
+      return given;
+    }
     RELAYS.put(relay, Boolean.TRUE);
     relay
         .future()
