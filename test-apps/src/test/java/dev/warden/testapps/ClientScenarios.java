@@ -154,14 +154,108 @@ abstract class ClientScenarios {
         .matching(r -> r.method().equals(method) && r.path().contains(pathPart));
   }
 
+  static final String BOGUS = "Basic Ym9ndXM6Ym9ndXM=";
+  static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+  static final String PARENT = "00f067aa0ba902b7";
+
+  // The steps of the shared run, by number.
+  static final int ALLOWED = 1;
+  static final int BOGUS_AUTHORIZATION = 2;
+  static final int NO_AUTHORIZATION = 3;
+  static final int DELETE = 4;
+  static final int CREATE_OPS = 5;
+  static final int CREATE_HR = 6;
+  static final int OTHER_HOST = 7;
+  static final int THROTTLED_FIRST = 8;
+  static final int THROTTLED_SECOND = 9;
+  static final int TRACED = 10;
+  static final int CONCURRENT = 11;
+
+  /** The spans the shared run's calls make: every call to Jira's site, fifty at once included. */
+  static final int SHARED_SPANS = 59;
+
+  /**
+   * The scenarios that need no client option, policy or fault of their own, made in one run of the
+   * application, each on a URL of its own: one JVM for all of them.
+   */
+  static List<java.util.Map<String, Object>> sharedSteps() {
+    return List.of(
+        call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+        withHeader(call("sync", "GET", "{jira}/rest/api/3/myself"), "Authorization", BOGUS),
+        call("sync", "GET", "{jira}/rest/api/2/myself"),
+        call("triage", "DELETE", "{jira}/rest/api/2/issue/OPS-2"),
+        withBody(
+            withHeader(
+                call("triage", "POST", "{jira}/rest/api/2/issue"),
+                "Content-Type",
+                "application/json"),
+            create("OPS", "allowed")),
+        withBody(
+            withHeader(
+                call("triage", "POST", "{jira}/rest/api/2/issue"),
+                "Content-Type",
+                "application/json"),
+            create("HR", "denied")),
+        withHeader(call("sync", "GET", "{echo}/status"), "Authorization", "Bearer the-apps-own"),
+        call("reports", "GET", "{jira}/rest/api/2/issue/OPS-2"),
+        call("reports", "GET", "{jira}/rest/api/2/issue/OPS-2"),
+        withHeader(
+            call("sync", "GET", "{jira}/rest/api/2/issue/SUP-1"),
+            "traceparent",
+            "00-" + TRACE + "-" + PARENT + "-00"),
+        Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/HR-1"), "parallel", 50));
+  }
+
+  /** What the shared run's application printed, and what Jira, the other host and OTLP got. */
+  record Shared(AppRun run, List<Received> jira, List<Received> echo, List<ReceivedSpan> spans) {
+
+    /** What Jira got of this method on exactly this path (and no query). */
+    List<Received> jira(String method, String path) {
+      return jira.stream()
+          .filter(r -> r.method().equals(method) && r.path().equals(path) && r.query() == null)
+          .toList();
+    }
+
+    /** The one span of this URL. */
+    ReceivedSpan span(String url) {
+      List<ReceivedSpan> matching =
+          spans.stream().filter(s -> url.equals(s.attribute("url.full"))).toList();
+      assertThat(matching).as("the spans of %s", url).hasSize(1);
+      return matching.get(0);
+    }
+  }
+
+  private static final java.util.Map<Class<?>, Shared> SHARED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The shared run of this client, made by the first test that needs it. */
+  Shared shared() throws Exception {
+    Shared done = SHARED.get(getClass());
+    if (done != null) {
+      return done;
+    }
+    harness.clear();
+    AppRun run = run(sharedSteps());
+    harness.spans(s -> true, SHARED_SPANS);
+    // Anything late (a span that should not be) has time to arrive.
+    Thread.sleep(300);
+    Shared made =
+        new Shared(
+            run,
+            List.copyOf(harness.jira.journal().all()),
+            List.copyOf(harness.echo.journal().all()),
+            List.copyOf(harness.otlp.spans()));
+    SHARED.put(getClass(), made);
+    return made;
+  }
+
   @Test
   void allowedCallIsAuthenticatedWithTheSiteCredential() throws Exception {
-    AppRun run = run(List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
-
-    JsonNode result = run.step(1);
+    Shared shared = shared();
+    JsonNode result = shared.run.step(ALLOWED);
     assertThat(result.path("status").asInt()).isEqualTo(200);
     assertThat(result.path("body").asText()).contains("\"key\":\"OPS-1\"");
-    List<Received> received = jiraReceived("GET", "/rest/api/2/issue/OPS-1");
+    List<Received> received = shared.jira("GET", "/rest/api/2/issue/OPS-1");
     assertThat(received)
         .singleElement()
         .satisfies(
@@ -169,7 +263,7 @@ abstract class ClientScenarios {
               assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
               assertThat(r.principal()).isEqualTo("basic:" + Harness.USER);
             });
-    ReceivedSpan span = harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue/"), 1).get(0);
+    ReceivedSpan span = shared.span(harness.jira.url() + "/rest/api/2/issue/OPS-1");
     assertThat(span.name()).isEqualTo("GET /rest/api/2/issue/{issueIdOrKey}");
     assertThat(span.kind()).isEqualTo("SPAN_KIND_CLIENT");
     assertThat(span.service()).isEqualTo("acme-jira-sync");
@@ -195,39 +289,38 @@ abstract class ClientScenarios {
 
   @Test
   void applicationsOwnAuthorizationIsReplacedAndCannotBeReadBack() throws Exception {
-    String bogus = "Basic Ym9ndXM6Ym9ndXM=";
-    AppRun run =
-        run(
-            List.of(
-                withHeader(
-                    call("sync", "GET", "{jira}/rest/api/3/myself"), "Authorization", bogus)));
-
-    assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
-    assertThat(jiraReceived("GET", "/myself"))
+    Shared shared = shared();
+    JsonNode result = shared.run.step(BOGUS_AUTHORIZATION);
+    assertThat(result.path("status").asInt()).isEqualTo(200);
+    assertThat(shared.jira("GET", "/rest/api/3/myself"))
         .singleElement()
         .satisfies(
             r ->
                 assertThat(r.headers().get("authorization"))
                     .containsExactly(harness.expectedAuthorization()));
-    String visible = run.step(1).path("visibleAuthorization").asText(null);
+    String visible = result.path("visibleAuthorization").asText(null);
     assertThat(visible)
         .isNotEqualTo(harness.expectedAuthorization())
-        .satisfiesAnyOf(v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(bogus));
+        .satisfiesAnyOf(v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(BOGUS));
     // Apache HttpClient's execution context holds the request the client last worked on: not
     // Warden's either.
-    String inContext = run.step(1).path("contextAuthorization").asText(null);
+    String inContext = result.path("contextAuthorization").asText(null);
     assertThat(inContext)
         .isNotEqualTo(harness.expectedAuthorization())
-        .satisfiesAnyOf(v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(bogus));
+        .satisfiesAnyOf(v -> assertThat(v).isNull(), v -> assertThat(v).isEqualTo(BOGUS));
   }
 
   @Test
   void theSiteCredentialCannotBeReadBackWhenTheApplicationSentNone() throws Exception {
-    AppRun run = run(List.of(call("sync", "GET", "{jira}/rest/api/3/myself")));
-
-    assertThat(run.step(1).path("status").asInt()).as(run.toString()).isEqualTo(200);
-    assertThat(run.step(1).path("visibleAuthorization").asText(null)).isNull();
-    assertThat(run.step(1).path("contextAuthorization").asText(null)).isNull();
+    Shared shared = shared();
+    JsonNode result = shared.run.step(NO_AUTHORIZATION);
+    assertThat(result.path("status").asInt()).as(shared.run.toString()).isEqualTo(200);
+    assertThat(result.path("visibleAuthorization").asText(null)).isNull();
+    assertThat(result.path("contextAuthorization").asText(null)).isNull();
+    assertThat(shared.jira("GET", "/rest/api/2/myself"))
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
   }
 
   @Test
@@ -259,9 +352,8 @@ abstract class ClientScenarios {
 
   @Test
   void deniedDeleteNeverReachesJira() throws Exception {
-    AppRun run = run(List.of(call("triage", "DELETE", "{jira}/rest/api/2/issue/OPS-2")));
-
-    JsonNode result = run.step(1);
+    Shared shared = shared();
+    JsonNode result = shared.run.step(DELETE);
     assertThat(result.path("status").asInt()).isEqualTo(403);
     assertThat(result.path("headers").path("x-warden-decision").asText()).isEqualTo("deny");
     assertThat(result.path("headers").path("x-warden-rule").asText()).isEqualTo("no-deletes");
@@ -270,8 +362,9 @@ abstract class ClientScenarios {
         .isEqualTo(
             Harness.JSON.readTree(
                 "{\"errorMessages\":[\"warden: DELETE /rest/api/2/issue/OPS-2 (deleteIssue) denied by rule no-deletes\"],\"errors\":{}}"));
-    assertThat(harness.jira.journal().matching(r -> r.method().equals("DELETE"))).isEmpty();
-    ReceivedSpan span = harness.spans(s -> s.name().startsWith("DELETE"), 1).get(0);
+    assertThat(shared.jira.stream().filter(r -> r.method().equals("DELETE"))).isEmpty();
+    ReceivedSpan span =
+        shared.spans.stream().filter(s -> s.name().startsWith("DELETE")).findFirst().orElseThrow();
     assertThat(span.attributes())
         .containsEntry("warden.decision", "deny")
         .containsEntry("warden.rule", "no-deletes")
@@ -283,53 +376,34 @@ abstract class ClientScenarios {
 
   @Test
   void createIsAllowedInOneProjectAndDeniedInAnother() throws Exception {
-    AppRun run =
-        run(
-            List.of(
-                withBody(
-                    withHeader(
-                        call("triage", "POST", "{jira}/rest/api/2/issue"),
-                        "Content-Type",
-                        "application/json"),
-                    create("OPS", "allowed")),
-                withBody(
-                    withHeader(
-                        call("triage", "POST", "{jira}/rest/api/2/issue"),
-                        "Content-Type",
-                        "application/json"),
-                    create("HR", "denied"))));
-
-    assertThat(run.step(1).path("status").asInt()).isEqualTo(201);
-    assertThat(run.step(1).path("body").asText()).contains("\"key\":\"OPS-");
-    assertThat(run.step(2).path("status").asInt()).isEqualTo(403);
-    assertThat(run.step(2).path("headers").path("x-warden-rule").asText())
+    Shared shared = shared();
+    assertThat(shared.run.step(CREATE_OPS).path("status").asInt()).isEqualTo(201);
+    assertThat(shared.run.step(CREATE_OPS).path("body").asText()).contains("\"key\":\"OPS-");
+    assertThat(shared.run.step(CREATE_HR).path("status").asInt()).isEqualTo(403);
+    assertThat(shared.run.step(CREATE_HR).path("headers").path("x-warden-rule").asText())
         .isEqualTo("default-deny");
-    assertThat(jiraReceived("POST", "/rest/api/2/issue"))
+    assertThat(shared.jira("POST", "/rest/api/2/issue"))
         .singleElement()
         .satisfies(r -> assertThat(r.body()).isEqualTo(create("OPS", "allowed")));
-    List<ReceivedSpan> spans = harness.spans(s -> s.name().equals("POST /rest/api/2/issue"), 2);
-    assertThat(spans)
+    assertThat(shared.spans)
+        .filteredOn(s -> s.name().equals("POST /rest/api/2/issue"))
         .extracting(s -> s.attribute("jira.project.key") + " " + s.attribute("warden.decision"))
         .containsExactlyInAnyOrder("OPS allow", "HR deny");
   }
 
   @Test
   void nonJiraHostGetsTheApplicationsOwnHeaderAndNeverTheCredential() throws Exception {
-    AppRun run =
-        run(
-            List.of(
-                withHeader(
-                    call("sync", "GET", "{echo}/status"), "Authorization", "Bearer the-apps-own")));
-
-    assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
-    assertThat(harness.echo.journal().all())
+    Shared shared = shared();
+    assertThat(shared.run.step(OTHER_HOST).path("status").asInt()).isEqualTo(200);
+    assertThat(shared.echo)
         .singleElement()
         .satisfies(
-            r ->
-                assertThat(r.headers().get("authorization"))
-                    .containsExactly("Bearer the-apps-own"));
-    Thread.sleep(300);
-    assertThat(harness.otlp.spans()).isEmpty();
+            r -> {
+              assertThat(r.path()).isEqualTo("/status");
+              assertThat(r.headers().get("authorization")).containsExactly("Bearer the-apps-own");
+            });
+    assertThat(shared.spans)
+        .noneSatisfy(s -> assertThat(String.valueOf(s.attribute("url.full"))).contains("/status"));
   }
 
   @Test
@@ -362,23 +436,19 @@ abstract class ClientScenarios {
 
   @Test
   void throttleAnswers429PastMaxWait() throws Exception {
-    AppRun run =
-        run(
-            List.of(
-                call("reports", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-                call("reports", "GET", "{jira}/rest/api/2/issue/OPS-1")));
-
-    assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
-    JsonNode throttled = run.step(2);
+    Shared shared = shared();
+    assertThat(shared.run.step(THROTTLED_FIRST).path("status").asInt()).isEqualTo(200);
+    JsonNode throttled = shared.run.step(THROTTLED_SECOND);
     assertThat(throttled.path("status").asInt()).isEqualTo(429);
     assertThat(throttled.path("headers").path("x-warden-decision").asText()).isEqualTo("throttled");
     assertThat(throttled.path("headers").path("x-warden-throttle").asText())
         .isEqualTo("one-a-minute");
     assertThat(throttled.path("headers").path("retry-after").asInt()).isBetween(1, 60);
     assertThat(throttled.path("body").asText())
-        .contains("warden: GET /rest/api/2/issue/OPS-1 (getIssue) throttled by 'one-a-minute'");
-    assertThat(jiraReceived("GET", "/issue/OPS-1")).hasSize(1);
-    assertThat(harness.spans(s -> "throttled".equals(s.attribute("warden.decision")), 1))
+        .contains("warden: GET /rest/api/2/issue/OPS-2 (getIssue) throttled by 'one-a-minute'");
+    assertThat(shared.jira("GET", "/rest/api/2/issue/OPS-2")).hasSize(1);
+    assertThat(shared.spans)
+        .filteredOn(s -> "throttled".equals(s.attribute("warden.decision")))
         .singleElement()
         .satisfies(
             s ->
@@ -466,51 +536,44 @@ abstract class ClientScenarios {
 
   @Test
   void traceparentMakesTheAuditSpanAChildEvenWhenNotSampled() throws Exception {
-    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
-    String parent = "00f067aa0ba902b7";
-    run(
-        List.of(
-            withHeader(
-                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-                "traceparent",
-                "00-" + trace + "-" + parent + "-00")));
-
-    ReceivedSpan span = harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 1).get(0);
-    assertThat(span.traceId()).isEqualTo(trace);
-    assertThat(span.parentSpanId()).isEqualTo(parent);
+    Shared shared = shared();
+    assertThat(shared.run.step(TRACED).path("status").asInt()).isEqualTo(200);
+    ReceivedSpan span = shared.span(harness.jira.url() + "/rest/api/2/issue/SUP-1");
+    assertThat(span.traceId()).isEqualTo(TRACE);
+    assertThat(span.parentSpanId()).isEqualTo(PARENT);
   }
 
   @Test
   void manyConcurrentCallsAreEachAuthenticatedAndCountedOnce() throws Exception {
-    AppRun run =
-        run(
-            List.of(
-                Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "parallel", 50)));
-
-    assertThat(run.steps())
+    Shared shared = shared();
+    List<JsonNode> results =
+        shared.run.steps().stream().filter(s -> s.path("step").asInt() == CONCURRENT).toList();
+    assertThat(results)
         .hasSize(50)
         .allSatisfy(s -> assertThat(s.path("status").asInt()).isEqualTo(200));
     if (AppLauncher.javaFeature() >= 21) {
-      assertThat(run.steps())
+      assertThat(results)
           .allSatisfy(
               s ->
                   assertThat(s.path("virtualThread").asBoolean())
                       .as("called from a virtual thread")
                       .isTrue());
     }
-    assertThat(jiraReceived("GET", "/issue/OPS-1"))
+    assertThat(shared.jira("GET", "/rest/api/2/issue/HR-1"))
         .hasSize(50)
         .allSatisfy(
             r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
-    assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 50))
+    assertThat(shared.spans)
+        .filteredOn(s -> String.valueOf(s.attribute("url.full")).endsWith("/rest/api/2/issue/HR-1"))
         .hasSize(50)
         .allSatisfy(
             s ->
                 assertThat(s.attribute("warden.caller")).isEqualTo("com.acme.sync.IssueSync.call"));
-    // Fifty connections at once under unmanaged-egress: block, none of them taken for a raw one.
-    assertThat(harness.otlp.spans())
+    // Fifty connections at once under unmanaged-egress: block, none of them taken for a raw one
+    // (nor any other connection of the run).
+    assertThat(shared.spans)
         .noneSatisfy(s -> assertThat(s.attribute("warden.decision")).isEqualTo("unmanaged"));
-    assertThat(run.wardenLog()).noneSatisfy(line -> assertThat(line).contains("unmanaged"));
+    assertThat(shared.run.wardenLog()).noneSatisfy(line -> assertThat(line).contains("unmanaged"));
   }
 
   /** The same steps without the agent, to compare what the client does on its own. */
