@@ -170,13 +170,20 @@ abstract class ClientScenarios {
   static final int THROTTLED_SECOND = 9;
   static final int TRACED = 10;
   static final int CONCURRENT = 11;
+  static final int REDIRECTED = 12;
+  // Last: Jira's quota 429 pauses the site for the rest of the run.
+  static final int RETRIED_CREATE = 13;
+  static final int QUOTA_429 = 14;
+  static final int PAUSED = 15;
+  static final int OTHER_SITE = 16;
 
-  /** The spans the shared run's calls make: every call to Jira's site, fifty at once included. */
-  static final int SHARED_SPANS = 59;
+  /** The spans the shared run's calls make: every call to a site, fifty at once included. */
+  static final int SHARED_SPANS = 64;
 
   /**
-   * The scenarios that need no client option, policy or fault of their own, made in one run of the
-   * application, each on a URL of its own: one JVM for all of them.
+   * The scenarios that need no client option, policy or agent setting of their own, made in one run
+   * of the application (redirects followed), each on a URL of its own, Jira's quota 429 that pauses
+   * the site last: one JVM for all of them.
    */
   static List<java.util.Map<String, Object>> sharedSteps() {
     return List.of(
@@ -203,7 +210,17 @@ abstract class ClientScenarios {
             call("sync", "GET", "{jira}/rest/api/2/issue/SUP-1"),
             "traceparent",
             "00-" + TRACE + "-" + PARENT + "-00"),
-        Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/HR-1"), "parallel", 50));
+        Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/HR-1"), "parallel", 50),
+        call("sync", "GET", "{jira}/rest/api/3/attachment/content/10001"),
+        withBody(
+            withHeader(
+                call("triage", "POST", "{jira}/rest/api/3/issue"),
+                "Content-Type",
+                "application/json"),
+            create("OPS", "retried")),
+        call("sync", "GET", "{jira}/rest/api/3/issue/OPS-1"),
+        call("sync", "GET", "{jira}/rest/api/3/issue/OPS-1"),
+        call("sync", "GET", "{jira-tls}/rest/api/2/issue/SUP-1"));
   }
 
   /** What the shared run's application printed, and what Jira, the other host and OTLP got. */
@@ -235,7 +252,27 @@ abstract class ClientScenarios {
       return done;
     }
     harness.clear();
-    AppRun run = run(sharedSteps());
+    String limited = "{\"errorMessages\":[\"Rate limit exceeded.\"],\"errors\":{}}";
+    // The create's first attempt meets Jira's burst limit; the read meets a quota that resets in 30
+    // s.
+    harness.jira.failNext(
+        "POST",
+        "/rest/api/3/issue",
+        429,
+        java.util.Map.of("Retry-After", "1", "RateLimit-Reason", "jira-burst-based"),
+        limited);
+    harness.jira.failNext(
+        "GET",
+        "/rest/api/3/issue/OPS-1",
+        429,
+        java.util.Map.of(
+            "X-RateLimit-Reset",
+            java.time.Instant.now().plusSeconds(30).toString(),
+            "RateLimit-Reason",
+            "jira-quota-tenant-based"),
+        limited);
+    // Redirects followed by the client (none of the other calls is answered with one).
+    AppRun run = run(sharedSteps(), "--follow-redirects");
     harness.spans(s -> true, SHARED_SPANS);
     // Anything late (a span that should not be) has time to arrive.
     Thread.sleep(300);
@@ -396,10 +433,10 @@ abstract class ClientScenarios {
     Shared shared = shared();
     assertThat(shared.run.step(OTHER_HOST).path("status").asInt()).isEqualTo(200);
     assertThat(shared.echo)
+        .filteredOn(r -> r.path().equals("/status"))
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.path()).isEqualTo("/status");
               assertThat(r.headers().get("authorization")).containsExactly("Bearer the-apps-own");
             });
     assertThat(shared.spans)
@@ -408,30 +445,29 @@ abstract class ClientScenarios {
 
   @Test
   void redirectToAnotherHostDropsTheCredential() throws Exception {
-    AppRun run =
-        run(
-            List.of(call("sync", "GET", "{jira}/rest/api/3/attachment/content/10001")),
-            "--follow-redirects");
-
-    assertThat(run.step(1).path("status").asInt()).isEqualTo(200);
-    assertThat(jiraReceived("GET", "/attachment/content/10001"))
+    Shared shared = shared();
+    assertThat(shared.run.step(REDIRECTED).path("status").asInt()).isEqualTo(200);
+    assertThat(shared.jira("GET", "/rest/api/3/attachment/content/10001"))
         .singleElement()
         .satisfies(
             r -> assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization()));
-    assertThat(harness.echo.journal().all())
+    assertThat(shared.echo)
+        .filteredOn(r -> r.path().startsWith("/file/"))
         .singleElement()
         .satisfies(
             r -> {
               assertThat(r.path()).isEqualTo("/file/10001");
               assertThat(r.header("Authorization")).isNull();
             });
-    ReceivedSpan span =
-        harness.spans(s -> s.name().startsWith("GET /rest/api/3/attachment"), 1).get(0);
+    ReceivedSpan span = shared.span(harness.jira.url() + "/rest/api/3/attachment/content/10001");
     // A client that shows Warden every hop (OkHttp) has the whole call's status; where Warden
     // follows the hops itself, the hop's.
     assertThat(span.attributes()).containsEntry("jira.operation", "getAttachmentContent");
     assertThat(span.attribute("http.response.status_code")).isIn(200L, 303L);
-    assertThat(harness.otlp.spans()).hasSize(1);
+    assertThat(shared.spans)
+        .as("the hop to the other host is not audited")
+        .noneSatisfy(
+            s -> assertThat(String.valueOf(s.attribute("url.full"))).contains("/file/10001"));
   }
 
   @Test
@@ -448,7 +484,10 @@ abstract class ClientScenarios {
         .contains("warden: GET /rest/api/2/issue/OPS-2 (getIssue) throttled by 'one-a-minute'");
     assertThat(shared.jira("GET", "/rest/api/2/issue/OPS-2")).hasSize(1);
     assertThat(shared.spans)
-        .filteredOn(s -> "throttled".equals(s.attribute("warden.decision")))
+        .filteredOn(
+            s ->
+                "throttled".equals(s.attribute("warden.decision"))
+                    && String.valueOf(s.attribute("url.full")).endsWith("/rest/api/2/issue/OPS-2"))
         .singleElement()
         .satisfies(
             s ->
@@ -459,42 +498,12 @@ abstract class ClientScenarios {
 
   @Test
   void jiras429IsRetriedWithTheSameBodyAndPausesItsScope() throws Exception {
-    String limited = "{\"errorMessages\":[\"Rate limit exceeded.\"],\"errors\":{}}";
-    // The create's first attempt meets Jira's burst limit; the read meets a quota that resets in 30
-    // s.
-    harness.jira.failNext(
-        "POST",
-        "/rest/api/2/issue",
-        429,
-        java.util.Map.of("Retry-After", "1", "RateLimit-Reason", "jira-burst-based"),
-        limited);
-    harness.jira.failNext(
-        "GET",
-        "/issue/OPS-1",
-        429,
-        java.util.Map.of(
-            "X-RateLimit-Reset",
-            java.time.Instant.now().plusSeconds(30).toString(),
-            "RateLimit-Reason",
-            "jira-quota-tenant-based"),
-        limited);
-
-    AppRun run =
-        run(
-            List.of(
-                withBody(
-                    withHeader(
-                        call("triage", "POST", "{jira}/rest/api/2/issue"),
-                        "Content-Type",
-                        "application/json"),
-                    create("OPS", "retried")),
-                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
-                call("sync", "GET", "{jira-tls}/rest/api/2/issue/OPS-2")));
-
-    List<Received> creates = jiraReceived("POST", "/rest/api/2/issue");
+    Shared shared = shared();
+    List<Received> creates = shared.jira("POST", "/rest/api/3/issue");
     if (resendsJira429()) {
-      assertThat(run.step(1).path("status").asInt()).as(run.toString()).isEqualTo(201);
+      assertThat(shared.run.step(RETRIED_CREATE).path("status").asInt())
+          .as(shared.run.toString())
+          .isEqualTo(201);
       assertThat(creates)
           .hasSize(2)
           .allSatisfy(
@@ -505,7 +514,11 @@ abstract class ClientScenarios {
       assertThat(creates.get(1).atMillis() - creates.get(0).atMillis())
           .as("Retry-After: 1 honoured")
           .isGreaterThanOrEqualTo(900);
-      ReceivedSpan create = harness.spans(s -> s.name().equals("POST /rest/api/2/issue"), 1).get(0);
+      ReceivedSpan create =
+          shared.spans.stream()
+              .filter(s -> s.name().equals("POST /rest/api/3/issue"))
+              .findFirst()
+              .orElseThrow();
       assertThat(create.attributes())
           .containsEntry("http.request.resend_count", 1L)
           .containsEntry("http.response.status_code", 201L);
@@ -513,24 +526,25 @@ abstract class ClientScenarios {
           .singleElement()
           .satisfies(e -> assertThat(e.name()).isEqualTo("warden.retry"));
     } else {
-      assertThat(run.step(1).path("status").asInt()).isEqualTo(429);
-      assertThat(run.step(1).path("body").asText()).contains("Rate limit exceeded.");
+      assertThat(shared.run.step(RETRIED_CREATE).path("status").asInt()).isEqualTo(429);
+      assertThat(shared.run.step(RETRIED_CREATE).path("body").asText())
+          .contains("Rate limit exceeded.");
       assertThat(creates).hasSize(1);
     }
     // 30 s is past retry's max-elapsed: the application sees a 429, and the whole site pauses.
-    assertThat(run.step(2).path("status").asInt()).isEqualTo(429);
-    JsonNode paused = run.step(3);
+    assertThat(shared.run.step(QUOTA_429).path("status").asInt()).isEqualTo(429);
+    JsonNode paused = shared.run.step(PAUSED);
     assertThat(paused.path("status").asInt()).isEqualTo(429);
     assertThat(paused.path("headers").path("x-warden-decision").asText()).isEqualTo("throttled");
     assertThat(paused.path("headers").path("retry-after").asInt()).isBetween(20, 30);
     assertThat(paused.path("body").asText()).contains("Jira asked to pause");
-    assertThat(jiraReceived("GET", "/issue/OPS-1"))
+    assertThat(shared.jira("GET", "/rest/api/3/issue/OPS-1"))
         .as("the paused read never reached Jira")
         .hasSize(1);
-    assertThat(run.step(4).path("status").asInt())
-        .as("another site is not paused: %s", run)
+    assertThat(shared.run.step(OTHER_SITE).path("status").asInt())
+        .as("another site is not paused: %s", shared.run)
         .isEqualTo(200);
-    assertThat(run.wardenLog())
+    assertThat(shared.run.wardenLog())
         .anySatisfy(line -> assertThat(line).contains("pausing site jira as it asked"));
   }
 
