@@ -16,7 +16,12 @@ public final class ManagedConnections {
 
   /** A hooked client starts sending to this URI's host and port. */
   public String begin(URI uri) {
-    String key = key(uri.getHost(), port(uri));
+    return begin(uri.getHost(), port(uri));
+  }
+
+  /** A hooked client starts sending to this host and port (the scheme's default resolved). */
+  public String begin(String host, int port) {
+    String key = key(host, port);
     inFlight.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     return key;
   }

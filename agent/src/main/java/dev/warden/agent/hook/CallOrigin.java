@@ -5,6 +5,7 @@ import dev.warden.agent.caller.Callsite;
 import dev.warden.agent.pipeline.Gateway;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * One Jira-bound call of a Netty-based client, from the application's thread, where it was made, to
@@ -30,8 +31,21 @@ public final class CallOrigin {
   private final Gateway gateway;
   private final Callsite callsite;
   private final String method;
-  private final URI target;
-  private final Headers headers;
+
+  /**
+   * What the call asked for, read only when it fails before any hop (the common call never needs
+   * it: the profile of a gated client had a URI parse and a header copy here on every call).
+   */
+  private final Supplier<URI> target;
+
+  private final Supplier<Headers> headers;
+
+  /** The origin the call is bound for (the port resolved). */
+  private final String scheme;
+
+  private final String host;
+  private final int port;
+
   private final AtomicBoolean connecting = new AtomicBoolean(true);
   private final String managed;
   private volatile boolean gated;
@@ -39,14 +53,24 @@ public final class CallOrigin {
   /** The request line of a request decided already, or {@code null}. */
   private final String decidedTarget;
 
-  private CallOrigin(Gateway gateway, String method, URI target, Headers headers) {
+  private CallOrigin(
+      Gateway gateway,
+      String method,
+      String scheme,
+      String host,
+      int port,
+      Supplier<URI> target,
+      Supplier<Headers> headers) {
     this.gateway = gateway;
     Callsite issued = ISSUED.get();
     this.callsite = issued != null ? issued : gateway.capture();
     this.method = method;
     this.target = target;
-    this.headers = headers == null ? Headers.EMPTY : headers;
-    this.managed = gateway.managedConnections().begin(target);
+    this.headers = headers;
+    this.managed = gateway.managedConnections().begin(host, port);
+    this.scheme = scheme;
+    this.host = host;
+    this.port = port;
     this.decidedTarget = null;
   }
 
@@ -54,9 +78,12 @@ public final class CallOrigin {
     this.gateway = null;
     this.callsite = null;
     this.method = method;
-    this.target = null;
-    this.headers = Headers.EMPTY;
+    this.target = () -> null;
+    this.headers = () -> Headers.EMPTY;
     this.managed = null;
+    this.scheme = null;
+    this.host = null;
+    this.port = -1;
     this.decidedTarget = decidedTarget;
     this.connecting.set(false);
   }
@@ -132,15 +159,28 @@ public final class CallOrigin {
   }
 
   /**
-   * A call the application is making now, on this thread, or {@code null} when it is not bound for
-   * a site's origin (or Warden is not running).
+   * A call the application is making now, on this thread, to {@code scheme://host:port} ({@code
+   * port} -1 for the scheme's default), or {@code null} when that is not a site's origin (or Warden
+   * is not running): the common call, to another host, costs this check only. The call's URL and
+   * fields are read only if it fails before any hop reaches the gate; a URL that cannot be read
+   * then is audited as the origin's root.
    */
-  public static CallOrigin begin(String method, URI target, Headers headers) {
+  public static CallOrigin begin(
+      String method,
+      String scheme,
+      String host,
+      int port,
+      Supplier<URI> target,
+      Supplier<Headers> headers) {
     Gateway gateway = HookSupport.gateway();
-    if (gateway == null || target == null || !gateway.isSiteOrigin(target)) {
+    if (gateway == null || host == null || scheme == null) {
       return null;
     }
-    return new CallOrigin(gateway, method, target, headers);
+    int effective = dev.warden.policy.SiteUrl.effectivePort(scheme, port);
+    if (!gateway.isSiteOrigin(scheme, host, effective)) {
+      return null;
+    }
+    return new CallOrigin(gateway, method, scheme, host, effective, target, headers);
   }
 
   /**
@@ -191,7 +231,29 @@ public final class CallOrigin {
     connected();
     if (!gated) {
       gated = true;
-      gateway.handle(new UnsentCall(method, target, headers, error), callsite);
+      gateway.handle(new UnsentCall(method, target(), fields(), error), callsite);
+    }
+  }
+
+  private URI target() {
+    try {
+      URI uri = target.get();
+      if (uri != null) {
+        return uri;
+      }
+    } catch (RuntimeException e) {
+      // Audited as the origin's root, below.
+    }
+    String name = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    return URI.create(scheme + "://" + name + ":" + port + "/");
+  }
+
+  private Headers fields() {
+    try {
+      Headers read = headers.get();
+      return read == null ? Headers.EMPTY : read;
+    } catch (RuntimeException e) {
+      return Headers.EMPTY;
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.warden.agent.hook.ahc.v3_0;
 
-import dev.warden.agent.bootstrap.Headers;
 import dev.warden.agent.hook.CallOrigin;
 import dev.warden.agent.hook.HookSupport;
 import dev.warden.agent.hook.WeakIdentityMap;
@@ -37,13 +36,17 @@ public final class AhcHooks {
         return null;
       }
       org.asynchttpclient.uri.Uri target = request.getUri();
-      if (target == null
-          || !CallOrigin.isSite(target.getScheme(), target.getHost(), target.getExplicitPort())) {
+      if (target == null) {
         return null;
       }
-      Headers headers = NettyHeaders.of(request.getHeaders());
       CallOrigin origin =
-          CallOrigin.begin(request.getMethod(), NettyUris.parse(request.getUrl()), headers);
+          CallOrigin.begin(
+              request.getMethod(),
+              target.getScheme(),
+              target.getHost(),
+              target.getExplicitPort(),
+              () -> NettyUris.parse(request.getUrl()),
+              () -> NettyHeaders.of(request.getHeaders()));
       if (origin != null) {
         MAKING.set(origin);
       }

@@ -560,7 +560,12 @@ public final class ChannelGate extends ChannelDuplexHandler {
 
     @Override
     public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
-      onLoop(() -> exchange.release(outgoing));
+      if (ctx.executor().inEventLoop()) {
+        // Decided as the client wrote it (no throttle wait): written on, in the same write.
+        exchange.release(outgoing);
+      } else {
+        onLoop(() -> exchange.release(outgoing));
+      }
       return exchange.response;
     }
 

@@ -179,8 +179,11 @@ class ChannelGateTest {
     CallOrigin origin =
         CallOrigin.begin(
             "GET",
-            java.net.URI.create("http://127.0.0.1:" + SITE_PORT + "/rest/api/2/attachment/1"),
-            null);
+            "http",
+            "127.0.0.1",
+            SITE_PORT,
+            () -> java.net.URI.create("http://127.0.0.1:" + SITE_PORT + "/rest/api/2/attachment/1"),
+            () -> null);
     origin.gated();
     EmbeddedChannel channel = channel("127.0.0.2", 9999);
     ChannelGate.handOver(channel, origin);
@@ -255,8 +258,11 @@ class ChannelGateTest {
     CallOrigin origin =
         CallOrigin.begin(
             "GET",
-            java.net.URI.create("http://127.0.0.1:" + SITE_PORT + "/rest/api/2/myself"),
-            null);
+            "http",
+            "127.0.0.1",
+            SITE_PORT,
+            () -> java.net.URI.create("http://127.0.0.1:" + SITE_PORT + "/rest/api/2/myself"),
+            () -> null);
     EmbeddedChannel channel = channel("127.0.0.3", 3128);
     ChannelGate.handOver(channel, origin);
 

@@ -40,11 +40,17 @@ public final class MicronautHooks {
         return null;
       }
       URI uri = request.getUri();
-      if (uri == null || !CallOrigin.isSite(uri.getScheme(), uri.getHost(), uri.getPort())) {
+      if (uri == null) {
         return null;
       }
       CallOrigin origin =
-          CallOrigin.begin(request.getMethodName(), uri, Headers.of(request.getHeaders().asMap()));
+          CallOrigin.begin(
+              request.getMethodName(),
+              uri.getScheme(),
+              uri.getHost(),
+              uri.getPort(),
+              () -> uri,
+              () -> Headers.of(request.getHeaders().asMap()));
       if (origin != null) {
         BY_REQUEST.put(request, origin);
       }

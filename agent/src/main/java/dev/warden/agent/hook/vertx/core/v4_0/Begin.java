@@ -63,17 +63,15 @@ public final class Begin implements BiFunction<Object, Object, Object> {
     String scheme = tls ? "https" : "http";
     String name = host != null ? host : defaults.getDefaultHost();
     int number = port != null ? port : defaults.getDefaultPort();
-    if (!CallOrigin.isSite(scheme, name, number)) {
-      return null;
-    }
-    String target =
-        scheme
-            + "://"
-            + bracketed(name)
-            + ":"
-            + number
-            + (uri == null || uri.isEmpty() ? "/" : uri);
-    return CallOrigin.begin(method, NettyUris.parse(target), headers(headers));
+    String path = uri == null || uri.isEmpty() ? "/" : uri;
+    MultiMap fields = headers;
+    return CallOrigin.begin(
+        method,
+        scheme,
+        name,
+        number,
+        () -> NettyUris.parse(scheme + "://" + bracketed(name) + ":" + number + path),
+        () -> headers(fields));
   }
 
   private static String bracketed(String host) {
