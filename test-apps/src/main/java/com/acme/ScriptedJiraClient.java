@@ -38,6 +38,7 @@ public final class ScriptedJiraClient {
   private static boolean virtualThreads;
   private static boolean traced;
   private static Options options;
+  private static String clientName;
   private static final Map<String, JiraHttp> OTHER_CLIENTS = new ConcurrentHashMap<>();
 
   private ScriptedJiraClient() {}
@@ -62,6 +63,7 @@ public final class ScriptedJiraClient {
     if (versions) {
       printVersions();
     }
+    clientName = client;
     JiraHttp http = Clients.create(client, options);
     List<Step> list = JSON.readValue(steps.toFile(), new TypeReference<List<Step>>() {});
     for (int n = 1; n <= list.size(); n++) {
@@ -73,9 +75,9 @@ public final class ScriptedJiraClient {
       } else if (step.touchFile != null) {
         new File(step.touchFile).createNewFile();
       } else if (step.parallel > 1) {
-        parallel(http, step, n);
+        parallel(configured(http, step), step, n);
       } else {
-        runStep(http, step, n);
+        runStep(configured(http, step), step, n);
       }
     }
     // Client libraries keep non-daemon pool threads alive for a while (OkHttp's dispatcher: a
@@ -108,15 +110,37 @@ public final class ScriptedJiraClient {
   }
 
   private static JiraHttp other(String name) {
+    return cached(name, name, options);
+  }
+
+  /** The client {@code name} with these options, made once under {@code key}. */
+  private static JiraHttp cached(String key, String name, Options with) {
     return OTHER_CLIENTS.computeIfAbsent(
-        name,
-        key -> {
+        key,
+        ignored -> {
           try {
-            return Clients.create(key, options);
+            return Clients.create(name, with);
           } catch (Exception e) {
             throw new IllegalArgumentException("cannot create client " + key, e);
           }
         });
+  }
+
+  /**
+   * The client a step asks for: the main one, or one of the same library configured as the step
+   * says ({@code http2}, {@code readTimeoutMs}), so that one run of the application covers them.
+   */
+  private static JiraHttp configured(JiraHttp main, Step step) {
+    if (!step.http2 && step.readTimeoutMs <= 0) {
+      return main;
+    }
+    Options own = new Options();
+    own.http2 = step.http2 || options.http2;
+    own.followRedirects = options.followRedirects;
+    own.connectTimeoutMillis = options.connectTimeoutMillis;
+    own.readTimeoutMillis = step.readTimeoutMs > 0 ? step.readTimeoutMs : options.readTimeoutMillis;
+    return cached(
+        clientName + " http2=" + own.http2 + " read=" + own.readTimeoutMillis, clientName, own);
   }
 
   private static boolean isVirtual(Thread thread) {

@@ -44,4 +44,16 @@ public class Step {
    * of the main one.
    */
   public java.util.List<String> clients;
+
+  /**
+   * Make the call through a client of the same library configured for HTTP/2 (made once, on the
+   * first step that asks).
+   */
+  public boolean http2;
+
+  /**
+   * Make the call through a client of the same library with this read timeout in milliseconds (made
+   * once per timeout); 0 for the main client's.
+   */
+  public int readTimeoutMs;
 }

@@ -34,6 +34,10 @@ abstract class ClientScenarios {
         - id: jira-tls
           url: {jira-tls}
           credential: bot
+        # Nothing listens there: a call to it is refused.
+        - id: jira-down
+          url: {down}
+          credential: bot
       credentials:
         bot:
           type: basic
@@ -68,6 +72,9 @@ abstract class ClientScenarios {
   @RegisterExtension static final Harness harness = new Harness();
   static Path policy;
 
+  /** The URL of a site where nothing listens (a port just closed). */
+  static String down;
+
   /** The client's name as the sample application takes it. */
   abstract String client();
 
@@ -101,7 +108,10 @@ abstract class ClientScenarios {
 
   @BeforeAll
   static void writePolicy() throws Exception {
-    policy = harness.policy(POLICY);
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      down = "http://127.0.0.1:" + socket.getLocalPort();
+    }
+    policy = harness.policy(POLICY.replace("{down}", down));
   }
 
   /** JVM options the client needs on this JDK, with or without the agent. */
@@ -136,7 +146,11 @@ abstract class ClientScenarios {
   }
 
   AppRun run(List<java.util.Map<String, Object>> steps, String... extraArgs) throws Exception {
-    AppLauncher app = app();
+    return run(app(), steps, extraArgs);
+  }
+
+  AppRun run(AppLauncher app, List<java.util.Map<String, Object>> steps, String... extraArgs)
+      throws Exception {
     app.args(extraArgs);
     app.args(harness.steps(steps).toString());
     AppRun run = app.run();
@@ -171,21 +185,40 @@ abstract class ClientScenarios {
   static final int TRACED = 10;
   static final int CONCURRENT = 11;
   static final int REDIRECTED = 12;
+  static final int TIMED_OUT = 13;
+  static final int LEAKY_QUERY = 14;
+  static final int SESSION_COOKIE = 15;
   // Last: Jira's quota 429 pauses the site for the rest of the run.
-  static final int RETRIED_CREATE = 13;
-  static final int QUOTA_429 = 14;
-  static final int PAUSED = 15;
-  static final int OTHER_SITE = 16;
+  static final int RETRIED_CREATE = 16;
+  static final int QUOTA_429 = 17;
+  static final int PAUSED = 18;
+  static final int OTHER_SITE = 19;
+  static final int REFUSED = 20;
 
   /** The spans the shared run's calls make: every call to a site, fifty at once included. */
-  static final int SHARED_SPANS = 64;
+  static final int SHARED_SPANS = 68;
+
+  /** A slow read, through a client with a read timeout of its own. */
+  static java.util.Map<String, Object> timedOut() {
+    return Steps.with(
+        withHeader(call("sync", "GET", "{jira}/rest/api/3/issue/HR-1"), "X-Fake-Delay-Ms", "2500"),
+        "readTimeoutMs",
+        800);
+  }
+
+  /** A call to the site where nothing listens. */
+  static java.util.Map<String, Object> refused() {
+    return call("sync", "GET", down + "/rest/api/2/issue/OPS-1");
+  }
 
   /**
-   * The scenarios that need no client option, policy or agent setting of their own, made in one run
-   * of the application (redirects followed), each on a URL of its own, Jira's quota 429 that pauses
-   * the site last: one JVM for all of them.
+   * Every scenario in one run of the application (redirects followed, Warden's log at debug, its
+   * audit also in a file), each call on a URL of its own, Jira's quota 429 that pauses the site
+   * last; a step that needs its client configured otherwise (a read timeout, HTTP/2) goes through a
+   * second client of the same library: one JVM for all of them.
    */
-  static List<java.util.Map<String, Object>> sharedSteps() {
+  List<java.util.Map<String, Object>> sharedSteps() {
+    java.util.Map<String, Object> tls = call("sync", "GET", "{jira-tls}/rest/api/3/issue/SUP-1");
     return List.of(
         call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
         withHeader(call("sync", "GET", "{jira}/rest/api/3/myself"), "Authorization", BOGUS),
@@ -212,6 +245,15 @@ abstract class ClientScenarios {
             "00-" + TRACE + "-" + PARENT + "-00"),
         Steps.with(call("sync", "GET", "{jira}/rest/api/2/issue/HR-1"), "parallel", 50),
         call("sync", "GET", "{jira}/rest/api/3/attachment/content/10001"),
+        timedOut(),
+        call(
+            "sync",
+            "GET",
+            "{jira}/rest/api/latest/issue/OPS-1?os_password=leaked-" + harness.token),
+        withHeader(
+            call("sync", "GET", "{jira}/rest/api/3/issue/OPS-2"),
+            "Cookie",
+            "JSESSIONID=app-session; theme=dark"),
         withBody(
             withHeader(
                 call("triage", "POST", "{jira}/rest/api/3/issue"),
@@ -220,11 +262,13 @@ abstract class ClientScenarios {
             create("OPS", "retried")),
         call("sync", "GET", "{jira}/rest/api/3/issue/OPS-1"),
         call("sync", "GET", "{jira}/rest/api/3/issue/OPS-1"),
-        call("sync", "GET", "{jira-tls}/rest/api/2/issue/SUP-1"));
+        http2() ? Steps.with(tls, "http2", true) : tls,
+        refused());
   }
 
   /** What the shared run's application printed, and what Jira, the other host and OTLP got. */
-  record Shared(AppRun run, List<Received> jira, List<Received> echo, List<ReceivedSpan> spans) {
+  record Shared(
+      AppRun run, List<Received> jira, List<Received> echo, List<ReceivedSpan> spans, Path audit) {
 
     /** What Jira got of this method on exactly this path (and no query). */
     List<Received> jira(String method, String path) {
@@ -272,7 +316,12 @@ abstract class ClientScenarios {
             "jira-quota-tenant-based"),
         limited);
     // Redirects followed by the client (none of the other calls is answered with one).
-    AppRun run = run(sharedSteps(), "--follow-redirects");
+    Path audit = harness.dir.resolve("audit-" + getClass().getSimpleName() + ".jsonl");
+    AppRun run =
+        run(
+            app().agentArgument("log.level", "debug").agentArgument("audit.file", audit.toString()),
+            sharedSteps(),
+            "--follow-redirects");
     harness.spans(s -> true, SHARED_SPANS);
     // Anything late (a span that should not be) has time to arrive.
     Thread.sleep(300);
@@ -281,7 +330,8 @@ abstract class ClientScenarios {
             run,
             List.copyOf(harness.jira.journal().all()),
             List.copyOf(harness.echo.journal().all()),
-            List.copyOf(harness.otlp.spans()));
+            List.copyOf(harness.otlp.spans()),
+            audit);
     SHARED.put(getClass(), made);
     return made;
   }
@@ -362,29 +412,23 @@ abstract class ClientScenarios {
 
   @Test
   void httpsCallIsAuthenticated() throws Exception {
-    AppRun run =
-        http2()
-            ? run(List.of(call("sync", "GET", "{jira-tls}/rest/api/2/issue/SUP-1")), "--http2")
-            : run(List.of(call("sync", "GET", "{jira-tls}/rest/api/2/issue/SUP-1")));
+    Shared shared = shared();
+    JsonNode tls = shared.run.step(OTHER_SITE);
 
-    assertThat(run.step(1).path("status").asInt()).as(run.toString()).isEqualTo(200);
+    assertThat(tls.path("status").asInt()).as(shared.run.toString()).isEqualTo(200);
     if (reportsVersion()) {
-      assertThat(run.step(1).path("version").asText()).isEqualTo(http2() ? "HTTP_2" : "HTTP_1_1");
+      assertThat(tls.path("version").asText()).isEqualTo(http2() ? "HTTP_2" : "HTTP_1_1");
     }
-    assertThat(jiraReceived("GET", "/issue/SUP-1"))
+    assertThat(shared.jira("GET", "/rest/api/3/issue/SUP-1"))
         .singleElement()
         .satisfies(
             r -> {
               assertThat(r.header("Authorization")).isEqualTo(harness.expectedAuthorization());
               assertThat(r.protocol()).isEqualTo(tlsProtocol());
             });
-    assertThat(harness.spans(s -> s.name().startsWith("GET /rest/api/2/issue"), 1))
-        .singleElement()
-        .satisfies(
-            s ->
-                assertThat(s.attributes())
-                    .containsEntry("jira.site", "jira-tls")
-                    .containsEntry("server.address", "localhost"));
+    assertThat(shared.span(harness.jira.httpsUrl() + "/rest/api/3/issue/SUP-1").attributes())
+        .containsEntry("jira.site", "jira-tls")
+        .containsEntry("server.address", "localhost");
   }
 
   @Test
@@ -591,6 +635,27 @@ abstract class ClientScenarios {
   }
 
   /** The same steps without the agent, to compare what the client does on its own. */
+  /**
+   * The steps whose failure the application must see as it would without Warden, made without the
+   * agent: what the client itself throws.
+   */
+  List<java.util.Map<String, Object>> baselineSteps() {
+    return List.of(timedOut(), refused());
+  }
+
+  private static final java.util.Map<Class<?>, AppRun> BASELINE =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The run of {@link #baselineSteps} without the agent, made once per client. */
+  AppRun baseline() throws Exception {
+    AppRun done = BASELINE.get(getClass());
+    if (done == null) {
+      done = runWithoutAgent(baselineSteps());
+      BASELINE.put(getClass(), done);
+    }
+    return done;
+  }
+
   AppRun runWithoutAgent(List<java.util.Map<String, Object>> steps, String... extraArgs)
       throws Exception {
     AppLauncher app =
@@ -604,80 +669,52 @@ abstract class ClientScenarios {
 
   @Test
   void connectionRefusedSurfacesAsTheClientsOwnException() throws Exception {
-    int closed;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
-    Path down = harness.policy(POLICY.replace("{jira-tls}", "http://127.0.0.1:" + closed));
-    List<java.util.Map<String, Object>> steps =
-        List.of(call("sync", "GET", "http://127.0.0.1:" + closed + "/rest/api/2/issue/OPS-1"));
-    AppLauncher app = callers(client(harness.app(down)));
-    AppRun with = app.args(harness.steps(steps).toString()).run();
-    AppRun without = runWithoutAgent(steps);
+    Shared shared = shared();
+    JsonNode with = shared.run.step(REFUSED);
 
-    assertThat(with.step(1).path("error").asText())
+    assertThat(with.path("error").asText())
+        .as(shared.run.toString())
         .isNotEmpty()
-        .isEqualTo(without.step(1).path("error").asText());
-    assertThat(harness.spans(s -> s.attribute("error.type") != null, 1))
-        .singleElement()
-        .satisfies(
-            s ->
-                assertThat(s.attribute("error.type"))
-                    .isEqualTo(with.step(1).path("error").asText()));
+        .isEqualTo(baseline().step(2).path("error").asText());
+    assertThat(shared.span(down + "/rest/api/2/issue/OPS-1").attribute("error.type"))
+        .isEqualTo(with.path("error").asText());
   }
 
   @Test
   void readTimeoutSurfacesAsTheClientsOwnException() throws Exception {
-    List<java.util.Map<String, Object>> steps =
-        List.of(
-            withHeader(
-                call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"), "X-Fake-Delay-Ms", "2500"));
-    AppRun with = run(steps, "--read-timeout-ms", "800");
-    AppRun without = runWithoutAgent(steps, "--read-timeout-ms", "800");
+    Shared shared = shared();
+    JsonNode with = shared.run.step(TIMED_OUT);
 
-    assertThat(with.step(1).path("error").asText())
+    assertThat(with.path("error").asText())
+        .as(shared.run.toString())
         .isNotEmpty()
-        .isEqualTo(without.step(1).path("error").asText());
+        .isEqualTo(baseline().step(1).path("error").asText());
+    assertThat(shared.span(harness.jira.url() + "/rest/api/3/issue/HR-1").attribute("error.type"))
+        .isNotNull();
   }
 
   @Test
   void secretNeverAppearsInAnyOutput() throws Exception {
-    Path audit = harness.dir.resolve("audit-" + client() + ".jsonl");
-    AppLauncher app =
-        app().agentArgument("log.level", "debug").agentArgument("audit.file", audit.toString());
-    app.args(
-        harness
-            .steps(
-                List.of(
-                    call(
-                        "sync",
-                        "GET",
-                        "{jira}/rest/api/2/issue/OPS-1?os_password=" + "leaked-" + harness.token),
-                    withHeader(
-                        call("sync", "GET", "{jira}/rest/api/2/myself"),
-                        "Cookie",
-                        "JSESSIONID=app-session; theme=dark"),
-                    call("triage", "DELETE", "{jira}/rest/api/2/issue/OPS-1"),
-                    call("sync", "GET", "{echo}/elsewhere")))
-            .toString());
-    AppRun run = app.run();
+    Shared shared = shared();
 
-    assertThat(run.exitCode()).isZero();
-    harness.spans(s -> true, 3);
-    assertThat(jiraReceived("GET", "/issue/OPS-1"))
+    assertThat(shared.jira("GET", "/rest/api/latest/issue/OPS-1"))
+        .as("the query's password never reaches Jira")
         .singleElement()
         .satisfies(r -> assertThat(r.query()).isNull());
-    assertThat(jiraReceived("GET", "/myself"))
+    assertThat(shared.jira("GET", "/rest/api/3/issue/OPS-2"))
+        .as("Jira's session cookie is not sent, the application's other cookies are")
         .singleElement()
         .satisfies(r -> assertThat(r.header("Cookie")).isEqualTo("theme=dark"));
-    assertThat(harness.outputs(run, audit))
+    assertThat(harness.outputs(shared.run, shared.audit))
         .allSatisfy(
             text ->
                 assertThat(text)
                     .doesNotContain(harness.token)
                     .doesNotContain(harness.expectedAuthorization().substring("Basic ".length())));
-    assertThat(java.nio.file.Files.readAllLines(audit))
-        .hasSize(3)
+    assertThat(shared.run.wardenLog()).as("Warden logged at debug").isNotEmpty();
+    assertThat(java.nio.file.Files.readAllLines(shared.audit))
+        .as("an audit line for every span")
+        .hasSize(SHARED_SPANS)
         .anySatisfy(line -> assertThat(line).contains("os_password=REDACTED"));
   }
 }

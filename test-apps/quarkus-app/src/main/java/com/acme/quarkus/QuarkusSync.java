@@ -76,6 +76,10 @@ public class QuarkusSync implements QuarkusApplication {
           case "quarkus-async" -> new RestClientJiraHttp(true, followRedirects, readTimeoutMillis);
           default -> throw new IllegalArgumentException("unknown client " + client);
         };
+    boolean async = client.endsWith("-async");
+    boolean follow = followRedirects;
+    // A step with a read timeout of its own goes through a client made with it.
+    java.util.Map<Integer, JiraHttp> timed = new java.util.HashMap<>();
     List<Step> list = JSON.readValue(steps, new TypeReference<List<Step>>() {});
     for (int n = 1; n <= list.size(); n++) {
       Step step = list.get(n - 1);
@@ -84,10 +88,15 @@ public class QuarkusSync implements QuarkusApplication {
         continue;
       }
       int number = n;
+      JiraHttp through =
+          step.readTimeoutMs > 0
+              ? timed.computeIfAbsent(
+                  step.readTimeoutMs, ms -> new RestClientJiraHttp(async, follow, ms))
+              : http;
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < step.parallel; t++) {
         int thread = step.parallel > 1 ? t : -1;
-        threads.add(newThread(() -> print(number, thread, call(http, step))));
+        threads.add(newThread(() -> print(number, thread, call(through, step))));
       }
       threads.forEach(Thread::start);
       for (Thread thread : threads) {

@@ -24,4 +24,7 @@ public class Step {
 
   /** Unused here: the suite's other clients. */
   public List<String> clients;
+
+  /** Make the call through a client with this read timeout in milliseconds; 0 for the main one. */
+  public int readTimeoutMs;
 }
