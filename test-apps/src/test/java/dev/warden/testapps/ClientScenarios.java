@@ -108,10 +108,17 @@ abstract class ClientScenarios {
 
   @BeforeAll
   static void writePolicy() throws Exception {
+    policy = harness.policy(policyText());
+  }
+
+  /**
+   * The scenarios' policy, its site where nothing listens on a port just closed ({@link #down}).
+   */
+  static String policyText() throws java.io.IOException {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       down = "http://127.0.0.1:" + socket.getLocalPort();
     }
-    policy = harness.policy(POLICY.replace("{down}", down));
+    return POLICY.replace("{down}", down);
   }
 
   /** JVM options the client needs on this JDK, with or without the agent. */

@@ -33,7 +33,7 @@ class SpringClientsIT {
 
   @BeforeAll
   static void writePolicy() throws Exception {
-    policy = harness.policy(ClientScenarios.POLICY);
+    policy = harness.policy(ClientScenarios.policyText());
   }
 
   static Stream<Arguments> combinations() {
