@@ -1,6 +1,7 @@
 package dev.warden.agent;
 
 import dev.warden.agent.audit.AuditFile;
+import dev.warden.agent.audit.AuditLosses;
 import dev.warden.agent.audit.Auditor;
 import dev.warden.agent.audit.OtelSpans;
 import dev.warden.agent.bootstrap.Hooks;
@@ -37,7 +38,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 public final class AgentInstaller {
 
   /** The settings Warden knows; {@code otel.*} ones configure its OpenTelemetry SDK. */
-  static final List<String> SETTINGS = List.of("policy", "enabled", "audit.file", "log.level");
+  static final List<String> SETTINGS =
+      List.of(
+          "policy", "enabled", "audit.file", "audit.file.max-size", "audit.file.keep", "log.level");
 
   /** How often the policy file is checked for changes, in milliseconds. */
   static final long POLICY_POLL_MILLIS = 1000;
@@ -100,13 +103,15 @@ public final class AgentInstaller {
             "warden-policy-load");
     loading.setDaemon(true);
     loading.start();
+    AuditLosses losses = new AuditLosses();
     Auditor auditor =
         new Auditor(
             wake -> {
               JulBridge.install();
-              return OtelSpans.create(settings, Version.get(), wake);
+              return OtelSpans.create(settings, Version.get(), wake, losses);
             },
-            auditFile(settings.get("audit.file")));
+            auditFile(settings, losses),
+            losses);
     ManagedConnections managed = new ManagedConnections();
     Gateway gateway =
         new Gateway(holder, auditor, throttles, WardenClock.SYSTEM, scheduler, managed);
@@ -165,19 +170,28 @@ public final class AgentInstaller {
     }
   }
 
-  private static AuditFile auditFile(String path) {
+  private static AuditFile auditFile(Settings settings, AuditLosses losses) {
+    String path = settings.get("audit.file");
     if (path == null || path.isBlank()) {
       return null;
     }
+    AuditFile.Limits limits;
     try {
-      return AuditFile.open(Path.of(path));
-    } catch (IOException | RuntimeException e) {
+      limits =
+          AuditFile.Limits.of(settings.get("audit.file.max-size"), settings.get("audit.file.keep"));
+    } catch (IllegalArgumentException e) {
+      Log.get().error(e.getMessage() + "; using 100MB and 5 files");
+      limits = AuditFile.Limits.DEFAULT;
+    }
+    try {
+      return AuditFile.open(Path.of(path), limits, losses);
+    } catch (RuntimeException e) {
       Log.get()
           .error(
-              "cannot open audit file "
+              "cannot write audit file "
                   + path
                   + " ("
-                  + e
+                  + e.getClass().getSimpleName()
                   + "); audit records go to OpenTelemetry only");
       return null;
     }

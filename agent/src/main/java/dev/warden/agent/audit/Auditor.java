@@ -5,7 +5,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
@@ -40,7 +39,7 @@ public final class Auditor implements AuditSink {
   private final AuditFile file;
   private final Queue<AuditRecord> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
-  private final AtomicLong dropped = new AtomicLong();
+  private final AuditLosses losses;
 
   /** Set while the audit thread sleeps until woken: the queue was empty. */
   private volatile boolean sleeping;
@@ -54,10 +53,12 @@ public final class Auditor implements AuditSink {
    * @param spans builds the SDK, given what wakes the audit thread; run on the audit thread at the
    *     first record
    * @param file the audit file, or {@code null}
+   * @param losses counts the records lost
    */
-  public Auditor(Function<Runnable, OtelSpans> spans, AuditFile file) {
+  public Auditor(Function<Runnable, OtelSpans> spans, AuditFile file, AuditLosses losses) {
     this.spans = spans;
     this.file = file;
+    this.losses = losses;
     worker = new Thread(this::drain, "warden-audit");
     worker.setDaemon(true);
     worker.start();
@@ -94,7 +95,7 @@ public final class Auditor implements AuditSink {
       }
     } else {
       queued.decrementAndGet();
-      dropped.incrementAndGet();
+      losses.lost(AuditLosses.Reason.QUEUE_FULL, 1);
       // One text, so the log writes it once a minute with a count, not once per record.
       Log.get()
           .warn(

@@ -55,10 +55,11 @@ public final class OtelSpans {
       SpanBatches.Settings batching,
       String version,
       Runnable wake,
-      OpenTelemetrySdk sdk) {
+      OpenTelemetrySdk sdk,
+      AuditLosses losses) {
     this.sdk = sdk;
     this.origin = AuditSpan.Origin.of(resource, SCOPE, version);
-    this.batches = exporter == null ? null : new SpanBatches(exporter, batching, wake);
+    this.batches = exporter == null ? null : new SpanBatches(exporter, batching, wake, losses);
   }
 
   /**
@@ -72,8 +73,10 @@ public final class OtelSpans {
    * otel.bsp.*} settings ({@link SpanBatches}).
    *
    * @param wake wakes the audit thread when an export completes
+   * @param losses counts the spans lost
    */
-  public static OtelSpans create(Settings settings, String version, Runnable wake) {
+  public static OtelSpans create(
+      Settings settings, String version, Runnable wake, AuditLosses losses) {
     Map<String, String> overrides = settings.otelOverrides();
     List<SpanExporter> exporters = new ArrayList<>();
     Resource[] resource = {Resource.getDefault()};
@@ -116,7 +119,7 @@ public final class OtelSpans {
           case 1 -> exporters.get(0);
           default -> SpanExporter.composite(exporters);
         };
-    return new OtelSpans(exporter, resource[0], batching[0], version, wake, sdk);
+    return new OtelSpans(exporter, resource[0], batching[0], version, wake, sdk, losses);
   }
 
   /** The batch span processor's settings, with its defaults. */

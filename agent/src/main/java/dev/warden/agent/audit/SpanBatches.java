@@ -53,21 +53,24 @@ final class SpanBatches {
   private CompletableResultCode inFlight;
   private long inFlightSince;
   private long dropped;
+  private final AuditLosses losses;
 
   /**
    * @param wake called (from the exporter's thread) when an export completes, so the audit thread
    *     sends the next batch without waiting out its timer
    */
-  SpanBatches(SpanExporter exporter, Settings settings, Runnable wake) {
+  SpanBatches(SpanExporter exporter, Settings settings, Runnable wake, AuditLosses losses) {
     this.exporter = exporter;
     this.settings = settings;
     this.wake = wake;
+    this.losses = losses;
   }
 
   /** Adds a finished span, or drops it when {@code max.queue.size} spans already wait. */
   void add(SpanData span, long now) {
     if (pending.size() >= settings.maxQueue()) {
       dropped++;
+      losses.lost(AuditLosses.Reason.QUEUE_FULL, 1);
       // One text, so the log writes it once a minute with a count, not once per span.
       Log.get()
           .warn(
@@ -153,7 +156,14 @@ final class SpanBatches {
       result = CompletableResultCode.ofFailure();
     }
     inFlight = result;
-    result.whenComplete(wake);
+    CompletableResultCode sent = result;
+    result.whenComplete(
+        () -> {
+          if (!sent.isSuccess()) {
+            losses.lost(AuditLosses.Reason.EXPORT_FAILED, batch.size());
+          }
+          wake.run();
+        });
   }
 
   /**

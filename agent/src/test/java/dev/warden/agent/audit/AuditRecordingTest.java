@@ -45,7 +45,8 @@ class AuditRecordingTest {
         SpanBatches.Settings.DEFAULT,
         "test",
         () -> {},
-        null);
+        null,
+        new AuditLosses());
   }
 
   static SpanData emitOne(AuditRecord record, String[] ids) {
@@ -114,7 +115,13 @@ class AuditRecordingTest {
   void withoutAnExporterTheIdsAreStillMadeForTheAuditFile() {
     OtelSpans spans =
         new OtelSpans(
-            null, Resource.getDefault(), SpanBatches.Settings.DEFAULT, "t", () -> {}, null);
+            null,
+            Resource.getDefault(),
+            SpanBatches.Settings.DEFAULT,
+            "t",
+            () -> {},
+            null,
+            new AuditLosses());
     String[] ids = spans.emit(record(null), System.nanoTime());
     assertThat(ids[0]).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
     assertThat(ids[1]).matches("[0-9a-f]{16}").isNotEqualTo("0".repeat(16));
@@ -165,7 +172,7 @@ class AuditRecordingTest {
   @Test
   void auditFileLinesAreOneJsonObjectWithTheSameAttributes(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("sub/audit.jsonl");
-    AuditFile audit = AuditFile.open(file);
+    AuditFile audit = AuditFile.open(file, AuditFile.Limits.DEFAULT, new AuditLosses());
     audit.write(record(null), new String[] {"t1", "s1", null});
     audit.write(record(null), null);
     audit.close(5);

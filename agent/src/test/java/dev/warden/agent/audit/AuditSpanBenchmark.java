@@ -41,7 +41,8 @@ public class AuditSpanBenchmark {
             SpanBatches.Settings.DEFAULT,
             "bench",
             () -> {},
-            null);
+            null,
+            new AuditLosses());
     allowed =
         AuditRecord.builder("GET", 1_700_000_000_000_000_000L)
             .traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")

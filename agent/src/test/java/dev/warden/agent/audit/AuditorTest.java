@@ -39,6 +39,7 @@ class AuditorTest {
 
   final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   final AtomicReference<OtelSpans> spans = new AtomicReference<>();
+  final AuditLosses losses = new AuditLosses();
   Auditor auditor;
 
   Auditor auditor() {
@@ -50,11 +51,12 @@ class AuditorTest {
     return new Auditor(
         wake -> {
           OtelSpans made =
-              new OtelSpans(exporter, Resource.getDefault(), settings, "test", wake, null);
+              new OtelSpans(exporter, Resource.getDefault(), settings, "test", wake, null, losses);
           spans.set(made);
           return made;
         },
-        file);
+        file,
+        losses);
   }
 
   @AfterEach
@@ -251,7 +253,7 @@ class AuditorTest {
         auditorExportingTo(
             silent,
             SpanBatches.Settings.of(10, 50, Duration.ofHours(1), Duration.ofHours(1)),
-            AuditFile.open(path));
+            AuditFile.open(path, AuditFile.Limits.DEFAULT, losses));
     for (int i = 0; i < 200; i++) {
       auditor.record(AuditRecordingTest.record(null));
     }
@@ -262,6 +264,7 @@ class AuditorTest {
     }
     assertThat(batches).containsExactly(10);
     assertThat(spans.get().droppedSpans()).isEqualTo(140);
+    assertThat(losses.count(AuditLosses.Reason.QUEUE_FULL)).isEqualTo(140);
 
     long closing = System.nanoTime();
     auditor.close();
@@ -293,7 +296,7 @@ class AuditorTest {
                     throw new NoClassDefFoundError("io/opentelemetry/exporter/Missing");
                   }),
               SpanBatches.Settings.of(1, 2048, Duration.ofMillis(1), Duration.ofSeconds(30)),
-              AuditFile.open(path));
+              AuditFile.open(path, AuditFile.Limits.DEFAULT, losses));
       for (int i = 0; i < 50; i++) {
         auditor.record(AuditRecordingTest.record(null));
       }
