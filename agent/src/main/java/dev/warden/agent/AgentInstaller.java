@@ -16,6 +16,7 @@ import dev.warden.agent.hook.jdk.urlconnection.UrlConnectionHookImpl;
 import dev.warden.agent.log.JulBridge;
 import dev.warden.agent.log.Level;
 import dev.warden.agent.log.Log;
+import dev.warden.agent.metrics.WardenMetrics;
 import dev.warden.agent.pipeline.Gateway;
 import dev.warden.agent.pipeline.WardenClock;
 import dev.warden.agent.policy.PolicyHolder;
@@ -104,14 +105,16 @@ public final class AgentInstaller {
     loading.setDaemon(true);
     loading.start();
     AuditLosses losses = new AuditLosses();
+    WardenMetrics metrics = new WardenMetrics(losses, throttles.remaining());
     Auditor auditor =
         new Auditor(
             wake -> {
               JulBridge.install();
-              return OtelSpans.create(settings, Version.get(), wake, losses);
+              return OtelSpans.create(settings, Version.get(), wake, losses, metrics::bind);
             },
             auditFile(settings, losses),
-            losses);
+            losses,
+            metrics::record);
     ManagedConnections managed = new ManagedConnections();
     Gateway gateway =
         new Gateway(holder, auditor, throttles, WardenClock.SYSTEM, scheduler, managed);

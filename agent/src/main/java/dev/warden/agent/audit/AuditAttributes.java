@@ -11,6 +11,7 @@ public final class AuditAttributes {
   public static final String HTTP_RESPONSE_STATUS_CODE = "http.response.status_code";
   public static final String HTTP_REQUEST_RESEND_COUNT = "http.request.resend_count";
   public static final String ERROR_TYPE = "error.type";
+  public static final String JIRA_RATE_LIMIT_REASON = "jira.rate_limit.reason";
   public static final String JIRA_SITE = "jira.site";
   public static final String JIRA_OPERATION = "jira.operation";
   public static final String JIRA_SCOPE = "jira.scope";

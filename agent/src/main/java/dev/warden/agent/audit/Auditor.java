@@ -40,6 +40,7 @@ public final class Auditor implements AuditSink {
   private final Queue<AuditRecord> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AuditLosses losses;
+  private final java.util.function.Consumer<AuditRecord> metrics;
 
   /** Set while the audit thread sleeps until woken: the queue was empty. */
   private volatile boolean sleeping;
@@ -56,9 +57,21 @@ public final class Auditor implements AuditSink {
    * @param losses counts the records lost
    */
   public Auditor(Function<Runnable, OtelSpans> spans, AuditFile file, AuditLosses losses) {
+    this(spans, file, losses, record -> {});
+  }
+
+  /**
+   * @param metrics records each call's metrics from its record, on the audit thread
+   */
+  public Auditor(
+      Function<Runnable, OtelSpans> spans,
+      AuditFile file,
+      AuditLosses losses,
+      java.util.function.Consumer<AuditRecord> metrics) {
     this.spans = spans;
     this.file = file;
     this.losses = losses;
+    this.metrics = metrics;
     worker = new Thread(this::drain, "warden-audit");
     worker.setDaemon(true);
     worker.start();
@@ -220,6 +233,11 @@ public final class Auditor implements AuditSink {
   /** Makes the record's span and its file line; returns the SDK, or {@code null} if it failed. */
   private OtelSpans emit(OtelSpans otel, AuditRecord record, long now) {
     String[] ids = null;
+    try {
+      metrics.accept(record);
+    } catch (RuntimeException | LinkageError e) {
+      Log.get().warn("cannot record Warden's metrics (" + e.getClass().getName() + ")");
+    }
     try {
       if (otel != null) {
         ids = otel.emit(record, now);

@@ -12,4 +12,9 @@ public final class Decisions {
   public static final String UNMANAGED = "unmanaged";
 
   private Decisions() {}
+
+  /** Whether a call with this decision was answered by Warden, not by Jira. */
+  public static boolean wardenAnswered(String decision) {
+    return DENY.equals(decision) || THROTTLED.equals(decision) || UNAVAILABLE.equals(decision);
+  }
 }

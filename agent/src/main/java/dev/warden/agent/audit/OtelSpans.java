@@ -1,6 +1,7 @@
 package dev.warden.agent.audit;
 
 import dev.warden.agent.bootstrap.Settings;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -11,6 +12,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Warden's own OpenTelemetry SDK, which turns audit records into spans. Configured by {@code
@@ -40,6 +43,7 @@ public final class OtelSpans {
       (carrier, key) -> carrier == null ? null : carrier.get(key);
 
   private final OpenTelemetrySdk sdk;
+  private volatile SdkMeterProvider ownMeters;
   private final AuditSpan.Origin origin;
   private final SpanBatches batches;
   private final IdGenerator ids = IdGenerator.random();
@@ -77,10 +81,24 @@ public final class OtelSpans {
    */
   public static OtelSpans create(
       Settings settings, String version, Runnable wake, AuditLosses losses) {
+    return create(settings, version, wake, losses, meter -> {});
+  }
+
+  /**
+   * As {@link #create(Settings, String, Runnable, AuditLosses)}, and Warden's metrics: {@code
+   * metrics} is given the meter to make its instruments with, unless metrics are off.
+   */
+  public static OtelSpans create(
+      Settings settings,
+      String version,
+      Runnable wake,
+      AuditLosses losses,
+      Consumer<Meter> metrics) {
     Map<String, String> overrides = settings.otelOverrides();
     List<SpanExporter> exporters = new ArrayList<>();
     Resource[] resource = {Resource.getDefault()};
     SpanBatches.Settings[] batching = {SpanBatches.Settings.DEFAULT};
+    MetricsExporter[] chosen = {MetricsExporter.NONE};
     OpenTelemetrySdk sdk =
         AutoConfiguredOpenTelemetrySdk.builder()
             .setServiceClassLoader(OtelSpans.class.getClassLoader())
@@ -102,12 +120,18 @@ public final class OtelSpans {
                   processor.shutdown();
                   return SpanProcessor.composite();
                 })
+            .addMetricExporterCustomizer((exporter, config) -> new UntracedMetricExporter(exporter))
             .addPropertiesSupplier(OtelSpans::defaults)
             .addPropertiesCustomizer(
                 config -> {
                   Map<String, String> forced = new HashMap<>(overrides);
                   forced.put("otel.traces.sampler", "always_on");
-                  forced.put("otel.metrics.exporter", "none");
+                  chosen[0] =
+                      MetricsExporter.choose(
+                          overrides.get("otel.metrics.exporter"),
+                          config.getString("otel.metrics.exporter"));
+                  forced.put(
+                      "otel.metrics.exporter", chosen[0] == MetricsExporter.OTLP ? "otlp" : "none");
                   forced.put("otel.logs.exporter", "none");
                   return forced;
                 })
@@ -119,7 +143,17 @@ public final class OtelSpans {
           case 1 -> exporters.get(0);
           default -> SpanExporter.composite(exporters);
         };
-    return new OtelSpans(exporter, resource[0], batching[0], version, wake, sdk, losses);
+    OtelSpans spans = new OtelSpans(exporter, resource[0], batching[0], version, wake, sdk, losses);
+    SdkMeterProvider meters =
+        switch (chosen[0]) {
+          case OTLP -> sdk.getSdkMeterProvider();
+          case PROMETHEUS -> spans.ownMeters = PrometheusMeters.start(overrides, resource[0]);
+          case NONE -> null;
+        };
+    if (meters != null) {
+      metrics.accept(meters.meterBuilder("dev.warden").setInstrumentationVersion(version).build());
+    }
+    return spans;
   }
 
   /** The batch span processor's settings, with its defaults. */
@@ -136,7 +170,6 @@ public final class OtelSpans {
     return Map.of(
         "otel.traces.exporter", "otlp",
         "otel.exporter.otlp.protocol", "http/protobuf",
-        "otel.metrics.exporter", "none",
         "otel.logs.exporter", "none");
   }
 
@@ -248,9 +281,27 @@ public final class OtelSpans {
     if (batches != null) {
       batches.shutdown(deadline);
     }
-    if (sdk != null) {
-      long left = Math.max(0, deadline - System.nanoTime());
-      sdk.shutdown().join(left, TimeUnit.NANOSECONDS);
+    // The SDK's shutdown exports the last metrics in the calling thread, retrying for seconds
+    // when the backend is down: it runs on a daemon thread of its own, waited for until the
+    // deadline only, so the JVM's exit never waits longer.
+    SdkMeterProvider own = ownMeters;
+    Thread closing =
+        new Thread(
+            () -> {
+              if (sdk != null) {
+                sdk.shutdown().join(10, TimeUnit.SECONDS);
+              }
+              if (own != null) {
+                own.shutdown().join(10, TimeUnit.SECONDS);
+              }
+            },
+            "warden-otel-shutdown");
+    closing.setDaemon(true);
+    closing.start();
+    try {
+      closing.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

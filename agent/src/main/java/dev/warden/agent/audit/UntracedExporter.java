@@ -3,7 +3,6 @@ package dev.warden.agent.audit;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.lang.reflect.Method;
 import java.util.Collection;
 
 /**
@@ -16,24 +15,7 @@ import java.util.Collection;
  */
 final class UntracedExporter implements SpanExporter {
 
-  // Assembled at run time: the shade plugin would otherwise relocate the name with Warden's own
-  // copy.
-  private static final String AGENT_UTIL =
-      String.join(
-          ".",
-          "io",
-          "opentelemetry",
-          "javaagent",
-          "shaded",
-          "io",
-          "opentelemetry",
-          "api",
-          "internal",
-          "InstrumentationUtil");
-
   private final SpanExporter delegate;
-  private volatile Method suppress;
-  private volatile boolean looked;
 
   UntracedExporter(SpanExporter delegate) {
     this.delegate = delegate;
@@ -41,32 +23,7 @@ final class UntracedExporter implements SpanExporter {
 
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
-    Method method = suppressMethod();
-    if (method == null) {
-      return delegate.export(spans);
-    }
-    CompletableResultCode[] result = new CompletableResultCode[1];
-    try {
-      method.invoke(null, (Runnable) () -> result[0] = delegate.export(spans));
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      result[0] = null;
-    }
-    return result[0] != null ? result[0] : delegate.export(spans);
-  }
-
-  /** Looked up at the first export, after every agent's premain has run. */
-  private Method suppressMethod() {
-    if (!looked) {
-      try {
-        suppress =
-            Class.forName(AGENT_UTIL, false, null)
-                .getMethod("suppressInstrumentation", Runnable.class);
-      } catch (ReflectiveOperationException | LinkageError e) {
-        suppress = null;
-      }
-      looked = true;
-    }
-    return suppress;
+    return Untraced.run(() -> delegate.export(spans));
   }
 
   @Override

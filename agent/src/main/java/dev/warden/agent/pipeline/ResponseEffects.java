@@ -1,6 +1,7 @@
 package dev.warden.agent.pipeline;
 
 import dev.warden.agent.log.Log;
+import dev.warden.agent.throttle.RateLimitSignal;
 import dev.warden.agent.throttle.ThrottleRegistry;
 import java.util.List;
 
@@ -11,6 +12,11 @@ final class ResponseEffects {
 
   ResponseEffects(ThrottleRegistry throttles) {
     this.throttles = throttles;
+  }
+
+  /** Notes what a site's response says of its rate limit that outlives the call: what is left. */
+  void observed(String site, dev.warden.agent.bootstrap.Headers headers) {
+    throttles.remaining().record(site, RateLimitSignal.remaining(headers));
   }
 
   void apply(List<Reaction.Effect> effects) {

@@ -3,6 +3,8 @@ package dev.warden.agent.pipeline;
 import dev.warden.agent.audit.AuditAttributes;
 import dev.warden.agent.audit.AuditRecord;
 import dev.warden.agent.bootstrap.Body;
+import dev.warden.agent.bootstrap.Headers;
+import dev.warden.agent.throttle.RateLimitSignal;
 import dev.warden.policy.Retry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,13 +51,22 @@ final class RetryStage implements Stage {
               if (!(outcome instanceof Outcome.Sent sent)) {
                 return CompletableFuture.completedFuture(outcome);
               }
-              Reaction reaction =
-                  attempt.react(sent.hop(), sent.status(), sent.response().headers());
+              Headers headers = sent.response().headers();
+              effects.observed(hop.site().id(), headers);
+              String limited =
+                  RateLimitSignal.asksToWait(sent.status(), headers)
+                      ? RateLimitSignal.reasonOf(headers)
+                      : null;
+              if (limited != null) {
+                // The last of the call's limited responses names the span's reason.
+                hop.audit().put(AuditAttributes.JIRA_RATE_LIMIT_REASON, limited);
+              }
+              Reaction reaction = attempt.react(sent.hop(), sent.status(), headers);
               if (!reaction.retries()) {
                 return CompletableFuture.completedFuture(outcome);
               }
               sent.response().discard();
-              recordRetry(hop, sent.status(), reaction.retryNanos(), attempt.number());
+              recordRetry(hop, sent.status(), limited, reaction.retryNanos(), attempt.number());
               boolean renewed =
                   attempt.renewed()
                       || reaction.effects().stream().anyMatch(Reaction.Renew.class::isInstance);
@@ -68,9 +79,12 @@ final class RetryStage implements Stage {
             });
   }
 
-  private void recordRetry(Hop hop, int status, long waitNanos, int number) {
+  private void recordRetry(Hop hop, int status, String limited, long waitNanos, int number) {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put(AuditAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
+    if (limited != null) {
+      event.put(AuditAttributes.JIRA_RATE_LIMIT_REASON, limited);
+    }
     event.put("warden.retry.wait_ms", waitNanos / 1_000_000);
     event.put("warden.retry.attempt", (long) number + 1);
     hop.audit()

@@ -87,6 +87,35 @@ public record RateLimitSignal(
   }
 
   /**
+   * Jira's {@code RateLimit-Reason} for a response that {@link #asksToWait asks to wait}, read
+   * without the rest; {@code none} when it gave none.
+   */
+  public static String reasonOf(Headers headers) {
+    String reason = trim(field(headers, RATELIMIT_REASON));
+    return reason == null || reason.isEmpty() ? "none" : reason;
+  }
+
+  /**
+   * Jira's {@code X-RateLimit-Remaining}: requests left in the current window, {@code -1} when it
+   * said nothing readable.
+   */
+  public static long remaining(Headers headers) {
+    String value = trim(field(headers, RATELIMIT_REMAINING));
+    if (value == null || value.isEmpty() || value.length() > 18) {
+      return -1;
+    }
+    long number = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      number = number * 10 + (c - '0');
+    }
+    return number;
+  }
+
+  /**
    * Whether Jira says the limit is near ({@code X-RateLimit-NearLimit: true}), read without the
    * rest.
    */
@@ -122,6 +151,7 @@ public record RateLimitSignal(
   private static final Field RATELIMIT_INTERVAL_SECONDS = new Field("X-RateLimit-Interval-Seconds");
   private static final Field RATELIMIT_FILLRATE = new Field("X-RateLimit-FillRate");
   private static final Field RATELIMIT_NEARLIMIT = new Field("X-RateLimit-NearLimit");
+  private static final Field RATELIMIT_REMAINING = new Field("X-RateLimit-Remaining");
 
   private static String field(Headers headers, Field field) {
     String value = headers.first(field.name);

@@ -23,6 +23,8 @@ import java.util.function.LongSupplier;
  */
 public final class ThrottleRegistry {
 
+  private final RemainingRequests remaining = new RemainingRequests();
+
   private final TimeMeter clock;
   private final LongSupplier epochMillis;
   private final Pauses pauses;
@@ -76,6 +78,11 @@ public final class ThrottleRegistry {
   }
 
   private record Entry(Throttle throttle, int fleet, Bucket bucket) {}
+
+  /** What each site's Jira last said was left of its rate limit. */
+  public RemainingRequests remaining() {
+    return remaining;
+  }
 
   /** The pauses Jira asked for. */
   public Pauses pauses() {

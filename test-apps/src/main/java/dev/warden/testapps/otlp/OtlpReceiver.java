@@ -2,10 +2,15 @@ package dev.warden.testapps.otlp;
 
 import com.google.protobuf.ByteString;
 import dev.warden.testapps.fakejira.Servers;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -31,13 +36,14 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * A test OTLP/HTTP receiver: takes {@code POST /v1/traces} in {@code application/x-protobuf}, as a
- * collector does, and keeps every span it decodes.
+ * A test OTLP/HTTP receiver: takes {@code POST /v1/traces} and {@code /v1/metrics} in {@code
+ * application/x-protobuf}, as a collector does, and keeps every span and metric point it decodes.
  */
 public final class OtlpReceiver implements AutoCloseable {
 
   private final Server server;
   private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
+  private final List<ReceivedPoint> points = new CopyOnWriteArrayList<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final boolean discarding;
   private final java.util.concurrent.atomic.AtomicLong exports =
@@ -63,7 +69,8 @@ public final class OtlpReceiver implements AutoCloseable {
                     + request.getHttpURI().getPath()
                     + " "
                     + request.getHeaders().get("Content-Type"));
-            if (!request.getHttpURI().getPath().equals("/v1/traces")) {
+            String path = request.getHttpURI().getPath();
+            if (!path.equals("/v1/traces") && !path.equals("/v1/metrics")) {
               response.setStatus(404);
               callback.succeeded();
               return true;
@@ -74,7 +81,11 @@ public final class OtlpReceiver implements AutoCloseable {
             if ("gzip".equalsIgnoreCase(request.getHeaders().get("Content-Encoding"))) {
               bytes = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes();
             }
-            decode(ExportTraceServiceRequest.parseFrom(bytes));
+            if (path.equals("/v1/metrics")) {
+              decode(ExportMetricsServiceRequest.parseFrom(bytes));
+            } else {
+              decode(ExportTraceServiceRequest.parseFrom(bytes));
+            }
             return accepted(response, callback);
           }
         });
@@ -143,6 +154,65 @@ public final class OtlpReceiver implements AutoCloseable {
 
   public void clear() {
     spans.clear();
+    points.clear();
+  }
+
+  /**
+   * Every metric point received so far, in the order they came (cumulative: the last is newest).
+   */
+  public List<ReceivedPoint> points() {
+    return List.copyOf(points);
+  }
+
+  private void decode(ExportMetricsServiceRequest request) {
+    for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
+      String service =
+          String.valueOf(attributes(resourceMetrics.getResource()).get("service.name"));
+      for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
+        String scope = scopeMetrics.getScope().getName();
+        for (Metric metric : scopeMetrics.getMetricsList()) {
+          List<NumberDataPoint> numbers =
+              switch (metric.getDataCase()) {
+                case SUM -> metric.getSum().getDataPointsList();
+                case GAUGE -> metric.getGauge().getDataPointsList();
+                default -> List.of();
+              };
+          for (NumberDataPoint point : numbers) {
+            points.add(
+                new ReceivedPoint(
+                    service,
+                    scope,
+                    metric.getName(),
+                    metric.getUnit(),
+                    metric.getDataCase().name(),
+                    attributes(point.getAttributesList()),
+                    point.hasAsInt() ? point.getAsInt() : point.getAsDouble(),
+                    0,
+                    List.of(),
+                    List.of()));
+          }
+          if (metric.hasHistogram()) {
+            metric
+                .getHistogram()
+                .getDataPointsList()
+                .forEach(
+                    point ->
+                        points.add(
+                            new ReceivedPoint(
+                                service,
+                                scope,
+                                metric.getName(),
+                                metric.getUnit(),
+                                "HISTOGRAM",
+                                attributes(point.getAttributesList()),
+                                point.getCount(),
+                                point.getSum(),
+                                List.copyOf(point.getExplicitBoundsList()),
+                                List.copyOf(point.getBucketCountsList()))));
+          }
+        }
+      }
+    }
   }
 
   private void decode(ExportTraceServiceRequest request) {

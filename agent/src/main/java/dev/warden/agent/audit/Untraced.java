@@ -1,0 +1,63 @@
+package dev.warden.agent.audit;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.lang.reflect.Method;
+import java.util.function.Supplier;
+
+/**
+ * Runs an export of Warden's inside the OpenTelemetry Java agent's "suppress instrumentation"
+ * context when that agent runs in the same JVM (the one the agent's own exporters use, carried to
+ * the exporter's threads), so the agent never traces it as a call of the application; without the
+ * agent, directly.
+ */
+final class Untraced {
+
+  // Assembled at run time: the shade plugin would otherwise relocate the name with Warden's own
+  // copy.
+  private static final String AGENT_UTIL =
+      String.join(
+          ".",
+          "io",
+          "opentelemetry",
+          "javaagent",
+          "shaded",
+          "io",
+          "opentelemetry",
+          "api",
+          "internal",
+          "InstrumentationUtil");
+
+  private static volatile Method suppress;
+  private static volatile boolean looked;
+
+  private Untraced() {}
+
+  static CompletableResultCode run(Supplier<CompletableResultCode> export) {
+    Method method = suppressMethod();
+    if (method == null) {
+      return export.get();
+    }
+    CompletableResultCode[] result = new CompletableResultCode[1];
+    try {
+      method.invoke(null, (Runnable) () -> result[0] = export.get());
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      result[0] = null;
+    }
+    return result[0] != null ? result[0] : export.get();
+  }
+
+  /** Looked up at the first export, after every agent's premain has run. */
+  private static Method suppressMethod() {
+    if (!looked) {
+      try {
+        suppress =
+            Class.forName(AGENT_UTIL, false, null)
+                .getMethod("suppressInstrumentation", Runnable.class);
+      } catch (ReflectiveOperationException | LinkageError e) {
+        suppress = null;
+      }
+      looked = true;
+    }
+    return suppress;
+  }
+}
