@@ -105,7 +105,17 @@ public final class AgentInstaller {
     loading.setDaemon(true);
     loading.start();
     AuditLosses losses = new AuditLosses();
-    WardenMetrics metrics = new WardenMetrics(losses, throttles.remaining());
+    WardenMetrics metrics =
+        new WardenMetrics(
+            losses,
+            throttles.remaining(),
+            holder.refreshes(),
+            each -> {
+              dev.warden.policy.Policy loaded = holder.loadedPolicy();
+              if (loaded != null) {
+                throttles.storeStates(loaded, each);
+              }
+            });
     Auditor auditor =
         new Auditor(
             wake -> {

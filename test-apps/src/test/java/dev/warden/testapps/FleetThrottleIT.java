@@ -312,6 +312,7 @@ class FleetThrottleIT {
                       awaitFile(up.toString()),
                       Steps.with(new java.util.LinkedHashMap<>(), "sleep", 3000),
                       call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")))
+              .env("OTEL_METRIC_EXPORT_INTERVAL", "300")
               .start();
       long deadline = System.currentTimeMillis() + 60_000;
       while (!Files.exists(down) && System.currentTimeMillis() < deadline) {
@@ -344,6 +345,14 @@ class FleetThrottleIT {
       assertThat(run.wardenLog()).filteredOn(l -> l.contains("reachable again")).hasSize(1);
       assertThat(redis.cli("--scan", "--pattern", "warden:bucket:*").lines())
           .containsExactly("warden:bucket:fleet:jira::2-2-60000");
+      List<Double> shared =
+          harness.otlp.points().stream()
+              .filter(p -> p.name().equals("warden.store.shared"))
+              .filter(p -> "fleet".equals(p.attribute("warden.throttle")))
+              .map(p -> p.value())
+              .toList();
+      assertThat(shared).as("the store's state as metrics saw it").contains(0.0);
+      assertThat(shared.get(shared.size() - 1)).as("back at the end").isEqualTo(1.0);
     }
   }
 }

@@ -214,6 +214,20 @@ class OAuthIT {
     assertThat(harness.jira.journal().all()).isEmpty();
     assertThat(run.wardenLog()).filteredOn(l -> l.contains("invalid_grant")).hasSize(1);
     noSecretIn(run);
+    // Counted once, by how it ended (the last metrics go as the JVM exits).
+    assertThat(harness.otlp.points())
+        .filteredOn(p -> p.name().equals("warden.credential.refreshes"))
+        .isNotEmpty()
+        .last()
+        .satisfies(
+            p -> {
+              assertThat(p.attributes())
+                  .isEqualTo(
+                      java.util.Map.of(
+                          "warden.credential", "jira-app", "error.type", "invalid_grant"));
+              assertThat(p.value()).isEqualTo(1);
+              assertThat(p.unit()).isEqualTo("{refresh}");
+            });
   }
 
   @Test

@@ -14,6 +14,7 @@ public final class CredentialContext {
 
   private final SecretResolver secrets;
   private final TokenClock clock;
+  private final RefreshCounts refreshes = new RefreshCounts();
   private ScheduledExecutorService lockExtender;
   private ScheduledExecutorService stateChecker;
 
@@ -32,6 +33,11 @@ public final class CredentialContext {
 
   public TokenClock clock() {
     return clock;
+  }
+
+  /** How the credentials' renewals ended, for metrics. */
+  public RefreshCounts refreshes() {
+    return refreshes;
   }
 
   /** Where fleets' refresh locks are extended: a thread of its own, so that nothing delays it. */

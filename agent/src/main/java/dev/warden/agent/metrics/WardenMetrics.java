@@ -4,6 +4,7 @@ import dev.warden.agent.audit.AuditAttributes;
 import dev.warden.agent.audit.AuditLosses;
 import dev.warden.agent.audit.AuditRecord;
 import dev.warden.agent.audit.Decisions;
+import dev.warden.agent.credential.RefreshCounts;
 import dev.warden.agent.throttle.RemainingRequests;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -19,9 +20,10 @@ import java.util.Set;
  * Warden's own metrics (CONTRACT section 6), made from what Warden already knows, so that the
  * request path records nothing of its own: each call's counters and histograms are recorded from
  * its audit record on the audit thread; the rest are read when the SDK collects (what Jira said was
- * left, the records lost). Attribute sets are made once per distinct set and kept (the audit thread
- * alone uses them: no lock); every value comes from a bounded set (site ids, operation names,
- * decisions, status codes, rule ids, the known reasons), never a URL, key, project or caller.
+ * left, the records lost, the credentials' renewals, the shared stores' state). Attribute sets are
+ * made once per distinct set and kept (the audit thread alone uses them: no lock); every value
+ * comes from a bounded set (site ids, operation names, decisions, status codes, rule ids, the known
+ * reasons), never a URL, key, project or caller.
  */
 public final class WardenMetrics {
 
@@ -57,9 +59,21 @@ public final class WardenMetrics {
   static final AttributeKey<String> ADDRESS =
       AttributeKey.stringKey(AuditAttributes.SERVER_ADDRESS);
   static final AttributeKey<Long> PORT = AttributeKey.longKey(AuditAttributes.SERVER_PORT);
+  static final AttributeKey<String> CREDENTIAL =
+      AttributeKey.stringKey(AuditAttributes.WARDEN_CREDENTIAL);
 
   private final AuditLosses losses;
   private final RemainingRequests remaining;
+  private final RefreshCounts refreshes;
+  private final StoreStates stores;
+
+  /** The throttles whose buckets a store keeps, each with whether it serves now. */
+  @FunctionalInterface
+  public interface StoreStates {
+    void forEach(java.util.function.BiConsumer<String, Boolean> each);
+
+    StoreStates NONE = each -> {};
+  }
 
   // Set by bind, then used by the audit thread only.
   private LongCounter requests;
@@ -71,8 +85,22 @@ public final class WardenMetrics {
   private final Map<Object, Attributes> kept = new HashMap<>();
 
   public WardenMetrics(AuditLosses losses, RemainingRequests remaining) {
+    this(losses, remaining, new RefreshCounts(), StoreStates.NONE);
+  }
+
+  /**
+   * @param refreshes how the credentials' token renewals ended
+   * @param stores the throttles' shared stores and whether each serves
+   */
+  public WardenMetrics(
+      AuditLosses losses,
+      RemainingRequests remaining,
+      RefreshCounts refreshes,
+      StoreStates stores) {
     this.losses = losses;
     this.remaining = remaining;
+    this.refreshes = refreshes;
+    this.stores = stores;
   }
 
   /** Makes the instruments; once, on the audit thread, when Warden's SDK starts. */
@@ -124,6 +152,31 @@ public final class WardenMetrics {
         .buildWithCallback(
             gauge ->
                 remaining.forEach((site, left) -> gauge.record(left, Attributes.of(SITE, site))));
+    meter
+        .counterBuilder("warden.credential.refreshes")
+        .setUnit("{refresh}")
+        .setDescription("Token renewals of OAuth credentials, by how they ended")
+        .buildWithCallback(
+            counter ->
+                refreshes.forEach(
+                    (outcome, count) ->
+                        counter.record(
+                            count,
+                            outcome.errorType() == null
+                                ? Attributes.of(CREDENTIAL, outcome.credential())
+                                : Attributes.of(
+                                    CREDENTIAL, outcome.credential(),
+                                    ERROR_TYPE, outcome.errorType()))));
+    meter
+        .gaugeBuilder("warden.store.shared")
+        .ofLongs()
+        .setUnit("1")
+        .setDescription("1 while a throttle's shared store serves, 0 on its local fallback")
+        .buildWithCallback(
+            gauge ->
+                stores.forEach(
+                    (throttle, serving) ->
+                        gauge.record(serving ? 1 : 0, Attributes.of(THROTTLE, throttle))));
     meter
         .counterBuilder("warden.audit.dropped")
         .setUnit("{record}")

@@ -32,6 +32,7 @@ public final class PolicyHolder {
   private final Path file;
   private final String name;
   private final Supplier<RouteCatalog> catalogs;
+  private final CredentialContext credentialContext;
   private final CredentialTypes credentialTypes;
   private CredentialStore credentials;
   private final CountDownLatch loaded = new CountDownLatch(1);
@@ -55,7 +56,18 @@ public final class PolicyHolder {
     this.file = file;
     this.name = file.toString();
     this.catalogs = catalogs;
-    this.credentialTypes = new CredentialTypes(new CredentialContext(secrets, clock(nanoTime)));
+    this.credentialContext = new CredentialContext(secrets, clock(nanoTime));
+    this.credentialTypes = new CredentialTypes(credentialContext);
+  }
+
+  /** How the credentials' token renewals ended, for metrics. */
+  public dev.warden.agent.credential.RefreshCounts refreshes() {
+    return credentialContext.refreshes();
+  }
+
+  /** The policy in force once the first load has finished, without waiting for it; else null. */
+  public dev.warden.policy.Policy loadedPolicy() {
+    return state instanceof PolicyState.Active active ? active.snapshot().policy() : null;
   }
 
   /**

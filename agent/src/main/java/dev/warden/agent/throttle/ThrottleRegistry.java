@@ -10,6 +10,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -106,6 +107,20 @@ public final class ThrottleRegistry {
     }
     opened = policy;
     return true;
+  }
+
+  /**
+   * Each of the policy's throttles that names a store, with whether that store serves now ({@code
+   * false} while the throttle falls back to local buckets), for {@code warden.store.shared}.
+   */
+  public void storeStates(
+      dev.warden.policy.Policy policy, java.util.function.BiConsumer<String, Boolean> each) {
+    for (Map.Entry<String, Throttle> throttle : policy.throttles().entrySet()) {
+      if (throttle.getValue().store().isPresent()) {
+        RedisStore store = stores.peek(throttle.getValue().store().get());
+        each.accept(throttle.getKey(), store != null && store.isUp());
+      }
+    }
   }
 
   /**

@@ -25,7 +25,11 @@ class WardenMetricsTest {
   final InMemoryMetricReader reader = InMemoryMetricReader.create();
   final AuditLosses losses = new AuditLosses();
   final RemainingRequests remaining = new RemainingRequests();
-  final WardenMetrics metrics = new WardenMetrics(losses, remaining);
+  final dev.warden.agent.credential.RefreshCounts refreshes =
+      new dev.warden.agent.credential.RefreshCounts();
+  final Map<String, Boolean> stores = new java.util.LinkedHashMap<>();
+  final WardenMetrics metrics =
+      new WardenMetrics(losses, remaining, refreshes, each -> stores.forEach(each));
 
   @BeforeEach
   void bind() {
@@ -221,5 +225,31 @@ class WardenMetricsTest {
         assertThat(data.getLongSumData().getPoints()).hasSize(1);
       }
     }
+  }
+
+  @Test
+  void credentialRenewalsAndSharedStoresAreReadWhenCollected() {
+    refreshes.record("app", null);
+    refreshes.record("app", null);
+    refreshes.record("app", "invalid_grant");
+    refreshes.record(
+        "app", dev.warden.agent.credential.RefreshCounts.errorCode("<html>oops</html>", 502));
+    stores.put("fleet", true);
+    stores.put("other-fleet", false);
+
+    Collection<MetricData> all = reader.collectAllMetrics();
+    MetricData renewed = metric(all, "warden.credential.refreshes");
+    assertThat(renewed.getUnit()).isEqualTo("{refresh}");
+    assertThat(renewed.getLongSumData().getPoints())
+        .extracting(p -> attributes(p.getAttributes()) + "=" + p.getValue())
+        .containsExactlyInAnyOrder(
+            "{warden.credential=app}=2",
+            "{error.type=invalid_grant, warden.credential=app}=1",
+            "{error.type=http_502, warden.credential=app}=1");
+    MetricData shared = metric(all, "warden.store.shared");
+    assertThat(shared.getUnit()).isEqualTo("1");
+    assertThat(shared.getLongGaugeData().getPoints())
+        .extracting(p -> attributes(p.getAttributes()) + "=" + p.getValue())
+        .containsExactlyInAnyOrder("{warden.throttle=fleet}=1", "{warden.throttle=other-fleet}=0");
   }
 }

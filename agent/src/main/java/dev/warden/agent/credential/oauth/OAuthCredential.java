@@ -1,6 +1,7 @@
 package dev.warden.agent.credential.oauth;
 
 import dev.warden.agent.credential.Authorization;
+import dev.warden.agent.credential.RefreshCounts;
 import dev.warden.agent.log.Log;
 import dev.warden.policy.secret.SecretUnavailableException;
 import java.io.IOException;
@@ -40,10 +41,17 @@ public final class OAuthCredential implements Authorization {
   private long retryAtNanos;
   private long backoffNanos = FIRST_BACKOFF_NANOS;
 
+  private final RefreshCounts refreshes;
+
   OAuthCredential(String name, Grant grant, TokenClock clock) {
+    this(name, grant, clock, new RefreshCounts());
+  }
+
+  OAuthCredential(String name, Grant grant, TokenClock clock, RefreshCounts refreshes) {
     this.name = name;
     this.grant = grant;
     this.clock = clock;
+    this.refreshes = refreshes;
   }
 
   @Override
@@ -119,15 +127,22 @@ public final class OAuthCredential implements Authorization {
         return stale(current, clock.nanoTime());
       }
       renewed(fresh);
+      refreshes.record(name, null);
       return fresh.headerValue();
     } catch (TokenEndpoint.Refused e) {
+      refreshes.record(name, RefreshCounts.errorCode(e.error, e.status));
       if ("invalid_grant".equals(e.error) && grant.refreshes()) {
         return refusedGrant(current, now);
       }
       failed(e.getMessage(), now);
-    } catch (IOException | SecretUnavailableException e) {
+    } catch (IOException e) {
+      refreshes.record(name, "unreachable");
+      failed(e.getMessage(), now);
+    } catch (SecretUnavailableException e) {
+      refreshes.record(name, "secret_unavailable");
       failed(e.getMessage(), now);
     } catch (RuntimeException e) {
+      refreshes.record(name, "internal");
       // A defect or an unexpected answer (a store's client, a state that does not parse): backed
       // off like any failure.
       failed("an internal error (" + e.getClass().getName() + ")", now);

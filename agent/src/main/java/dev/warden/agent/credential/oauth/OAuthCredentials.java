@@ -33,7 +33,7 @@ public final class OAuthCredentials {
                 context.lockExtender(),
                 context.stateChecker())
             : new RefreshTokenGrant(credential, context.secrets(), endpoint, context.clock());
-    return new OAuthCredential(credential.name(), grant, context.clock());
+    return new OAuthCredential(credential.name(), grant, context.clock(), context.refreshes());
   }
 
   /** {@code oauth2-client-credentials}: a service account. */
@@ -42,6 +42,7 @@ public final class OAuthCredentials {
         credential.name(),
         new ClientCredentialsGrant(
             credential, context.secrets(), new TokenEndpoint(), context.clock()),
-        context.clock());
+        context.clock(),
+        context.refreshes());
   }
 }
