@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What turning one allowed call's audit record into a span costs on the audit thread, up to the
- * exporter (which here keeps nothing): the span's exported form, its attributes and its batch.
+ * exporter (which here keeps nothing): the span's exported form, its attributes and its batch; and
+ * what recording its metrics costs there.
  *
  * <p>Run: {@code mvn -B -q -pl agent exec:exec -Pbench -Dbench.args='-prof gc AuditSpanBenchmark'}.
  */
@@ -31,9 +32,19 @@ public class AuditSpanBenchmark {
 
   OtelSpans spans;
   AuditRecord allowed;
+  dev.warden.agent.metrics.WardenMetrics metrics;
 
   @Setup
   public void setUp() {
+    metrics =
+        new dev.warden.agent.metrics.WardenMetrics(
+            new AuditLosses(), new dev.warden.agent.throttle.RemainingRequests());
+    metrics.bind(
+        io.opentelemetry.sdk.metrics.SdkMeterProvider.builder()
+            .registerMetricReader(
+                io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader.create())
+            .build()
+            .get("dev.warden"));
     spans =
         new OtelSpans(
             AuditorTest.exporting(batch -> CompletableResultCode.ofSuccess()),
@@ -63,6 +74,16 @@ public class AuditSpanBenchmark {
             .put(AuditAttributes.WARDEN_THROTTLE, "default")
             .put("code.function", "com.acme.sync.IssueSync.pull")
             .end(1_700_000_000_300_000_000L);
+  }
+
+  /**
+   * One allowed call's metrics recorded from its record, on the audit thread: the request counter,
+   * the duration and throttle-wait histograms, attribute sets reused.
+   */
+  @Benchmark
+  public AuditRecord allowedCallMetrics() {
+    metrics.record(allowed);
+    return allowed;
   }
 
   /** One span made and queued; every 512th also sends the batch (to an exporter that drops it). */
