@@ -183,4 +183,83 @@ class OpenTelemetryAgentIT {
         .singleElement()
         .satisfies(s -> assertThat(traceparent).contains(s.traceId()));
   }
+
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static String scrape(int port) throws Exception {
+    java.net.http.HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  /**
+   * Both agents scrape-able at once: the application's (the OpenTelemetry agent's) Prometheus
+   * endpoint and Warden's, each on its own port, each with its own metrics, and the OpenTelemetry
+   * agent never traces Warden's scrape nor its exports.
+   */
+  @Test
+  void wardensPrometheusEndpointWorksBesideTheOpenTelemetryAgentsOwn() throws Exception {
+    int agentPort = freePort();
+    int wardenPort = freePort();
+    Path called = harness.dir.resolve("both-called");
+    Path release = harness.dir.resolve("both-release");
+    AppLauncher.Running app =
+        harness
+            .app(policy, "jdk")
+            .javaOption("-javaagent:" + AppLauncher.libraryJar("otel-javaagent-2.22"))
+            .env("OTEL_METRICS_EXPORTER", "prometheus")
+            .env("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(agentPort))
+            .env("OTEL_LOGS_EXPORTER", "none")
+            .env("WARDEN_OTEL_METRICS_EXPORTER", "prometheus")
+            .env("WARDEN_OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(wardenPort))
+            .args(
+                harness
+                    .steps(
+                        List.of(
+                            call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1"),
+                            new java.util.HashMap<String, Object>(
+                                Map.of("touchFile", called.toString())),
+                            new java.util.HashMap<String, Object>(
+                                Map.of("awaitFile", release.toString()))))
+                    .toString())
+            .start();
+    String agents;
+    String wardens;
+    try {
+      long deadline = System.nanoTime() + 90_000_000_000L;
+      while (!java.nio.file.Files.exists(called) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(called).exists();
+      harness.spans(s -> s.scope().equals(WARDEN_SCOPE), 1);
+      wardens = scrape(wardenPort);
+      agents = scrape(agentPort);
+    } finally {
+      java.nio.file.Files.createFile(release);
+    }
+    AppRun run = app.await();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+
+    assertThat(wardens)
+        .containsPattern("warden_requests_total\\{[^}]*warden_decision=\"allow\"[^}]*\\} 1")
+        .doesNotContain("jvm_memory");
+    assertThat(agents).contains("jvm_").doesNotContain("warden_requests");
+    Thread.sleep(1500);
+    assertThat(harness.otlp.spans())
+        .as("the OpenTelemetry agent traced neither Warden's scrape nor its exports")
+        .noneSatisfy(
+            s ->
+                assertThat(s.name() + " " + s.attributes())
+                    .containsAnyOf("/metrics", "/v1/traces", "/v1/metrics"));
+  }
 }

@@ -2,9 +2,14 @@ package dev.warden.agent.audit;
 
 import dev.warden.agent.log.Log;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Warden's metrics on a Prometheus scrape endpoint of their own: {@code
@@ -19,6 +24,33 @@ final class PrometheusMeters {
   static final int DEFAULT_PORT = 9464;
 
   private PrometheusMeters() {}
+
+  /**
+   * The endpoint's threads: one daemon (a scrape is rare and quick), each exchange handled inside
+   * the OpenTelemetry agent's suppression context, so that agent never traces Warden's scrapes as
+   * the application's server calls.
+   */
+  private static ExecutorService untracedExecutor() {
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "warden-prometheus");
+              thread.setDaemon(true);
+              return thread;
+            }) {
+          @Override
+          public void execute(Runnable command) {
+            super.execute(Untraced.wrap(command));
+          }
+        };
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
+  }
 
   /** The meter provider behind the endpoint, or {@code null} when it cannot be opened. */
   static SdkMeterProvider start(Map<String, String> overrides, Resource resource) {
@@ -41,7 +73,14 @@ final class PrometheusMeters {
     }
     PrometheusHttpServer server;
     try {
-      server = PrometheusHttpServer.builder().setHost(host).setPort(port).build();
+      server =
+          PrometheusHttpServer.builder()
+              .setHost(host)
+              .setPort(port)
+              .setExecutor(untracedExecutor())
+              // A custom executor's scrapes may overlap: each gets data of its own.
+              .setMemoryMode(MemoryMode.IMMUTABLE_DATA)
+              .build();
     } catch (RuntimeException e) {
       Log.get()
           .error(
@@ -51,8 +90,10 @@ final class PrometheusMeters {
                   + port
                   + " ("
                   + (e.getCause() != null ? e.getCause() : e)
-                  + "); Warden's metrics are off. Set WARDEN_OTEL_EXPORTER_PROMETHEUS_PORT to a"
-                  + " free port");
+                  + "); Warden's metrics are off"
+                  + (e.getCause() instanceof java.io.IOException
+                      ? ". Set WARDEN_OTEL_EXPORTER_PROMETHEUS_PORT to a free port"
+                      : ""));
       return null;
     }
     Log.get().info("Warden's metrics: http://" + host + ":" + port + "/metrics");

@@ -46,6 +46,25 @@ final class Untraced {
     return result[0] != null ? result[0] : export.get();
   }
 
+  /**
+   * The task, run inside the agent's suppression context when the agent is there: a task a server
+   * thread of Warden's runs (its scrape endpoint) is then never traced as the application's.
+   */
+  static Runnable wrap(Runnable task) {
+    return () -> {
+      Method method = suppressMethod();
+      if (method == null) {
+        task.run();
+        return;
+      }
+      try {
+        method.invoke(null, task);
+      } catch (ReflectiveOperationException e) {
+        task.run();
+      }
+    };
+  }
+
   /** Looked up at the first export, after every agent's premain has run. */
   private static Method suppressMethod() {
     if (!looked) {
