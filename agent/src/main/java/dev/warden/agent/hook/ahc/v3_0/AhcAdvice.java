@@ -65,6 +65,26 @@ public final class AhcAdvice {
     }
   }
 
+  /**
+   * {@code NettyResponseFuture.abort(Throwable)}: the call fails (a refused connection, a TLS
+   * failure), before the application can see it.
+   */
+  public static final class Abort {
+
+    private Abort() {}
+
+    @SuppressWarnings("unchecked")
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void enter(@Advice.This Object future, @Advice.Argument(0) Object error) {
+      Object abort =
+          Hooks.adapters.adapter(
+              "dev.warden.agent.hook.ahc.v3_0.AhcHooks$Abort", future.getClass().getClassLoader());
+      if (abort != null) {
+        ((BiConsumer<Object, Object>) abort).accept(future, error);
+      }
+    }
+  }
+
   /** {@code NettyRequestSender.writeRequest(future, channel)}: a hop is written. */
   public static final class Write {
 

@@ -85,6 +85,21 @@ public final class AhcHooks {
     }
   }
 
+  /**
+   * A call's future is aborted: a call that failed before any hop reached the gate is audited now,
+   * before the application sees the failure (a listener would run after it may have exited).
+   */
+  public static final class Abort implements BiConsumer<Object, Object> {
+
+    @Override
+    public void accept(Object future, Object error) {
+      CallOrigin origin = BY_FUTURE.get(future);
+      if (origin != null && error instanceof Throwable thrown) {
+        origin.failed(thrown);
+      }
+    }
+  }
+
   /** A {@code NettyResponseFuture} made: the call made on this thread owns it. */
   public static final class FutureMade implements Consumer<Object> {
 

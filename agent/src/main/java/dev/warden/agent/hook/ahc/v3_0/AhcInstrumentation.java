@@ -59,6 +59,12 @@ public final class AhcInstrumentation implements HookInstrumentation {
                 .and(isConstructor()),
             PACKAGE + "AhcAdvice$FutureMade")
         .advice(
+            isDeclaredBy(named("org.asynchttpclient.netty.NettyResponseFuture"))
+                .and(named("abort"))
+                .and(takesArguments(1))
+                .and(takesArgument(0, Throwable.class)),
+            PACKAGE + "AhcAdvice$Abort")
+        .advice(
             isDeclaredBy(named("org.asynchttpclient.netty.request.NettyRequestSender"))
                 .and(named("writeRequest"))
                 .and(takesArguments(2)),
