@@ -90,6 +90,16 @@ class AuditFileIT {
         .filteredOn("deny"::equals)
         .hasSize(50);
     assertThat(harness.jira.journal().all()).hasSize(100);
+
+    // What the report makes of the rotated files, named by the current one.
+    AppRun report = CliIT.cli("report", audit.toString());
+    assertThat(report.exitCode()).as(report.toString()).isZero();
+    assertThat(String.join("\n", report.stdout()))
+        .containsPattern("records: 150, from ")
+        .containsPattern("(?m)^  allow\\s+100\\s+66\\.7%$")
+        .containsPattern("(?m)^  deny\\s+50\\s+33\\.3%$")
+        .containsPattern("(?m)^  no-deletes\\s+com\\.acme\\.\\S+\\s+50$")
+        .doesNotContain("lines that are not audit records");
   }
 
   @Test

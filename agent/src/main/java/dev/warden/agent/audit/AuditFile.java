@@ -203,7 +203,8 @@ public final class AuditFile {
     }
   }
 
-  static String line(AuditRecord record, String[] ids) {
+  /** The audit file's line for a record (CONTRACT section 5), without its newline. */
+  public static String line(AuditRecord record, String[] ids) {
     StringWriter out = new StringWriter(512);
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();

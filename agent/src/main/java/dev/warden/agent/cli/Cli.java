@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * {@code java -jar warden-agent.jar}: {@code check}, {@code explain}, {@code --help}, {@code
- * --version} (CONTRACT section 2).
+ * {@code java -jar warden-agent.jar}: {@code check}, {@code explain}, {@code report}, {@code
+ * --help}, {@code --version} (CONTRACT section 2).
  */
 public final class Cli {
 
@@ -33,6 +33,12 @@ public final class Cli {
             issue, deciding rule, decision, throttle and credential name. BODY-FILE is
             the request body, for creates. Exit 0 when allowed, 3 when denied (also in
             dry-run), 1 when the policy is invalid, 2 on a usage error.
+        report AUDIT-FILE... [--since DURATION]
+            What the audit files (each with its rotations FILE.1, FILE.2...) say happened:
+            calls by decision, site, operation, rule and caller; denials and throttles
+            with their rules and callers; Jira's 429s by reason; latency per operation.
+            --since 24h counts back from the newest record. Exit 0, 1 when a file
+            cannot be read (a line that is no audit record is counted, never fatal).
         --help      Show this help.
         --version   Show Warden's version.
 
@@ -76,6 +82,10 @@ public final class Cli {
       }
       case "explain" -> {
         return new Explain(out, err).run(Arrays.copyOfRange(args, 1, args.length));
+      }
+      case "report" -> {
+        return new dev.warden.agent.cli.report.Report(out, err)
+            .run(Arrays.copyOfRange(args, 1, args.length));
       }
       default -> {
         err.println("warden: unknown command '" + args[0] + "'");
