@@ -1,5 +1,7 @@
 package dev.warden.testapps.demo;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warden.testapps.AppLauncher;
@@ -136,7 +138,35 @@ public final class Demo {
               other.journal().all(),
               otlp.spans().size())
           .print(System.out, token, run, audit);
+      report(audit, work.resolve("report.html"));
     }
+  }
+
+  /** What a reviewer runs next: Warden's report of the audit file, and its page. */
+  private static void report(Path audit, Path page) throws Exception {
+    System.out.println();
+    System.out.println(
+        "The audit file, reported (java -jar agent/target/warden-agent.jar report "
+            + audit
+            + " --html "
+            + page
+            + "):");
+    Process report =
+        new ProcessBuilder(
+                AppLauncher.java(),
+                "-jar",
+                AppLauncher.builtAgent().toString(),
+                "report",
+                audit.toString(),
+                "--html",
+                page.toString())
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(report.getInputStream().readAllBytes(), UTF_8);
+    report.waitFor();
+    printed.lines().forEach(line -> System.out.println("  " + line));
+    System.out.println();
+    System.out.println("Open " + page.toAbsolutePath() + " in a browser for the charts.");
   }
 
   private static List<Map<String, Object>> steps(String jira, String other) {

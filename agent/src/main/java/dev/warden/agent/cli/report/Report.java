@@ -26,7 +26,7 @@ public final class Report {
   static final int TOP = 20;
 
   static final String USAGE_TEXT =
-      "usage: java -jar warden-agent.jar report AUDIT-FILE... [--since DURATION]\n"
+      "usage: java -jar warden-agent.jar report AUDIT-FILE... [--since DURATION] [--html OUT.html]\n"
           + "  DURATION: a number and s, m, h, d or w (30m, 24h, 7d), counted back from the"
           + " newest record\n";
 
@@ -42,6 +42,7 @@ public final class Report {
   public int run(String[] args) {
     List<String> files = new ArrayList<>();
     Duration since = null;
+    java.nio.file.Path page = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--since")) {
@@ -53,7 +54,10 @@ public final class Report {
           return usage("--since is '" + args[i] + "'; write a number and s, m, h, d or w");
         }
       } else if (arg.equals("--html")) {
-        return usage("--html is not available in this version yet; the tables are printed alone");
+        if (i + 1 >= args.length) {
+          return usage("--html needs the page's file, such as report.html");
+        }
+        page = java.nio.file.Path.of(args[++i]);
       } else if (arg.startsWith("--")) {
         return usage("unknown option " + arg);
       } else {
@@ -68,10 +72,20 @@ public final class Report {
     try {
       lines = AuditLines.of(files);
       long from = Long.MIN_VALUE;
-      if (since != null) {
-        long[] newest = {Long.MIN_VALUE};
-        lines.forEach(line -> newest[0] = Math.max(newest[0], line.epochMillis));
-        from = newest[0] == Long.MIN_VALUE ? Long.MIN_VALUE : newest[0] - since.toMillis();
+      if (since != null || page != null) {
+        // A first pass: where the window starts, and how wide the page's points are.
+        long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
+        lines.forEachTime(
+            time -> {
+              span[0] = Math.min(span[0], time);
+              span[1] = Math.max(span[1], time);
+            });
+        if (since != null && span[1] != Long.MIN_VALUE) {
+          from = span[1] - since.toMillis();
+        }
+        if (page != null) {
+          data.timeline = Timeline.covering(Math.max(span[0], from), span[1]);
+        }
       }
       long start = from;
       lines.forEach(
@@ -93,6 +107,29 @@ public final class Report {
       return UNREADABLE;
     }
     print(lines, data, since);
+    if (page != null) {
+      try {
+        String html = HtmlPage.render(lines, data, since == null ? null : text(since));
+        java.nio.file.Path parent = page.toAbsolutePath().getParent();
+        if (parent != null) {
+          java.nio.file.Files.createDirectories(parent);
+        }
+        java.nio.file.Files.writeString(page, html, java.nio.charset.StandardCharsets.UTF_8);
+        out.println();
+        out.println(
+            "Page: " + page + " (" + count(html.length() / 1024) + " KB, opens with no network)");
+      } catch (IOException | RuntimeException e) {
+        err.println(
+            "warden: report: cannot write the page "
+                + page
+                + " ("
+                + e.getClass().getSimpleName()
+                + ": "
+                + e.getMessage()
+                + ")");
+        return UNREADABLE;
+      }
+    }
     return OK;
   }
 
@@ -159,11 +196,19 @@ public final class Report {
       return;
     }
 
+    for (Table table : tables(data)) {
+      table.print(out);
+    }
+  }
+
+  /** The report's tables, for the terminal and the page alike. */
+  static List<Table> tables(ReportData data) {
+    List<Table> tables = new ArrayList<>();
     Table decisions = new Table("Calls by decision", "decision", "calls", "share");
     for (ReportData.Tally tally : ReportData.top(data.decisions, Integer.MAX_VALUE)) {
       decisions.row(tally.name, count(tally.calls), percent(tally.calls, data.records));
     }
-    decisions.print(out);
+    tables.add(decisions);
 
     Table sites = new Table("By site", "site", "calls", "allowed", "denied", "throttled", "other");
     for (ReportData.Tally tally : ReportData.top(data.sites, Integer.MAX_VALUE)) {
@@ -176,7 +221,7 @@ public final class Report {
           count(tally.throttled()),
           count(tally.calls - allowed - tally.denied() - tally.throttled()));
     }
-    sites.print(out);
+    tables.add(sites);
 
     Table operations =
         new Table(
@@ -200,7 +245,7 @@ public final class Report {
           millis(tally.latency.quantile(0.99)),
           millis(tally.latency.max()));
     }
-    operations.print(out);
+    tables.add(operations);
 
     Table rules = new Table("By rule", "rule", "calls", "allowed", "denied", "throttled");
     for (ReportData.Tally tally : ReportData.top(data.rules, Integer.MAX_VALUE)) {
@@ -211,7 +256,7 @@ public final class Report {
           count(tally.denied()),
           count(tally.throttled()));
     }
-    rules.print(out);
+    tables.add(rules);
 
     Table callers =
         new Table(
@@ -224,23 +269,23 @@ public final class Report {
           count(tally.denied()),
           count(tally.throttled()));
     }
-    callers.print(out);
+    tables.add(callers);
 
-    printPairs("Denials by rule and caller (deny and would-deny)", data.denials);
-    printPairs("Throttled calls by rule and caller (throttled and would-throttle)", data.throttles);
+    tables.add(pairs("Denials by rule and caller (deny and would-deny)", data.denials));
+    tables.add(
+        pairs("Throttled calls by rule and caller (throttled and would-throttle)", data.throttles));
+    Table waits =
+        new Table(
+            "Throttle waits (calls through a throttle, ms)", "calls", "p50", "p90", "p99", "max");
     if (data.throttleWaits.count() > 0) {
-      out.println();
-      out.println(
-          "Throttle waits: "
-              + count(data.throttleWaits.count())
-              + " calls through a throttle, p50 "
-              + millis(data.throttleWaits.quantile(0.5))
-              + " ms, p99 "
-              + millis(data.throttleWaits.quantile(0.99))
-              + " ms, max "
-              + millis(data.throttleWaits.max())
-              + " ms");
+      waits.row(
+          count(data.throttleWaits.count()),
+          millis(data.throttleWaits.quantile(0.5)),
+          millis(data.throttleWaits.quantile(0.9)),
+          millis(data.throttleWaits.quantile(0.99)),
+          millis(data.throttleWaits.max()));
     }
+    tables.add(waits);
 
     Table limited =
         new Table("Jira's 429s by reason (retried ones included)", "reason", "responses");
@@ -250,27 +295,19 @@ public final class Report {
                 .reversed()
                 .thenComparing(Map.Entry.comparingByKey()))
         .forEach(e -> limited.row(e.getKey(), count(e.getValue())));
-    if (data.jira429s.isEmpty()) {
-      out.println();
-      out.println("Jira's 429s: none");
-    } else {
-      limited.print(out);
-    }
+    tables.add(limited);
+    return tables;
   }
 
-  private void printPairs(String title, Map<String, ReportData.Tally> pairs) {
-    if (pairs.isEmpty()) {
-      out.println();
-      out.println(title.substring(0, title.indexOf(" by ")) + ": none");
-      return;
-    }
+  private static Table pairs(String title, Map<String, ReportData.Tally> pairs) {
     Table table =
-        new Table(title + (pairs.size() > TOP ? ", top " + TOP : ""), "rule", "caller", "calls");
+        new Table(title + (pairs.size() > TOP ? ", top " + TOP : ""), "rule", "caller", "calls")
+            .withBars(2);
     for (ReportData.Tally tally : ReportData.top(pairs, TOP)) {
       String[] parts = tally.name.split("\t", 2);
       table.row(parts[0], parts[1], count(tally.calls));
     }
-    table.print(out);
+    return table;
   }
 
   private static String text(Duration duration) {
@@ -297,16 +334,82 @@ public final class Report {
     private final String[] headers;
     private final List<String[]> rows = new ArrayList<>();
 
+    /** The column whose figures the page also draws as bars, or -1. */
+    private int bars = -1;
+
     Table(String title, String... headers) {
       this.title = title;
       this.headers = headers;
+    }
+
+    Table withBars(int column) {
+      bars = column;
+      return this;
     }
 
     void row(String... cells) {
       rows.add(cells);
     }
 
+    /** The title up to its first parenthesis or " by ": how "none" is said. */
+    private String subject() {
+      String subject = title;
+      int by = subject.indexOf(" by ");
+      int paren = subject.indexOf(" (");
+      int end = by >= 0 ? by : paren >= 0 ? paren : subject.length();
+      return subject.substring(0, end);
+    }
+
+    String html() {
+      StringBuilder html = new StringBuilder();
+      html.append("<h2>").append(HtmlPage.escape(title)).append("</h2>\n");
+      if (rows.isEmpty()) {
+        return html.append("<p class=\"note\">None.</p>\n").toString();
+      }
+      html.append("<table>\n<tr>");
+      for (String header : headers) {
+        html.append("<th>").append(HtmlPage.escape(header)).append("</th>");
+      }
+      if (bars >= 0) {
+        html.append("<th></th>");
+      }
+      html.append("</tr>\n");
+      double most = 1;
+      if (bars >= 0) {
+        for (String[] row : rows) {
+          most = Math.max(most, Double.parseDouble(row[bars].replace(",", "")));
+        }
+      }
+      for (String[] row : rows) {
+        html.append("<tr>");
+        for (int c = 0; c < row.length; c++) {
+          html.append(figure(c, row[c]) ? "<td class=\"n\">" : "<td>")
+              .append(HtmlPage.escape(row[c]))
+              .append("</td>");
+        }
+        if (bars >= 0) {
+          long width = Math.round(240 * Double.parseDouble(row[bars].replace(",", "")) / most);
+          html.append("<td class=\"bar\"><span style=\"width:")
+              .append(width)
+              .append("px\"></span></td>");
+        }
+        html.append("</tr>\n");
+      }
+      return html.append("</table>\n").toString();
+    }
+
+    private static boolean figure(int column, String cell) {
+      return column > 0
+          && !cell.isEmpty()
+          && (Character.isDigit(cell.charAt(0)) || cell.equals("-"));
+    }
+
     void print(PrintStream out) {
+      if (rows.isEmpty()) {
+        out.println();
+        out.println(subject() + ": none");
+        return;
+      }
       int[] widths = new int[headers.length];
       for (int c = 0; c < headers.length; c++) {
         widths[c] = headers[c].length();
@@ -331,12 +434,9 @@ public final class Report {
       StringBuilder text = new StringBuilder();
       for (int c = 0; c < cells.length; c++) {
         text.append("  ");
-        boolean figure =
-            c > 0
-                && !cells[c].isEmpty()
-                && (Character.isDigit(cells[c].charAt(0)) || cells[c].equals("-"));
         String cell = cells[c];
-        if (figure) {
+        // A figure is right-aligned; so is a first column of figures (a table of one row).
+        if (figure(c, cell) || (c == 0 && !cell.isEmpty() && Character.isDigit(cell.charAt(0)))) {
           text.append(" ".repeat(widths[c] - cell.length())).append(cell);
         } else {
           text.append(cell)

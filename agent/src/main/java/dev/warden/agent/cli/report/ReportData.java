@@ -64,6 +64,9 @@ final class ReportData {
   final Map<String, Long> jira429s = new HashMap<>();
   final Latencies throttleWaits = new Latencies();
 
+  /** The figures over time, when a page is made; else {@code null}. */
+  Timeline timeline;
+
   void add(AuditLines.Line line) {
     records++;
     firstMillis = Math.min(firstMillis, line.epochMillis);
@@ -87,13 +90,21 @@ final class ReportData {
     for (String reason : line.retriedReasons) {
       jira429s.merge(reason, 1L, Long::sum);
     }
-    boolean fromJira =
-        !"deny".equals(line.decision)
-            && !"throttled".equals(line.decision)
-            && !"unavailable".equals(line.decision);
-    if (line.rateLimitReason != null && fromJira && (line.status == 429 || line.status == 503)) {
+    if (fromJira429(line)) {
       jira429s.merge(line.rateLimitReason, 1L, Long::sum);
     }
+    if (timeline != null) {
+      timeline.add(line);
+    }
+  }
+
+  /** Whether the response the application got was a 429 (or a 503 asking to wait) Jira sent. */
+  static boolean fromJira429(AuditLines.Line line) {
+    return line.rateLimitReason != null
+        && (line.status == 429 || line.status == 503)
+        && !"deny".equals(line.decision)
+        && !"throttled".equals(line.decision)
+        && !"unavailable".equals(line.decision);
   }
 
   private static void tally(Map<String, Tally> into, String name, AuditLines.Line line) {

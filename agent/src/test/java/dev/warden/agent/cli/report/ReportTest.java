@@ -121,7 +121,7 @@ class ReportTest {
         .containsPattern("(?m)^  reports\\s+com\\.acme\\.Report\\.weekly\\s+1$")
         .containsPattern("(?m)^  jira-burst-based\\s+1$")
         .containsPattern("(?m)^  jira-quota-tenant-based\\s+1$")
-        .contains("Throttle waits: 1 calls through a throttle, p50 250 ms");
+        .containsPattern("(?m)^\\s+1\\s+250\\s+250\\s+250\\s+250$");
     assertThat(text).containsPattern("(?m)^  com\\.acme\\.Sync\\.pull\\s+4\\s+4\\s+0\\s+0$");
   }
 
@@ -146,6 +146,7 @@ class ReportTest {
     assertThat(report(audit().toString(), "--since", "soon")).isEqualTo(2);
     assertThat(err.toString(UTF_8)).contains("--since is 'soon'");
     assertThat(report(audit().toString(), "--bogus")).isEqualTo(2);
+    assertThat(report(audit().toString(), "--html")).isEqualTo(2);
   }
 
   @Test
@@ -158,5 +159,53 @@ class ReportTest {
     assertThat(latencies.quantile(0.99)).isBetween(990.0, 1000.0);
     assertThat(latencies.quantile(1.0)).isEqualTo(1000.0);
     assertThat(latencies.max()).isEqualTo(1000.0);
+  }
+
+  @Test
+  void thePageHoldsTheTablesAndEachChartsDataAndLoadsNothing() throws Exception {
+    Path page = dir.resolve("out/report.html");
+
+    assertThat(report(audit().toString(), "--html", page.toString())).isZero();
+
+    String html = Files.readString(page);
+    assertThat(out.toString(UTF_8)).contains("Page: " + page);
+    assertThat(html)
+        .startsWith("<!doctype html>")
+        .contains("<title>Warden audit report</title>")
+        .contains("uPlot")
+        .contains("<h2>Denials by rule and caller (deny and would-deny)</h2>")
+        .contains("<td>no-deletes</td><td>com.acme.Bot.clean</td><td class=\"n\">2</td>")
+        .contains("<td class=\"bar\"><span style=\"width:240px\"></span></td>");
+    for (String[] chart : HtmlPage.CHARTS) {
+      assertThat(html).contains("<div id=\"" + chart[0] + "\"></div>");
+    }
+    // Self-contained: no script, style or image comes from anywhere.
+    assertThat(html)
+        .doesNotContainPattern("<script[^>]+src=")
+        .doesNotContainPattern("<link[^>]+href=");
+    assertThat(html).doesNotContain("<img");
+    String json =
+        html.substring(
+            html.indexOf("id=\"warden-data\">") + "id=\"warden-data\">".length(),
+            html.indexOf("</script>", html.indexOf("id=\"warden-data\">")));
+    com.fasterxml.jackson.databind.JsonNode data =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.replace("<\\/", "</"));
+    // An hour and a few seconds in one-minute points.
+    assertThat(data.path("times")).hasSize(61);
+    assertThat(data.path("times").get(1).asLong() - data.path("times").get(0).asLong())
+        .isEqualTo(60);
+    long allowed = 0;
+    for (com.fasterxml.jackson.databind.JsonNode n : data.path("decisions").path("allow")) {
+      allowed += n.asLong();
+    }
+    assertThat(allowed).isEqualTo(5);
+    assertThat(data.path("decisions").has("deny")).isTrue();
+    assertThat(data.path("decisions").has("unavailable")).as("none of them").isFalse();
+    assertThat(data.path("limited").path("jira-burst-based").get(60).asLong()).isEqualTo(1);
+    assertThat(data.path("waits").path("max").get(60).asDouble()).isEqualTo(250.0);
+    assertThat(data.path("latency").has("getIssue")).isTrue();
+    assertThat(data.path("latency").path("getIssue").get(0).asDouble())
+        .as("the mean of 10, 20 and 30 ms")
+        .isEqualTo(20.0);
   }
 }
