@@ -39,6 +39,11 @@ public final class Cli {
             with their rules and callers; Jira's 429s by reason; latency per operation.
             --since 24h counts back from the newest record. Exit 0, 1 when a file
             cannot be read (a line that is no audit record is counted, never fatal).
+        suggest AUDIT-FILE... --policy CURRENT.yaml
+            A least-privilege policy learned from the audit (a dry-run week, say): the
+            current policy's sites, credentials, throttles, retry and deny rules, then
+            one allow rule per calling class with exactly the operations and projects
+            it used. Printed to stdout; it passes check.
         --help      Show this help.
         --version   Show Warden's version.
 
@@ -82,6 +87,10 @@ public final class Cli {
       }
       case "explain" -> {
         return new Explain(out, err).run(Arrays.copyOfRange(args, 1, args.length));
+      }
+      case "suggest" -> {
+        return new dev.warden.agent.cli.report.Suggest(out, err)
+            .run(Arrays.copyOfRange(args, 1, args.length));
       }
       case "report" -> {
         return new dev.warden.agent.cli.report.Report(out, err)

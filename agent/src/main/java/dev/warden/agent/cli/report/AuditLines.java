@@ -43,6 +43,12 @@ final class AuditLines {
     String errorType;
     String rateLimitReason;
 
+    /** {@code jira.project.key}: a key, or several joined by {@code ,} (a bulk create). */
+    String project;
+
+    /** {@code jira.project.id}: a create's project named by id only. */
+    String projectId;
+
     /** The {@code jira.rate_limit.reason} of each retry event that has one. */
     final List<String> retriedReasons = new ArrayList<>(2);
 
@@ -59,6 +65,8 @@ final class AuditLines {
       status = -1;
       errorType = null;
       rateLimitReason = null;
+      project = null;
+      projectId = null;
       retriedReasons.clear();
     }
   }
@@ -234,6 +242,8 @@ final class AuditLines {
         }
         case "error.type" -> line.errorType = json.getText();
         case "jira.rate_limit.reason" -> line.rateLimitReason = json.getText();
+        case "jira.project.key" -> line.project = json.getText();
+        case "jira.project.id" -> line.projectId = json.getText();
         default -> {}
       }
     }
