@@ -154,10 +154,10 @@ class AuditFileIT {
       own =
           listed
               .map(p -> p.getFileName().toString())
-              .filter(n -> n.matches("audit\\.jsonl\\.[0-9]+"))
+              .filter(n -> n.matches("audit\\.jsonl\\.pid-[0-9]+"))
               .toList();
     }
-    assertThat(own).as("the second JVM's file, audit.jsonl.<pid>").hasSize(1);
+    assertThat(own).as("the second JVM's file, audit.jsonl.pid-<pid>").hasSize(1);
     assertThat(Files.readAllLines(audit))
         .singleElement()
         .asString()

@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * logged once a minute; the next batch tries again, so writing resumes once the disk has room.
  *
  * <p>One JVM writes a file: it holds a lock on {@code <file>.lock} for its life. A JVM that finds
- * the lock held by another writes {@code <file>.<pid>} instead, and says so once.
+ * the lock held by another (or no lock to be had) writes {@code <file>.pid-<pid>} instead, and says
+ * so once.
  */
 public final class AuditFile {
 
@@ -116,6 +117,13 @@ public final class AuditFile {
 
   private long size;
 
+  /** When a rotation that failed may be tried again ({@link System#nanoTime()}); writer only. */
+  private long nextRotation;
+
+  private boolean rotationFailed;
+
+  private static final long ROTATION_RETRY_NANOS = 60_000_000_000L;
+
   private AuditFile(Path target, Limits limits, AuditLosses losses, FileLock lock) {
     this.target = target;
     this.limits = limits;
@@ -138,7 +146,8 @@ public final class AuditFile {
       createParent(absolute);
       lock = tryLock(sibling(absolute, ".lock"));
       if (lock == null) {
-        target = sibling(absolute, "." + ProcessHandle.current().pid());
+        // Not a bare number, which a rotation of the first JVM's file could take.
+        target = sibling(absolute, ".pid-" + ProcessHandle.current().pid());
         Log.get()
             .warn(
                 "audit file "
@@ -164,20 +173,25 @@ public final class AuditFile {
     return target;
   }
 
+  /**
+   * The lock on the file, or {@code null} when another writer holds it or it cannot be taken (a
+   * file system without locks): then this JVM writes a file of its own rather than share one.
+   */
   private static FileLock tryLock(Path lockFile) throws IOException {
     FileChannel channel =
         FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = null;
     try {
-      FileLock lock = channel.tryLock();
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException | IOException e) {
+      // Held in this JVM already (a second agent's Warden, or a test), or no locks here: the same
+      // as another JVM's.
+    } finally {
       if (lock == null) {
         channel.close();
       }
-      return lock;
-    } catch (OverlappingFileLockException e) {
-      // Held in this JVM already (a second agent's Warden, or a test): the same as another JVM's.
-      channel.close();
-      return null;
     }
+    return lock;
   }
 
   private static Path sibling(Path file, String suffix) {
@@ -355,10 +369,31 @@ public final class AuditFile {
 
   /** Renames the file {@code .1}, shifting the older ones up and dropping the oldest. */
   private void rotate() {
+    if (rotationFailed && System.nanoTime() - nextRotation < 0) {
+      return;
+    }
+    rotationFailed = false;
     closeChannel();
+    Path rotating = sibling(target, ".rotating");
+    try {
+      // The live file is moved aside first: if it cannot be, nothing older is touched.
+      Files.move(target, rotating, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      // The file keeps growing past its limit rather than losing a record; tried again later.
+      rotationFailed = true;
+      nextRotation = System.nanoTime() + ROTATION_RETRY_NANOS;
+      Log.get()
+          .warn(
+              "cannot rotate audit file "
+                  + target
+                  + " ("
+                  + e.getClass().getSimpleName()
+                  + "); it grows past audit.file.max-size until it can");
+      return;
+    }
     try {
       if (limits.keep() == 0) {
-        Files.deleteIfExists(target);
+        Files.deleteIfExists(rotating);
         return;
       }
       Files.deleteIfExists(sibling(target, "." + limits.keep()));
@@ -368,16 +403,17 @@ public final class AuditFile {
           Files.move(older, sibling(target, "." + (n + 1)), StandardCopyOption.REPLACE_EXISTING);
         }
       }
-      Files.move(target, sibling(target, ".1"), StandardCopyOption.REPLACE_EXISTING);
+      Files.move(rotating, sibling(target, ".1"), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
-      // The file keeps growing past its limit rather than losing a record.
+      // Its lines stay in the .rotating file, which the next rotation replaces: said once a minute.
       Log.get()
           .warn(
-              "cannot rotate audit file "
+              "cannot shift the rotated audit files of "
                   + target
                   + " ("
                   + e.getClass().getSimpleName()
-                  + "); it grows past audit.file.max-size until it can");
+                  + "); the last one is left as "
+                  + rotating.getFileName());
     }
   }
 

@@ -40,6 +40,9 @@ final class Untraced {
     CompletableResultCode[] result = new CompletableResultCode[1];
     try {
       method.invoke(null, (Runnable) () -> result[0] = export.get());
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      // The export itself failed: not run again.
+      return CompletableResultCode.ofFailure();
     } catch (ReflectiveOperationException | RuntimeException e) {
       result[0] = null;
     }
@@ -59,6 +62,14 @@ final class Untraced {
       }
       try {
         method.invoke(null, task);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        // The task ran and threw: its own failure, not run again.
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
       } catch (ReflectiveOperationException e) {
         task.run();
       }

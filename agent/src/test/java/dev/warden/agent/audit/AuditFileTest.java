@@ -205,7 +205,7 @@ class AuditFileTest {
     file = AuditFile.open(path, AuditFile.Limits.DEFAULT, losses);
     AuditFile second = AuditFile.open(path, AuditFile.Limits.DEFAULT, losses);
     try {
-      Path own = dir.resolve("audit.jsonl." + ProcessHandle.current().pid());
+      Path own = dir.resolve("audit.jsonl.pid-" + ProcessHandle.current().pid());
       assertThat(file.path()).isEqualTo(path);
       assertThat(second.path()).isEqualTo(own);
       file.write(AuditRecordingTest.record(null), new String[] {"t", "first", null});
@@ -259,5 +259,30 @@ class AuditFileTest {
     for (Path one : files(path)) {
       assertThat(Files.readString(one)).endsWith("\n");
     }
+  }
+
+  @Test
+  void aRotationThatFailsTouchesNoOlderFileAndLosesNoLine() throws Exception {
+    Path path = dir.resolve("audit.jsonl");
+    Files.writeString(dir.resolve("audit.jsonl.1"), "older\n");
+    // Where the live file is moved aside: a directory that cannot be replaced.
+    Files.createDirectories(dir.resolve("audit.jsonl.rotating/blocked"));
+    String one = AuditFile.line(AuditRecordingTest.record(null), new String[] {"t", "0", null});
+    file =
+        AuditFile.open(
+            path, new AuditFile.Limits((one.getBytes(UTF_8).length + 1) * 2L, 3), losses);
+    for (int i = 0; i < 10; i++) {
+      file.write(AuditRecordingTest.record(null), new String[] {"t", Integer.toString(i), null});
+    }
+    file.close(10);
+    file = null;
+
+    assertThat(Files.readAllLines(dir.resolve("audit.jsonl.1"))).containsExactly("older");
+    assertThat(dir.resolve("audit.jsonl.2")).doesNotExist();
+    assertThat(Files.readAllLines(path)).hasSize(10);
+    assertThat(losses.count(Reason.FILE_ERROR)).isZero();
+    assertThat(logged.toString(UTF_8).lines().filter(l -> l.contains("cannot rotate audit file")))
+        .as("tried again a minute later, not per line")
+        .hasSize(1);
   }
 }

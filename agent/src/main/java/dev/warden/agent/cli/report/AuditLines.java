@@ -113,6 +113,12 @@ final class AuditLines {
     return files;
   }
 
+  /** A reader that replaces bytes that are no UTF-8 (a line cut by a crash) instead of failing. */
+  private static BufferedReader reader(Path file) throws IOException {
+    return new BufferedReader(
+        new java.io.InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8));
+  }
+
   /** Lines that were not audit records. */
   long malformed() {
     return malformed;
@@ -129,7 +135,7 @@ final class AuditLines {
     firstMalformed = null;
     Line line = new Line();
     for (Path file : files) {
-      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      try (BufferedReader reader = reader(file)) {
         String text;
         long number = 0;
         while ((text = reader.readLine()) != null) {
@@ -157,7 +163,7 @@ final class AuditLines {
    */
   void forEachTime(java.util.function.LongConsumer each) throws IOException {
     for (Path file : files) {
-      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      try (BufferedReader reader = reader(file)) {
         String text;
         while ((text = reader.readLine()) != null) {
           int at = text.indexOf("\"time\":\"");

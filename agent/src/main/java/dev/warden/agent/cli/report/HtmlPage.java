@@ -79,7 +79,7 @@ final class HtmlPage {
     html.append("<script>\n")
         .append(resource("dist/uPlot.iife.min.js"))
         .append("\n</script>\n<script type=\"application/json\" id=\"warden-data\">")
-        .append(json(data).replace("</", "<\\/"))
+        .append(json(data).replace("<", "\\u003c"))
         .append("</script>\n<script>\n")
         .append(SCRIPT)
         .append("</script>\n</body>\n</html>\n");

@@ -160,8 +160,16 @@ public final class Suggest {
     ArrayNode rules = suggested.putArray("rules");
     Set<String> ids = new HashSet<>(denyRuleIds);
     ids.add("default-deny");
+    // The learned rules take the place of the first allow rule: a deny rule keeps its order
+    // against the calls the allow rules before it let through.
+    List<JsonNode> denyAfter = new ArrayList<>();
+    boolean pastFirstAllow = false;
     for (JsonNode rule : policy.path("rules")) {
-      if ("deny".equals(rule.path("effect").asText())) {
+      boolean deny = "deny".equals(rule.path("effect").asText());
+      pastFirstAllow |= !deny;
+      if (deny && pastFirstAllow) {
+        denyAfter.add(rule);
+      } else if (deny) {
         rules.add(rule);
       }
     }
@@ -180,6 +188,7 @@ public final class Suggest {
         }
       }
     }
+    denyAfter.forEach(rules::add);
     StringBuilder text = new StringBuilder();
     text.append("# Suggested by warden suggest from ")
         .append(counted[0])

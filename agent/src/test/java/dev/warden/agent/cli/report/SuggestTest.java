@@ -130,4 +130,36 @@ class SuggestTest {
     assertThat(suggest("--policy", policy.toString())).isEqualTo(2);
     assertThat(suggest(audit.toString(), "--policy")).isEqualTo(2);
   }
+
+  @Test
+  void learnedRulesTakeThePlaceOfTheFirstAllowRuleSoALaterDenyRuleStaysBehindThem()
+      throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(
+        policy,
+        """
+        version: 1
+        sites:
+          - {id: acme, url: 'https://acme.atlassian.net', credential: bot}
+        credentials:
+          bot: {type: bearer, token: '${env:JIRA_TOKEN}'}
+        rules:
+          - {id: first-deny, effect: deny, operations: deleteProject}
+          - {id: reads, effect: allow, operations: 'read:jira-work'}
+          - {id: late-deny, effect: deny, operations: getIssue, projects: HR}
+        """);
+    Path audit = dir.resolve("audit.jsonl");
+    Files.write(
+        audit,
+        List.of(line("acme", "allow", "reads", "getIssue", "com.acme.Sync.pull", "HR")),
+        UTF_8);
+
+    assertThat(suggest(audit.toString(), "--policy", policy.toString())).isZero();
+
+    String text = out.toString(UTF_8);
+    assertThat(text.indexOf("id: first-deny"))
+        .isLessThan(text.indexOf("id: allow-sync"))
+        .isPositive();
+    assertThat(text.indexOf("id: allow-sync")).isLessThan(text.indexOf("id: late-deny"));
+  }
 }

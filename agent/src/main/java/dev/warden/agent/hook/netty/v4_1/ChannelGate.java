@@ -444,12 +444,13 @@ public final class ChannelGate extends ChannelDuplexHandler {
       if (phase != Phase.DECIDING || current != this) {
         return;
       }
-      phase = Phase.SENT;
       HttpRequest head = request.head();
       String target =
           outgoing.uri().equals(uri) ? head.uri() : NettyUris.pathAndQuery(outgoing.uri());
-      request.release(
-          ctx, NettyHeaders.copy(head, target, NettyHeaders.toNetty(outgoing.headers())));
+      // Made before the phase moves on, so that a failure here leaves the exchange to be answered.
+      HttpRequest copy = NettyHeaders.copy(head, target, NettyHeaders.toNetty(outgoing.headers()));
+      phase = Phase.SENT;
+      request.release(ctx, copy);
       ctx.flush();
     }
 

@@ -43,6 +43,7 @@ public final class MicronautHooks {
       if (uri == null) {
         return null;
       }
+      var fields = request.getHeaders();
       CallOrigin origin =
           CallOrigin.begin(
               request.getMethodName(),
@@ -50,7 +51,8 @@ public final class MicronautHooks {
               uri.getHost(),
               uri.getPort(),
               () -> uri,
-              () -> Headers.of(request.getHeaders().asMap()));
+              // The fields, not the request: the request is the weak map's key.
+              () -> Headers.of(fields.asMap()));
       if (origin != null) {
         BY_REQUEST.put(request, origin);
       }
