@@ -297,6 +297,11 @@ public final class AppLauncher {
           });
     }
 
+    /** Whether the JVM is still running. */
+    public boolean isAlive() {
+      return process.isAlive();
+    }
+
     /** Kills the JVM at once, as {@code kill -9} would (exit code 137): a crash. */
     public AppRun kill() throws Exception {
       process.destroyForcibly();

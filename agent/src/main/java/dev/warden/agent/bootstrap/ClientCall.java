@@ -57,6 +57,16 @@ public interface ClientCall<N> {
   }
 
   /**
+   * How many times the client itself sent this same request before, on its own, after a failure
+   * (AsyncHttpClient retries a request whose connection closed; Warden's hook below it sees each
+   * attempt): the audit record says so as {@code http.request.resend_count}, as OpenTelemetry's
+   * HTTP conventions count resends. 0 by default.
+   */
+  default int clientResends() {
+    return 0;
+  }
+
+  /**
    * Whether this client's responses can be read whole ({@link WardenResponse#body()}) and made
    * again from bytes ({@link #answer}), so that identical GETs can share one ({@code coalesce:
    * true}).

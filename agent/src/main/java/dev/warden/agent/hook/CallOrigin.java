@@ -195,6 +195,9 @@ public final class CallOrigin {
             scheme, host, dev.warden.policy.SiteUrl.effectivePort(scheme, port));
   }
 
+  private String lastSent;
+  private int resends;
+
   /** Where the call was made. */
   public Callsite callsite() {
     return callsite;
@@ -203,6 +206,22 @@ public final class CallOrigin {
   /** A hop of this call reached Warden's gate at a site. */
   public void gated() {
     gated = true;
+  }
+
+  /**
+   * A hop of this call reached Warden's gate at a site: returns how many times in a row before this
+   * same request (method and URL) was sent, by a client that resends on its own after a failure; a
+   * redirect's hop, to another URL, starts again at 0.
+   */
+  public synchronized int gated(String method, URI uri) {
+    gated = true;
+    String sent = method + " " + uri;
+    if (sent.equals(lastSent)) {
+      return ++resends;
+    }
+    lastSent = sent;
+    resends = 0;
+    return 0;
   }
 
   /**

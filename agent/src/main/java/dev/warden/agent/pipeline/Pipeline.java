@@ -122,6 +122,10 @@ final class Pipeline {
             .put(AuditAttributes.URL_FULL, RequestCredentials.redacted(uri))
             .put(AuditAttributes.SERVER_ADDRESS, uri.getHost())
             .put(AuditAttributes.SERVER_PORT, (long) SiteUrl.effectivePort(uri));
+    int resends = redirects == 0 ? exchange.call().clientResends() : 0;
+    if (resends > 0) {
+      audit.put(AuditAttributes.HTTP_REQUEST_RESEND_COUNT, (long) resends);
+    }
     Site target = site.get();
     Hop hop =
         Hop.enter(

@@ -89,7 +89,9 @@ final class RetryStage implements Stage {
     event.put("warden.retry.attempt", (long) number + 1);
     hop.audit()
         .event(new AuditRecord.Event("warden.retry", clock.epochNanos(), event))
-        .put(AuditAttributes.HTTP_REQUEST_RESEND_COUNT, (long) number);
+        .put(
+            AuditAttributes.HTTP_REQUEST_RESEND_COUNT,
+            (long) number + (hop.redirects() == 0 ? hop.exchange().call().clientResends() : 0));
   }
 
   /**

@@ -60,6 +60,7 @@ public final class FakeJira implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicLong windowSecond = new AtomicLong();
   private final AtomicLong windowCount = new AtomicLong();
+  private final Faults faults = new Faults();
 
   private FakeJira(Builder builder) throws Exception {
     this.contextPath = builder.contextPath;
@@ -194,6 +195,11 @@ public final class FakeJira implements AutoCloseable {
     return journal;
   }
 
+  /** The faults it can be told to inject, and what became of each request that carried an id. */
+  public Faults faults() {
+    return faults;
+  }
+
   /** How many requests the enforced rate limits refused with 429. */
   public int refused() {
     return refused.get();
@@ -240,6 +246,9 @@ public final class FakeJira implements AutoCloseable {
       // A slow Jira, for read timeouts.
       Thread.sleep(Long.parseLong(delay));
     }
+    if (faults.apply(request, response, callback)) {
+      return;
+    }
     rateLimitHeaders(response);
     String path = received.path();
     if (!path.startsWith(contextPath + "/")) {
@@ -265,6 +274,7 @@ public final class FakeJira implements AutoCloseable {
           limiter.admit(request.getMethod(), endpoint.toString(), issue, now);
       if (refusal != null) {
         refused.incrementAndGet();
+        faults.note(request, Faults.Fate.RATE_LIMITED);
         RateLimiter.headers(refusal, now).forEach((k, v) -> response.getHeaders().put(k, v));
         Responses.json(response, callback, 429, Responses.error("Rate limit exceeded."));
         return;
@@ -272,6 +282,7 @@ public final class FakeJira implements AutoCloseable {
     }
     Scripted next = scripted.isEmpty() ? null : scriptedFor(request.getMethod(), path);
     if (next != null) {
+      faults.note(request, next.status() == 429 ? Faults.Fate.RATE_LIMITED : Faults.Fate.ERROR);
       next.headers().forEach((k, v) -> response.getHeaders().put(k, v));
       Responses.text(
           response, callback, next.status(), "application/json;charset=UTF-8", next.body());
@@ -291,9 +302,11 @@ public final class FakeJira implements AutoCloseable {
       return;
     }
     if (principal == null) {
+      faults.note(request, Faults.Fate.UNAUTHORIZED);
       unauthorized(request, response, callback);
       return;
     }
+    faults.note(request, Faults.Fate.SERVED);
     if (!api) {
       Responses.json(response, callback, 404, Responses.error("null for uri: " + path));
       return;

@@ -46,11 +46,19 @@ public final class OtlpReceiver implements AutoCloseable {
   private final List<ReceivedPoint> points = new CopyOnWriteArrayList<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final boolean discarding;
+  private final boolean counting;
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> counts =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong exports =
       new java.util.concurrent.atomic.AtomicLong();
 
   private OtlpReceiver(boolean discarding) throws Exception {
+    this(discarding, false);
+  }
+
+  private OtlpReceiver(boolean discarding, boolean counting) throws Exception {
     this.discarding = discarding;
+    this.counting = counting;
     server = new Server(new InetSocketAddress("127.0.0.1", 0));
     server.setHandler(
         new Handler.Abstract() {
@@ -63,12 +71,14 @@ public final class OtlpReceiver implements AutoCloseable {
               exports.incrementAndGet();
               return accepted(response, callback);
             }
-            requests.add(
-                request.getMethod()
-                    + " "
-                    + request.getHttpURI().getPath()
-                    + " "
-                    + request.getHeaders().get("Content-Type"));
+            if (!counting) {
+              requests.add(
+                  request.getMethod()
+                      + " "
+                      + request.getHttpURI().getPath()
+                      + " "
+                      + request.getHeaders().get("Content-Type"));
+            }
             String path = request.getHttpURI().getPath();
             if (!path.equals("/v1/traces") && !path.equals("/v1/metrics")) {
               response.setStatus(404);
@@ -81,7 +91,11 @@ public final class OtlpReceiver implements AutoCloseable {
             if ("gzip".equalsIgnoreCase(request.getHeaders().get("Content-Encoding"))) {
               bytes = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes();
             }
-            if (path.equals("/v1/metrics")) {
+            if (counting) {
+              if (path.equals("/v1/traces")) {
+                count(ExportTraceServiceRequest.parseFrom(bytes));
+              }
+            } else if (path.equals("/v1/metrics")) {
               decode(ExportMetricsServiceRequest.parseFrom(bytes));
             } else {
               decode(ExportTraceServiceRequest.parseFrom(bytes));
@@ -113,6 +127,46 @@ public final class OtlpReceiver implements AutoCloseable {
    */
   public static OtlpReceiver startDiscarding() throws Exception {
     return new OtlpReceiver(true);
+  }
+
+  /**
+   * A receiver that decodes every span and counts them by {@code service.name}, keeping nothing
+   * else (for a soak's hundreds of thousands): {@link #spanCounts()}.
+   */
+  public static OtlpReceiver startCounting() throws Exception {
+    return new OtlpReceiver(false, true);
+  }
+
+  /** Spans a counting receiver decoded, by service name. */
+  public Map<String, Long> spanCounts() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    counts.forEach((service, count) -> out.put(service, count.get()));
+    return out;
+  }
+
+  private void count(ExportTraceServiceRequest request) {
+    for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
+      String service = String.valueOf(attributes(resourceSpans.getResource()).get("service.name"));
+      long spans = 0;
+      for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
+        spans += scopeSpans.getSpansCount();
+      }
+      counts
+          .computeIfAbsent(service, k -> new java.util.concurrent.atomic.AtomicLong())
+          .addAndGet(spans);
+    }
+  }
+
+  /** Stops listening (exports refused) until {@link #restart()}. */
+  public synchronized void stop() throws Exception {
+    ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+    connector.setPort(connector.getLocalPort());
+    server.stop();
+  }
+
+  /** Listens again, on the same port. */
+  public synchronized void restart() throws Exception {
+    server.start();
   }
 
   /** How many export requests a discarding receiver answered. */

@@ -1,25 +1,35 @@
 package dev.warden.agent.credential.oauth;
 
 /**
- * An access token Warden holds, and when it is due: renewed from {@link #renewAtNanos}, unusable
- * from {@link #expiresAtNanos} (monotonic). Never printed: {@link #toString()} shows only when it
- * expires.
+ * An access token Warden holds, and when it is due: renewed from {@link #renewAtNanos}, and, when
+ * it cannot be renewed, sent no later than {@link #lastUseNanos}: half the renewal margin (at most
+ * 10 s) before {@link #expiresAtNanos} (monotonic), so that a request that waits in a client's
+ * queue or on a busy host does not reach Jira with a token that expired on the way (Jira would
+ * answer 401). Never printed: {@link #toString()} shows only when it expires.
  */
 final class AccessToken {
 
   private final String headerValue;
   private final long renewAtNanos;
   private final long expiresAtNanos;
+  private final long lastUseNanos;
 
-  private AccessToken(String headerValue, long renewAtNanos, long expiresAtNanos) {
+  private AccessToken(
+      String headerValue, long renewAtNanos, long expiresAtNanos, long lastUseNanos) {
     this.headerValue = headerValue;
     this.renewAtNanos = renewAtNanos;
     this.expiresAtNanos = expiresAtNanos;
+    this.lastUseNanos = lastUseNanos;
   }
+
+  /** The longest a token is kept from its expiry when it cannot be renewed. */
+  static final long MAX_IN_FLIGHT_NANOS = 10_000_000_000L;
 
   /** A bearer token. */
   static AccessToken bearer(String token, long renewAtNanos, long expiresAtNanos) {
-    return new AccessToken("Bearer " + token, renewAtNanos, expiresAtNanos);
+    long margin = Math.max(0, Math.min(MAX_IN_FLIGHT_NANOS, (expiresAtNanos - renewAtNanos) / 2));
+    return new AccessToken(
+        "Bearer " + token, renewAtNanos, expiresAtNanos, expiresAtNanos - margin);
   }
 
   /**
@@ -34,7 +44,7 @@ final class AccessToken {
 
   /** This token, due now (Jira refused it: renew it, whatever its expiry says). */
   AccessToken dueAt(long nowNanos) {
-    return new AccessToken(headerValue, nowNanos, expiresAtNanos);
+    return new AccessToken(headerValue, nowNanos, expiresAtNanos, lastUseNanos);
   }
 
   /** The {@code Authorization} value. */
@@ -58,6 +68,11 @@ final class AccessToken {
 
   long expiresAtNanos() {
     return expiresAtNanos;
+  }
+
+  /** From when it is no longer sent, renewed or not. */
+  long lastUseNanos() {
+    return lastUseNanos;
   }
 
   @Override

@@ -189,7 +189,7 @@ public final class OAuthCredential implements Authorization {
   }
 
   private boolean servable(AccessToken current, long now) {
-    return current != null && now < current.expiresAtNanos() && !current.is(invalidated);
+    return current != null && now < current.lastUseNanos() && !current.is(invalidated);
   }
 
   private void failed(String message, long now) {

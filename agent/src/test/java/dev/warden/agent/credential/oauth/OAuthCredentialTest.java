@@ -120,6 +120,33 @@ class OAuthCredentialTest {
   }
 
   @Test
+  void aTokenThatCannotBeRenewedIsNotSentInItsLastSecondsWhereItCouldExpireOnTheWay()
+      throws Exception {
+    // 100 s of life: renewed from 80 s, and, while it cannot be, sent until 90 s (half the renewal
+    // margin before its expiry, at most 10 s): the soak saw Jira answer 401 to a token sent in its
+    // last milliseconds from a busy event loop.
+    IOException down = new IOException("token endpoint cannot be reached (ConnectException)");
+    grant.then("first").then(down).then(down).then(down);
+    credential.headerValue();
+
+    clock.nanos += 89 * SECOND;
+    assertThat(credential.headerValue()).isEqualTo("Bearer first");
+    clock.nanos += SECOND;
+    assertThatThrownBy(credential::headerValue)
+        .isInstanceOf(SecretUnavailableException.class)
+        .hasMessageContaining("cannot be reached");
+  }
+
+  @Test
+  void theLastUseMarginIsAtMostTenSeconds() {
+    AccessToken hour = AccessToken.issued("t", 3600, 0);
+    assertThat(hour.expiresAtNanos() - hour.lastUseNanos()).isEqualTo(10 * SECOND);
+    AccessToken twenty = AccessToken.issued("t", 20, 0);
+    assertThat(twenty.expiresAtNanos() - twenty.lastUseNanos()).isEqualTo(2 * SECOND);
+    assertThat(twenty.dueAt(5 * SECOND).lastUseNanos()).isEqualTo(twenty.lastUseNanos());
+  }
+
+  @Test
   void aRefusedRefreshTokenIsNotPresentedAgainWhileItStands() throws Exception {
     grant.then(
         new TokenEndpoint.Refused(URI.create("http://auth/oauth/token"), 403, "invalid_grant"));

@@ -213,11 +213,12 @@ public final class ChannelGate extends ChannelDuplexHandler {
       }
       return;
     }
+    int resends = 0;
     if (origin != null) {
-      origin.gated();
+      resends = origin.gated(head.method().name(), uri);
       origin.connected();
     }
-    Exchange exchange = new Exchange(origin, uri);
+    Exchange exchange = new Exchange(origin, uri, resends);
     current = exchange;
     exchange.capture(head, promise);
   }
@@ -393,6 +394,7 @@ public final class ChannelGate extends ChannelDuplexHandler {
   private final class Exchange {
     private final CallOrigin origin;
     private final URI uri;
+    private final int resends;
     private final CompletableFuture<WardenResponse> response = new CompletableFuture<>();
     private final HeldRequest request = new HeldRequest();
     private Phase phase = Phase.CAPTURING;
@@ -403,9 +405,10 @@ public final class ChannelGate extends ChannelDuplexHandler {
     /** A leader's response as read so far, or {@code null}. */
     private HeldResponse held;
 
-    Exchange(CallOrigin origin, URI uri) {
+    Exchange(CallOrigin origin, URI uri, int resends) {
       this.origin = origin;
       this.uri = uri;
+      this.resends = resends;
     }
 
     boolean ended() {
@@ -599,6 +602,11 @@ public final class ChannelGate extends ChannelDuplexHandler {
      * The request is gated inside its own connection: it is sent once (Jira's 429 still pauses its
      * scope).
      */
+    @Override
+    public int clientResends() {
+      return exchange.resends;
+    }
+
     @Override
     public boolean resendable() {
       return false;
