@@ -101,6 +101,8 @@ public final class SoakProbe {
     // Outcomes that are explained only by a fault in force at the time: by epoch second.
     Map<String, Map<String, LongAdder>> timed = new ConcurrentHashMap<>();
     Map<String, LongAdder> made = new ConcurrentHashMap<>();
+    // The first of each kind of exception a client threw, with where.
+    Map<String, Map<String, String>> exceptions = new ConcurrentHashMap<>();
     AtomicLong sequence = new AtomicLong();
     for (Map.Entry<String, JiraHttp> entry : clients.entrySet()) {
       // One call each, so that the clients and Warden are loaded before the clock starts.
@@ -168,6 +170,15 @@ public final class SoakProbe {
                         cause = cause.getCause();
                       }
                       String message = String.valueOf(cause.getMessage());
+                      StringBuilder sample = new StringBuilder(cause.toString());
+                      StackTraceElement[] frames = cause.getStackTrace();
+                      for (int f = 0; f < Math.min(4, frames.length); f++) {
+                        sample.append(" at ").append(frames[f]);
+                      }
+                      exceptions
+                          .computeIfAbsent(name, k -> new ConcurrentHashMap<>())
+                          .putIfAbsent(
+                              op + " " + cause.getClass().getSimpleName(), sample.toString());
                       outcome =
                           "EXC "
                               + (message.startsWith("warden:")
@@ -229,6 +240,7 @@ public final class SoakProbe {
     timed.forEach((name, map) -> timedByClient.put(name, counts(map)));
     out.put("timed", timedByClient);
     out.put("lost", lost);
+    out.put("exceptions", exceptions);
     out.put("samples", samples);
     if (metricsPort > 0) {
       // Give the audit thread a moment to take the last calls' records, then read its losses.

@@ -42,61 +42,73 @@ final class CreateBodies {
     }
   }
 
-  /** Reads one issue object (parser on its START_OBJECT); whether it named a project. */
+  /**
+   * Reads one issue object (parser on its START_OBJECT); whether it named a project. A field given
+   * twice counts as Jira binds it, the last one; a {@code fields} or {@code project} that is not an
+   * object leaves the project unknown.
+   */
   private static boolean readIssue(JsonParser parser, List<String> found) throws IOException {
-    String project = null;
+    List<String> project = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       JsonToken value = parser.nextToken();
-      if ("fields".equals(name) && value == JsonToken.START_OBJECT) {
-        project = readFields(parser);
-      } else {
-        parser.skipChildren();
+      if ("fields".equals(name)) {
+        project = value == JsonToken.START_OBJECT ? readFields(parser) : null;
       }
+      parser.skipChildren();
     }
-    if (project != null) {
-      found.add(project);
+    if (project != null && !project.isEmpty()) {
+      found.addAll(project);
       return true;
     }
     return false;
   }
 
-  private static String readFields(JsonParser parser) throws IOException {
-    String project = null;
+  private static List<String> readFields(JsonParser parser) throws IOException {
+    List<String> project = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       JsonToken value = parser.nextToken();
-      if ("project".equals(name) && value == JsonToken.START_OBJECT) {
-        project = readProject(parser);
-      } else {
-        parser.skipChildren();
+      if ("project".equals(name)) {
+        project = value == JsonToken.START_OBJECT ? readProject(parser) : null;
       }
+      parser.skipChildren();
     }
     return project;
   }
 
-  private static String readProject(JsonParser parser) throws IOException {
+  /**
+   * Both the key and the id a project object names: which one Jira takes when it is given both is
+   * not Warden's to guess, so a rule must allow both.
+   */
+  private static List<String> readProject(JsonParser parser) throws IOException {
     String key = null;
     String id = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       JsonToken value = parser.nextToken();
-      if (value.isScalarValue()
-          && value != JsonToken.VALUE_NULL
-          && ("key".equals(name) || "id".equals(name))) {
-        String text = parser.getText();
-        if (!text.isBlank()) {
-          if ("key".equals(name)) {
-            key = text;
-          } else {
-            id = text;
-          }
+      if ("key".equals(name) || "id".equals(name)) {
+        String text =
+            value.isScalarValue() && value != JsonToken.VALUE_NULL ? parser.getText() : null;
+        if (text != null && text.isBlank()) {
+          text = null;
         }
-      } else {
-        parser.skipChildren();
+        if ("key".equals(name)) {
+          key = text;
+        } else {
+          id = text;
+        }
       }
+      parser.skipChildren();
     }
-    return key != null ? key : id;
+    List<String> out = new ArrayList<>(2);
+    if (key != null) {
+      out.add(key);
+    }
+    if (id != null) {
+      out.add(id);
+    }
+    return out;
   }
 
   /**

@@ -184,6 +184,35 @@ class ClassifierTest {
   }
 
   @Test
+  void aCreateBodyGivenAsJiraBindsIt() {
+    // Found by fuzzing (ClassificationFuzzTestInputs/createBodies): a project named by key and id
+    // is both (a rule must allow both), and a field given twice is the last one, as Jira binds it.
+    assertThat(
+            classify(
+                    "POST",
+                    "/rest/api/2/issue",
+                    "{\"fields\":{\"project\":{\"key\":\"OPS\",\"id\":\"10001\"}}}")
+                .projects()
+                .values())
+        .containsExactlyInAnyOrder("OPS", "10001");
+    assertThat(
+            classify(
+                    "POST",
+                    "/rest/api/2/issue",
+                    "{\"fields\":{\"project\":{\"key\":\"OPS\"},\"project\":\"HR\"}}")
+                .projects())
+        .isEqualTo(ProjectRefs.UNKNOWN);
+    assertThat(
+            classify(
+                    "POST",
+                    "/rest/api/2/issue",
+                    "{\"fields\":{\"project\":{\"key\":\"OPS\"}},\"fields\":{\"project\":{\"key\":\"HR\"}}}")
+                .projects()
+                .values())
+        .containsExactly("HR");
+  }
+
+  @Test
   void bulkCreateNamesEveryProjectAndSaysWhenOneIsMissing() {
     ProjectRefs both =
         classify(

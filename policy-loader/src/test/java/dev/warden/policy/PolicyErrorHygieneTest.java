@@ -59,6 +59,8 @@ class PolicyErrorHygieneTest {
         "{type: oauth2-client-credentials, token-url: 'https://auth.example/oauth/token', client-id: c, client-secret: '%s'}",
         "{type: bearer, token: '${env:X}', tokn: %s}",
         "{type: bearre, token: %s}",
+        // Found by fuzzing: a literal before an unterminated reference was quoted.
+        "{type: bearer, token: '%s${env:TOKEN'}",
       })
   void aLiteralSecretInACredentialIsNamedButNotRepeated(String credential) {
     List<String> errors = errors(policy(SITE, credential.formatted(SECRET), THROTTLE));
@@ -101,6 +103,9 @@ class PolicyErrorHygieneTest {
         "http://:%s@redis:6379",
         "redis://user:%s@redis:6379/x",
         "redis://:%s@redis:port",
+        // Found by fuzzing: a literal before an unterminated reference was quoted.
+        "redis://:%s${@redis:6379",
+        "redis://:%s${env:@redis:6379",
       })
   void aPasswordInAStoreUriIsNamedButNotRepeated(String store) {
     List<String> errors =

@@ -6,7 +6,6 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.Locale;
 
@@ -187,7 +186,8 @@ public record RateLimitSignal(
               .toInstant()
               .toEpochMilli();
       return Math.min(MAX_MILLIS, Math.max(0, at - nowEpochMillis));
-    } catch (DateTimeParseException e) {
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      // Unreadable, or a date too far away to count in milliseconds (found by fuzzing).
       return -1;
     }
   }
@@ -216,12 +216,13 @@ public record RateLimitSignal(
   private static volatile LastReset lastReset;
 
   private static long parseReset(String value) {
+    // A date too far away to count in milliseconds is as unreadable as none (found by fuzzing).
     try {
       return OffsetDateTime.parse(value.trim(), ISO).toInstant().toEpochMilli();
-    } catch (DateTimeParseException e) {
+    } catch (java.time.DateTimeException | ArithmeticException e) {
       try {
         return Instant.parse(value.trim()).toEpochMilli();
-      } catch (DateTimeParseException again) {
+      } catch (java.time.DateTimeException | ArithmeticException again) {
         return -1;
       }
     }

@@ -29,6 +29,16 @@ class RateLimitSignalTest {
   }
 
   @Test
+  void aDateTooFarToCountInMillisecondsIsUnreadableNotAFailure() {
+    // Found by fuzzing (RateLimitHeadersFuzzTestInputs/rateLimitFields/far-reset): the read threw
+    // ArithmeticException on the response path.
+    assertThat(RateLimitSignal.resetEpochMillis("+1000000000-01-01T00:00:00Z")).isEqualTo(-1);
+    assertThat(RateLimitSignal.resetEpochMillis("-999999999-01-01T00:00Z")).isEqualTo(-1);
+    assertThat(RateLimitSignal.retryAfterMillis("Fri, 31 Dec +999999999 23:59:59 GMT", NOW))
+        .isBetween(-1L, RateLimitSignal.MAX_MILLIS);
+  }
+
+  @Test
   void resetInBothIsoFormsAndWithAnOffset() {
     assertThat(RateLimitSignal.resetEpochMillis("2026-05-01T10:01:00Z")).isEqualTo(NOW + 60_000);
     assertThat(RateLimitSignal.resetEpochMillis("2026-05-01T10:01Z")).isEqualTo(NOW + 60_000);

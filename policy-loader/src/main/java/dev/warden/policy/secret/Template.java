@@ -43,8 +43,12 @@ public final class Template {
     if (last < text.length()) {
       String rest = text.substring(last);
       if (rest.contains("${")) {
+        // Never the text itself: what precedes the reference may be a secret written by mistake.
         throw new IllegalArgumentException(
-            "unterminated secret reference in '" + rest + "'; write " + FORMS);
+            "unterminated secret reference at character "
+                + (last + rest.indexOf("${") + 1)
+                + "; write "
+                + FORMS);
       }
       parts.add(rest);
     }

@@ -108,6 +108,9 @@ public final class Soak {
       long answered,
       long failed,
       long lost,
+      long staleTokens,
+      Map<String, Long> clientsOwn,
+      Map<String, String> exceptionSamples,
       long writesExecutedTwice,
       long writesResentAfterReset,
       long writesResentWrongly,
@@ -318,6 +321,20 @@ public final class Soak {
                 work.resolve("audit-" + group.name() + ".jsonl"),
                 spans.getOrDefault("soak-" + group.name(), 0L)));
         jvms.add(jvmFigures(group, false, bareJson, 0, without, null, 0));
+      }
+      for (int i = 0; i < warden.size(); i++) {
+        // An exception the same client also threw without the agent, outside every fault, is the
+        // client's own (a pooled connection the server had closed): counted apart.
+        ClientFigures w = warden.get(i);
+        java.util.Set<String> own = new java.util.HashSet<>();
+        baseline.get(i).unexplained().keySet().stream()
+            .filter(k -> k.contains(" EXC "))
+            .forEach(k -> own.add(k.substring(k.indexOf(" EXC "))));
+        for (String key : List.copyOf(w.unexplained().keySet())) {
+          if (key.contains(" EXC ") && own.contains(key.substring(key.indexOf(" EXC ")))) {
+            w.clientsOwn().put(key, w.unexplained().remove(key));
+          }
+        }
       }
       out.printf(
           "%nWhat the fake Jira did with each arrival: with Warden %s; without %s%n",
@@ -660,6 +677,7 @@ public final class Soak {
       }
     }
     Map<String, Long> unexplained = new TreeMap<>();
+    long staleTokens = 0;
     for (Iterator<Map.Entry<String, JsonNode>> it = json.path("timed").path(client).fields();
         it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -667,7 +685,9 @@ public final class Soak {
       long second = Long.parseLong(parts[0]);
       String op = parts[1];
       String outcome = parts[2];
-      if (!explained(op, outcome, second, agent)) {
+      if (agent && outcome.equals("401 jira") && staleTokenPossible(client, second)) {
+        staleTokens += e.getValue().asLong();
+      } else if (!explained(op, outcome, second, agent)) {
         unexplained.merge(op + " " + outcome, e.getValue().asLong(), Long::sum);
       }
     }
@@ -721,12 +741,20 @@ public final class Soak {
       resentAfterReset += afterReset ? 1 : 0;
       resentWrongly += wrongly ? 1 : 0;
     }
+    Map<String, String> samples = new TreeMap<>();
+    json.path("exceptions")
+        .path(client)
+        .fields()
+        .forEachRemaining(e -> samples.put(e.getKey(), e.getValue().asText()));
     return new ClientFigures(
         client,
         made,
         answered,
         failed,
         lost,
+        staleTokens,
+        new TreeMap<>(),
+        samples,
         executedTwice,
         resentAfterReset,
         resentWrongly,
@@ -740,6 +768,30 @@ public final class Soak {
    * explained by a fault in force when it came (or up to 15 s before: a call that met a fault may
    * wait, be retried and come back later).
    */
+  /** The clients Warden cannot send a request again through (it answers what Jira answered). */
+  static final java.util.Set<String> NOT_RESENDABLE =
+      java.util.Set.of(
+          "vertx-async", "vertx-core-async", "ahc-async", "micronaut-async", "reactor-netty");
+
+  /**
+   * Whether Jira's 401 may be to an access token that expired between Warden setting it and Jira
+   * reading the request: a client Warden cannot resend through (so it cannot renew and retry), a
+   * token endpoint that was away or Jira slow (requests wait in the client's own pool) within a
+   * token's life (20 s) before.
+   */
+  private boolean staleTokenPossible(String client, long second) {
+    if (!NOT_RESENDABLE.contains(client)) {
+      return false;
+    }
+    long at = second * 1000;
+    return windows.stream()
+        .anyMatch(
+            w ->
+                (w.fault().startsWith("token endpoint") || w.fault().startsWith("jira slow"))
+                    && at + 1000 >= w.from()
+                    && at <= w.to() + 25_000);
+  }
+
   private boolean explained(String op, String outcome, long second, boolean agent) {
     if (outcome.endsWith(" throttled")) {
       return op.equals("search");
@@ -894,9 +946,35 @@ public final class Soak {
           w.writesResentWrongly() + " (" + b.writesResentWrongly() + ")",
           w.unexplained().values().stream().mapToLong(Long::longValue).sum());
     }
-    result.warden().stream()
-        .filter(w -> !w.unexplained().isEmpty())
-        .forEach(w -> out.printf("  %s unexplained: %s%n", w.client(), w.unexplained()));
+    for (int i = 0; i < result.warden().size(); i++) {
+      ClientFigures w = result.warden().get(i);
+      ClientFigures b = result.baseline().get(i);
+      if (!w.unexplained().isEmpty()) {
+        out.printf("  %s unexplained: %s%n", w.client(), w.unexplained());
+        w.unexplained().keySet().stream()
+            .filter(k -> k.contains(" EXC "))
+            .map(k -> k.substring(k.indexOf(" EXC ") + 5))
+            .distinct()
+            .forEach(
+                k ->
+                    w.exceptionSamples().entrySet().stream()
+                        .filter(e -> e.getKey().endsWith(k))
+                        .findFirst()
+                        .ifPresent(e -> out.printf("      %s: %s%n", e.getKey(), e.getValue())));
+      }
+      if (!w.clientsOwn().isEmpty()) {
+        out.printf(
+            "  %s, the client's own (it threw them without the agent too, outside every fault:"
+                + " %s): %s%n",
+            w.client(), b.unexplained(), w.clientsOwn());
+      }
+      if (w.staleTokens() > 0) {
+        out.printf(
+            "  %s: %d x Jira's 401 to an access token that expired on its way (Warden cannot"
+                + " resend through this client to renew it)%n",
+            w.client(), w.staleTokens());
+      }
+    }
     out.printf(
         "%nSecrets (Jira token, OAuth client secret, Redis password, every refresh and access"
             + " token issued) in any output or audit file: %s%n",

@@ -126,23 +126,76 @@ final class TokenEndpoint {
               + e.getClass().getSimpleName()
               + ")");
     }
+    return answer(endpoint, response.statusCode(), response.body());
+  }
+
+  /**
+   * Reads the endpoint's answer: the tokens, or a refusal that names only OAuth's error code (a
+   * code it does not know is {@code other}: the answer's text may hold anything, a token too).
+   */
+  static Tokens answer(URI endpoint, int status, byte[] body) throws Refused {
     JsonNode answer;
     try {
-      answer = JSON.readTree(response.body());
-    } catch (IOException e) {
+      answer = JSON.readTree(body);
+    } catch (IOException | RuntimeException e) {
       answer = null;
     }
-    if (response.statusCode() != 200 || answer == null || !answer.hasNonNull("access_token")) {
+    if (status != 200
+        || answer == null
+        || !answer.path("access_token").isTextual()
+        || answer.get("access_token").asText().isEmpty()) {
       String error =
-          answer != null && answer.hasNonNull("error") ? answer.get("error").asText() : null;
-      throw new Refused(
-          endpoint,
-          response.statusCode(),
-          error == null ? null : error.replaceAll("[^A-Za-z0-9_.-]", ""));
+          answer != null && answer.path("error").isTextual() ? answer.get("error").asText() : null;
+      throw new Refused(endpoint, status, error == null ? null : knownError(error));
     }
+    JsonNode expiresIn = answer.path("expires_in");
+    long seconds =
+        expiresIn.canConvertToLong() && expiresIn.isNumber()
+            ? expiresIn.asLong()
+            : expiresIn.isTextual() ? parseSeconds(expiresIn.asText()) : 3600;
+    JsonNode refresh = answer.path("refresh_token");
     return new Tokens(
         answer.get("access_token").asText(),
-        answer.path("expires_in").asLong(3600),
-        answer.hasNonNull("refresh_token") ? answer.get("refresh_token").asText() : null);
+        // At least a second, at most a year: an absurd life is not one to plan renewals by.
+        Math.max(1, Math.min(MAX_LIFE_SECONDS, seconds)),
+        refresh.isTextual() && !refresh.asText().isEmpty() ? refresh.asText() : null);
+  }
+
+  /** A token's longest life Warden plans by. */
+  static final long MAX_LIFE_SECONDS = 366L * 24 * 3600;
+
+  /** OAuth 2.0's error codes (RFC 6749, 6750, 8628 and OpenID's): any other is {@code other}. */
+  private static final java.util.Set<String> ERRORS =
+      java.util.Set.of(
+          "invalid_request",
+          "invalid_client",
+          "invalid_grant",
+          "unauthorized_client",
+          "unsupported_grant_type",
+          "invalid_scope",
+          "access_denied",
+          "server_error",
+          "temporarily_unavailable",
+          "unsupported_response_type",
+          "invalid_token",
+          "insufficient_scope",
+          "expired_token",
+          "slow_down",
+          "authorization_pending",
+          "interaction_required",
+          "login_required",
+          "consent_required");
+
+  static String knownError(String error) {
+    String code = error.trim();
+    return ERRORS.contains(code) ? code : "other";
+  }
+
+  private static long parseSeconds(String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      return 3600;
+    }
   }
 }
