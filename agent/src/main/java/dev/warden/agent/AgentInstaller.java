@@ -144,7 +144,8 @@ public final class AgentInstaller {
     long weaving = System.nanoTime();
     Instrumentations.installDeferred(instrumentation);
     long woven = System.nanoTime();
-    Runtime.getRuntime().addShutdownHook(new Thread(auditor::close, "warden-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> shutdown(holder, auditor), "warden-shutdown"));
     log.info("Warden " + Version.get() + " guards Jira calls by policy " + policy);
     log.debug(
         "premain took "
@@ -154,6 +155,29 @@ public final class AgentInstaller {
             + " ms, weaving set off in "
             + (woven - weaving) / 1_000_000
             + " ms");
+  }
+
+  /** How long, at most, the JVM's exit waits for Jira calls in flight and credential renewals. */
+  static final long SHUTDOWN_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+  /**
+   * At JVM exit, in order: the Jira calls in flight end (the application's own shutdown may be
+   * waiting for them) and renewals in progress write back their rotated refresh token, both within
+   * {@link #SHUTDOWN_WAIT_NANOS}; then the audit flushes what it holds (its own bound).
+   */
+  static void shutdown(PolicyHolder holder, Auditor auditor) {
+    long deadline = System.nanoTime() + SHUTDOWN_WAIT_NANOS;
+    int unfinished = auditor.awaitCalls(deadline);
+    holder.awaitRenewals(deadline);
+    if (unfinished > 0) {
+      Log.get()
+          .warn(
+              unfinished
+                  + " Jira call(s) still in flight at exit after "
+                  + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(SHUTDOWN_WAIT_NANOS)
+                  + " s: their audit records are lost and counted");
+    }
+    auditor.close();
   }
 
   /**

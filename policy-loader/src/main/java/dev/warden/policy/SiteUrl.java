@@ -59,6 +59,11 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
               + Redaction.url(text)
               + "' must not have a query or fragment; write scheme://host[:port][/context-path]");
     }
+    if (uri.getPort() > 65535) {
+      // java.net.URI takes any digits (found by fuzzing).
+      throw new IllegalArgumentException(
+          "'" + Redaction.url(text) + "' names port " + uri.getPort() + "; a port is 1 to 65535");
+    }
     int port = uri.getPort() >= 0 ? uri.getPort() : defaultPort(scheme);
     List<String> context = PathSegments.parse(uri.getRawPath()).segments();
     return new SiteUrl(scheme, uri.getHost().toLowerCase(Locale.ROOT), port, context);

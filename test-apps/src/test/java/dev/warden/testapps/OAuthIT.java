@@ -186,6 +186,49 @@ class OAuthIT {
   }
 
   @Test
+  void anOrderlyExitDuringARotationWaitsForItAndWritesTheNewTokenBack() throws Exception {
+    FakeOAuth oauth = oauth();
+    String consent = oauth.consent("erin");
+    Path file = refreshFile(consent);
+    Path policy = policy(refreshCredential(file));
+    Path exitNow = harness.dir.resolve("exit-now");
+    Files.deleteIfExists(exitNow);
+
+    // The application exits (System.exit, as a SIGTERM would) while Warden's refresh is at the
+    // token endpoint, which has rotated the token and answers a second later.
+    java.util.concurrent.CompletableFuture<Void> held = oauth.holdNextRotation();
+    AppLauncher.Running running =
+        harness
+            .app(policy)
+            .env("OAUTH_CLIENT_SECRET", CLIENT_SECRET)
+            .mainClass("com.acme.ShutdownProbe")
+            .args(harness.jira.url().toString(), "exit-on-file", harness.dir.toString())
+            .start();
+    AppRun exited;
+    try {
+      held.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      Files.writeString(exitNow, "");
+      Thread.sleep(1000);
+    } finally {
+      oauth.release();
+    }
+    exited = running.await();
+
+    assertThat(exited.exitCode()).as(exited.toString()).isZero();
+    String written = Files.readString(file).strip();
+    assertThat(written)
+        .as("the rotated token was written back before the JVM ended")
+        .isNotEqualTo(consent)
+        .isIn(oauth.issuedRefreshTokens());
+    assertThat(oauth.revoked(written)).isFalse();
+    // The next start uses it: no grace needed, nothing lost.
+    AppRun next = run(policy, List.of(call("sync", "GET", "{jira}/rest/api/2/issue/OPS-1")));
+    assertThat(next.step(1).path("status").asInt()).as(next.toString()).isEqualTo(200);
+    assertThat(refreshes().get(refreshes().size() - 1).refreshToken()).isEqualTo(written);
+    noSecretIn(exited);
+  }
+
+  @Test
   void aRefusedRefreshTokenIsA503NamingTheCredentialOnceLoggedAndNeverRetried() throws Exception {
     oauth();
     Path file = refreshFile("rt-never-issued");

@@ -47,6 +47,10 @@ public final class Auditor implements AuditSink {
 
   private final Thread worker;
   private volatile boolean closing;
+
+  /** Whether the audit thread has finished at shutdown: nothing takes records any more. */
+  private volatile boolean closed;
+
   private volatile OtelSpans started;
   private volatile long closingDeadline;
 
@@ -98,8 +102,39 @@ public final class Auditor implements AuditSink {
    * Queues the record; the audit thread turns it into a span and a file line, so the request path
    * never waits for either.
    */
+  /** Jira calls begun whose record has not come yet. */
+  private final java.util.concurrent.atomic.AtomicInteger open =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  @Override
+  public void opened() {
+    open.incrementAndGet();
+  }
+
+  @Override
+  public void ended() {
+    open.decrementAndGet();
+  }
+
+  /**
+   * At shutdown, before {@link #close}: waits until the Jira calls in flight have ended (their
+   * application gets its answer, their record comes), or {@code deadlineNanos}; returns how many
+   * had not.
+   */
+  public int awaitCalls(long deadlineNanos) {
+    while (open.get() > 0 && System.nanoTime() < deadlineNanos) {
+      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    return Math.max(0, open.get());
+  }
+
   @Override
   public void record(AuditRecord record) {
+    if (closed) {
+      // The audit thread has finished: a call that ended after the shutdown's wait is counted.
+      losses.lost(AuditLosses.Reason.QUEUE_FULL, 1);
+      return;
+    }
     if (queued.incrementAndGet() <= QUEUE) {
       queue.offer(record);
       if (sleeping) {
@@ -268,6 +303,7 @@ public final class Auditor implements AuditSink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closed = !worker.isAlive();
     OtelSpans otel = started;
     if (otel != null) {
       otel.shutdown(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));

@@ -30,5 +30,11 @@ public interface Authorization {
   default void invalidate(String headerValue) {}
 
   /** Ends what the credential does in the background: it left the policy. */
+  /**
+   * At shutdown: waits, until {@code deadlineNanos}, for a renewal in progress to end, so that a
+   * refresh token the server rotated is written where it is kept before the JVM exits.
+   */
+  default void awaitRenewal(long deadlineNanos) {}
+
   default void close() {}
 }

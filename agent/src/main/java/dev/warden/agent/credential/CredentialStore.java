@@ -62,6 +62,13 @@ public final class CredentialStore {
     }
   }
 
+  /** At shutdown: waits, until {@code deadlineNanos}, for the renewals in progress to end. */
+  public void awaitRenewals(long deadlineNanos) {
+    for (Entry entry : byName.values()) {
+      entry.authorization.awaitRenewal(deadlineNanos);
+    }
+  }
+
   /** The credential named {@code name}; the policy loader guarantees it exists. */
   public Authorization get(String name) {
     Entry entry = byName.get(name);

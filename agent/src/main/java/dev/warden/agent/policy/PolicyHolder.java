@@ -34,7 +34,7 @@ public final class PolicyHolder {
   private final Supplier<RouteCatalog> catalogs;
   private final CredentialContext credentialContext;
   private final CredentialTypes credentialTypes;
-  private CredentialStore credentials;
+  private volatile CredentialStore credentials;
   private final CountDownLatch loaded = new CountDownLatch(1);
   private RouteCatalog catalog;
   private PolicyLoader loader;
@@ -66,6 +66,17 @@ public final class PolicyHolder {
   }
 
   /** The policy in force once the first load has finished, without waiting for it; else null. */
+  /**
+   * At shutdown: waits, until {@code deadlineNanos}, for the credential renewals in progress to end
+   * (a rotated refresh token is written back before the JVM exits).
+   */
+  public void awaitRenewals(long deadlineNanos) {
+    CredentialStore store = credentials;
+    if (store != null) {
+      store.awaitRenewals(deadlineNanos);
+    }
+  }
+
   public dev.warden.policy.Policy loadedPolicy() {
     return state instanceof PolicyState.Active active ? active.snapshot().policy() : null;
   }

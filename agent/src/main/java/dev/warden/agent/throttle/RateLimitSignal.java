@@ -169,7 +169,11 @@ public record RateLimitSignal(
     if (value == null || value.isBlank()) {
       return -1;
     }
+    // trim() also takes control characters that isBlank() keeps (found by fuzzing).
     String text = value.trim();
+    if (text.isEmpty()) {
+      return -1;
+    }
     if (Character.isDigit(text.charAt(0))) {
       try {
         double seconds = Double.parseDouble(text);

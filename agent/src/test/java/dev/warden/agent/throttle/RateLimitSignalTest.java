@@ -34,6 +34,8 @@ class RateLimitSignalTest {
     // ArithmeticException on the response path.
     assertThat(RateLimitSignal.resetEpochMillis("+1000000000-01-01T00:00:00Z")).isEqualTo(-1);
     assertThat(RateLimitSignal.resetEpochMillis("-999999999-01-01T00:00Z")).isEqualTo(-1);
+    // Found by fuzzing too: a value of control characters only is not blank, and trims to nothing.
+    assertThat(RateLimitSignal.retryAfterMillis("\u0000\u001f", NOW)).isEqualTo(-1);
     assertThat(RateLimitSignal.retryAfterMillis("Fri, 31 Dec +999999999 23:59:59 GMT", NOW))
         .isBetween(-1L, RateLimitSignal.MAX_MILLIS);
   }

@@ -90,8 +90,8 @@ public final class Template {
             Path.of(argument.substring(0, hash)), argument.substring(hash + 1));
       }
       default ->
-          throw new IllegalArgumentException(
-              "unknown secret reference ${" + body + "}; write " + FORMS);
+          // Not quoted: what a mistaken reference holds may be the secret itself (${hunter2}).
+          throw new IllegalArgumentException("unknown kind of secret reference; write " + FORMS);
     }
   }
 

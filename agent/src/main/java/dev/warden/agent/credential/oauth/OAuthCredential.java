@@ -206,6 +206,19 @@ public final class OAuthCredential implements Authorization {
   }
 
   @Override
+  public void awaitRenewal(long deadlineNanos) {
+    try {
+      if (renewing.tryLock(
+          Math.max(0, deadlineNanos - System.nanoTime()),
+          java.util.concurrent.TimeUnit.NANOSECONDS)) {
+        renewing.unlock();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
   public void close() {
     grant.close();
   }

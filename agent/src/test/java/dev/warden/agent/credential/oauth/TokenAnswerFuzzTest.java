@@ -44,7 +44,12 @@ class TokenAnswerFuzzTest {
       return;
     }
     check(status == 200, "tokens only from a 200", text);
-    check(!tokens.toString().contains(tokens.accessToken()), "printed tokens hold none", text);
+    // A token of a few characters may be in any text by chance.
+    boolean telling = tokens.accessToken().length() >= 6;
+    check(
+        !telling || !tokens.toString().contains(tokens.accessToken()),
+        "printed tokens hold none",
+        text);
     AccessToken token = AccessToken.issued(tokens.accessToken(), tokens.expiresInSeconds(), now);
     check(
         now < token.renewAtNanos()
@@ -52,7 +57,10 @@ class TokenAnswerFuzzTest {
             && token.lastUseNanos() < token.expiresAtNanos(),
         "renewed, then last used, then expired: " + tokens.expiresInSeconds() + " s",
         text);
-    check(!token.toString().contains(tokens.accessToken()), "a printed token holds none", text);
+    check(
+        !telling || !token.toString().contains(tokens.accessToken()),
+        "a printed token holds none",
+        text);
   }
 
   /** Every string value in the answer, when it is JSON. */
