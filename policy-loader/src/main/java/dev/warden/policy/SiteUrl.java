@@ -108,7 +108,28 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
       out.append(':').append(port);
     }
     for (String segment : contextPath) {
-      out.append('/').append(segment);
+      out.append('/').append(encode(segment));
+    }
+    return out.toString();
+  }
+
+  /**
+   * A context path segment as a URL writes it: percent-encoded but for unreserved characters and
+   * those a path may hold, so that the normal form parses back (found by fuzzing: a decoded space).
+   */
+  private static String encode(String segment) {
+    StringBuilder out = new StringBuilder(segment.length());
+    for (byte b : segment.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~!$&'()*+,=:@".indexOf(c) >= 0) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
+        out.append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
     }
     return out.toString();
   }

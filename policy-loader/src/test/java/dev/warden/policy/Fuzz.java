@@ -15,26 +15,39 @@ public final class Fuzz {
     }
   }
 
+  /** A literal written in an input, and where. */
+  public record Literal(String text, int at) {}
+
   /**
    * Fails when the error for {@code input} repeats {@code literal} (a possible secret written in
    * it), when it is long enough to tell and not itself a reference. Differential, so that text the
-   * message always has (an example) is no finding: the literal counts as repeated only if the same
-   * input with the literal replaced by a marker of its length gets a message with the marker.
+   * message always has (an example, the scheme) is no finding: the literal counts as repeated only
+   * if the same input with it replaced, where it was written, by a marker of its length gets a
+   * message with the marker.
    */
   public static void checkNoLiteral(
-      java.util.function.Function<String, String> errorOf, String literal, String input) {
+      java.util.function.Function<String, String> errorOf, Literal literal, String input) {
     if (literal == null
-        || literal.length() < SECRET_LENGTH
-        || literal.contains("${")
-        || literal.isBlank()) {
+        || literal.text().length() < SECRET_LENGTH
+        || literal.text().contains("${")
+        || literal.text().isBlank()) {
       return;
     }
     String message = errorOf.apply(input);
-    if (message == null || !message.contains(literal)) {
+    if (message == null || !message.contains(literal.text())) {
       return;
     }
-    String marker = "Q".repeat(literal.length());
-    String again = errorOf.apply(input.replace(literal, marker));
+    // A marker the input does not hold (the fuzzer learns any fixed one).
+    char mark = '\u2603';
+    while (input.indexOf(mark) >= 0) {
+      mark++;
+    }
+    String marker = String.valueOf(mark).repeat(literal.text().length());
+    String again =
+        errorOf.apply(
+            input.substring(0, literal.at())
+                + marker
+                + input.substring(literal.at() + literal.text().length()));
     check(again == null || !again.contains(marker), "an error repeats a literal", input);
   }
 
@@ -49,23 +62,22 @@ public final class Fuzz {
   }
 
   /**
-   * The user information of a URL-like text ({@code scheme://userinfo@host}) when it holds a
-   * literal, else {@code null}.
+   * The password of a URL-like text's user information ({@code scheme://user:password@host}) up to
+   * any reference in it, when there is one, else {@code null}.
    */
-  public static String literalUserInfo(String text) {
+  public static Literal literalUserInfo(String text) {
     int scheme = text.indexOf("://");
     int at = text.lastIndexOf('@');
     if (scheme < 0 || at <= scheme + 3) {
       return null;
     }
-    String info = text.substring(scheme + 3, at);
-    int colon = info.indexOf(':');
-    if (colon < 0) {
+    int colon = text.indexOf(':', scheme + 3);
+    if (colon < 0 || colon >= at) {
       return null;
     }
-    String password = info.substring(colon + 1);
+    String password = text.substring(colon + 1, at);
     int reference = password.indexOf("${");
-    return reference < 0 ? password : password.substring(0, reference);
+    return new Literal(reference < 0 ? password : password.substring(0, reference), colon + 1);
   }
 
   /** The input with controls escaped, for a finding's message. */

@@ -43,7 +43,7 @@ class PolicyFuzzTest {
   @FuzzTest(maxDuration = "10s")
   void storeUri(byte[] data) {
     String text = new String(data, StandardCharsets.UTF_8);
-    String literal = Fuzz.literalUserInfo(text);
+    Fuzz.Literal literal = Fuzz.literalUserInfo(text);
     try {
       StoreUri uri = StoreUri.parse(text);
       Fuzz.check(!uri.host().isEmpty(), "a store has a host", text);
@@ -63,7 +63,7 @@ class PolicyFuzzTest {
   @FuzzTest(maxDuration = "10s")
   void siteUrl(byte[] data) {
     String text = new String(data, StandardCharsets.UTF_8);
-    String literal = Fuzz.literalUserInfo(text);
+    Fuzz.Literal literal = Fuzz.literalUserInfo(text);
     try {
       SiteUrl url = SiteUrl.parse(text);
       Fuzz.check(
@@ -82,7 +82,7 @@ class PolicyFuzzTest {
     String text = new String(data, StandardCharsets.UTF_8);
     // Whatever precedes the first reference is a literal: possibly a secret written by mistake.
     int reference = text.indexOf("${");
-    String literal = reference < 0 ? text : text.substring(0, reference);
+    Fuzz.Literal literal = new Fuzz.Literal(reference < 0 ? text : text.substring(0, reference), 0);
     try {
       Template template = Template.parse(text);
       Fuzz.check(template.text().equals(text), "a template keeps its text", text);

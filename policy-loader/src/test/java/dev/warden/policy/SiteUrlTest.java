@@ -23,4 +23,13 @@ class SiteUrlTest {
         .hasMessageContaining("port 80080; a port is 1 to 65535");
     assertThat(SiteUrl.parse("http://127.0.0.1:65535").port()).isEqualTo(65535);
   }
+
+  @Test
+  void theNormalFormEncodesWhatTheContextPathDecodedSoItParsesBack() {
+    // Found by fuzzing (PolicyFuzzTestInputs/siteUrl): %20 was printed as a space.
+    SiteUrl url = SiteUrl.parse("https://jira.example/my%20jira/a%2Fb");
+    assertThat(url.contextPath()).containsExactly("my jira", "a", "b");
+    assertThat(url.toString()).isEqualTo("https://jira.example/my%20jira/a/b");
+    assertThat(SiteUrl.parse(url.toString())).isEqualTo(url);
+  }
 }

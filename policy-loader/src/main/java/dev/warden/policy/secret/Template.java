@@ -76,7 +76,7 @@ public final class Template {
                   + argument
                   + "} needs an absolute path, such as ${file:/var/run/secrets/jira-token}");
         }
-        return new SecretRef.File(Path.of(argument));
+        return new SecretRef.File(path(argument, "file"));
       }
       case "pkcs12" -> {
         int hash = argument.lastIndexOf('#');
@@ -87,11 +87,21 @@ public final class Template {
                   + "} needs an absolute key store path and an alias, such as ${pkcs12:/etc/warden/jira.p12#jira-token}");
         }
         return new SecretRef.Pkcs12(
-            Path.of(argument.substring(0, hash)), argument.substring(hash + 1));
+            path(argument.substring(0, hash), "pkcs12"), argument.substring(hash + 1));
       }
       default ->
           // Not quoted: what a mistaken reference holds may be the secret itself (${hunter2}).
           throw new IllegalArgumentException("unknown kind of secret reference; write " + FORMS);
+    }
+  }
+
+  /** A reference's path; one the file system cannot name (a NUL in it) is an error saying so. */
+  private static Path path(String text, String kind) {
+    try {
+      return Path.of(text);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException(
+          "the path of a ${" + kind + ":...} reference is not one a file system can name");
     }
   }
 

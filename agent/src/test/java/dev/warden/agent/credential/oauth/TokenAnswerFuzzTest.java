@@ -36,9 +36,19 @@ class TokenAnswerFuzzTest {
     try {
       tokens = TokenEndpoint.answer(ENDPOINT, status, body);
     } catch (TokenEndpoint.Refused refused) {
+      // What the message may hold: the endpoint, the status and a known code; nothing else.
+      String rest =
+          refused
+              .getMessage()
+              .replace(ENDPOINT.toString(), "")
+              .replace("token endpoint", "")
+              .replace("answered " + refused.status, "");
+      if (refused.error != null) {
+        rest = rest.replace(refused.error, "");
+      }
       for (String value : strings(body)) {
-        if (value.length() >= 4 && !TokenEndpoint.knownError(value).equals(value.trim())) {
-          check(!refused.getMessage().contains(value), "a refusal repeats the answer", text);
+        if (value.trim().length() >= 4) {
+          check(!rest.contains(value.trim()), "a refusal repeats the answer", text);
         }
       }
       return;
