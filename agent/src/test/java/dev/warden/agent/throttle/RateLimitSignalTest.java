@@ -89,4 +89,100 @@ class RateLimitSignalTest {
     assertThat(dataCenter.waitMillis(NOW)).isEqualTo(-1);
     assertThat(dataCenter.tokenMillis()).isEqualTo(250);
   }
+
+  // The edges below were written against the mutants PIT left alive (mvn -Ppit).
+
+  @Test
+  void remainingIsDigitsOnlyUpToEighteenOfThem() {
+    assertThat(RateLimitSignal.remaining(Headers.of("X-RateLimit-Remaining", "42"))).isEqualTo(42);
+    assertThat(RateLimitSignal.remaining(Headers.of("X-RateLimit-Remaining", " 7 "))).isEqualTo(7);
+    assertThat(RateLimitSignal.remaining(Headers.of("X-RateLimit-Remaining", "0"))).isZero();
+    assertThat(RateLimitSignal.remaining(Headers.of("X-RateLimit-Remaining", "9".repeat(18))))
+        .isEqualTo(999_999_999_999_999_999L);
+    assertThat(RateLimitSignal.remaining(Headers.of("X-RateLimit-Remaining", "9".repeat(19))))
+        .isEqualTo(-1);
+    assertThat(RateLimitSignal.remaining(Headers.of("X-RateLimit-Remaining", ""))).isEqualTo(-1);
+    assertThat(RateLimitSignal.remaining(Headers.of("X-RateLimit-Remaining", "4x"))).isEqualTo(-1);
+    assertThat(RateLimitSignal.remaining(Headers.of("X-RateLimit-Remaining", "/"))).isEqualTo(-1);
+    assertThat(RateLimitSignal.remaining(Headers.of("X-RateLimit-Remaining", ":"))).isEqualTo(-1);
+    assertThat(RateLimitSignal.remaining(Headers.of("Beta-X-RateLimit-Remaining", "5")))
+        .isEqualTo(5);
+    assertThat(RateLimitSignal.remaining(Headers.EMPTY)).isEqualTo(-1);
+  }
+
+  @Test
+  void nearLimitAndReasonAreReadAloneAndTrimmed() {
+    assertThat(RateLimitSignal.nearLimit(Headers.of("X-RateLimit-NearLimit", " TRUE "))).isTrue();
+    assertThat(RateLimitSignal.nearLimit(Headers.of("X-RateLimit-NearLimit", "false"))).isFalse();
+    assertThat(RateLimitSignal.nearLimit(Headers.EMPTY)).isFalse();
+    assertThat(RateLimitSignal.reasonOf(Headers.of("RateLimit-Reason", " jira-burst-based ")))
+        .isEqualTo("jira-burst-based");
+    assertThat(RateLimitSignal.reasonOf(Headers.of("RateLimit-Reason", " "))).isEqualTo("none");
+    assertThat(RateLimitSignal.reasonOf(Headers.EMPTY)).isEqualTo("none");
+    assertThat(RateLimitSignal.asksToWait(429, Headers.EMPTY)).isTrue();
+    assertThat(RateLimitSignal.asksToWait(503, Headers.EMPTY)).isFalse();
+    assertThat(RateLimitSignal.asksToWait(503, Headers.of("Retry-After", "1"))).isTrue();
+    assertThat(RateLimitSignal.asksToWait(500, Headers.of("Retry-After", "1"))).isFalse();
+  }
+
+  @Test
+  void aResetIsParsedOnceAndStaysWhatItSaid() {
+    String text = "2026-05-01T10:00:30Z";
+    assertThat(RateLimitSignal.resetEpochMillis(text)).isEqualTo(NOW + 30_000);
+    assertThat(RateLimitSignal.resetEpochMillis(text)).isEqualTo(NOW + 30_000);
+    assertThat(RateLimitSignal.resetEpochMillis("2026-05-01T10:00:31Z")).isEqualTo(NOW + 31_000);
+    assertThat(RateLimitSignal.resetEpochMillis(" ")).isEqualTo(-1);
+    assertThat(RateLimitSignal.resetEpochMillis(null)).isEqualTo(-1);
+    assertThat(RateLimitSignal.resetEpochMillis("nonsense")).isEqualTo(-1);
+    assertThat(RateLimitSignal.resetEpochMillis("nonsense")).isEqualTo(-1);
+  }
+
+  @Test
+  void aTokenTakesTheIntervalOverTheFillRateWhenBothArePositive() {
+    assertThat(
+            signal("X-RateLimit-Interval-Seconds", "1", "X-RateLimit-FillRate", "10").tokenMillis())
+        .isEqualTo(100);
+    assertThat(
+            signal("X-RateLimit-Interval-Seconds", "1", "X-RateLimit-FillRate", "3").tokenMillis())
+        .isEqualTo(334);
+    assertThat(
+            signal("X-RateLimit-Interval-Seconds", "0", "X-RateLimit-FillRate", "10").tokenMillis())
+        .isEqualTo(-1);
+    assertThat(
+            signal("X-RateLimit-Interval-Seconds", "1", "X-RateLimit-FillRate", "0").tokenMillis())
+        .isEqualTo(-1);
+    assertThat(signal("X-RateLimit-Interval-Seconds", "1").tokenMillis()).isEqualTo(-1);
+    assertThat(signal("X-RateLimit-FillRate", "1").tokenMillis()).isEqualTo(-1);
+    assertThat(
+            signal("X-RateLimit-Interval-Seconds", "x", "X-RateLimit-FillRate", "1").tokenMillis())
+        .isEqualTo(-1);
+    assertThat(
+            signal("X-RateLimit-Interval-Seconds", "1e300", "X-RateLimit-FillRate", "1e-300")
+                .tokenMillis())
+        .isEqualTo(RateLimitSignal.MAX_MILLIS);
+  }
+
+  @Test
+  void aWaitIsTheLaterOfRetryAfterAndTheResetAndNoneWhenNeitherSaysOne() {
+    assertThat(signal("Retry-After", "0").waitMillis(NOW)).isEqualTo(-1);
+    assertThat(signal("Retry-After", "0.001").waitMillis(NOW)).isEqualTo(1);
+    assertThat(signal().waitMillis(NOW)).isEqualTo(-1);
+    assertThat(signal("X-RateLimit-Reset", "2026-05-01T09:00:00Z").waitMillis(NOW)).isZero();
+    assertThat(signal("X-RateLimit-Reset", "2026-05-01T10:00:02Z").waitMillis(NOW))
+        .isEqualTo(2_000);
+    assertThat(
+            signal("Retry-After", "5", "X-RateLimit-Reset", "2026-05-01T10:00:02Z").waitMillis(NOW))
+        .isEqualTo(5_000);
+    assertThat(signal("X-RateLimit-Reset", "2026-06-01T10:00:00Z").waitMillis(NOW))
+        .isEqualTo(RateLimitSignal.MAX_MILLIS);
+    assertThat(RateLimitSignal.retryAfterMillis("Fri, 01 May 2026 10:00:03 GMT", NOW))
+        .isEqualTo(3_000);
+    assertThat(RateLimitSignal.retryAfterMillis("Fri, 01 May 2026 09:00:00 GMT", NOW)).isZero();
+    assertThat(RateLimitSignal.retryAfterMillis("-1", NOW)).isEqualTo(-1);
+    assertThat(RateLimitSignal.retryAfterMillis("1x", NOW)).isEqualTo(-1);
+  }
+
+  private static RateLimitSignal signal(String... fields) {
+    return RateLimitSignal.read(Headers.of(fields), NOW);
+  }
 }

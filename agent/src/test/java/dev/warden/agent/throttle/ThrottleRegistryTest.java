@@ -225,4 +225,70 @@ class ThrottleRegistryTest {
         .as("another site is not slowed")
         .isTrue();
   }
+
+  // The edges below were written against the mutants PIT left alive (mvn -Ppit).
+
+  @Test
+  void aSlowdownEndsExactlyWhenJiraSaidAndOnlyForABucketThatCanTakeTwo() {
+    AtomicLong epoch = new AtomicLong(1_000_000);
+    ThrottleRegistry timed =
+        new ThrottleRegistry(
+            new TimeMeter() {
+              @Override
+              public long currentTimeNanos() {
+                return nanos.get();
+              }
+
+              @Override
+              public boolean isWallClockBased() {
+                return false;
+              }
+            },
+            epoch::get,
+            dev.warden.policy.secret.SecretResolver.system());
+    Throttle four = throttle(4, 1, Duration.ofHours(1), Duration.ZERO, Per.SITE);
+    timed.slow("s", epoch.get() + 1_000);
+    timed.slow("s", epoch.get() + 500);
+    assertThat(timed.acquire(four, "s", "C", "r").granted()).isTrue();
+    epoch.addAndGet(999);
+    assertThat(timed.acquire(four, "s", "C", "r").granted()).isTrue();
+    assertThat(timed.acquire(four, "s", "C", "r").granted())
+        .as("still slowed a millisecond before the end: two tokens each")
+        .isFalse();
+    epoch.addAndGet(1);
+    Throttle four2 =
+        new Throttle(
+            "u",
+            4,
+            1,
+            Duration.ofHours(1),
+            Duration.ZERO,
+            Per.SITE,
+            Optional.empty(),
+            dev.warden.policy.yaml.Mark.NONE);
+    for (int i = 0; i < 4; i++) {
+      assertThat(timed.acquire(four2, "s", "C", "r").granted()).as("one token each again").isTrue();
+    }
+    Throttle one =
+        new Throttle(
+            "v",
+            1,
+            1,
+            Duration.ofHours(1),
+            Duration.ZERO,
+            Per.SITE,
+            Optional.empty(),
+            dev.warden.policy.yaml.Mark.NONE);
+    timed.slow("s", epoch.get() + 60_000);
+    assertThat(timed.acquire(one, "s", "C", "r").granted())
+        .as("a bucket of one token cannot take two: it is not slowed")
+        .isTrue();
+  }
+
+  @Test
+  void aThrottleWithoutAStoreHasNoLeaseAndNoStoreState() {
+    Throttle t = throttle(2, 1, Duration.ofSeconds(1), Duration.ZERO, Per.SITE);
+    assertThat(registry.acquireLeased(t, "s", "C", "r")).isNull();
+    assertThat(registry.storeExecutor()).isNotNull();
+  }
 }
