@@ -59,7 +59,7 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
               + Redaction.url(text)
               + "' must not have a query or fragment; write scheme://host[:port][/context-path]");
     }
-    if (uri.getPort() > 65535) {
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
       // java.net.URI takes any digits (found by fuzzing).
       throw new IllegalArgumentException(
           "'" + Redaction.url(text) + "' names port " + uri.getPort() + "; a port is 1 to 65535");

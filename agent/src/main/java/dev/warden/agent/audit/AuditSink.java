@@ -6,11 +6,16 @@ public interface AuditSink {
   /** Takes a finished record. */
   void record(AuditRecord record);
 
-  /** A Jira call began: its record will come ({@link #ended}). */
-  default void opened() {}
+  /**
+   * A Jira call began: its records will come before {@link #ended} is called with what this
+   * returned.
+   */
+  default Object opened() {
+    return null;
+  }
 
-  /** A call {@link #opened} ended (its record was taken, or could not be made). */
-  default void ended() {}
+  /** The call {@link #opened} returned {@code token} for has ended (all its records taken). */
+  default void ended(Object token) {}
 
   /** Flushes what is pending, waiting up to a few seconds; at shutdown. */
   default void close() {}

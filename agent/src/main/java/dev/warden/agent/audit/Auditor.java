@@ -99,35 +99,45 @@ public final class Auditor implements AuditSink {
   }
 
   /**
-   * Queues the record; the audit thread turns it into a span and a file line, so the request path
-   * never waits for either.
+   * Jira calls begun whose records have not all come yet, counted by generation: {@link
+   * #awaitCalls} waits for those begun before the exit, not for the ones a busy application keeps
+   * starting meanwhile.
    */
-  /** Jira calls begun whose record has not come yet. */
-  private final java.util.concurrent.atomic.AtomicInteger open =
+  private volatile java.util.concurrent.atomic.AtomicInteger open =
       new java.util.concurrent.atomic.AtomicInteger();
 
   @Override
-  public void opened() {
-    open.incrementAndGet();
+  public Object opened() {
+    java.util.concurrent.atomic.AtomicInteger generation = open;
+    generation.incrementAndGet();
+    return generation;
   }
 
   @Override
-  public void ended() {
-    open.decrementAndGet();
+  public void ended(Object token) {
+    if (token instanceof java.util.concurrent.atomic.AtomicInteger generation) {
+      generation.decrementAndGet();
+    }
   }
 
   /**
-   * At shutdown, before {@link #close}: waits until the Jira calls in flight have ended (their
-   * application gets its answer, their record comes), or {@code deadlineNanos}; returns how many
-   * had not.
+   * At shutdown, before {@link #close}: waits until the Jira calls in flight when it was called
+   * have ended (their application gets its answer, their records come), or {@code deadlineNanos};
+   * returns how many had not.
    */
   public int awaitCalls(long deadlineNanos) {
-    while (open.get() > 0 && System.nanoTime() < deadlineNanos) {
+    java.util.concurrent.atomic.AtomicInteger inFlight = open;
+    open = new java.util.concurrent.atomic.AtomicInteger();
+    while (inFlight.get() > 0 && System.nanoTime() < deadlineNanos) {
       LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));
     }
-    return Math.max(0, open.get());
+    return Math.max(0, inFlight.get());
   }
 
+  /**
+   * Queues the record; the audit thread turns it into a span and a file line, so the request path
+   * never waits for either.
+   */
   @Override
   public void record(AuditRecord record) {
     if (closed) {
@@ -137,6 +147,12 @@ public final class Auditor implements AuditSink {
     }
     if (queued.incrementAndGet() <= QUEUE) {
       queue.offer(record);
+      if (closed && queue.remove(record)) {
+        // The audit thread finished between the check above and the offer: counted, not left.
+        queued.decrementAndGet();
+        losses.lost(AuditLosses.Reason.QUEUE_FULL, 1);
+        return;
+      }
       if (sleeping) {
         sleeping = false;
         LockSupport.unpark(worker);
@@ -304,6 +320,17 @@ public final class Auditor implements AuditSink {
       Thread.currentThread().interrupt();
     }
     closed = !worker.isAlive();
+    if (closed) {
+      // What came between the audit thread's last look and the flag: counted, not left.
+      int left = 0;
+      while (queue.poll() != null) {
+        queued.decrementAndGet();
+        left++;
+      }
+      if (left > 0) {
+        losses.lost(AuditLosses.Reason.QUEUE_FULL, left);
+      }
+    }
     OtelSpans otel = started;
     if (otel != null) {
       otel.shutdown(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));

@@ -29,12 +29,13 @@ public interface Authorization {
   /** Jira answered 401 to this header value: do not send it again. */
   default void invalidate(String headerValue) {}
 
-  /** Ends what the credential does in the background: it left the policy. */
   /**
    * At shutdown: waits, until {@code deadlineNanos}, for a renewal in progress to end, so that a
-   * refresh token the server rotated is written where it is kept before the JVM exits.
+   * refresh token the server rotated is written where it is kept before the JVM exits; none starts
+   * after.
    */
   default void awaitRenewal(long deadlineNanos) {}
 
+  /** Ends what the credential does in the background: it left the policy. */
   default void close() {}
 }

@@ -25,7 +25,6 @@ final class AuditStage implements Stage {
 
   @Override
   public CompletableFuture<Outcome> handle(Hop hop, Chain next) {
-    sink.opened();
     hop.audit()
         .put(AuditAttributes.JIRA_SITE, hop.site().id())
         .put(
@@ -37,14 +36,7 @@ final class AuditStage implements Stage {
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
-    return result.handle(
-        (outcome, error) -> {
-          try {
-            return finish(hop, outcome, error);
-          } finally {
-            sink.ended();
-          }
-        });
+    return result.handle((outcome, error) -> finish(hop, outcome, error));
   }
 
   private Outcome finish(Hop hop, Outcome outcome, Throwable error) {

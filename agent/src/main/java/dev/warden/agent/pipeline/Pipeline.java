@@ -49,9 +49,11 @@ final class Pipeline {
   private final List<Stage> stages;
   private final WardenClock clock;
   private final ManagedConnections managed;
+  private final AuditSink audit;
 
   Pipeline(
       AuditSink audit, ThrottleRegistry throttles, WardenClock clock, ManagedConnections managed) {
+    this.audit = audit;
     this.managed = managed;
     this.clock = clock;
     this.stages =
@@ -83,7 +85,18 @@ final class Pipeline {
    * Sends a call's request, following the redirects its client would, each hop through the stages.
    */
   CompletableFuture<Outcome> send(Exchange exchange, WardenRequest request) {
-    return hop(exchange, request, 0);
+    // The whole call, every hop of it, is in flight until its outcome is known: the exit waits for
+    // it (Auditor#awaitCalls).
+    Object inFlight = audit.opened();
+    CompletableFuture<Outcome> sent;
+    try {
+      sent = hop(exchange, request, 0);
+    } catch (RuntimeException | Error e) {
+      audit.ended(inFlight);
+      throw e;
+    }
+    sent.whenComplete((outcome, error) -> audit.ended(inFlight));
+    return sent;
   }
 
   private CompletableFuture<Outcome> hop(Exchange exchange, WardenRequest request, int redirects) {

@@ -65,7 +65,6 @@ public final class PolicyHolder {
     return credentialContext.refreshes();
   }
 
-  /** The policy in force once the first load has finished, without waiting for it; else null. */
   /**
    * At shutdown: waits, until {@code deadlineNanos}, for the credential renewals in progress to end
    * (a rotated refresh token is written back before the JVM exits).
@@ -77,6 +76,7 @@ public final class PolicyHolder {
     }
   }
 
+  /** The policy in force once the first load has finished, without waiting for it; else null. */
   public dev.warden.policy.Policy loadedPolicy() {
     return state instanceof PolicyState.Active active ? active.snapshot().policy() : null;
   }

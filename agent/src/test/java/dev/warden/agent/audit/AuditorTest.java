@@ -369,4 +369,32 @@ class AuditorTest {
 
     assertThat(exported).hasValue(500);
   }
+
+  @Test
+  void theExitWaitsForTheCallsInFlightThenAndNotForThoseBegunSince() throws Exception {
+    Auditor audit = auditor();
+    Object before = audit.opened();
+    java.util.concurrent.CompletableFuture<Integer> waited =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> audit.awaitCalls(System.nanoTime() + Duration.ofSeconds(10).toNanos()));
+    Thread.sleep(100);
+    // A busy application keeps calling while it exits: those calls are not waited for.
+    Object since = audit.opened();
+    assertThat(waited).as("still waiting for the call in flight at exit").isNotDone();
+    audit.ended(before);
+    assertThat(waited.get(5, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+    audit.ended(since);
+    // Bounded: a call that never ends is given up at the deadline, and said.
+    audit.opened();
+    assertThat(audit.awaitCalls(System.nanoTime() + Duration.ofMillis(50).toNanos())).isOne();
+  }
+
+  @Test
+  void aRecordAfterTheAuditThreadEndedIsCountedNotLeft() {
+    Auditor audit = auditor();
+    audit.close();
+    long before = losses.count(AuditLosses.Reason.QUEUE_FULL);
+    audit.record(AuditRecordingTest.record(null));
+    assertThat(losses.count(AuditLosses.Reason.QUEUE_FULL)).isEqualTo(before + 1);
+  }
 }

@@ -62,19 +62,18 @@ public final class Template {
     switch (kind) {
       case "env" -> {
         if (!argument.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          // Not quoted, here or below: what a mistaken reference holds may be the secret itself.
           throw new IllegalArgumentException(
-              "${env:"
-                  + argument
-                  + "} does not name an environment variable; write ${env:NAME} with letters, digits and _");
+              "an ${env:...} reference does not name an environment variable; write ${env:NAME}"
+                  + " with letters, digits and _");
         }
         return new SecretRef.Env(argument);
       }
       case "file" -> {
         if (!argument.startsWith("/")) {
           throw new IllegalArgumentException(
-              "${file:"
-                  + argument
-                  + "} needs an absolute path, such as ${file:/var/run/secrets/jira-token}");
+              "a ${file:...} reference needs an absolute path, such as"
+                  + " ${file:/var/run/secrets/jira-token}");
         }
         return new SecretRef.File(path(argument, "file"));
       }
@@ -82,9 +81,8 @@ public final class Template {
         int hash = argument.lastIndexOf('#');
         if (!argument.startsWith("/") || hash < 0 || hash == argument.length() - 1) {
           throw new IllegalArgumentException(
-              "${pkcs12:"
-                  + argument
-                  + "} needs an absolute key store path and an alias, such as ${pkcs12:/etc/warden/jira.p12#jira-token}");
+              "a ${pkcs12:...} reference needs an absolute key store path and an alias, such as"
+                  + " ${pkcs12:/etc/warden/jira.p12#jira-token}");
         }
         return new SecretRef.Pkcs12(
             path(argument.substring(0, hash), "pkcs12"), argument.substring(hash + 1));

@@ -114,7 +114,7 @@ public final class OAuthCredential implements Authorization {
     if (current != null && now < current.renewAtNanos()) {
       return current.headerValue();
     }
-    if (now < retryAtNanos || (refused && grant.refusalStands())) {
+    if (stopping || now < retryAtNanos || (refused && grant.refusalStands())) {
       return stale(current, now);
     }
     try {
@@ -205,8 +205,12 @@ public final class OAuthCredential implements Authorization {
                 + (servable(token, now) ? "; the current one serves until it expires" : ""));
   }
 
+  /** Set at exit: no renewal starts any more (one cut off by the JVM's halt could lose a token). */
+  private volatile boolean stopping;
+
   @Override
   public void awaitRenewal(long deadlineNanos) {
+    stopping = true;
     try {
       if (renewing.tryLock(
           Math.max(0, deadlineNanos - System.nanoTime()),

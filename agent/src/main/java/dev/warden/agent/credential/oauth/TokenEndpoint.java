@@ -48,7 +48,7 @@ final class TokenEndpoint {
     Refused(URI endpoint, int status, String error) {
       super(
           "token endpoint "
-              + endpoint
+              + dev.warden.policy.Redaction.url(endpoint.toString())
               + " answered "
               + status
               + (error == null ? "" : " " + error));
@@ -121,7 +121,7 @@ final class TokenEndpoint {
       // The exception's own message may name the endpoint only; keep just its kind.
       throw new IOException(
           "token endpoint "
-              + endpoint
+              + dev.warden.policy.Redaction.url(endpoint.toString())
               + " cannot be reached ("
               + e.getClass().getSimpleName()
               + ")");

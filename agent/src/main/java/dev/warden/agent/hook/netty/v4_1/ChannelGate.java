@@ -598,15 +598,16 @@ public final class ChannelGate extends ChannelDuplexHandler {
       return CompletableFuture.completedFuture(null);
     }
 
-    /**
-     * The request is gated inside its own connection: it is sent once (Jira's 429 still pauses its
-     * scope).
-     */
+    /** How many times the client sent this request before, on its own (AsyncHttpClient's retry). */
     @Override
     public int clientResends() {
       return exchange.resends;
     }
 
+    /**
+     * The request is gated inside its own connection: it is sent once (Jira's 429 still pauses its
+     * scope).
+     */
     @Override
     public boolean resendable() {
       return false;
