@@ -1,8 +1,11 @@
 package dev.warden.policy;
 
 import dev.warden.jira.PathSegments;
+import java.net.IDN;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,7 +14,9 @@ import java.util.Locale;
  * when scheme, host and port are equal and its path starts with the context path.
  *
  * @param scheme {@code http} or {@code https}
- * @param host the host, lower case
+ * @param host the host in its canonical form ({@link #canonicalHost}): lower case, ASCII (an
+ *     internationalised name in its {@code xn--} form), no trailing dot, an IP address as the JDK
+ *     writes it (IPv6 without brackets)
  * @param port the port, the scheme's default when the URL names none
  * @param contextPath the context path's segments, empty for none
  */
@@ -43,6 +48,10 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
               + Redaction.url(text)
               + "' must start with https:// (or http://), such as https://acme.atlassian.net");
     }
+    if (uri.getHost() == null && asciiHost(uri) != null) {
+      // An internationalised name: java.net.URI takes only ASCII host names.
+      return parse(asciiHost(uri));
+    }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException(
           "'" + Redaction.url(text) + "' names no host; write scheme://host[:port][/context-path]");
@@ -66,7 +75,150 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
     }
     int port = uri.getPort() >= 0 ? uri.getPort() : defaultPort(scheme);
     List<String> context = PathSegments.parse(uri.getRawPath()).segments();
-    return new SiteUrl(scheme, uri.getHost().toLowerCase(Locale.ROOT), port, context);
+    String host = canonicalHost(uri.getHost());
+    if (host.isEmpty()) {
+      throw new IllegalArgumentException(
+          "'" + Redaction.url(text) + "' names no host; write scheme://host[:port][/context-path]");
+    }
+    return new SiteUrl(scheme, host, port, context);
+  }
+
+  /**
+   * The URL with its internationalised host name in ASCII ({@code xn--} form), or {@code null} when
+   * its authority holds no such name.
+   */
+  private static String asciiHost(URI uri) {
+    String authority = uri.getRawAuthority();
+    if (authority == null || authority.indexOf('@') >= 0 || authority.startsWith("[")) {
+      return null;
+    }
+    int colon = authority.lastIndexOf(':');
+    String name = colon < 0 ? authority : authority.substring(0, colon);
+    if (name.chars().allMatch(c -> c < 0x80)) {
+      return null;
+    }
+    String ascii;
+    try {
+      ascii = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (ascii.chars().anyMatch(c -> c >= 0x80)) {
+      return null;
+    }
+    String rest = colon < 0 ? "" : authority.substring(colon);
+    StringBuilder out = new StringBuilder(uri.getScheme()).append("://").append(ascii).append(rest);
+    out.append(uri.getRawPath() == null ? "" : uri.getRawPath());
+    return out.toString();
+  }
+
+  /**
+   * A host as a site compares it, so that every spelling of the same name or address is the same
+   * site: lower case; one trailing dot (a fully qualified name) removed; an internationalised name
+   * in its ASCII ({@code xn--}) form; an IPv6 address without brackets and an IPv4 address in the
+   * JDK's shorter forms ({@code 127.1}, {@code 2130706433}) as the JDK writes them. Never a lookup:
+   * a name stays a name. A host that is none of these comes back lower case, as written.
+   */
+  public static String canonicalHost(String host) {
+    if (host == null) {
+      return null;
+    }
+    boolean plain = !host.isEmpty() && host.charAt(host.length() - 1) != '.';
+    boolean digitsAndDots = true;
+    for (int i = 0; i < host.length() && plain; i++) {
+      char c = host.charAt(i);
+      if (c >= 0x80 || c == ':' || c == '[' || (c >= 'A' && c <= 'Z')) {
+        plain = false;
+      }
+      digitsAndDots &= (c >= '0' && c <= '9') || c == '.';
+    }
+    if (plain && !digitsAndDots) {
+      return host;
+    }
+    String lower = host.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("[") && lower.endsWith("]")) {
+      lower = lower.substring(1, lower.length() - 1);
+    }
+    if (lower.indexOf(':') >= 0) {
+      return ipv6(lower);
+    }
+    if (lower.length() > 1 && lower.endsWith(".")) {
+      lower = lower.substring(0, lower.length() - 1);
+    }
+    String ipv4 = ipv4(lower);
+    if (ipv4 != null) {
+      return ipv4;
+    }
+    if (lower.chars().anyMatch(c -> c >= 0x80)) {
+      try {
+        return IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException e) {
+        return lower;
+      }
+    }
+    return lower;
+  }
+
+  /**
+   * An IPv6 literal as the JDK writes it (an IPv4-mapped one as its IPv4 address, where the JDK
+   * connects), or as written when it is not one.
+   */
+  private static String ipv6(String literal) {
+    int zone = literal.indexOf('%');
+    String address = zone < 0 ? literal : literal.substring(0, zone);
+    for (int i = 0; i < address.length(); i++) {
+      char c = address.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ':' || c == '.')) {
+        return literal;
+      }
+    }
+    try {
+      // A text in brackets is never looked up: the JDK parses it as a literal or refuses it.
+      return InetAddress.getByName("[" + literal + "]").getHostAddress();
+    } catch (UnknownHostException | SecurityException e) {
+      return literal;
+    }
+  }
+
+  /**
+   * An IPv4 address in one of the forms the JDK takes ({@code a.b.c.d}, {@code a.b.c}, {@code a.b},
+   * {@code a}, each part decimal) as {@code a.b.c.d}, or {@code null}. A part with a leading zero,
+   * which some resolvers read as octal, is none of them.
+   */
+  private static String ipv4(String text) {
+    String[] parts = text.split("\\.", -1);
+    if (parts.length > 4) {
+      return null;
+    }
+    long[] values = new long[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      String part = parts[i];
+      if (part.isEmpty()
+          || part.length() > 10
+          || (part.length() > 1 && part.charAt(0) == '0')
+          || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return null;
+      }
+      values[i] = Long.parseLong(part);
+    }
+    long last = values[values.length - 1];
+    if (last >= 1L << (8 * (5 - values.length))) {
+      return null;
+    }
+    long address = last;
+    for (int i = 0; i < values.length - 1; i++) {
+      if (values[i] > 255) {
+        return null;
+      }
+      address |= values[i] << (8 * (3 - i));
+    }
+    return (address >>> 24)
+        + "."
+        + ((address >>> 16) & 0xff)
+        + "."
+        + ((address >>> 8) & 0xff)
+        + "."
+        + (address & 0xff);
   }
 
   /** The port a scheme uses when a URL names none. */
@@ -84,14 +236,57 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
 
   /** The port a request to {@code uri} goes to. */
   public static int effectivePort(URI uri) {
-    return effectivePort(uri.getScheme(), uri.getPort());
+    return effectivePort(uri.getScheme(), portOf(uri));
+  }
+
+  /**
+   * The host a request to {@code uri} goes to: {@link URI#getHost}, or where {@code java.net.URI}
+   * does not take the authority as a server's (such as {@code 127.1}, which the JDK resolves, or a
+   * name with {@code _}, which clients send), the host the authority names; {@code null} for none.
+   */
+  public static String hostOf(URI uri) {
+    String host = uri.getHost();
+    if (host != null) {
+      return host;
+    }
+    String authority = uri.getRawAuthority();
+    if (authority == null) {
+      return null;
+    }
+    authority = authority.substring(authority.lastIndexOf('@') + 1);
+    if (authority.startsWith("[")) {
+      int end = authority.indexOf(']');
+      return end < 0 ? null : authority.substring(0, end + 1);
+    }
+    int colon = authority.lastIndexOf(':');
+    String name = colon < 0 ? authority : authority.substring(0, colon);
+    return name.isEmpty() ? null : name;
+  }
+
+  /** The port {@code uri} names, -1 for none (as {@link #hostOf} reads the authority). */
+  public static int portOf(URI uri) {
+    if (uri.getHost() != null || uri.getRawAuthority() == null) {
+      return uri.getPort();
+    }
+    String authority = uri.getRawAuthority();
+    int colon = authority.lastIndexOf(':');
+    if (colon < 0 || colon < authority.lastIndexOf(']')) {
+      return -1;
+    }
+    String digits = authority.substring(colon + 1);
+    if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    // A port past the last is kept as it is, so that it matches no site.
+    return digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
   }
 
   /** Whether a request to this scheme, host and port could belong to this site. */
   public boolean sameOrigin(String scheme, String host, int port) {
     return this.port == port
-        && this.host.equalsIgnoreCase(host)
-        && this.scheme.equalsIgnoreCase(scheme);
+        && this.scheme.equalsIgnoreCase(scheme)
+        && host != null
+        && (this.host.equalsIgnoreCase(host) || this.host.equals(canonicalHost(host)));
   }
 
   /** Whether a path (already reduced) lies under the context path. */

@@ -85,6 +85,15 @@ public interface ClientCall<N> {
   }
 
   /**
+   * Whether the client sends a request to {@code uri} through an HTTP forward proxy as it is
+   * (absolute form, not inside a {@code CONNECT} tunnel): the proxy then reads it, credential
+   * included. {@code false} by default, for a client that never does or that tunnels every request.
+   */
+  default boolean forwardProxied(java.net.URI uri) {
+    return false;
+  }
+
+  /**
    * Called before a call that leads identical ones ({@code coalesce: true}) is sent: its response
    * must then be readable whole ({@link WardenResponse#body()}). A client whose responses stream to
    * the application's own handler as they arrive (the JDK's) reads this one into memory instead,

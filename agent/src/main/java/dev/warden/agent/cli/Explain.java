@@ -73,7 +73,7 @@ final class Explain {
     } catch (IllegalArgumentException e) {
       return usage("'" + Redaction.url(positional.get(2)) + "' is not a URL");
     }
-    if (uri.getScheme() == null || uri.getHost() == null) {
+    if (uri.getScheme() == null || SiteUrl.hostOf(uri) == null) {
       return usage(
           "'"
               + Redaction.url(positional.get(2))
@@ -110,7 +110,7 @@ final class Explain {
     facts.put("url", RequestCredentials.redacted(uri));
     PathSegments path = PathSegments.parse(uri.getRawPath());
     int port = SiteUrl.effectivePort(uri);
-    Optional<Site> found = policy.siteFor(uri.getScheme(), uri.getHost(), port, path);
+    Optional<Site> found = policy.siteFor(uri.getScheme(), SiteUrl.hostOf(uri), port, path);
     if (found.isEmpty()) {
       facts.put("site", null);
       facts.put("decision", "not-jira");

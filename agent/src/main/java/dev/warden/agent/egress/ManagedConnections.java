@@ -1,7 +1,6 @@
 package dev.warden.agent.egress;
 
 import java.net.URI;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,7 +15,8 @@ public final class ManagedConnections {
 
   /** A hooked client starts sending to this URI's host and port. */
   public String begin(URI uri) {
-    return begin(uri.getHost(), port(uri));
+    String host = dev.warden.policy.SiteUrl.hostOf(uri);
+    return begin(host == null ? "" : host, port(uri));
   }
 
   /** A hooked client starts sending to this host and port (the scheme's default resolved). */
@@ -45,8 +45,7 @@ public final class ManagedConnections {
   }
 
   private static String key(String host, int port) {
-    String bare =
-        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return bare.toLowerCase(Locale.ROOT) + ":" + port;
+    // Every spelling of a site's host is one key, the site's: see SiteUrl.canonicalHost.
+    return dev.warden.policy.SiteUrl.canonicalHost(host) + ":" + port;
   }
 }

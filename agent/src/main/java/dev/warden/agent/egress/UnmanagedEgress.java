@@ -14,6 +14,7 @@ import dev.warden.agent.policy.PolicyHolder;
 import dev.warden.agent.policy.PolicySnapshot;
 import dev.warden.agent.policy.PolicyState;
 import dev.warden.policy.Site;
+import dev.warden.policy.SiteUrl;
 import dev.warden.policy.Words;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -57,8 +58,9 @@ public final class UnmanagedEgress implements EgressHook {
     String host = inet.getHostString();
     int port = inet.getPort();
     Site site = siteAt(snapshot, inet);
-    // A hooked client's send to the site may connect by name or by any of its addresses.
-    if (site == null || managed.active(site.url().host(), site.url().port())) {
+    // A hooked client's send to the site may connect by name or by any of its addresses, and by
+    // the name of another site at the same address.
+    if (site == null || managed.active(site.url().host(), port) || managed.active(host, port)) {
       return null;
     }
     Caller caller = snapshot.callers().find();
@@ -105,7 +107,7 @@ public final class UnmanagedEgress implements EgressHook {
       if (site.url().port() != address.getPort()) {
         continue;
       }
-      if (site.url().host().equalsIgnoreCase(address.getHostString())
+      if (site.url().host().equals(SiteUrl.canonicalHost(address.getHostString()))
           || resolvesTo(site.url().host(), address.getAddress())) {
         return site;
       }

@@ -52,6 +52,18 @@ final class CredentialStage implements Stage {
       return CompletableFuture.completedFuture(
           new Outcome.Answered(Answers.unavailable(reason), hop, false));
     }
+    String override = RequestCredentials.methodOverride(hop.request());
+    if (override != null) {
+      Log.get()
+          .warn(
+              "removed "
+                  + override
+                  + " from a "
+                  + hop.request().method()
+                  + " to site '"
+                  + hop.site().id()
+                  + "': Jira executes the method Warden decided");
+    }
     return next.proceed(
         hop.authenticated(
             RequestCredentials.forSite(hop.request(), value),

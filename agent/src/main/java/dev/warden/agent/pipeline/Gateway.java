@@ -75,10 +75,22 @@ public final class Gateway {
     return scheme != null && host != null && policies.current().isSiteOrigin(scheme, host, port);
   }
 
+  /**
+   * Why a site's plain {@code http://} request through a proxy is not sent, logged (at most once a
+   * minute): the client's own IOException carries it.
+   */
+  public static String proxiedRefusal() {
+    String why =
+        "warden: a request to a Jira site over plain http:// through a proxy is not sent: the"
+            + " proxy would read the site's credential (use https://, or no proxy)";
+    Log.get().warn(why.substring("warden: ".length()));
+    return why;
+  }
+
   /** Whether a request to this URI may be for a Jira site. */
   public boolean isSiteOrigin(URI uri) {
     String scheme = uri.getScheme();
-    return scheme != null && isSiteOrigin(scheme, uri.getHost(), SiteUrl.effectivePort(uri));
+    return scheme != null && isSiteOrigin(scheme, SiteUrl.hostOf(uri), SiteUrl.effectivePort(uri));
   }
 
   /**
@@ -97,7 +109,7 @@ public final class Gateway {
 
   /** {@link #route(String, String, int, boolean)} for a URI. */
   public HopRoute route(URI uri, boolean afterSiteHop) {
-    return route(uri.getScheme(), uri.getHost(), SiteUrl.effectivePort(uri), afterSiteHop);
+    return route(uri.getScheme(), SiteUrl.hostOf(uri), SiteUrl.effectivePort(uri), afterSiteHop);
   }
 
   /**
@@ -181,7 +193,7 @@ public final class Gateway {
                     ? request.headers().first("traceparent")
                     : AmbientTrace.traceparent())
             .put(AuditAttributes.URL_FULL, RequestCredentials.redacted(uri))
-            .put(AuditAttributes.SERVER_ADDRESS, uri.getHost())
+            .put(AuditAttributes.SERVER_ADDRESS, SiteUrl.hostOf(uri))
             .put(AuditAttributes.SERVER_PORT, (long) SiteUrl.effectivePort(uri))
             .put(AuditAttributes.JIRA_OPERATION, "unknown")
             .put(AuditAttributes.WARDEN_DECISION, Verdicts.of(answer))

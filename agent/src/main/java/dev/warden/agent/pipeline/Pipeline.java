@@ -133,7 +133,7 @@ final class Pipeline {
         AuditRecord.builder(request.method(), clock.epochNanos())
             .traceparent(exchange.traceparent())
             .put(AuditAttributes.URL_FULL, RequestCredentials.redacted(uri))
-            .put(AuditAttributes.SERVER_ADDRESS, uri.getHost())
+            .put(AuditAttributes.SERVER_ADDRESS, SiteUrl.hostOf(uri))
             .put(AuditAttributes.SERVER_PORT, (long) SiteUrl.effectivePort(uri));
     int resends = redirects == 0 ? exchange.call().clientResends() : 0;
     if (resends > 0) {
@@ -156,6 +156,15 @@ final class Pipeline {
       return stages.get(index).handle(hop, next -> proceed(next, index + 1));
     }
     return transport(hop.exchange().call(), hop.request(), hop, hop.redirects());
+  }
+
+  /**
+   * Whether a request would carry the site's credential where a proxy reads it: plain {@code
+   * http://} through any proxy, in absolute form or in a tunnel (an {@code https://} request is
+   * readable by the site alone).
+   */
+  private static boolean readableOnTheWay(ClientCall<?> call, URI uri) {
+    return "http".equalsIgnoreCase(uri.getScheme()) && call.forwardProxied(uri);
   }
 
   /**
@@ -185,7 +194,10 @@ final class Pipeline {
     String key = managed.begin(request.uri());
     CompletableFuture<WardenResponse> sent;
     try {
-      sent = call.send(request, discarded);
+      sent =
+          hop != null && hop.authentication() != null && readableOnTheWay(call, request.uri())
+              ? CompletableFuture.failedFuture(new java.io.IOException(Gateway.proxiedRefusal()))
+              : call.send(request, discarded);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }

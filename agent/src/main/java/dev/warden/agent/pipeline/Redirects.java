@@ -75,7 +75,7 @@ final class Redirects {
       return null;
     }
     if (target.getScheme() == null
-        || target.getHost() == null
+        || SiteUrl.hostOf(target) == null
         || !policy.allowsScheme(previous.uri().getScheme(), target.getScheme())) {
       return null;
     }
@@ -84,7 +84,8 @@ final class Redirects {
 
   static boolean sameOrigin(URI a, URI b) {
     return a.getScheme().equalsIgnoreCase(b.getScheme())
-        && a.getHost().equalsIgnoreCase(b.getHost())
+        && java.util.Objects.equals(
+            SiteUrl.canonicalHost(SiteUrl.hostOf(a)), SiteUrl.canonicalHost(SiteUrl.hostOf(b)))
         && SiteUrl.effectivePort(a) == SiteUrl.effectivePort(b);
   }
 }

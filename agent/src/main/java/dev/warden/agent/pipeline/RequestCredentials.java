@@ -14,12 +14,13 @@ import java.util.function.Function;
 /**
  * What counts as a credential in a request (CONTRACT section 4), and the one place that says so:
  * the {@code Authorization} field, Jira's session cookies in {@code Cookie} fields, the URL's user
- * information and Jira's {@code os_username}/{@code os_password} query parameters. The pipeline
- * builds what a site receives and what any other host receives from it; hooks apply the {@link
- * HeaderEdits} it makes to their client's own request objects (a hop a library follows on its own,
- * what an application can read back), and never name a credential field themselves. {@code
- * Proxy-Authorization} is the proxy's and is never touched. Also redacts credentials from URLs that
- * the audit and {@code explain} show.
+ * information and Jira's {@code os_username}/{@code os_password} query parameters; and what else a
+ * site must not receive from the application, a method override. The pipeline builds what a site
+ * receives and what any other host receives from it; hooks apply the {@link HeaderEdits} it makes
+ * to their client's own request objects (a hop a library follows on its own, what an application
+ * can read back), and never name a credential field themselves. {@code Proxy-Authorization} is the
+ * proxy's and is never touched. Also redacts credentials from URLs that the audit and {@code
+ * explain} show.
  */
 public final class RequestCredentials {
 
@@ -30,8 +31,22 @@ public final class RequestCredentials {
   static final Set<String> SESSION_COOKIES =
       Set.of("jsessionid", "cloud.session.token", "tenant.session.token");
 
-  /** Query parameters that carry a Jira login. */
-  static final Set<String> CREDENTIAL_PARAMETERS = Set.of("os_username", "os_password");
+  /**
+   * Fields that ask a server to execute another method than the request's. Jira's REST stack runs
+   * on Jersey, whose method-override filter honours {@code X-HTTP-Method-Override} and {@code
+   * _method} on a POST where it is enabled; the others are their common spellings. Warden decides
+   * the request's own method, so none of them reaches a site: whatever Jira honours, it executes
+   * the method Warden decided.
+   */
+  static final List<String> METHOD_OVERRIDE_FIELDS =
+      List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
+
+  /** The query parameter that asks a server to execute another method than the request's. */
+  static final String METHOD_OVERRIDE_PARAMETER = "_method";
+
+  /** What a site never receives in the query: Jira's login parameters and a method override. */
+  private static final Set<String> SITE_REMOVED_PARAMETERS =
+      Set.of("os_username", "os_password", METHOD_OVERRIDE_PARAMETER);
 
   /** Query parameters whose values {@code url.full} never shows. */
   private static final Set<String> REDACTED_PARAMETERS =
@@ -71,8 +86,30 @@ public final class RequestCredentials {
    */
   static WardenRequest forSite(WardenRequest request, String authorization) {
     Headers headers = withoutSessionCookies(request.headers()).with(AUTHORIZATION, authorization);
+    for (String field : METHOD_OVERRIDE_FIELDS) {
+      headers = headers.without(field);
+    }
     return new WardenRequest(
         request.method(), withoutCredentials(request.uri()), headers, request.body());
+  }
+
+  /**
+   * The method override a request asks for ({@link #METHOD_OVERRIDE_FIELDS}, {@code _method}), as
+   * {@code name} for a log line, or {@code null} for none.
+   */
+  static String methodOverride(WardenRequest request) {
+    for (String field : METHOD_OVERRIDE_FIELDS) {
+      if (request.headers().has(field)) {
+        return field;
+      }
+    }
+    String query = request.uri().getRawQuery();
+    if (query != null
+        && query.contains("method")
+        && !query.equals(filterQuery(query, Set.of(METHOD_OVERRIDE_PARAMETER), false))) {
+      return METHOD_OVERRIDE_PARAMETER;
+    }
+    return null;
   }
 
   /** The request a host that is not a site receives when a redirect of a Jira call goes there. */
@@ -192,10 +229,13 @@ public final class RequestCredentials {
     return String.join("; ", pairs);
   }
 
-  /** The URI without user information and without credential query parameters. */
+  /**
+   * The URI without user information, without credential query parameters and without {@code
+   * _method}.
+   */
   static URI withoutCredentials(URI uri) {
     String query = uri.getRawQuery();
-    String keptQuery = query == null ? null : filterQuery(query, CREDENTIAL_PARAMETERS, false);
+    String keptQuery = query == null ? null : filterQuery(query, SITE_REMOVED_PARAMETERS, false);
     if (uri.getRawUserInfo() == null && (query == null || query.equals(keptQuery))) {
       return uri;
     }
@@ -247,12 +287,11 @@ public final class RequestCredentials {
     if (uri.getRawUserInfo() != null && redactUserInfo) {
       out.append("REDACTED:REDACTED@");
     }
-    out.append(
-        uri.getHost().contains(":") && !uri.getHost().startsWith("[")
-            ? "[" + uri.getHost() + "]"
-            : uri.getHost());
-    if (uri.getPort() >= 0) {
-      out.append(':').append(uri.getPort());
+    String host = String.valueOf(dev.warden.policy.SiteUrl.hostOf(uri));
+    out.append(host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host);
+    int port = dev.warden.policy.SiteUrl.portOf(uri);
+    if (port >= 0) {
+      out.append(':').append(port);
     }
     out.append(uri.getRawPath() == null ? "" : uri.getRawPath());
     if (query != null && !query.isEmpty()) {

@@ -40,10 +40,11 @@ public record PolicySnapshot(
 
   /** The site a request belongs to, if any. */
   public Optional<Site> siteFor(URI uri, PathSegments path) {
-    if (uri.getScheme() == null || uri.getHost() == null) {
+    String host = SiteUrl.hostOf(uri);
+    if (uri.getScheme() == null || host == null) {
       return Optional.empty();
     }
     int port = SiteUrl.effectivePort(uri);
-    return policy.siteFor(uri.getScheme(), uri.getHost(), port, path);
+    return policy.siteFor(uri.getScheme(), host, port, path);
   }
 }

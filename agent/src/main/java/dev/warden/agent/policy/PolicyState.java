@@ -53,13 +53,14 @@ public sealed interface PolicyState permits PolicyState.Active, PolicyState.Unus
 
     /** Whether a request belongs to one of the readable sites. */
     public boolean covers(URI uri) {
-      if (uri.getScheme() == null || uri.getHost() == null) {
+      String host = SiteUrl.hostOf(uri);
+      if (uri.getScheme() == null || host == null) {
         return false;
       }
       int port = SiteUrl.effectivePort(uri);
       PathSegments path = PathSegments.parse(uri.getRawPath());
       for (SiteUrl site : sites) {
-        if (site.sameOrigin(uri.getScheme(), uri.getHost(), port) && site.contains(path)) {
+        if (site.sameOrigin(uri.getScheme(), host, port) && site.contains(path)) {
           return true;
         }
       }

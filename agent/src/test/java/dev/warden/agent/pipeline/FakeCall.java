@@ -23,6 +23,7 @@ class FakeCall implements ClientCall<Object> {
   boolean blocking = true;
   boolean resendable = true;
   boolean shares = true;
+  boolean proxied;
   final List<String> discarded = new ArrayList<>();
 
   FakeCall(String method, String url, Headers headers, byte[] body) {
@@ -86,6 +87,11 @@ class FakeCall implements ClientCall<Object> {
   @Override
   public boolean resendable() {
     return resendable;
+  }
+
+  @Override
+  public boolean forwardProxied(URI uri) {
+    return proxied;
   }
 
   @Override

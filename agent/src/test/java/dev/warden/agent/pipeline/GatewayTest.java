@@ -3,6 +3,7 @@ package dev.warden.agent.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.warden.agent.audit.AuditAttributes;
 import dev.warden.agent.audit.AuditRecord;
 import dev.warden.agent.audit.AuditSink;
 import dev.warden.agent.bootstrap.Answer;
@@ -49,6 +50,7 @@ class GatewayTest {
       sites:
         - {id: acme, url: 'https://acme.atlassian.net', credential: bot}
         - {id: other-site, url: 'https://other.atlassian.net', credential: missing-secret}
+        - {id: plain, url: 'http://jira.corp.example:8080', credential: bot}
       credentials:
         bot: {type: basic, username: bot@acme.example, password: '${env:JIRA_TOKEN}'}
         missing-secret: {type: bearer, token: '${env:NOT_SET}'}
@@ -176,6 +178,36 @@ class GatewayTest {
         .containsEntry("http.response.status_code", 200L)
         .containsEntry("server.port", 443L)
         .containsKey("warden.caller");
+  }
+
+  @Test
+  void aPlainHttpSitesRequestThroughAProxyIsNeverSent() throws Exception {
+    Gateway gateway = gateway("enforce");
+    String plain = "http://jira.corp.example:8080/rest/api/2/issue/OPS-1";
+    FakeCall proxied = FakeCall.of("GET", plain);
+    proxied.proxied = true;
+
+    assertThatThrownBy(() -> handle(gateway, proxied))
+        .rootCause()
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith(
+            "warden: a request to a Jira site over plain http:// through a proxy")
+        .hasMessageNotContaining(TOKEN);
+    assertThat(proxied.sent).isEmpty();
+    assertThat(records)
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.attributes().get(AuditAttributes.ERROR_TYPE))
+                    .isEqualTo("java.io.IOException"));
+
+    FakeCall tunnelled = FakeCall.of("GET", SITE + "/rest/api/2/issue/OPS-1");
+    tunnelled.proxied = true;
+    handle(gateway, tunnelled);
+    assertThat(tunnelled.sent).as("https:// goes through a tunnel").hasSize(1);
+    FakeCall direct = FakeCall.of("GET", plain);
+    handle(gateway, direct);
+    assertThat(direct.sent).as("no proxy").hasSize(1);
   }
 
   @Test

@@ -35,6 +35,42 @@ class RequestCredentialsTest {
   }
 
   @Test
+  void noMethodOverrideReachesASite() {
+    WardenRequest app =
+        new WardenRequest(
+            "POST",
+            URI.create(
+                "https://acme.atlassian.net/rest/api/2/issue/OPS-1/watchers?%5Fmethod=DELETE&a=1&_METHOD=GET"),
+            Headers.of(
+                "x-http-method-override",
+                "DELETE",
+                "X-HTTP-Method",
+                "DELETE",
+                "X-Method-Override",
+                "DELETE",
+                "Accept",
+                "application/json"),
+            Body.NONE);
+    assertThat(RequestCredentials.methodOverride(app)).isEqualTo("X-HTTP-Method-Override");
+
+    WardenRequest site = RequestCredentials.forSite(app, "Basic site");
+
+    assertThat(site.method()).isEqualTo("POST");
+    assertThat(site.headers().names()).containsExactlyInAnyOrder("Accept", "Authorization");
+    assertThat(site.uri().toString())
+        .isEqualTo("https://acme.atlassian.net/rest/api/2/issue/OPS-1/watchers?a=1");
+    assertThat(RequestCredentials.methodOverride(site)).isNull();
+    WardenRequest query =
+        new WardenRequest(
+            "POST", URI.create("https://a.example/x?_method=PUT"), Headers.EMPTY, Body.NONE);
+    assertThat(RequestCredentials.methodOverride(query)).isEqualTo("_method");
+    WardenRequest lookalike =
+        new WardenRequest(
+            "POST", URI.create("https://a.example/x?the_method=PUT"), Headers.EMPTY, Body.NONE);
+    assertThat(RequestCredentials.methodOverride(lookalike)).isNull();
+  }
+
+  @Test
   void leavesARequestWithoutApplicationCredentialsAsItIs() {
     URI uri = URI.create("https://acme.atlassian.net/rest/api/2/search?jql=project%20%3D%20OPS");
     assertThat(RequestCredentials.withoutCredentials(uri)).isSameAs(uri);

@@ -57,9 +57,16 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
   private final Sender sender;
   private final Responses responses;
   private final RedirectPolicy redirects;
+  private final boolean proxied;
 
   ApacheCall(
-      HttpRequest original, URI uri, Sender sender, Responses responses, RedirectPolicy redirects) {
+      HttpRequest original,
+      URI uri,
+      Sender sender,
+      Responses responses,
+      RedirectPolicy redirects,
+      boolean proxied) {
+    this.proxied = proxied;
     this.request =
         new WardenRequest(
             original.getRequestLine().getMethod(),
@@ -69,6 +76,11 @@ public final class ApacheCall implements ClientCall<HttpResponse> {
     this.sender = sender;
     this.responses = responses;
     this.redirects = redirects;
+  }
+
+  @Override
+  public boolean forwardProxied(URI uri) {
+    return proxied;
   }
 
   /**

@@ -55,7 +55,8 @@ public final class ExecChainHook implements MethodHook {
             uri,
             (outgoing, readBack) -> send(exec, route, request, context, aware, outgoing, readBack),
             Closeable::new,
-            RedirectPolicy.NONE);
+            RedirectPolicy.NONE,
+            route.getProxyHost() != null);
     return Calls.await(gateway, call);
   }
 

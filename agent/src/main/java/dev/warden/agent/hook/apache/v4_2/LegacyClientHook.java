@@ -71,8 +71,16 @@ public final class LegacyClientHook implements MethodHook {
             uri,
             (outgoing, readBack) -> send((HttpClient) client, request, context, outgoing, readBack),
             response -> CLOSEABLE ? new ExecChainHook.Closeable(response) : response,
-            follows ? DEFAULT_REDIRECTS : RedirectPolicy.NONE);
+            follows ? DEFAULT_REDIRECTS : RedirectPolicy.NONE,
+            proxied((HttpClient) client, request));
     return Calls.await(gateway, call);
+  }
+
+  /** Whether the request or the client names a default proxy (HttpClient 4.2's parameters). */
+  private static boolean proxied(HttpClient client, HttpRequest request) {
+    String key = "http.route.default-proxy";
+    return request.getParams().getParameter(key) != null
+        || client.getParams().getParameter(key) != null;
   }
 
   private static boolean exists(String name) {
@@ -103,7 +111,11 @@ public final class LegacyClientHook implements MethodHook {
       HeaderEdits readBack)
       throws IOException, HttpException {
     URI uri = outgoing.uri();
-    HttpHost host = new HttpHost(uri.getHost(), uri.getPort(), uri.getScheme());
+    HttpHost host =
+        new HttpHost(
+            dev.warden.policy.SiteUrl.hostOf(uri),
+            dev.warden.policy.SiteUrl.portOf(uri),
+            uri.getScheme());
     String line = ApacheCall.relative(uri).toString();
     HttpRequest copy;
     if (outgoing.body() != Body.NONE && original instanceof HttpEntityEnclosingRequest enclosing) {

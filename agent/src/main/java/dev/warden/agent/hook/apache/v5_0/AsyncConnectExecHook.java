@@ -94,6 +94,11 @@ public final class AsyncConnectExecHook implements MethodHook {
     /** Whether it leads identical requests ({@code coalesce}): its response is read whole. */
     private volatile boolean leading;
 
+    @Override
+    public boolean forwardProxied(URI uri) {
+      return scope.route.getProxyHost() != null;
+    }
+
     Call(
         AsyncExecChainHandler exec,
         HttpRequest original,

@@ -154,6 +154,11 @@ public final class ConnectExecHook implements MethodHook {
     private final ExecChain chain;
     private final WardenRequest request;
 
+    @Override
+    public boolean forwardProxied(URI uri) {
+      return scope.route.getProxyHost() != null;
+    }
+
     Call(
         ExecChainHandler exec,
         ClassicHttpRequest original,

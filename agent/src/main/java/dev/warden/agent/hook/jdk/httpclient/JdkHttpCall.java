@@ -66,6 +66,12 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
             original.method(), original.uri(), Headers.of(original.headers().map()), body);
   }
 
+  @Override
+  public boolean forwardProxied(java.net.URI uri) {
+    // The client uses no proxy unless it was built with a selector.
+    return dev.warden.agent.hook.Proxies.through(client.proxy().orElse(null), uri);
+  }
+
   private static int redirectLimit() {
     return Math.max(1, Integer.getInteger("jdk.httpclient.redirects.retrylimit", 5));
   }

@@ -92,6 +92,15 @@ final class UrlConnectionCall implements ClientCall<UrlConnectionCall.Result> {
     }
   }
 
+  @Override
+  public boolean forwardProxied(java.net.URI uri) {
+    Proxy proxy = owner.proxy();
+    // Opened without a proxy of its own: the JDK asks the default selector.
+    return proxy != null
+        ? dev.warden.agent.hook.Proxies.through(proxy)
+        : dev.warden.agent.hook.Proxies.through(java.net.ProxySelector.getDefault(), uri);
+  }
+
   /** The JDK connection opened with Warden's for the first request, or a new one. */
   private HttpURLConnection connectionFor(WardenRequest outgoing) throws IOException {
     HttpURLConnection first = unused;

@@ -82,6 +82,18 @@ final class JettyCall implements ClientCall<Void> {
    * @param streamed the application's streamed body as Warden read it (see {@link
    *     StreamedContent}), or {@code null} when the body, if any, can be read again at will
    */
+  @Override
+  public boolean forwardProxied(URI uri) {
+    return client
+            .getProxyConfiguration()
+            .match(
+                new org.eclipse.jetty.client.Origin(
+                    uri.getScheme(),
+                    dev.warden.policy.SiteUrl.hostOf(uri),
+                    dev.warden.policy.SiteUrl.effectivePort(uri)))
+        != null;
+  }
+
   JettyCall(
       HttpClient client,
       HttpRequest original,
@@ -321,7 +333,9 @@ final class JettyCall implements ClientCall<Void> {
 
   private static boolean sameOrigin(URI a, URI b) {
     return a.getScheme().equalsIgnoreCase(b.getScheme())
-        && a.getHost().equalsIgnoreCase(b.getHost())
+        && java.util.Objects.equals(
+            dev.warden.policy.SiteUrl.canonicalHost(dev.warden.policy.SiteUrl.hostOf(a)),
+            dev.warden.policy.SiteUrl.canonicalHost(dev.warden.policy.SiteUrl.hostOf(b)))
         && HttpClient.normalizePort(a.getScheme(), a.getPort())
             == HttpClient.normalizePort(b.getScheme(), b.getPort());
   }

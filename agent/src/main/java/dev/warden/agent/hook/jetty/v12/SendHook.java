@@ -48,7 +48,7 @@ public final class SendHook implements MethodHook {
     URI uri = request.getURI();
     if (uri == null
         || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-        || uri.getHost() == null) {
+        || dev.warden.policy.SiteUrl.hostOf(uri) == null) {
       return null;
     }
     HttpClient client = (HttpClient) arguments[0];

@@ -227,7 +227,15 @@ public final class ChannelGate extends ChannelDuplexHandler {
     current = null;
     Log.get().warn(why);
     ReferenceCountUtil.release(head);
-    promise.tryFailure(new IOException("warden: " + why));
+    IOException refused = new IOException("warden: " + why);
+    promise.tryFailure(refused);
+    // A client that waits for the response rather than for its write (Vert.x) learns it from the
+    // connection, which carries nothing more.
+    ChannelHandlerContext context = this.ctx;
+    if (context != null) {
+      context.fireExceptionCaught(refused);
+      context.close();
+    }
   }
 
   private static boolean isAbsolute(String target) {
@@ -237,7 +245,9 @@ public final class ChannelGate extends ChannelDuplexHandler {
 
   private static boolean sameOrigin(URI a, URI b) {
     return a.getScheme().equalsIgnoreCase(b.getScheme())
-        && a.getHost().equalsIgnoreCase(b.getHost())
+        && java.util.Objects.equals(
+            dev.warden.policy.SiteUrl.canonicalHost(dev.warden.policy.SiteUrl.hostOf(a)),
+            dev.warden.policy.SiteUrl.canonicalHost(dev.warden.policy.SiteUrl.hostOf(b)))
         && dev.warden.policy.SiteUrl.effectivePort(a) == dev.warden.policy.SiteUrl.effectivePort(b);
   }
 

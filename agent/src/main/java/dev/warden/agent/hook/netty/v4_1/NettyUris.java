@@ -27,7 +27,7 @@ public final class NettyUris {
         return null;
       }
     }
-    return uri.getScheme() != null && uri.getHost() != null ? uri : null;
+    return uri.getScheme() != null && dev.warden.policy.SiteUrl.hostOf(uri) != null ? uri : null;
   }
 
   /** The request target of an origin-form request line: raw path (at least {@code /}) and query. */

@@ -21,6 +21,14 @@ public final class WardenNetworkInterceptor implements Interceptor {
     Request hop = chain.request();
     Decided decided = hop.tag(Decided.class);
     Gateway gateway = HookSupport.gateway();
+    if (decided != null
+        && !hop.isHttps()
+        && hop.header("Authorization") != null
+        && chain.connection() != null
+        && dev.warden.agent.hook.Proxies.through(chain.connection().route().proxy())) {
+      // A site's credential in plain text to a proxy: not sent (before the request is written).
+      throw new IOException(Gateway.proxiedRefusal());
+    }
     if (decided == null || gateway == null || hop.url().equals(decided.url())) {
       return chain.proceed(hop);
     }

@@ -143,6 +143,12 @@ public final class AsyncClientHook implements MethodHook {
     private final RedirectPolicy redirects;
     private final WardenRequest request;
 
+    @Override
+    public boolean forwardProxied(URI uri) {
+      // The request's configuration names its proxy (a route planner's is out of sight).
+      return config != null && config.getProxy() != null;
+    }
+
     Call(
         HttpAsyncClient client,
         HttpAsyncResponseConsumer<Object> consumer,
@@ -183,7 +189,11 @@ public final class AsyncClientHook implements MethodHook {
     @Override
     public CompletableFuture<WardenResponse> send(WardenRequest outgoing, Discarded discarded) {
       URI uri = outgoing.uri();
-      HttpHost host = new HttpHost(uri.getHost(), uri.getPort(), uri.getScheme());
+      HttpHost host =
+          new HttpHost(
+              dev.warden.policy.SiteUrl.hostOf(uri),
+              dev.warden.policy.SiteUrl.portOf(uri),
+              uri.getScheme());
       String line = ApacheCall.relative(uri).toString();
       RequestConfig once = RequestConfig.copy(config).setRedirectsEnabled(false).build();
       HttpRequest copy;

@@ -48,8 +48,8 @@ public final class MicronautHooks {
           CallOrigin.begin(
               request.getMethodName(),
               uri.getScheme(),
-              uri.getHost(),
-              uri.getPort(),
+              dev.warden.policy.SiteUrl.hostOf(uri),
+              dev.warden.policy.SiteUrl.portOf(uri),
               () -> uri,
               // The fields, not the request: the request is the weak map's key.
               () -> Headers.of(fields.asMap()));

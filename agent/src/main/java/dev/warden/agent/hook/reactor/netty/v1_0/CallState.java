@@ -25,6 +25,9 @@ final class CallState {
   final Headers headers;
   final Duration responseTimeout;
 
+  /** Whether the client's connections to the target go through a proxy. */
+  volatile boolean proxied;
+
   /** A hop of this call went to a site: a later hop to another host carries no credential. */
   volatile boolean siteChain;
 

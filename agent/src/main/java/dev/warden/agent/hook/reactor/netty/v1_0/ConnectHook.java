@@ -23,6 +23,32 @@ import reactor.util.context.Context;
  */
 public final class ConnectHook implements BiFunction<Object, Object, Object> {
 
+  /** Whether the client connects to {@code target} through its proxy (a tunnel, for HTTP). */
+  private static boolean proxied(HttpClientConfig config, URI target) {
+    if (!config.hasProxy()) {
+      return false;
+    }
+    reactor.netty.transport.ProxyProvider proxy = config.proxyProvider();
+    if (proxy == null) {
+      // 1.1 and newer keep it behind a supplier (1.0 has none): read it, or take it as proxied.
+      try {
+        Object supplier = config.getClass().getMethod("proxyProviderSupplier").invoke(config);
+        proxy =
+            supplier instanceof java.util.function.Supplier<?> s
+                    && s.get() instanceof reactor.netty.transport.ProxyProvider p
+                ? p
+                : null;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return true;
+      }
+    }
+    return proxy != null
+        && proxy.shouldProxy(
+            java.net.InetSocketAddress.createUnresolved(
+                dev.warden.policy.SiteUrl.hostOf(target),
+                dev.warden.policy.SiteUrl.effectivePort(target)));
+  }
+
   @Override
   public Object apply(Object client, Object connecting) {
     Gateway gateway = HookSupport.gateway();
@@ -55,6 +81,7 @@ public final class ConnectHook implements BiFunction<Object, Object, Object> {
                   target,
                   headers,
                   config.responseTimeout());
+          state.proxied = proxied(config, target);
           String managed = ManagedConnects.begin(gateway, target);
           return mono.onErrorResume(error -> state.failed(gateway, error))
               .doFinally(

@@ -427,6 +427,11 @@ final class Gate extends ChannelDuplexHandler {
     }
 
     @Override
+    public boolean forwardProxied(URI uri) {
+      return state.proxied;
+    }
+
+    @Override
     public WardenRequest request() {
       return request;
     }

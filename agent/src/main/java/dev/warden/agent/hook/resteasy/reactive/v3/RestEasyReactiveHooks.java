@@ -21,7 +21,11 @@ public final class RestEasyReactiveHooks {
     @Override
     public void accept(Object context, Object target) {
       if (target instanceof URI uri) {
-        Callsite issued = CallOrigin.issue(uri.getScheme(), uri.getHost(), uri.getPort());
+        Callsite issued =
+            CallOrigin.issue(
+                uri.getScheme(),
+                dev.warden.policy.SiteUrl.hostOf(uri),
+                dev.warden.policy.SiteUrl.portOf(uri));
         if (issued != null) {
           ISSUED.put(context, issued);
         }
