@@ -28,7 +28,7 @@ import java.util.concurrent.ExecutionException;
  * each step names, and prints what it saw of each as one JSON line.
  *
  * <pre>
- * java -cp ... com.acme.ScriptedJiraClient --client NAME [--http2] [--follow-redirects] [--read-timeout-ms N]
+ * java -cp ... com.acme.ScriptedJiraClient --client NAME [--http2] [--follow-redirects] [--read-timeout-ms N] [--proxy HOST:PORT]
  *     [--virtual-threads] [--trace] [--versions] STEPS.json
  * </pre>
  */
@@ -54,6 +54,12 @@ public final class ScriptedJiraClient {
         case "--http2" -> options.http2 = true;
         case "--follow-redirects" -> options.followRedirects = true;
         case "--read-timeout-ms" -> options.readTimeoutMillis = Integer.parseInt(args[++i]);
+        case "--proxy" -> {
+          String[] hostPort = args[++i].split(":");
+          options.proxy =
+              java.net.InetSocketAddress.createUnresolved(
+                  hostPort[0], Integer.parseInt(hostPort[1]));
+        }
         case "--virtual-threads" -> virtualThreads = true;
         case "--trace" -> traced = true;
         case "--versions" -> versions = true;
@@ -139,6 +145,7 @@ public final class ScriptedJiraClient {
     own.followRedirects = options.followRedirects;
     own.connectTimeoutMillis = options.connectTimeoutMillis;
     own.readTimeoutMillis = step.readTimeoutMs > 0 ? step.readTimeoutMs : options.readTimeoutMillis;
+    own.proxy = options.proxy;
     return cached(
         clientName + " http2=" + own.http2 + " read=" + own.readTimeoutMillis, clientName, own);
   }

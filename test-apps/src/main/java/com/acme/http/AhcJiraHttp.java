@@ -31,6 +31,11 @@ public final class AhcJiraHttp implements JiraHttp {
     this.client =
         Dsl.asyncHttpClient(
             Dsl.config()
+                .setProxyServer(
+                    options.proxy == null
+                        ? null
+                        : Dsl.proxyServer(options.proxy.getHostString(), options.proxy.getPort())
+                            .build())
                 .setFollowRedirect(options.followRedirects)
                 .setConnectTimeout(Duration.ofMillis(options.connectTimeoutMillis))
                 .setReadTimeout(Duration.ofMillis(options.readTimeoutMillis))
@@ -40,7 +45,7 @@ public final class AhcJiraHttp implements JiraHttp {
   @Override
   public Result send(Step step) throws Exception {
     BoundRequestBuilder builder = client.prepare(step.method, step.url);
-    step.headers.forEach(builder::setHeader);
+    step.headers.forEach(builder::addHeader);
     if (step.body != null) {
       if (!step.headers.keySet().stream().anyMatch("Content-Type"::equalsIgnoreCase)) {
         builder.setHeader("Content-Type", "application/json");

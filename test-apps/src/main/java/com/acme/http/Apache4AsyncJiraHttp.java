@@ -39,6 +39,11 @@ public final class Apache4AsyncJiraHttp implements JiraHttp {
                 RequestConfig.custom()
                     .setConnectTimeout(options.connectTimeoutMillis)
                     .setSocketTimeout(options.readTimeoutMillis)
+                    .setProxy(
+                        options.proxy == null
+                            ? null
+                            : new org.apache.http.HttpHost(
+                                options.proxy.getHostString(), options.proxy.getPort()))
                     .setRedirectsEnabled(options.followRedirects)
                     .build())
             .build();
@@ -56,7 +61,7 @@ public final class Apache4AsyncJiraHttp implements JiraHttp {
         };
     request.setURI(URI.create(step.url));
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
-      request.setHeader(header.getKey(), header.getValue());
+      request.addHeader(header.getKey(), header.getValue());
     }
     if (step.body != null) {
       request.setEntity(

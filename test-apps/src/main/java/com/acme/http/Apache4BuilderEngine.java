@@ -20,6 +20,11 @@ public final class Apache4BuilderEngine implements Apache4JiraHttp.Engine {
                 RequestConfig.custom()
                     .setConnectTimeout(options.connectTimeoutMillis)
                     .setSocketTimeout(options.readTimeoutMillis)
+                    .setProxy(
+                        options.proxy == null
+                            ? null
+                            : new org.apache.http.HttpHost(
+                                options.proxy.getHostString(), options.proxy.getPort()))
                     .setRedirectsEnabled(options.followRedirects)
                     .build())
             .build();

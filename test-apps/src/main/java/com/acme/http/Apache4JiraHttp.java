@@ -72,7 +72,7 @@ public final class Apache4JiraHttp implements JiraHttp {
         };
     request.setURI(java.net.URI.create(step.url));
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
-      request.setHeader(header.getKey(), header.getValue());
+      request.addHeader(header.getKey(), header.getValue());
     }
     if (step.body != null) {
       ((HttpEntityEnclosingRequestBase) request)

@@ -32,6 +32,11 @@ public final class Apache5AsyncJiraHttp implements JiraHttp {
   public Apache5AsyncJiraHttp(boolean async, Options options) {
     this.client =
         HttpAsyncClients.custom()
+            .setProxy(
+                options.proxy == null
+                    ? null
+                    : new org.apache.hc.core5.http.HttpHost(
+                        options.proxy.getHostString(), options.proxy.getPort()))
             .disableAutomaticRetries()
             // HTTP/2 over TLS only when asked: 5.0's negotiation fails against Jetty's h2 (with or
             // without Warden).
@@ -56,7 +61,7 @@ public final class Apache5AsyncJiraHttp implements JiraHttp {
   public Result send(Step step) throws Exception {
     SimpleHttpRequest request = new SimpleHttpRequest(step.method, URI.create(step.url));
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
-      request.setHeader(header.getKey(), header.getValue());
+      request.addHeader(header.getKey(), header.getValue());
     }
     if (step.body != null) {
       request.setBody(step.body.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_JSON);

@@ -29,6 +29,11 @@ public final class Apache5JiraHttp implements JiraHttp {
     // scenarios want to see each answer as it comes.
     this.client =
         HttpClients.custom()
+            .setProxy(
+                options.proxy == null
+                    ? null
+                    : new org.apache.hc.core5.http.HttpHost(
+                        options.proxy.getHostString(), options.proxy.getPort()))
             .disableAutomaticRetries()
             .setConnectionManager(
                 PoolingHttpClientConnectionManagerBuilder.create()
@@ -56,7 +61,7 @@ public final class Apache5JiraHttp implements JiraHttp {
     BasicClassicHttpRequest request =
         new BasicClassicHttpRequest(step.method, URI.create(step.url));
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
-      request.setHeader(header.getKey(), header.getValue());
+      request.addHeader(header.getKey(), header.getValue());
     }
     if (step.body != null) {
       request.setEntity(

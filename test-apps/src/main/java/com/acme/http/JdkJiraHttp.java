@@ -19,8 +19,12 @@ public final class JdkJiraHttp implements JiraHttp {
   public JdkJiraHttp(boolean async, Options options) {
     this.async = async;
     this.timeout = Duration.ofMillis(options.readTimeoutMillis);
+    HttpClient.Builder builder = HttpClient.newBuilder();
+    if (options.proxy != null) {
+      builder.proxy(java.net.ProxySelector.of(options.proxy));
+    }
     this.client =
-        HttpClient.newBuilder()
+        builder
             .version(options.http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
             .followRedirects(
                 options.followRedirects ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)

@@ -57,6 +57,13 @@ public final class JettyJiraHttp implements JiraHttp {
                 new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector)))
             : new HttpClientTransportOverHTTP(connector);
     this.client = new HttpClient(transport);
+    if (options.proxy != null) {
+      client
+          .getProxyConfiguration()
+          .addProxy(
+              new org.eclipse.jetty.client.HttpProxy(
+                  options.proxy.getHostString(), options.proxy.getPort()));
+    }
     client.setFollowRedirects(options.followRedirects);
     client.start();
   }
@@ -68,7 +75,7 @@ public final class JettyJiraHttp implements JiraHttp {
             .newRequest(step.url)
             .method(step.method)
             .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
-    request.headers(fields -> step.headers.forEach(fields::put));
+    request.headers(fields -> step.headers.forEach(fields::add));
     if (step.body != null) {
       request.body(
           new StringRequestContent(

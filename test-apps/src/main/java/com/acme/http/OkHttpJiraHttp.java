@@ -25,8 +25,12 @@ public final class OkHttpJiraHttp implements JiraHttp {
 
   public OkHttpJiraHttp(boolean async, Options options) {
     this.async = async;
+    OkHttpClient.Builder builder = new OkHttpClient.Builder();
+    if (options.proxy != null) {
+      builder.proxy(new java.net.Proxy(java.net.Proxy.Type.HTTP, options.proxy));
+    }
     this.client =
-        new OkHttpClient.Builder()
+        builder
             .followRedirects(options.followRedirects)
             .followSslRedirects(options.followRedirects)
             .connectTimeout(options.connectTimeoutMillis, TimeUnit.MILLISECONDS)
@@ -48,7 +52,7 @@ public final class OkHttpJiraHttp implements JiraHttp {
     }
     Request.Builder builder = new Request.Builder().url(step.url).method(step.method, body);
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
-      builder.header(header.getKey(), header.getValue());
+      builder.addHeader(header.getKey(), header.getValue());
     }
     Call call = client.newCall(builder.build());
     if (!async) {

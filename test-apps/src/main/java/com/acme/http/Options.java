@@ -6,4 +6,7 @@ public class Options {
   public boolean followRedirects;
   public int connectTimeoutMillis = 5000;
   public int readTimeoutMillis = 20000;
+
+  /** An HTTP forward proxy to send every request through, or {@code null} for none. */
+  public java.net.InetSocketAddress proxy;
 }

@@ -44,7 +44,18 @@ public final class ReactorNettyJiraHttp implements JiraHttp {
         HttpClient.create(pool)
             .followRedirect(options.followRedirects)
             .responseTimeout(Duration.ofMillis(options.readTimeoutMillis))
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMillis);
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMillis)
+            // Names resolved by the JDK (its hosts file in the tests), not Netty's own resolver.
+            .resolver(io.netty.resolver.DefaultAddressResolverGroup.INSTANCE);
+    if (options.proxy != null) {
+      java.net.InetSocketAddress proxy = options.proxy;
+      http =
+          http.proxy(
+              spec ->
+                  spec.type(reactor.netty.transport.ProxyProvider.Proxy.HTTP)
+                      .host(proxy.getHostString())
+                      .port(proxy.getPort()));
+    }
     this.client = options.http2 ? http.protocol(HttpProtocol.H2, HttpProtocol.HTTP11) : http;
   }
 
@@ -52,7 +63,7 @@ public final class ReactorNettyJiraHttp implements JiraHttp {
   public Result send(Step step) throws Exception {
     HttpClient.ResponseReceiver<?> receiver =
         client
-            .headers(headers -> step.headers.forEach(headers::set))
+            .headers(headers -> step.headers.forEach(headers::add))
             .request(HttpMethod.valueOf(step.method))
             .uri(step.url);
     if (step.body != null) {

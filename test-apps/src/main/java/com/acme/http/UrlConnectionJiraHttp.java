@@ -20,13 +20,18 @@ public final class UrlConnectionJiraHttp implements JiraHttp {
 
   @Override
   public Result send(Step step) throws Exception {
-    HttpURLConnection connection = (HttpURLConnection) new URL(step.url).openConnection();
+    HttpURLConnection connection =
+        (HttpURLConnection)
+            (options.proxy == null
+                ? new URL(step.url).openConnection()
+                : new URL(step.url)
+                    .openConnection(new java.net.Proxy(java.net.Proxy.Type.HTTP, options.proxy)));
     connection.setInstanceFollowRedirects(options.followRedirects);
     connection.setConnectTimeout(options.connectTimeoutMillis);
     connection.setReadTimeout(options.readTimeoutMillis);
     connection.setRequestMethod(step.method);
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
-      connection.setRequestProperty(header.getKey(), header.getValue());
+      connection.addRequestProperty(header.getKey(), header.getValue());
     }
     if (step.body != null) {
       byte[] bytes = step.body.getBytes(StandardCharsets.UTF_8);

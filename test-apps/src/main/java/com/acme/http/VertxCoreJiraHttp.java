@@ -37,6 +37,13 @@ public final class VertxCoreJiraHttp implements JiraHttp {
     this.options = options;
     HttpClientOptions http =
         new HttpClientOptions().setConnectTimeout(options.connectTimeoutMillis);
+    if (options.proxy != null) {
+      http.setProxyOptions(
+          new io.vertx.core.net.ProxyOptions()
+              .setType(io.vertx.core.net.ProxyType.HTTP)
+              .setHost(options.proxy.getHostString())
+              .setPort(options.proxy.getPort()));
+    }
     // createHttpClient returns an HttpClient in 4, an HttpClientAgent (an HttpClient) in 5.
     this.client =
         (HttpClient)
@@ -54,7 +61,7 @@ public final class VertxCoreJiraHttp implements JiraHttp {
             .setFollowRedirects(options.followRedirects)
             .setTimeout(options.readTimeoutMillis);
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
-      request.putHeader(header.getKey(), header.getValue());
+      request.addHeader(header.getKey(), header.getValue());
     }
     if (step.body != null && request.getHeaders().get("Content-Type") == null) {
       request.putHeader("Content-Type", "application/json");

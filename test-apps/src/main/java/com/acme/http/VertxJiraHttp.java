@@ -40,6 +40,13 @@ public final class VertxJiraHttp implements JiraHttp {
         new WebClientOptions()
             .setFollowRedirects(options.followRedirects)
             .setConnectTimeout(options.connectTimeoutMillis);
+    if (options.proxy != null) {
+      web.setProxyOptions(
+          new io.vertx.core.net.ProxyOptions()
+              .setType(io.vertx.core.net.ProxyType.HTTP)
+              .setHost(options.proxy.getHostString())
+              .setPort(options.proxy.getPort()));
+    }
     if (options.http2) {
       web.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true);
     }
@@ -56,7 +63,7 @@ public final class VertxJiraHttp implements JiraHttp {
             // when it passes.
             .timeout(options.readTimeoutMillis);
     for (Map.Entry<String, String> header : step.headers.entrySet()) {
-      request.putHeader(header.getKey(), header.getValue());
+      request.headers().add(header.getKey(), header.getValue());
     }
     Future<HttpResponse<Buffer>> sent;
     if (step.body != null) {

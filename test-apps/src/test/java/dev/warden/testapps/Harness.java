@@ -119,6 +119,7 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
   public Path write(Path file, String text) throws IOException {
     String filled =
         text.replace("{jira}", jira.url().toString())
+            .replace("{jira-port}", Integer.toString(jira.url().getPort()))
             .replace("{jira-tls}", jira.httpsUrl().toString())
             .replace("{echo}", echo.url().toString())
             .replace("{oauth}", oauth.tokenUrl().toString());
@@ -131,6 +132,7 @@ public final class Harness implements BeforeAllCallback, BeforeEachCallback, Aft
     String text =
         JSON.writeValueAsString(steps)
             .replace("{jira}", jira.url().toString())
+            .replace("{jira-port}", Integer.toString(jira.url().getPort()))
             .replace("{jira-tls}", jira.httpsUrl().toString())
             .replace("{echo}", echo.url().toString());
     Path file = dir.resolve("steps-" + System.nanoTime() + ".json");

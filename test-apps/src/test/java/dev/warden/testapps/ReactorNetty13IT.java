@@ -20,4 +20,10 @@ class ReactorNetty13IT extends ClientScenarios {
   boolean resendsJira429() {
     return false;
   }
+
+  @Override
+  boolean seesRawConnects() {
+    // Reactor Netty connects on Netty's epoll transport on Linux.
+    return false;
+  }
 }

@@ -9,9 +9,9 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * A host that is not Jira: it answers everything with 200 and keeps a journal, so tests can see
- * exactly which header fields reached a host Warden must leave alone (and which must never reach
- * it).
+ * A host that is not Jira: it answers everything with 200 (but {@code /bounce?to=URL}, a redirect
+ * there) and keeps a journal, so tests can see exactly which header fields reached a host Warden
+ * must leave alone (and which must never reach it).
  */
 public final class EchoServer implements AutoCloseable {
 
@@ -27,6 +27,18 @@ public final class EchoServer implements AutoCloseable {
               public boolean handle(Request request, Response response, Callback callback)
                   throws Exception {
                 Received received = journal.record(request, null);
+                String query = request.getHttpURI().getQuery();
+                if (received.path().equals("/bounce") && query != null && query.startsWith("to=")) {
+                  // A redirect onwards: a chain that returns to Jira after this host.
+                  response
+                      .getHeaders()
+                      .put(
+                          "Location",
+                          java.net.URLDecoder.decode(
+                              query.substring(3), java.nio.charset.StandardCharsets.UTF_8));
+                  Responses.text(response, callback, 302, "text/plain", "");
+                  return true;
+                }
                 Responses.json(
                     response,
                     callback,

@@ -311,7 +311,30 @@ public final class FakeJira implements AutoCloseable {
       Responses.json(response, callback, 404, Responses.error("null for uri: " + path));
       return;
     }
-    this.api.serve(request.getMethod(), rest, received.body(), principal, response, callback);
+    this.api.serve(executed(request), rest, received.body(), principal, response, callback);
+  }
+
+  /**
+   * The method Jira executes: a POST's {@code X-HTTP-Method-Override} or {@code _method} wins, as
+   * Jersey's method-override filter does where it is enabled (the fake takes the worst case).
+   */
+  private static String executed(Request request) {
+    if (!request.getMethod().equals("POST")) {
+      return request.getMethod();
+    }
+    String field = request.getHeaders().get("X-HTTP-Method-Override");
+    if (field != null) {
+      return field.trim().toUpperCase(java.util.Locale.ROOT);
+    }
+    String query = request.getHttpURI().getQuery();
+    if (query != null) {
+      for (String pair : query.split("&")) {
+        if (pair.startsWith("_method=")) {
+          return pair.substring("_method=".length()).toUpperCase(java.util.Locale.ROOT);
+        }
+      }
+    }
+    return request.getMethod();
   }
 
   /** Who the credentials identify, or {@code null} for none or wrong ones. */
