@@ -54,7 +54,7 @@ final class RedisStore {
    * JDK's finest precision, not Bucket4j's default of milliseconds, which loses a few percent of a
    * small bucket's rate to rounding.
    */
-  private static final TimeMeter WALL_CLOCK =
+  static final TimeMeter WALL_CLOCK =
       new TimeMeter() {
         @Override
         public long currentTimeNanos() {

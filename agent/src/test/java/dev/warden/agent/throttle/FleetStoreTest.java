@@ -188,6 +188,84 @@ class FleetStoreTest {
     assertThat(states).containsEntry(fleet.name(), true);
   }
 
+  /** A throttle on a Redis database of its own, so that no other test's JVMs count in its fleet. */
+  static Throttle onDatabase(String name, long capacity, long tokens, Duration period, int db) {
+    return new Throttle(
+        name + "-" + System.nanoTime(),
+        capacity,
+        tokens,
+        period,
+        Duration.ZERO,
+        Per.SITE,
+        Optional.of(StoreUri.parse("redis://127.0.0.1:" + port + "/" + db)),
+        dev.warden.policy.yaml.Mark.NONE);
+  }
+
+  @Test
+  void whileTheStoreIsAwayEachJvmTakesItsShareOfTheFleetItLastSaw() throws Exception {
+    Throttle fleet = onDatabase("share", 100, 100, Duration.ofHours(1), 3);
+    // Three tokens over two JVMs: a local share of one, which a slowed request may not halve.
+    Throttle tiny = onDatabase("tiny", 3, 3, Duration.ofHours(1), 3);
+    ThrottleRegistry a = new ThrottleRegistry();
+    ThrottleRegistry b = new ThrottleRegistry();
+    StringBuilder granted = new StringBuilder();
+    java.util.concurrent.atomic.AtomicReference<Permit> tinyAway =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    String log =
+        ThrottleRegistryTest.logOf(
+            () -> {
+              assertThat(a.acquire(fleet, "s", "C", "r").local()).isFalse();
+              assertThat(b.acquire(fleet, "s", "C", "r").local()).isFalse();
+              // Each store counts the JVMs that used it in the last minute, once a second.
+              Thread.sleep(2_500);
+              a.slow("t", System.currentTimeMillis() + 60_000);
+              stop();
+              try {
+                assertThat(eventually(() -> a.acquire(fleet, "s", "C", "r").local())).isTrue();
+                int local = 1;
+                while (a.acquire(fleet, "s", "C", "r").granted()) {
+                  local++;
+                }
+                granted.append(local);
+                tinyAway.set(a.acquire(tiny, "t", "C", "r"));
+              } finally {
+                start();
+              }
+              assertThat(eventually(() -> !a.acquire(fleet, "s", "C", "r").local()))
+                  .as("shared again once Redis is back")
+                  .isTrue();
+            });
+    assertThat(granted.toString()).as("a local bucket of 100 / 2 JVMs").isEqualTo("50");
+    assertThat(tinyAway.get().local()).isTrue();
+    assertThat(tinyAway.get().granted())
+        .as("slowed, but a share of one token cannot take two: one token")
+        .isTrue();
+    assertThat(log)
+        .contains("cannot be reached (")
+        .contains("keep local buckets at 1/2 of their rate until it is back")
+        .contains("is reachable again; throttles that use it share its buckets again")
+        .doesNotContain("cannot be reached; throttles");
+  }
+
+  @Test
+  void aRoundTripLeasesWhatItsRequestDoesNotUseForTheNextOnesWithoutTheStore() {
+    // 1000 a second: a lease is 50 ms of refill, 50 tokens, of a bucket that holds 40.
+    Throttle fast = onDatabase("lease", 40, 1000, Duration.ofSeconds(1), 4);
+    ThrottleRegistry a = new ThrottleRegistry();
+    Permit first = a.acquire(fast, "s", "C", "r");
+    assertThat(first.granted()).isTrue();
+    assertThat(first.local()).isFalse();
+    int leased = 0;
+    Permit next;
+    while ((next = a.acquireLeased(fast, "s", "C", "r")) != null) {
+      assertThat(next.granted()).isTrue();
+      leased++;
+    }
+    assertThat(leased).as("the 39 tokens the first request took beyond its own").isEqualTo(39);
+    ThrottleRegistry b = new ThrottleRegistry();
+    assertThat(b.acquireLeased(fast, "s", "C", "r")).as("another JVM holds no lease").isNull();
+  }
+
   static dev.warden.policy.Policy policyOf(Throttle throttle) {
     return dev.warden.policy.PolicyLoader.bundled()
         .parse(

@@ -208,10 +208,21 @@ class ThrottleRegistryTest {
             Per.SITE,
             Optional.of(dev.warden.policy.StoreUri.parse("redis://127.0.0.1:" + port)),
             dev.warden.policy.yaml.Mark.NONE);
-    Permit first = registry.acquire(shared, "s", "C", "r");
-    assertThat(first.granted()).isTrue();
-    assertThat(first.local()).isTrue();
-    assertThat(registry.acquire(shared, "s", "C", "r").granted()).isFalse();
+    String log =
+        logOf(
+            () -> {
+              Permit first = registry.acquire(shared, "s", "C", "r");
+              assertThat(first.granted()).isTrue();
+              assertThat(first.local()).isTrue();
+              assertThat(registry.acquire(shared, "s", "C", "r").granted()).isFalse();
+            });
+    assertThat(log)
+        .contains(
+            "cannot be reached; throttles that use it keep local buckets at this JVM's share");
+    assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(t -> t.getName().equals("warden-store-upkeep"))
+        .isNotEmpty()
+        .allSatisfy(t -> assertThat(t.isDaemon()).isTrue());
   }
 
   @Test
@@ -290,5 +301,190 @@ class ThrottleRegistryTest {
     Throttle t = throttle(2, 1, Duration.ofSeconds(1), Duration.ZERO, Per.SITE);
     assertThat(registry.acquireLeased(t, "s", "C", "r")).isNull();
     assertThat(registry.storeExecutor()).isNotNull();
+  }
+
+  /** Runs {@code body} with Warden's log captured; what it wrote. */
+  static String logOf(ThrowingRunnable body) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    dev.warden.agent.log.Log previous = dev.warden.agent.log.Log.get();
+    dev.warden.agent.log.Log.set(
+        new dev.warden.agent.log.Log(
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+            dev.warden.agent.log.Level.DEBUG,
+            System::nanoTime));
+    try {
+      body.run();
+    } finally {
+      dev.warden.agent.log.Log.set(previous);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @Test
+  void aSlowdownJiraExtendsLastsToItsLaterEnd() {
+    AtomicLong epoch = new AtomicLong(1_000_000);
+    ThrottleRegistry timed =
+        new ThrottleRegistry(
+            new TimeMeter() {
+              @Override
+              public long currentTimeNanos() {
+                return nanos.get();
+              }
+
+              @Override
+              public boolean isWallClockBased() {
+                return false;
+              }
+            },
+            epoch::get,
+            dev.warden.policy.secret.SecretResolver.system());
+    Throttle four = throttle(4, 1, Duration.ofHours(1), Duration.ZERO, Per.SITE);
+    timed.slow("s", epoch.get() + 500);
+    timed.slow("s", epoch.get() + 1_000);
+    epoch.addAndGet(700);
+    assertThat(timed.acquire(four, "s", "C", "r").granted()).isTrue();
+    assertThat(timed.acquire(four, "s", "C", "r").granted()).isTrue();
+    assertThat(timed.acquire(four, "s", "C", "r").granted())
+        .as("slowed until the later end: two tokens each")
+        .isFalse();
+  }
+
+  @Test
+  void aSlowdownOfOneSiteLeavesEveryOtherAtOneTokenARequest() {
+    registry.slow("s", System.currentTimeMillis() + 60_000);
+    Throttle four = throttle(4, 1, Duration.ofHours(1), Duration.ZERO, Per.SITE);
+    for (int i = 0; i < 4; i++) {
+      assertThat(registry.acquire(four, "other", "C", "r").granted()).as("request %d", i).isTrue();
+    }
+    assertThat(registry.acquire(four, "other", "C", "r").granted()).isFalse();
+  }
+
+  @Test
+  void aStoreWhosePasswordCannotBeReadIsLocalSaysWhyAndCountsAsOpen() throws Exception {
+    ThrottleRegistry noSecrets =
+        new ThrottleRegistry(
+            TimeMeter.SYSTEM_MILLISECONDS,
+            System::currentTimeMillis,
+            new dev.warden.policy.secret.SecretResolver(name -> null));
+    dev.warden.policy.Policy policy =
+        dev.warden.policy.PolicyLoader.bundled()
+            .parse(
+                """
+                version: 1
+                sites:
+                  - {id: s, url: 'https://acme.atlassian.net', credential: c}
+                credentials:
+                  c: {type: bearer, token: '${env:T}'}
+                throttles:
+                  locked: {capacity: 1, refill: 1/1h, store: 'redis://:${env:WARDEN_NO_SUCH_PASSWORD}@127.0.0.1:1'}
+                rules:
+                  - {id: r, effect: allow, operations: [getIssue], throttle: locked}
+                """,
+                "locked.yaml")
+            .policy()
+            .orElseThrow();
+    Throttle locked = policy.throttles().get("locked");
+    String log =
+        logOf(
+            () -> {
+              Permit permit = noSecrets.acquire(locked, "s", "C", "r");
+              assertThat(permit.granted()).isTrue();
+              assertThat(permit.local()).isTrue();
+              assertThat(noSecrets.acquire(locked, "s", "C", "r").granted())
+                  .as("a local bucket of one")
+                  .isFalse();
+            });
+    assertThat(log)
+        .contains("its password is unavailable")
+        .contains("keep local buckets at this JVM's share of the rate");
+    assertThat(noSecrets.storesOpen(policy)).as("opened: it is of no use").isTrue();
+    assertThat(noSecrets.storesOpen(policy)).as("and stays so").isTrue();
+    java.util.Map<String, Boolean> states = new java.util.LinkedHashMap<>();
+    noSecrets.storeStates(policy, states::put);
+    assertThat(states).containsEntry("locked", false);
+  }
+
+  @Test
+  void theSharedBucketsClockIsTheWallClockInNanoseconds() {
+    long before = System.currentTimeMillis();
+    long nanos = RedisStore.WALL_CLOCK.currentTimeNanos();
+    long after = System.currentTimeMillis();
+    assertThat(nanos / 1_000_000).isBetween(before, after);
+    assertThat(RedisStore.WALL_CLOCK.isWallClockBased()).isTrue();
+  }
+
+  @Test
+  void aLeaseIsForgottenOnlyOnceItHoldsNothingAndItsDryPauseIsOver() {
+    long t = 1_000_000_000_000L;
+    RedisStore.Lease lease = new RedisStore.Lease();
+    lease.settle(0, true, 10, t);
+    assertThat(lease.idle(t + RedisStore.Lease.DRY_NANOS - 1)).as("still dry").isFalse();
+    assertThat(lease.idle(t + RedisStore.Lease.DRY_NANOS)).isTrue();
+
+    RedisStore.Lease held = new RedisStore.Lease();
+    held.settle(5, false, 10, t);
+    assertThat(held.held(t)).isEqualTo(5);
+    // A round trip that took nothing beyond its request leaves what is held as it was.
+    held.settle(0, false, 10, t + RedisStore.Lease.LIFETIME_NANOS - 1);
+    assertThat(held.held(t + RedisStore.Lease.LIFETIME_NANOS)).as("expired on time").isZero();
+  }
+
+  @Test
+  void theStoresAreOpenOnlyOnceOpened() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    dev.warden.policy.Policy policy =
+        dev.warden.policy.PolicyLoader.bundled()
+            .parse(
+                """
+                version: 1
+                sites:
+                  - {id: s, url: 'https://acme.atlassian.net', credential: c}
+                credentials:
+                  c: {type: bearer, token: '${env:T}'}
+                throttles:
+                  fleet: {capacity: 4, refill: 4/1h, store: 'redis://127.0.0.1:%d'}
+                rules:
+                  - {id: r, effect: allow, operations: [getIssue], throttle: fleet}
+                """
+                    .formatted(port),
+                "fleet.yaml")
+            .policy()
+            .orElseThrow();
+    assertThat(registry.storesOpen(policy)).as("not opened yet").isFalse();
+    registry.openStores(policy);
+    assertThat(registry.storesOpen(policy)).as("opened, though unreachable").isTrue();
+    // Slowed, a bucket of four takes two tokens a request, also a store's local share.
+    registry.slow("s", System.currentTimeMillis() + 60_000);
+    Throttle fleet = policy.throttles().get("fleet");
+    assertThat(registry.acquire(fleet, "s", "C", "r").granted()).isTrue();
+    assertThat(registry.acquire(fleet, "s", "C", "r").granted()).isTrue();
+    assertThat(registry.acquire(fleet, "s", "C", "r").granted()).isFalse();
+  }
+
+  @Test
+  void storeWorkRunsOnDaemonThreadsOfItsOwn() throws Exception {
+    java.util.concurrent.CompletableFuture<Thread> ran =
+        new java.util.concurrent.CompletableFuture<>();
+    registry
+        .storeExecutor(throttle(1, 1, Duration.ofSeconds(1), Duration.ZERO, Per.SITE))
+        .execute(() -> ran.complete(Thread.currentThread()));
+    Thread thread = ran.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(thread.getName()).isEqualTo("warden-store");
+    assertThat(thread.isDaemon()).isTrue();
+  }
+
+  @Test
+  void aResetIsReadForEachTextNotTakenFromTheLastOne() {
+    long first = RateLimitSignal.resetEpochMillis("2026-01-01T00:00Z");
+    long second = RateLimitSignal.resetEpochMillis("2026-01-02T00:00Z");
+    assertThat(second - first).isEqualTo(86_400_000L);
+    assertThat(RateLimitSignal.resetEpochMillis("2026-01-02T00:00Z")).isEqualTo(second);
   }
 }
