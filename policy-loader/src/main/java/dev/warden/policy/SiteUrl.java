@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A site's {@code url}: {@code scheme://host[:port][/context-path]}. A request belongs to the site
@@ -15,8 +16,8 @@ import java.util.Locale;
  *
  * @param scheme {@code http} or {@code https}
  * @param host the host in its canonical form ({@link #canonicalHost}): lower case, ASCII (an
- *     internationalised name in its {@code xn--} form), no trailing dot, an IP address as the JDK
- *     writes it (IPv6 without brackets)
+ *     internationalised name in its {@code xn--} form), an IP address as the JDK writes it (IPv6
+ *     without brackets)
  * @param port the port, the scheme's default when the URL names none
  * @param contextPath the context path's segments, empty for none
  */
@@ -48,9 +49,10 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
               + Redaction.url(text)
               + "' must start with https:// (or http://), such as https://acme.atlassian.net");
     }
-    if (uri.getHost() == null && asciiHost(uri) != null) {
+    String ascii = uri.getHost() == null ? asciiHost(uri, text) : null;
+    if (ascii != null) {
       // An internationalised name: java.net.URI takes only ASCII host names.
-      return parse(asciiHost(uri));
+      return parse(ascii);
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException(
@@ -85,9 +87,10 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
 
   /**
    * The URL with its internationalised host name in ASCII ({@code xn--} form), or {@code null} when
-   * its authority holds no such name.
+   * its authority holds no such name (or one whose ASCII form names another name: see {@link
+   * #idn}).
    */
-  private static String asciiHost(URI uri) {
+  private static String asciiHost(URI uri, String text) {
     String authority = uri.getRawAuthority();
     if (authority == null || authority.indexOf('@') >= 0 || authority.startsWith("[")) {
       return null;
@@ -97,33 +100,41 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
     if (name.chars().allMatch(c -> c < 0x80)) {
       return null;
     }
-    String ascii;
+    String ascii = idn(name);
+    return ascii == null ? null : text.trim().replaceFirst(Pattern.quote(name), ascii);
+  }
+
+  /**
+   * A name's ASCII ({@code xn--}) form, or {@code null} when there is none or when it does not name
+   * the same name back: the JDK's IDNA 2003 maps some names onto others ({@code straße} onto {@code
+   * strasse}, a different domain to a registry that follows IDNA 2008), so such a name is never
+   * taken for a site's.
+   */
+  private static String idn(String name) {
     try {
-      ascii = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
+      String ascii = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+      boolean lossless =
+          ascii.chars().allMatch(c -> c < 0x80)
+              && IDN.toUnicode(ascii, IDN.ALLOW_UNASSIGNED).equals(name.toLowerCase(Locale.ROOT));
+      return lossless ? ascii : null;
     } catch (IllegalArgumentException e) {
       return null;
     }
-    if (ascii.chars().anyMatch(c -> c >= 0x80)) {
-      return null;
-    }
-    String rest = colon < 0 ? "" : authority.substring(colon);
-    StringBuilder out = new StringBuilder(uri.getScheme()).append("://").append(ascii).append(rest);
-    out.append(uri.getRawPath() == null ? "" : uri.getRawPath());
-    return out.toString();
   }
 
   /**
    * A host as a site compares it, so that every spelling of the same name or address is the same
-   * site: lower case; one trailing dot (a fully qualified name) removed; an internationalised name
-   * in its ASCII ({@code xn--}) form; an IPv6 address without brackets and an IPv4 address in the
-   * JDK's shorter forms ({@code 127.1}, {@code 2130706433}) as the JDK writes them. Never a lookup:
-   * a name stays a name. A host that is none of these comes back lower case, as written.
+   * site: lower case; an internationalised name in its ASCII ({@code xn--}) form; an IPv6 address
+   * without brackets and an IPv4 address in the JDK's shorter forms ({@code 127.1}, {@code
+   * 2130706433}) as the JDK writes them. Never a lookup: a name stays a name. A trailing dot stays:
+   * {@code jira.tools.} is an absolute name, while a site's {@code jira.tools} may be found through
+   * a search domain, another host. A host that is none of these comes back lower case, as written.
    */
   public static String canonicalHost(String host) {
     if (host == null) {
       return null;
     }
-    boolean plain = !host.isEmpty() && host.charAt(host.length() - 1) != '.';
+    boolean plain = !host.isEmpty();
     boolean digitsAndDots = true;
     for (int i = 0; i < host.length() && plain; i++) {
       char c = host.charAt(i);
@@ -142,19 +153,13 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
     if (lower.indexOf(':') >= 0) {
       return ipv6(lower);
     }
-    if (lower.length() > 1 && lower.endsWith(".")) {
-      lower = lower.substring(0, lower.length() - 1);
-    }
     String ipv4 = ipv4(lower);
     if (ipv4 != null) {
       return ipv4;
     }
     if (lower.chars().anyMatch(c -> c >= 0x80)) {
-      try {
-        return IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-      } catch (IllegalArgumentException e) {
-        return lower;
-      }
+      String ascii = idn(lower);
+      return ascii == null ? lower : ascii;
     }
     return lower;
   }
@@ -253,14 +258,33 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
     if (authority == null) {
       return null;
     }
-    authority = authority.substring(authority.lastIndexOf('@') + 1);
+    int at = authority.indexOf('@');
+    if (at != authority.lastIndexOf('@')) {
+      // Parsers disagree on which '@' ends the user information: no host Warden would trust.
+      return null;
+    }
+    authority = authority.substring(at + 1);
     if (authority.startsWith("[")) {
       int end = authority.indexOf(']');
       return end < 0 ? null : authority.substring(0, end + 1);
     }
     int colon = authority.lastIndexOf(':');
     String name = colon < 0 ? authority : authority.substring(0, colon);
-    return name.isEmpty() ? null : name;
+    // Only the characters a host name is written with: '_', which clients take, and an
+    // internationalised name's (a client such as HttpClient 5.6 writes it in Unicode).
+    boolean plain =
+        !name.isEmpty()
+            && name.chars()
+                .allMatch(
+                    c ->
+                        (c >= 'a' && c <= 'z')
+                            || (c >= 'A' && c <= 'Z')
+                            || (c >= '0' && c <= '9')
+                            || c == '.'
+                            || c == '-'
+                            || c == '_'
+                            || (c >= 0x80 && Character.isLetterOrDigit(c)));
+    return plain ? name : null;
   }
 
   /** The port {@code uri} names, -1 for none (as {@link #hostOf} reads the authority). */

@@ -37,7 +37,8 @@ class SiteUrlTest {
   void everySpellingOfTheSiteHostIsTheSite() {
     SiteUrl named = SiteUrl.parse("https://jira.acme.example");
     assertThat(named.sameOrigin("https", "JIRA.Acme.Example", 443)).isTrue();
-    assertThat(named.sameOrigin("HTTPS", "jira.acme.example.", 443)).as("trailing dot").isTrue();
+    // An absolute name may be another host than one found through a search domain.
+    assertThat(named.sameOrigin("HTTPS", "jira.acme.example.", 443)).as("trailing dot").isFalse();
     assertThat(named.sameOrigin("https", "jira.acme.example..", 443)).isFalse();
     assertThat(named.sameOrigin("https", "jira.acme.example", 8443)).isFalse();
     assertThat(named.sameOrigin("http", "jira.acme.example", 443)).isFalse();
@@ -47,7 +48,7 @@ class SiteUrlTest {
     SiteUrl loopback = SiteUrl.parse("http://127.0.0.1:8080");
     assertThat(loopback.sameOrigin("http", "127.1", 8080)).as("the JDK's short form").isTrue();
     assertThat(loopback.sameOrigin("http", "2130706433", 8080)).isTrue();
-    assertThat(loopback.sameOrigin("http", "127.0.0.1.", 8080)).isTrue();
+    assertThat(loopback.sameOrigin("http", "127.0.0.1.", 8080)).as("a name to the JDK").isFalse();
     assertThat(loopback.sameOrigin("http", "[::ffff:127.0.0.1]", 8080)).as("v4-mapped").isTrue();
     assertThat(loopback.sameOrigin("http", "127.0.0.01", 8080)).as("octal to some").isFalse();
     assertThat(loopback.sameOrigin("http", "0x7f.1", 8080)).isFalse();
@@ -75,18 +76,27 @@ class SiteUrlTest {
     assertThat(idn.port()).isEqualTo(8443);
     assertThat(idn.contextPath()).containsExactly("jira");
     assertThat(idn.sameOrigin("https", "jira.xn--bcher-kva.example", 8443)).isTrue();
-    assertThat(idn.sameOrigin("https", "JIRA.XN--BCHER-KVA.EXAMPLE.", 8443)).isTrue();
+    assertThat(idn.sameOrigin("https", "JIRA.XN--BCHER-KVA.EXAMPLE", 8443)).isTrue();
     assertThat(idn.sameOrigin("https", "jira.bücher.example", 8443)).isTrue();
     assertThat(idn.sameOrigin("https", "jira.BÜCHER.example", 8443)).isTrue();
     assertThat(idn.sameOrigin("https", "jira.bucher.example", 8443)).isFalse();
     assertThat(SiteUrl.parse(idn.toString())).isEqualTo(idn);
+    // IDNA 2003 maps straße onto strasse, another domain under IDNA 2008: never the same site.
+    assertThatThrownBy(() -> SiteUrl.parse("https://jira.straße.example"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("names no host");
+    SiteUrl strasse = SiteUrl.parse("https://jira.strasse.example");
+    assertThat(strasse.sameOrigin("https", "jira.straße.example", 443)).isFalse();
+    assertThatThrownBy(() -> SiteUrl.parse("https://jira.bücher.example/jira?x#y"))
+        .as("a query is still refused")
+        .hasMessageContaining("must not have a query");
   }
 
   @Test
   void canonicalHostNeverLooksANameUp() {
     // A name that no resolver knows comes back as written, at once.
     assertThat(SiteUrl.canonicalHost("Warden-Test-No-Such-Host.invalid."))
-        .isEqualTo("warden-test-no-such-host.invalid");
+        .isEqualTo("warden-test-no-such-host.invalid.");
     assertThat(SiteUrl.canonicalHost("1.2.3.4.5")).isEqualTo("1.2.3.4.5");
     assertThat(SiteUrl.canonicalHost("[not:an:address]")).isEqualTo("not:an:address");
     assertThat(SiteUrl.canonicalHost(".")).isEqualTo(".");
@@ -101,6 +111,11 @@ class SiteUrlTest {
     assertThat(SiteUrl.effectivePort(shortIp)).isEqualTo(8080);
     java.net.URI underscore = java.net.URI.create("https://u:p@jira_1.corp/rest");
     assertThat(SiteUrl.hostOf(underscore)).isEqualTo("jira_1.corp");
+    // java.net.URL reads this one's host otherwise: no host at all.
+    assertThat(SiteUrl.hostOf(java.net.URI.create("http://x@evil:8080@127.1:8080/rest"))).isNull();
+    assertThat(SiteUrl.hostOf(java.net.URI.create("http://a%41b:8080/rest"))).isNull();
+    assertThat(SiteUrl.hostOf(java.net.URI.create("http://jira.bücher.example:8080/rest")))
+        .isEqualTo("jira.bücher.example");
     assertThat(SiteUrl.effectivePort(underscore)).isEqualTo(443);
     java.net.URI plain = java.net.URI.create("https://[::1]:8443/x");
     assertThat(SiteUrl.hostOf(plain)).isEqualTo("[::1]");

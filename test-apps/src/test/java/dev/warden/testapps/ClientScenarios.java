@@ -663,8 +663,8 @@ abstract class ClientScenarios {
   }
 
   /**
-   * The spellings of the site's host ({@code upper}, {@code dot}, {@code idn}, {@code short-ip})
-   * that this client refuses itself, before any connection.
+   * The spellings of the site's host ({@code upper}, {@code idn}, {@code short-ip}) that this
+   * client refuses itself, before any connection.
    */
   java.util.Set<String> refusedByTheClient() {
     return java.util.Set.of();
@@ -676,7 +676,6 @@ abstract class ClientScenarios {
     java.util.Map<Integer, String> sites =
         java.util.Map.of(
             UPPER_CASE_HOST, "upper jira-named",
-            TRAILING_DOT, "dot jira-named",
             IDN_HOST, "idn jira-idn",
             SHORT_IP, "short-ip jira");
     sites.forEach(
@@ -714,21 +713,29 @@ abstract class ClientScenarios {
   @Test
   void anotherNameForTheSitesAddressIsRefusedAsUnmanaged() throws Exception {
     Shared shared = shared();
-    JsonNode result = shared.run.step(OTHER_NAME);
     // Not a site by its name, so no credential and no decision: the connection to the site's
-    // address is what Warden sees, and unmanaged-egress: block refuses it.
+    // address is what Warden sees, and unmanaged-egress: block refuses it. A name with a trailing
+    // dot is one too: absolute, it may be another host than the site's found through a search
+    // domain.
+    for (String name : List.of("other-name", "dot")) {
+      JsonNode result = shared.run.step(name.equals("dot") ? TRAILING_DOT : OTHER_NAME);
+      if (!seesRawConnects()) {
+        // A native transport's connect is out of Warden's sight (CONTRACT section 3): Jira gets
+        // the request with no credential at all.
+        assertThat(result.path("status").asInt()).as(shared.run.toString()).isEqualTo(401);
+        assertThat(shared.jiraCase(name))
+            .singleElement()
+            .satisfies(r -> assertThat(r.headers()).doesNotContainKey("authorization"));
+        continue;
+      }
+      assertThat(result.path("status").asInt()).as("%s: %s", name, shared.run).isZero();
+      // The refusal is the connect's ConnectException, which some clients wrap in their own.
+      assertThat(result.path("error").asText()).isNotEmpty();
+      assertThat(shared.jiraCase(name)).isEmpty();
+    }
     if (!seesRawConnects()) {
-      // A native transport's connect is out of Warden's sight (CONTRACT section 3): Jira gets the
-      // request with no credential at all.
-      assertThat(result.path("status").asInt()).as(shared.run.toString()).isEqualTo(401);
-      assertThat(shared.jiraCase("other-name"))
-          .singleElement()
-          .satisfies(r -> assertThat(r.headers()).doesNotContainKey("authorization"));
       return;
     }
-    assertThat(result.path("status").asInt()).as(shared.run.toString()).isZero();
-    // The refusal is the connect's ConnectException, which some clients wrap in their own.
-    assertThat(shared.jiraCase("other-name")).isEmpty();
     assertThat(shared.spans)
         .filteredOn(s -> "unmanaged".equals(s.attribute("warden.decision")))
         .isNotEmpty()
@@ -744,7 +751,10 @@ abstract class ClientScenarios {
   /** How a connection by another name shows: by that name or by the address it resolved to. */
   static List<String> otherNameConnects() {
     int port = harness.jira.url().getPort();
-    return List.of("CONNECT localhost:" + port, "CONNECT 127.0.0.1:" + port);
+    return List.of(
+        "CONNECT localhost:" + port,
+        "CONNECT 127.0.0.1:" + port,
+        "CONNECT jira.acme.test.:" + port);
   }
 
   /** Whether Warden sees this client's raw connects (not on a native transport). */
@@ -898,7 +908,8 @@ abstract class ClientScenarios {
         .isNotEmpty()
         .allSatisfy(
             r -> {
-              if (String.valueOf(r.query()).contains("case=other-name")) {
+              String query = String.valueOf(r.query());
+              if (query.contains("case=other-name") || query.contains("case=dot")) {
                 // Only where Warden cannot see the connect (seesRawConnects), never with one.
                 assertThat(r.headers()).doesNotContainKey("authorization");
               } else {
@@ -1032,7 +1043,10 @@ abstract class ClientScenarios {
     assertThat(shared.run.wardenLog())
         .filteredOn(line -> line.contains("unmanaged"))
         .allSatisfy(
-            line -> assertThat(line).containsAnyOf("localhost:" + port, "127.0.0.1:" + port));
+            line ->
+                assertThat(line)
+                    .containsAnyOf(
+                        "localhost:" + port, "127.0.0.1:" + port, "jira.acme.test.:" + port));
   }
 
   /** The same steps without the agent, to compare what the client does on its own. */

@@ -61,27 +61,45 @@ class ForwardProxyIT {
     // client, library, how it treats a proxy: tunnel (https:// works, the request's own
     // Proxy-Authorization goes inside), tunnel-own-login (the JDK keeps Proxy-Authorization for
     // the proxy), refused (Warden's Netty gate sends no Jira request through a proxy)
-    "jdk,,tunnel-own-login",
-    "jdk-async,,tunnel-own-login",
-    "urlconnection,,tunnel",
-    "okhttp,okhttp-4.12,tunnel",
-    "okhttp-async,okhttp-5.5,tunnel",
-    "apache4,apache-4.5,tunnel",
-    "apache4-async,httpasyncclient-4.1.5,tunnel",
-    "apache5,apache-5.6,tunnel",
-    "apache5-async,apache-5.6,tunnel",
-    "jetty,jetty-12.1,tunnel",
-    "vertx,vertx-5.0,tunnel",
-    "vertx-core,vertx-5.0,refused",
-    "ahc,ahc-3.0.2,refused",
-    "reactor-netty,reactor-netty-1.3,tunnel",
+    "jdk,,tunnel-own-login,",
+    "jdk-async,,tunnel-own-login,",
+    "urlconnection,,tunnel,",
+    "okhttp,okhttp-4.12,tunnel,",
+    "okhttp-async,okhttp-5.5,tunnel,",
+    "apache4,apache-4.5,tunnel,",
+    "apache4-async,httpasyncclient-4.1.5,tunnel,",
+    "apache5,apache-5.6,tunnel,",
+    "apache5-async,apache-5.6,tunnel,",
+    "jetty,jetty-12.1,tunnel,",
+    "vertx,vertx-5.0,tunnel,",
+    "vertx-core,vertx-5.0,refused,",
+    "ahc,ahc-3.0.2,refused,",
+    "reactor-netty,reactor-netty-1.3,tunnel,",
+    // The JVM's proxy settings (-Dhttp.proxyHost...), which a client built without a proxy of its
+    // own takes through the JDK's default selector.
+    "jdk,,tunnel-own-login,system",
+    "urlconnection,,tunnel,system",
+    "okhttp,okhttp-4.12,tunnel,system",
   })
   void jiraTrafficThroughAForwardProxyIsDecidedAndAuthenticatedAtTheClient(
-      String client, String library, String proxying) throws Exception {
+      String client, String library, String proxying, String setting) throws Exception {
     harness.clear();
     proxy.clear();
     Path policy = harness.policy(POLICY);
-    AppLauncher app = harness.app(policy, client).args("--proxy", proxy.address());
+    AppLauncher app = harness.app(policy, client);
+    if ("system".equals(setting)) {
+      String[] hostPort = proxy.address().split(":");
+      app.javaOptions(
+          List.of(
+              "-Dhttp.proxyHost=" + hostPort[0],
+              "-Dhttp.proxyPort=" + hostPort[1],
+              "-Dhttps.proxyHost=" + hostPort[0],
+              "-Dhttps.proxyPort=" + hostPort[1],
+              // Loopback too (the JDK leaves localhost and 127.* out by default).
+              "-Dhttp.nonProxyHosts="));
+    } else {
+      app.args("--proxy", proxy.address());
+    }
     if (library != null) {
       app.library(library);
     }

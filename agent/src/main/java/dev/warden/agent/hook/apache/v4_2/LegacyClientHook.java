@@ -72,15 +72,34 @@ public final class LegacyClientHook implements MethodHook {
             (outgoing, readBack) -> send((HttpClient) client, request, context, outgoing, readBack),
             response -> CLOSEABLE ? new ExecChainHook.Closeable(response) : response,
             follows ? DEFAULT_REDIRECTS : RedirectPolicy.NONE,
-            proxied((HttpClient) client, request));
+            proxied((HttpClient) client, target, request, context));
     return Calls.await(gateway, call);
   }
 
-  /** Whether the request or the client names a default proxy (HttpClient 4.2's parameters). */
-  private static boolean proxied(HttpClient client, HttpRequest request) {
+  /**
+   * Whether the client's route to the target goes through a proxy: its route planner says
+   * (HttpClient 4.2's {@code SystemDefaultHttpClient} asks the JDK's proxy selector), or a default
+   * proxy parameter does; a planner that fails counts as a proxy.
+   */
+  private static boolean proxied(
+      HttpClient client, HttpHost target, HttpRequest request, HttpContext context) {
     String key = "http.route.default-proxy";
-    return request.getParams().getParameter(key) != null
-        || client.getParams().getParameter(key) != null;
+    if (request.getParams().getParameter(key) != null
+        || client.getParams().getParameter(key) != null) {
+      return true;
+    }
+    if (client instanceof org.apache.http.impl.client.AbstractHttpClient abstractClient) {
+      try {
+        return abstractClient
+                .getRoutePlanner()
+                .determineRoute(target, request, context)
+                .getProxyHost()
+            != null;
+      } catch (org.apache.http.HttpException | RuntimeException e) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean exists(String name) {

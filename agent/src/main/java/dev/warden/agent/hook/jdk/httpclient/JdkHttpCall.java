@@ -68,8 +68,9 @@ final class JdkHttpCall<T> implements ClientCall<HttpResponse<T>> {
 
   @Override
   public boolean forwardProxied(java.net.URI uri) {
-    // The client uses no proxy unless it was built with a selector.
-    return dev.warden.agent.hook.Proxies.through(client.proxy().orElse(null), uri);
+    // Built without a selector, the client asks the JDK's default one.
+    return dev.warden.agent.hook.Proxies.through(
+        client.proxy().orElseGet(java.net.ProxySelector::getDefault), uri);
   }
 
   private static int redirectLimit() {

@@ -211,6 +211,16 @@ final class OkHttpCall implements ClientCall<Response> {
    * A network interceptor must call {@code proceed} exactly once (a redirect hop to another host is
    * seen there).
    */
+  /**
+   * A hop sent from Warden's network interceptor (a redirect OkHttp follows) has its connection:
+   * through a proxy or not. The first hop's connection is checked there, before it is written.
+   */
+  @Override
+  public boolean forwardProxied(java.net.URI uri) {
+    okhttp3.Connection connection = chain.connection();
+    return connection != null && dev.warden.agent.hook.Proxies.through(connection.route().proxy());
+  }
+
   @Override
   public boolean resendable() {
     return canAnswer;
