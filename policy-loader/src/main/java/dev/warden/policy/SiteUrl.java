@@ -8,7 +8,6 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A site's {@code url}: {@code scheme://host[:port][/context-path]}. A request belongs to the site
@@ -101,7 +100,13 @@ public record SiteUrl(String scheme, String host, int port, List<String> context
       return null;
     }
     String ascii = idn(name);
-    return ascii == null ? null : text.trim().replaceFirst(Pattern.quote(name), ascii);
+    if (ascii == null) {
+      return null;
+    }
+    // Not a regular expression's replacement: the ASCII form may hold '$' (found by fuzzing).
+    String trimmed = text.trim();
+    int at = trimmed.indexOf(name);
+    return at < 0 ? null : trimmed.substring(0, at) + ascii + trimmed.substring(at + name.length());
   }
 
   /**

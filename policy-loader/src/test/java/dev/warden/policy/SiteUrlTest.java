@@ -85,6 +85,10 @@ class SiteUrlTest {
     assertThatThrownBy(() -> SiteUrl.parse("https://jira.straße.example"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("names no host");
+    // Found by fuzzing (PolicyFuzzTestInputs/siteUrl): an ASCII form holding '$' was read as a
+    // regular expression's group reference.
+    assertThatThrownBy(() -> SiteUrl.parse("https://acmeRR1RRRRRR☃☃☃☃77777htth$777777777"))
+        .isInstanceOf(IllegalArgumentException.class);
     SiteUrl strasse = SiteUrl.parse("https://jira.strasse.example");
     assertThat(strasse.sameOrigin("https", "jira.straße.example", 443)).isFalse();
     assertThatThrownBy(() -> SiteUrl.parse("https://jira.bücher.example/jira?x#y"))
